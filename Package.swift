@@ -1,0 +1,68 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "clinicsync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "clinicsync", targets: ["clinicsync"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Layer 1: clock, changes, merge rules, domain types. Standard library only.
+        .target(name: "ClinicSyncCore"),
+        // Layer 2: the SQLite store (GRDB): migrations, capture triggers, merge application.
+        .target(
+            name: "ClinicSyncStore",
+            dependencies: [
+                "ClinicSyncCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Layer 4: configuration, services, control socket.
+        .target(
+            name: "ClinicSyncDaemon",
+            dependencies: [
+                "ClinicSyncCore",
+                "ClinicSyncStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Layer 5: argument parsing and output formatting only.
+        .executableTarget(
+            name: "clinicsync",
+            dependencies: [
+                "ClinicSyncCore",
+                "ClinicSyncDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "ClinicSyncCoreTests",
+            dependencies: [
+                "ClinicSyncCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "ClinicSyncStoreTests",
+            dependencies: [
+                "ClinicSyncStore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "ClinicSyncCLITests",
+            dependencies: ["clinicsync", "ClinicSyncCore"]
+        ),
+    ]
+)

@@ -1,0 +1,84 @@
+/// A visit booked at one site, possibly billed against a prescription.
+public struct Appointment: Hashable, Sendable {
+    public var id: RowID
+    public var patientID: String
+    public var patientName: String
+    public var therapist: String
+    /// The site where the visit takes place.
+    public var site: String
+    public var startsAt: UTCDateTime
+    public var minutes: Int
+    /// 15-minute billing units.
+    public var units: Int
+    public var status: AppointmentStatus
+    public var prescriptionID: RowID?
+    public var notes: String?
+
+    /// Builds an appointment; call ``validate()`` before storing it.
+    public init(
+        id: RowID, patientID: String, patientName: String, therapist: String, site: String,
+        startsAt: UTCDateTime, minutes: Int, units: Int? = nil, status: AppointmentStatus = .scheduled,
+        prescriptionID: RowID? = nil, notes: String? = nil
+    ) {
+        self.id = id
+        self.patientID = patientID
+        self.patientName = patientName
+        self.therapist = therapist
+        self.site = site
+        self.startsAt = startsAt
+        self.minutes = minutes
+        self.units = units ?? BillingUnits.forTreatment(minutes: minutes)
+        self.status = status
+        self.prescriptionID = prescriptionID
+        self.notes = notes
+    }
+
+    /// Checks the rules that involve only this appointment.
+    public func validate() throws(ValidationError) {
+        try Require.nonEmpty(patientID, "patient_id")
+        try Require.nonEmpty(patientName, "patient_name")
+        try Require.nonEmpty(therapist, "therapist")
+        try Require.nonEmpty(site, "site")
+        guard (1...1440).contains(minutes) else {
+            throw ValidationError(field: "minutes", rule: "must be between 1 and 1440")
+        }
+        guard (0...96).contains(units) else {
+            throw ValidationError(field: "units", rule: "must be between 0 and 96 (15-minute units in a day)")
+        }
+    }
+
+    /// Checks that the linked prescription exists and belongs to the same patient.
+    /// - Parameter prescription: the prescription `prescriptionID` names, or `nil` if none was found.
+    public func validateLink(to prescription: Prescription?) throws(ValidationError) {
+        guard let prescriptionID else { return }
+        guard let prescription, prescription.id == prescriptionID else {
+            throw ValidationError(field: "prescription_id", rule: "no prescription with id \(prescriptionID) exists at this site")
+        }
+        guard prescription.patientID == patientID else {
+            throw ValidationError(field: "prescription_id", rule: "prescription \(prescriptionID) belongs to a different patient")
+        }
+    }
+
+    /// The stored value of every synchronised column.
+    public var fieldValues: [SyncedColumn: FieldValue] {
+        let values: [String: FieldValue] = [
+            "patient_id": .text(patientID), "patient_name": .text(patientName), "therapist": .text(therapist),
+            "site": .text(site), "starts_at": .text(startsAt.description), "minutes": .integer(Int64(minutes)),
+            "units": .integer(Int64(units)), "status": .text(status.rawValue),
+            "prescription_id": prescriptionID.map { .text($0.rawValue) } ?? .null,
+            "notes": notes.map(FieldValue.text) ?? .null,
+        ]
+        return Dictionary(uniqueKeysWithValues: SyncedTable.appointments.columns.map { ($0, values[$0.name]!) })
+    }
+}
+
+enum Require {
+    static func nonEmpty(_ text: String, _ field: String) throws(ValidationError) {
+        guard !text.trimmingWhitespace.isEmpty else {
+            throw ValidationError(field: field, rule: "must not be empty")
+        }
+        guard text.count <= 500 else {
+            throw ValidationError(field: field, rule: "must be at most 500 characters")
+        }
+    }
+}

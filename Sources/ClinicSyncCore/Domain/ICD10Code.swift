@@ -1,0 +1,57 @@
+/// An ICD-10-CM diagnosis code such as `M54.50` or `M79.1`.
+///
+/// Checks the code's shape (a letter, two characters of category, then up to four after a dot);
+/// whether a code exists in the current code set is the prescriber's and payer's business.
+public struct ICD10Code: Hashable, Sendable, CustomStringConvertible {
+    /// The code in upper case with its dot, e.g. `M54.50`.
+    public let rawValue: String
+
+    /// Validates a code's shape; lower-case letters are accepted and normalised.
+    public init(_ text: String) throws(ValidationError) {
+        let code = text.uppercased()
+        let bytes = Array(code.utf8)
+        func isLetter(_ byte: UInt8) -> Bool { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
+        func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        let categoryOK = bytes.count >= 3 && isLetter(bytes[0]) && isDigit(bytes[1])
+            && (isDigit(bytes[2]) || isLetter(bytes[2]))
+        let tail = bytes.dropFirst(3)
+        let tailOK = tail.isEmpty
+            || (tail.first == UInt8(ascii: ".") && (2...5).contains(tail.count)
+                && tail.dropFirst().allSatisfy { isDigit($0) || isLetter($0) })
+        guard categoryOK, tailOK else {
+            throw ValidationError(field: "icd10_codes", rule: "each code must look like an ICD-10-CM code, e.g. M54.50 or M79.1 (letter, digit, character, then optionally a dot and 1-4 characters)")
+        }
+        rawValue = code
+    }
+
+    public var description: String { rawValue }
+
+    /// The stored form of a list of codes: a JSON array of strings, e.g. `["M54.50","M79.1"]`.
+    public static func encodeList(_ codes: [ICD10Code]) -> String {
+        "[" + codes.map { "\"\($0.rawValue)\"" }.joined(separator: ",") + "]"
+    }
+
+    /// Reads the stored form back; codes never contain quotes or commas, so a split suffices.
+    public static func decodeList(_ text: String) throws(ValidationError) -> [ICD10Code] {
+        let trimmed = text.trimmingWhitespace
+        guard trimmed.hasPrefix("["), trimmed.hasSuffix("]") else {
+            throw ValidationError(field: "icd10_codes", rule: "must be a JSON array of codes, e.g. [\"M54.50\"]")
+        }
+        let inner = trimmed.dropFirst().dropLast()
+        var codes: [ICD10Code] = []
+        for item in inner.split(separator: ",") {
+            let quoted = Substring(item).trimmingWhitespace
+            guard quoted.count >= 2, quoted.hasPrefix("\""), quoted.hasSuffix("\"") else {
+                throw ValidationError(field: "icd10_codes", rule: "must be a JSON array of codes, e.g. [\"M54.50\"]")
+            }
+            codes.append(try ICD10Code(String(quoted.dropFirst().dropLast())))
+        }
+        return codes
+    }
+}
+
+extension StringProtocol {
+    var trimmingWhitespace: String {
+        String(drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
+    }
+}

@@ -1,0 +1,85 @@
+/// A doctor's prescription for treatment that an insurer pays against.
+public struct Prescription: Hashable, Sendable {
+    public var id: RowID
+    public var patientID: String
+    public var patientName: String
+    public var prescriber: String
+    public var prescriberNPI: NPI
+    public var diagnosis: String
+    /// One or more diagnosis codes.
+    public var icd10Codes: [ICD10Code]
+    /// Visits the payer authorised; `nil` means unlimited.
+    public var visitsAuthorized: Int?
+    /// Billing units allowed per visit; `nil` means no limit stated.
+    public var unitsPerVisit: Int?
+    public var frequency: String?
+    public var bodyRegion: String?
+    public var issuedOn: CalendarDate
+    public var expiresOn: CalendarDate
+    public var payer: String
+    public var memberID: String
+    public var notes: String?
+
+    /// Builds a prescription; call ``validate()`` before storing it.
+    public init(
+        id: RowID, patientID: String, patientName: String, prescriber: String, prescriberNPI: NPI,
+        diagnosis: String, icd10Codes: [ICD10Code], visitsAuthorized: Int? = nil, unitsPerVisit: Int? = nil,
+        frequency: String? = nil, bodyRegion: String? = nil, issuedOn: CalendarDate, expiresOn: CalendarDate,
+        payer: String, memberID: String, notes: String? = nil
+    ) {
+        self.id = id
+        self.patientID = patientID
+        self.patientName = patientName
+        self.prescriber = prescriber
+        self.prescriberNPI = prescriberNPI
+        self.diagnosis = diagnosis
+        self.icd10Codes = icd10Codes
+        self.visitsAuthorized = visitsAuthorized
+        self.unitsPerVisit = unitsPerVisit
+        self.frequency = frequency
+        self.bodyRegion = bodyRegion
+        self.issuedOn = issuedOn
+        self.expiresOn = expiresOn
+        self.payer = payer
+        self.memberID = memberID
+        self.notes = notes
+    }
+
+    /// Checks the rules that involve only this prescription.
+    public func validate() throws(ValidationError) {
+        try Require.nonEmpty(patientID, "patient_id")
+        try Require.nonEmpty(patientName, "patient_name")
+        try Require.nonEmpty(prescriber, "prescriber")
+        try Require.nonEmpty(diagnosis, "diagnosis")
+        try Require.nonEmpty(payer, "payer")
+        try Require.nonEmpty(memberID, "member_id")
+        guard !icd10Codes.isEmpty else {
+            throw ValidationError(field: "icd10_codes", rule: "at least one ICD-10 code is required")
+        }
+        if let visitsAuthorized, !(1...1000).contains(visitsAuthorized) {
+            throw ValidationError(field: "visits_authorized", rule: "must be between 1 and 1000, or absent for unlimited")
+        }
+        if let unitsPerVisit, !(1...96).contains(unitsPerVisit) {
+            throw ValidationError(field: "units_per_visit", rule: "must be between 1 and 96, or absent")
+        }
+        guard expiresOn >= issuedOn else {
+            throw ValidationError(field: "expires_on", rule: "must not be before issued_on (\(issuedOn))")
+        }
+    }
+
+    /// The stored value of every synchronised column.
+    public var fieldValues: [SyncedColumn: FieldValue] {
+        func optionalText(_ text: String?) -> FieldValue { text.map(FieldValue.text) ?? .null }
+        func optionalInteger(_ number: Int?) -> FieldValue { number.map { .integer(Int64($0)) } ?? .null }
+        let values: [String: FieldValue] = [
+            "patient_id": .text(patientID), "patient_name": .text(patientName), "prescriber": .text(prescriber),
+            "prescriber_npi": .text(prescriberNPI.rawValue), "diagnosis": .text(diagnosis),
+            "icd10_codes": .text(ICD10Code.encodeList(icd10Codes)),
+            "visits_authorized": optionalInteger(visitsAuthorized), "units_per_visit": optionalInteger(unitsPerVisit),
+            "frequency": optionalText(frequency), "body_region": optionalText(bodyRegion),
+            "issued_on": .text(issuedOn.description), "expires_on": .text(expiresOn.description),
+            "payer": .text(payer), "member_id": .text(memberID), "notes": optionalText(notes),
+        ]
+        return Dictionary(uniqueKeysWithValues: SyncedTable.prescriptions.columns.map { ($0, values[$0.name]!) })
+    }
+}

@@ -1,0 +1,75 @@
+/// The tables whose rows are synchronised between sites.
+///
+/// This is the single list of what may travel between sites: a change naming any other table or
+/// column is refused, and table and column names reach SQL only from these constants.
+public enum SyncedTable: String, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+    case appointments
+    case prescriptions
+
+    /// The synchronised columns, in schema order. The primary key `id` is the change's row id.
+    public var columns: [SyncedColumn] {
+        switch self {
+        case .appointments: return SyncedColumn.appointmentColumns
+        case .prescriptions: return SyncedColumn.prescriptionColumns
+        }
+    }
+
+    /// The column called `name`, if the table has one.
+    public func column(named name: String) -> SyncedColumn? {
+        columns.first { $0.name == name }
+    }
+
+    public var description: String { rawValue }
+}
+
+/// A synchronised column and the SQLite type its values take.
+public struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
+    /// The kind of value a column holds.
+    public enum ValueType: Sendable {
+        case text
+        case integer
+    }
+
+    /// The table the column belongs to.
+    public let table: SyncedTable
+    /// The column's SQL name, also its JSON field name.
+    public let name: String
+    /// The type of its non-null values.
+    public let type: ValueType
+    /// For enumerated columns, the only text values allowed.
+    public let allowedValues: [String]?
+
+    init(table: SyncedTable, name: String, type: ValueType, allowedValues: [String]? = nil) {
+        self.table = table
+        self.name = name
+        self.type = type
+        self.allowedValues = allowedValues
+    }
+
+    /// Whether `value` may be stored in this column: NULL, or a value of the column's type.
+    public func accepts(_ value: FieldValue) -> Bool {
+        switch (value, type) {
+        case (.null, _), (.integer, .integer): return true
+        case let (.text(text), .text): return allowedValues?.contains(text) ?? true
+        default: return false
+        }
+    }
+
+    public var description: String { "\(table).\(name)" }
+
+    static let appointmentColumns: [SyncedColumn] = ([
+        ("patient_id", .text), ("patient_name", .text), ("therapist", .text), ("site", .text),
+        ("starts_at", .text), ("minutes", .integer), ("units", .integer), ("status", .text),
+        ("prescription_id", .text), ("notes", .text),
+    ] as [(String, ValueType)]).map {
+        SyncedColumn(table: .appointments, name: $0.0, type: $0.1,
+                     allowedValues: $0.0 == "status" ? AppointmentStatus.allCases.map(\.rawValue) : nil)
+    }
+
+    static let prescriptionColumns: [SyncedColumn] = ([
+        ("patient_id", .text), ("patient_name", .text), ("prescriber", .text), ("prescriber_npi", .text),
+        ("diagnosis", .text), ("icd10_codes", .text), ("visits_authorized", .integer),
+        ("units_per_visit", .integer), ("frequency", .text), ("body_region", .text),
+        ("issued_on", .text), ("expires_on", .text), ("payer", .text), ("member_id", .text), ("notes", .text),
+    ] as [(String, ValueType)]).map { SyncedColumn(table: .prescriptions, name: $0.0, type: $0.1) }
+}

@@ -1,0 +1,23 @@
+import ClinicSyncCore
+import ClinicSyncStore
+import Foundation
+
+extension SiteConfiguration {
+    /// The wall clock this site runs on.
+    ///
+    /// `CLINICSYNC_TEST_CLOCK_OFFSET_MS` shifts it by that many milliseconds (negative: slow). It
+    /// exists for fault-injection tests of clock skew; never set it on a real site.
+    public static func wallClock(environment: [String: String] = ProcessInfo.processInfo.environment) -> SystemWallClock {
+        SystemWallClock(offsetMilliseconds: environment["CLINICSYNC_TEST_CLOCK_OFFSET_MS"].flatMap(Int64.init) ?? 0)
+    }
+
+    /// Opens the site's initialised database.
+    public func openStore() throws(StoreError) -> SiteStore {
+        try SiteStore.open(path: databasePath, siteID: siteID, wallClock: Self.wallClock(), maximumDrift: maximumDrift)
+    }
+
+    /// Creates the database and the site's identity if needed; returns whether it was created.
+    public func initializeStore() throws(StoreError) -> (store: SiteStore, created: Bool) {
+        try SiteStore.initialize(path: databasePath, siteID: siteID, wallClock: Self.wallClock(), maximumDrift: maximumDrift)
+    }
+}

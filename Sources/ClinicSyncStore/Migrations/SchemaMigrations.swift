@@ -1,0 +1,151 @@
+import GRDB
+
+/// The store's schema as ordered, append-only migrations.
+///
+/// Never edit a registered migration: add a new one. The name of the last migration applied is the
+/// schema version that peers compare before exchanging changes. Migrations spell out their SQL and
+/// column lists literally instead of reading the app's types, so that a migration means the same
+/// thing forever.
+enum SchemaMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-site-and-clinical-tables", migrate: createSiteAndClinicalTables)
+        migrator.registerMigration("v2-change-capture", migrate: createChangeCapture)
+        return migrator
+    }
+
+    /// The identifier of the newest migration this build knows.
+    static var latestVersion: String { migrator.migrations.last! }
+
+    private static func createSiteAndClinicalTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE site_identity (
+                singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                site_id TEXT NOT NULL,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+            );
+            CREATE TABLE clock_state (
+                singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                last_hlc INTEGER NOT NULL
+            );
+            INSERT INTO clock_state (singleton, last_hlc) VALUES (1, 0);
+
+            -- Columns are nullable: a row is assembled field by field from changes that may arrive
+            -- in any order. Completeness is checked by the domain rules at the writing site.
+            CREATE TABLE appointments (
+                id TEXT PRIMARY KEY NOT NULL,
+                patient_id TEXT,
+                patient_name TEXT,
+                therapist TEXT,
+                site TEXT,
+                starts_at TEXT,
+                minutes INTEGER,
+                units INTEGER,
+                status TEXT CHECK (status IS NULL OR status IN ('scheduled', 'checked_in', 'completed', 'cancelled', 'no_show')),
+                prescription_id TEXT,
+                notes TEXT
+            ) STRICT;
+            CREATE INDEX appointments_by_patient ON appointments (patient_id);
+            CREATE INDEX appointments_by_prescription ON appointments (prescription_id);
+
+            CREATE TABLE prescriptions (
+                id TEXT PRIMARY KEY NOT NULL,
+                patient_id TEXT,
+                patient_name TEXT,
+                prescriber TEXT,
+                prescriber_npi TEXT,
+                diagnosis TEXT,
+                icd10_codes TEXT,
+                visits_authorized INTEGER,
+                units_per_visit INTEGER,
+                frequency TEXT,
+                body_region TEXT,
+                issued_on TEXT,
+                expires_on TEXT,
+                payer TEXT,
+                member_id TEXT,
+                notes TEXT
+            ) STRICT;
+            CREATE INDEX prescriptions_by_patient ON prescriptions (patient_id);
+            """)
+    }
+
+    private static func createChangeCapture(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Set to 1 only inside the transaction that applies remote changes, so that the capture
+            -- triggers skip those writes; no other connection can ever observe the 1.
+            CREATE TABLE capture_control (
+                singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                suspended INTEGER NOT NULL
+            );
+            INSERT INTO capture_control (singleton, suspended) VALUES (1, 0);
+
+            -- One entry per changed field (col NULL: the row was deleted). Triggers insert entries
+            -- with hlc NULL ("pending"); the next clinicsync transaction stamps them in seq order.
+            CREATE TABLE change_log (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                tbl TEXT NOT NULL,
+                row_id TEXT NOT NULL,
+                col TEXT,
+                value ANY,
+                hlc INTEGER,
+                origin TEXT,
+                base_hlc INTEGER,
+                base_origin TEXT,
+                CHECK ((hlc IS NULL) = (origin IS NULL))
+            );
+            CREATE UNIQUE INDEX change_log_identity ON change_log (origin, hlc) WHERE hlc IS NOT NULL;
+            CREATE INDEX change_log_by_cell ON change_log (tbl, row_id, col, hlc);
+            CREATE INDEX change_log_pending ON change_log (seq) WHERE hlc IS NULL;
+
+            -- The version of the value each field holds now: the merge is one compare per change.
+            CREATE TABLE cell_versions (
+                tbl TEXT NOT NULL,
+                row_id TEXT NOT NULL,
+                col TEXT NOT NULL,
+                hlc INTEGER NOT NULL,
+                origin TEXT NOT NULL,
+                PRIMARY KEY (tbl, row_id, col)
+            ) WITHOUT ROWID;
+
+            -- Deleted rows; deletes are final, and the smallest delete stamp is kept.
+            CREATE TABLE tombstones (
+                tbl TEXT NOT NULL,
+                row_id TEXT NOT NULL,
+                hlc INTEGER NOT NULL,
+                origin TEXT NOT NULL,
+                PRIMARY KEY (tbl, row_id)
+            ) WITHOUT ROWID;
+
+            -- Values discarded by a write made without knowledge of them, with the write that won.
+            CREATE TABLE conflicts (
+                tbl TEXT NOT NULL,
+                row_id TEXT NOT NULL,
+                col TEXT NOT NULL,
+                loser_hlc INTEGER NOT NULL,
+                loser_origin TEXT NOT NULL,
+                loser_value ANY,
+                winner_hlc INTEGER NOT NULL,
+                winner_origin TEXT NOT NULL,
+                winner_deleted INTEGER NOT NULL,
+                winner_value ANY,
+                PRIMARY KEY (tbl, row_id, col, loser_hlc, loser_origin)
+            ) WITHOUT ROWID;
+            """)
+        for (table, columns) in [("appointments", appointmentColumns), ("prescriptions", prescriptionColumns)] {
+            for statement in CaptureTriggers.statements(table: table, columns: columns) {
+                try db.execute(sql: statement)
+            }
+        }
+    }
+
+    private static let appointmentColumns = [
+        "patient_id", "patient_name", "therapist", "site", "starts_at", "minutes", "units", "status",
+        "prescription_id", "notes",
+    ]
+    private static let prescriptionColumns = [
+        "patient_id", "patient_name", "prescriber", "prescriber_npi", "diagnosis", "icd10_codes",
+        "visits_authorized", "units_per_visit", "frequency", "body_region", "issued_on", "expires_on",
+        "payer", "member_id", "notes",
+    ]
+}

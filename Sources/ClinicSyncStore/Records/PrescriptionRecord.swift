@@ -1,0 +1,81 @@
+import ClinicSyncCore
+import GRDB
+
+/// A row of `prescriptions` as stored; ``prescription()`` checks that it is complete.
+public struct PrescriptionRecord: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "prescriptions"
+
+    public var id: String
+    public var patientID: String?
+    public var patientName: String?
+    public var prescriber: String?
+    public var prescriberNPI: String?
+    public var diagnosis: String?
+    /// JSON array text, e.g. `["M54.50","M79.1"]`.
+    public var icd10Codes: String?
+    public var visitsAuthorized: Int?
+    public var unitsPerVisit: Int?
+    public var frequency: String?
+    public var bodyRegion: String?
+    public var issuedOn: String?
+    public var expiresOn: String?
+    public var payer: String?
+    public var memberID: String?
+    public var notes: String?
+
+    /// Column names, which are also the JSON field names.
+    public enum CodingKeys: String, CodingKey {
+        case id, prescriber, diagnosis, frequency, payer, notes
+        case patientID = "patient_id"
+        case patientName = "patient_name"
+        case prescriberNPI = "prescriber_npi"
+        case icd10Codes = "icd10_codes"
+        case visitsAuthorized = "visits_authorized"
+        case unitsPerVisit = "units_per_visit"
+        case bodyRegion = "body_region"
+        case issuedOn = "issued_on"
+        case expiresOn = "expires_on"
+        case memberID = "member_id"
+    }
+
+    /// The stored form of a validated prescription.
+    public init(_ prescription: Prescription) {
+        id = prescription.id.rawValue
+        patientID = prescription.patientID
+        patientName = prescription.patientName
+        prescriber = prescription.prescriber
+        prescriberNPI = prescription.prescriberNPI.rawValue
+        diagnosis = prescription.diagnosis
+        icd10Codes = ICD10Code.encodeList(prescription.icd10Codes)
+        visitsAuthorized = prescription.visitsAuthorized
+        unitsPerVisit = prescription.unitsPerVisit
+        frequency = prescription.frequency
+        bodyRegion = prescription.bodyRegion
+        issuedOn = prescription.issuedOn.description
+        expiresOn = prescription.expiresOn.description
+        payer = prescription.payer
+        memberID = prescription.memberID
+        notes = prescription.notes
+    }
+
+    /// The domain value, or an error naming the first missing or malformed field.
+    public func prescription() throws(ValidationError) -> Prescription {
+        Prescription(
+            id: try RowID(id),
+            patientID: try Stored.required(patientID, "patient_id"),
+            patientName: try Stored.required(patientName, "patient_name"),
+            prescriber: try Stored.required(prescriber, "prescriber"),
+            prescriberNPI: try NPI(Stored.required(prescriberNPI, "prescriber_npi")),
+            diagnosis: try Stored.required(diagnosis, "diagnosis"),
+            icd10Codes: try ICD10Code.decodeList(Stored.required(icd10Codes, "icd10_codes")),
+            visitsAuthorized: visitsAuthorized,
+            unitsPerVisit: unitsPerVisit,
+            frequency: frequency,
+            bodyRegion: bodyRegion,
+            issuedOn: try CalendarDate(Stored.required(issuedOn, "issued_on"), field: "issued_on"),
+            expiresOn: try CalendarDate(Stored.required(expiresOn, "expires_on"), field: "expires_on"),
+            payer: try Stored.required(payer, "payer"),
+            memberID: try Stored.required(memberID, "member_id"),
+            notes: notes)
+    }
+}

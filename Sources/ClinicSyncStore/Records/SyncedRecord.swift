@@ -1,0 +1,72 @@
+import ClinicSyncCore
+import GRDB
+
+/// A record type stored in a synchronised table.
+protocol SyncedRecord: FetchableRecord, PersistableRecord, Sendable {
+    static var syncedTable: SyncedTable { get }
+    var id: String { get }
+}
+
+extension AppointmentRecord: SyncedRecord {
+    static var syncedTable: SyncedTable { .appointments }
+}
+
+extension PrescriptionRecord: SyncedRecord {
+    static var syncedTable: SyncedTable { .prescriptions }
+}
+
+extension SiteStore {
+    /// Inserts a new row; the capture triggers record every field.
+    func insert<Record: SyncedRecord>(_ record: Record, id: RowID, check: (Database) throws -> Void) throws(StoreError) {
+        try write { transaction in
+            let db = transaction.db
+            guard try !Tombstones.contains(db, table: Record.syncedTable.rawValue, rowID: id.rawValue) else {
+                throw StoreError.rowDeleted(table: Record.syncedTable, id: id)
+            }
+            guard try !Record.exists(db, key: id.rawValue) else {
+                throw StoreError.alreadyExists(table: Record.syncedTable, id: id)
+            }
+            try check(db)
+            try record.insert(db)
+        }
+    }
+
+    /// Reads a row, lets `change` produce its new state, and writes it; only changed fields are logged.
+    func update<Record: SyncedRecord>(
+        _ type: Record.Type, id: RowID, change: (Record, Database) throws -> Record
+    ) throws(StoreError) -> Record {
+        try write { transaction in
+            let current = try existing(type, id: id, in: transaction.db)
+            let updated = try change(current, transaction.db)
+            try updated.update(transaction.db)
+            return updated
+        }
+    }
+
+    /// Deletes a row; the delete is final at every site.
+    func delete<Record: SyncedRecord>(_ type: Record.Type, id: RowID, check: (Database) throws -> Void) throws(StoreError) {
+        try write { transaction in
+            _ = try existing(type, id: id, in: transaction.db)
+            try check(transaction.db)
+            _ = try Record.deleteOne(transaction.db, key: id.rawValue)
+        }
+    }
+
+    /// All rows of a table, ordered by `order`.
+    func all<Record: SyncedRecord>(_ type: Record.Type, orderedBy order: String) throws(StoreError) -> [Record] {
+        try read { db in try Record.fetchAll(db, sql: "SELECT * FROM \(Record.databaseTableName) ORDER BY \(order)") }
+    }
+
+    /// One row, or `nil` if it does not exist.
+    func one<Record: SyncedRecord>(_ type: Record.Type, id: RowID) throws(StoreError) -> Record? {
+        try read { db in try Record.fetchOne(db, key: id.rawValue) }
+    }
+
+    private func existing<Record: SyncedRecord>(_ type: Record.Type, id: RowID, in db: Database) throws -> Record {
+        if let record = try Record.fetchOne(db, key: id.rawValue) { return record }
+        if try Tombstones.contains(db, table: Record.syncedTable.rawValue, rowID: id.rawValue) {
+            throw StoreError.rowDeleted(table: Record.syncedTable, id: id)
+        }
+        throw StoreError.notFound(table: Record.syncedTable, id: id)
+    }
+}

@@ -1,0 +1,54 @@
+import ClinicSyncCore
+import GRDB
+
+extension SiteStore {
+    /// Validates and stores a new prescription.
+    public func addPrescription(_ prescription: Prescription) throws(StoreError) {
+        do { try prescription.validate() } catch { throw .invalid(error) }
+        try insert(PrescriptionRecord(prescription), id: prescription.id) { _ in }
+    }
+
+    /// Applies `change` to a stored prescription, validates the result, and stores the changed fields.
+    @discardableResult
+    public func updatePrescription(
+        id: RowID, _ change: @escaping (inout Prescription) throws(ValidationError) -> Void
+    ) throws(StoreError) -> PrescriptionRecord {
+        try update(PrescriptionRecord.self, id: id) { record, _ in
+            var prescription = try record.prescription()
+            try change(&prescription)
+            try prescription.validate()
+            return PrescriptionRecord(prescription)
+        }
+    }
+
+    /// Deletes a prescription at every site; refused while appointments here still refer to it.
+    public func deletePrescription(id: RowID) throws(StoreError) {
+        try delete(PrescriptionRecord.self, id: id) { db in
+            let references = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM appointments WHERE prescription_id = ?", arguments: [id.rawValue]) ?? 0
+            guard references == 0 else {
+                throw StoreError.stillReferenced(table: .prescriptions, id: id, references: references)
+            }
+        }
+    }
+
+    /// All prescriptions, by expiry date.
+    public func prescriptions() throws(StoreError) -> [PrescriptionRecord] {
+        try all(PrescriptionRecord.self, orderedBy: "expires_on, id")
+    }
+
+    /// One prescription, or `nil`.
+    public func prescription(id: RowID) throws(StoreError) -> PrescriptionRecord? {
+        try one(PrescriptionRecord.self, id: id)
+    }
+
+    /// Visits booked against a prescription at any site (cancelled and no-show visits excluded).
+    public func visitsUsed(prescriptionID: RowID) throws(StoreError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM appointments
+                WHERE prescription_id = ? AND status NOT IN ('cancelled', 'no_show')
+                """, arguments: [prescriptionID.rawValue]) ?? 0
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import ClinicSyncCore
+import Foundation
+import GRDB
+
+/// A site's database: the single entry point to appointments, prescriptions, the change log and the
+/// conflict journal.
+///
+/// Every write is one SQLite transaction that first stamps pending change-log entries (writes by
+/// other programs, captured by triggers), then does its work, then stamps what its own work captured
+/// and persists the clock. The pool runs in WAL mode, so readers never block the writer.
+public final class SiteStore: Sendable {
+    /// The database file.
+    public let path: String
+    /// The site this database belongs to.
+    public let siteID: SiteID
+    let pool: DatabasePool
+    let wallClock: any WallClock
+    let maximumDrift: Milliseconds
+
+    private init(path: String, siteID: SiteID, pool: DatabasePool, wallClock: any WallClock, maximumDrift: Milliseconds) {
+        self.path = path
+        self.siteID = siteID
+        self.pool = pool
+        self.wallClock = wallClock
+        self.maximumDrift = maximumDrift
+    }
+
+    /// The schema version this build writes: the identifier of its last migration.
+    public static var schemaVersion: String { SchemaMigrations.latestVersion }
+
+    /// Creates the database (and its directory) if needed and records the site's identity.
+    ///
+    /// Running it again on the same database changes nothing.
+    /// - Returns: the open store, and whether this call created the site's identity.
+    public static func initialize(
+        path: String, siteID: SiteID, wallClock: any WallClock = SystemWallClock(),
+        maximumDrift: Milliseconds = .defaultMaximumDrift
+    ) throws(StoreError) -> (store: SiteStore, created: Bool) {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+            } catch {
+                throw .database(path: path, message: "cannot create directory \(directory): \(error.localizedDescription)")
+            }
+        }
+        let pool = try openPool(path: path)
+        // Patient data: readable by the owner only.
+        chmod(path, 0o600)
+        let created: Bool = try StoreError.mapping(path: path) {
+            try pool.write { db in
+                if let existing = try String.fetchOne(db, sql: "SELECT site_id FROM site_identity") {
+                    guard existing == siteID.rawValue else {
+                        throw StoreError.siteMismatch(path: path, database: try SiteID(existing), configured: siteID)
+                    }
+                    return false
+                }
+                try db.execute(sql: "INSERT INTO site_identity (singleton, site_id) VALUES (1, ?)", arguments: [siteID.rawValue])
+                return true
+            }
+        }
+        return (SiteStore(path: path, siteID: siteID, pool: pool, wallClock: wallClock, maximumDrift: maximumDrift), created)
+    }
+
+    /// Opens an initialised database, applies any new migrations, and stamps pending writes.
+    public static func open(
+        path: String, siteID: SiteID, wallClock: any WallClock = SystemWallClock(),
+        maximumDrift: Milliseconds = .defaultMaximumDrift
+    ) throws(StoreError) -> SiteStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw .notInitialized(path: path) }
+        let pool = try openPool(path: path)
+        let stored: String? = try StoreError.mapping(path: path) {
+            try pool.read { db in try String.fetchOne(db, sql: "SELECT site_id FROM site_identity") }
+        }
+        guard let stored else { throw .notInitialized(path: path) }
+        guard stored == siteID.rawValue else {
+            throw .siteMismatch(path: path, database: (try? SiteID(stored)) ?? siteID, configured: siteID)
+        }
+        let store = SiteStore(path: path, siteID: siteID, pool: pool, wallClock: wallClock, maximumDrift: maximumDrift)
+        _ = try store.stampPendingChanges()
+        return store
+    }
+
+    private static func openPool(path: String) throws(StoreError) -> DatabasePool {
+        var configuration = Configuration()
+        // Another process (the daemon, a CLI command, a front-desk app) may hold the write lock briefly.
+        configuration.busyMode = .timeout(10)
+        configuration.label = "clinicsync"
+        return try StoreError.mapping(path: path) {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = SchemaMigrations.migrator
+            let unknown = try pool.read { db in
+                try migrator.hasBeenSuperseded(db)
+                    ? Array(try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)).sorted() : []
+            }
+            guard unknown.isEmpty else { throw StoreError.schemaTooNew(path: path, unknownMigrations: unknown) }
+            try migrator.migrate(pool)
+            return pool
+        }
+    }
+
+    /// Runs `body` in one write transaction with the clock loaded, stamping pending changes before
+    /// and after it and persisting the clock.
+    func write<T>(_ body: (inout WriteTransaction) throws -> T) throws(StoreError) -> T {
+        try StoreError.mapping(path: path) {
+            try pool.write { db in
+                var transaction = try WriteTransaction(db: db, site: siteID, now: wallClock.nowMilliseconds(), maximumDrift: maximumDrift)
+                try transaction.stampPending()
+                let result = try body(&transaction)
+                try transaction.stampPending()
+                try transaction.saveClock()
+                return result
+            }
+        }
+    }
+
+    /// Runs `body` on a read-only snapshot.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        try StoreError.mapping(path: path) { try pool.read(body) }
+    }
+
+    /// Gives clock timestamps to writes captured from other programs; returns how many were stamped.
+    @discardableResult
+    public func stampPendingChanges() throws(StoreError) -> Int {
+        try write { transaction in transaction.stampedCount }
+    }
+
+    /// The clock's latest timestamp (issued locally or received).
+    public func clock() throws(StoreError) -> HybridTimestamp {
+        try read { db in try WriteTransaction.loadClock(db) }
+    }
+}
+
+extension StoreError {
+    /// Runs `body`, passing a `StoreError` through and turning anything else into `.database`.
+    static func mapping<T>(path: String, _ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch let error as ClockError {
+            throw .clock(error)
+        } catch let error as ValidationError {
+            throw .invalid(error)
+        } catch let error as DatabaseError {
+            throw .database(path: path, message: error.message ?? error.description)
+        } catch {
+            throw .database(path: path, message: String(describing: error))
+        }
+    }
+}

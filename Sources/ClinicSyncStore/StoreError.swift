@@ -1,0 +1,59 @@
+import ClinicSyncCore
+
+/// Why a store operation failed. Messages name ids, tables and fields, never patient data.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No initialised database at the path.
+    case notInitialized(path: String)
+    /// The database belongs to another site than the configuration names.
+    case siteMismatch(path: String, database: SiteID, configured: SiteID)
+    /// The database was written by a newer clinicsync with migrations this build does not know.
+    case schemaTooNew(path: String, unknownMigrations: [String])
+    /// SQLite could not open or use the file.
+    case database(path: String, message: String)
+    /// No row with that id (it may have been deleted).
+    case notFound(table: SyncedTable, id: RowID)
+    /// A row with that id exists already.
+    case alreadyExists(table: SyncedTable, id: RowID)
+    /// The row is still referenced and cannot be deleted.
+    case stillReferenced(table: SyncedTable, id: RowID, references: Int)
+    /// The row was deleted; deletes are final, so it cannot be changed or re-created.
+    case rowDeleted(table: SyncedTable, id: RowID)
+    /// A value breaks a domain rule.
+    case invalid(ValidationError)
+    /// A remote change was refused by the clock (e.g. too far in the future).
+    case clock(ClockError)
+    /// A remote change is malformed; nothing of its batch was applied.
+    case invalidChange(index: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .notInitialized(path):
+            return "no ClinicSync database at \(path); run `clinicsync init` first"
+        case let .siteMismatch(path, database, configured):
+            return "the database at \(path) belongs to site '\(database)' but the configuration says site.id '\(configured)'; fix site.id or site.database"
+        case let .schemaTooNew(path, unknown):
+            return "the database at \(path) has schema migrations this clinicsync does not know (\(unknown.joined(separator: ", "))); upgrade clinicsync"
+        case let .database(path, message):
+            return "database error at \(path): \(message)"
+        case let .notFound(table, id):
+            return "no \(table.singular) with id \(id)"
+        case let .alreadyExists(table, id):
+            return "a \(table.singular) with id \(id) exists already"
+        case let .stillReferenced(table, id, references):
+            return "\(table.singular) \(id) is referenced by \(references) appointment(s); unlink or delete them first"
+        case let .rowDeleted(table, id):
+            return "\(table.singular) \(id) was deleted; deletes are final, so it cannot be changed or re-created"
+        case let .invalid(error):
+            return error.description
+        case let .clock(error):
+            return error.description
+        case let .invalidChange(index, reason):
+            return "change #\(index) of the batch is invalid: \(reason); nothing was applied"
+        }
+    }
+}
+
+extension SyncedTable {
+    /// `appointment` or `prescription`, for messages.
+    public var singular: String { String(rawValue.dropLast()) }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// The `clinicsync` command: composes the subcommands and nothing else.
+@main
+struct ClinicSync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clinicsync",
+        abstract: "Keeps a clinic site's appointments and prescriptions in sync with its sister sites.",
+        discussion: """
+            Every command reads the site's YAML configuration (--config, or CLINICSYNC_CONFIG, \
+            default /etc/clinicsync/clinicsync.yaml). Exit codes: 0 success, 1 failure, \
+            64 bad arguments, 65 invalid data, 66 not found, 78 configuration error.
+            """,
+        version: ClinicSyncVersion.current,
+        subcommands: [
+            InitCommand.self,
+            AppointmentCommand.self,
+            PrescriptionCommand.self,
+            ChangesCommand.self,
+            ConflictsCommand.self,
+        ]
+    )
+}
+
+/// The version printed by `--version`.
+enum ClinicSyncVersion {
+    static let current = "0.1.0"
+}

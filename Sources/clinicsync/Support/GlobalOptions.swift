@@ -1,0 +1,24 @@
+import ArgumentParser
+import ClinicSyncDaemon
+import ClinicSyncStore
+import Foundation
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The site's YAML configuration file.", valueName: "path"))
+    var config: String = ProcessInfo.processInfo.environment["CLINICSYNC_CONFIG"] ?? "/etc/clinicsync/clinicsync.yaml"
+
+    @Flag(name: .long, help: "Print JSON instead of text.")
+    var json = false
+
+    /// The validated configuration.
+    func loadConfiguration() throws(CommandFailure) -> SiteConfiguration {
+        do { return try SiteConfiguration(path: config) } catch { throw CommandFailure(error) }
+    }
+
+    /// The site's open store.
+    func openStore() throws(CommandFailure) -> SiteStore {
+        let configuration = try loadConfiguration()
+        do { return try configuration.openStore() } catch { throw CommandFailure(error) }
+    }
+}

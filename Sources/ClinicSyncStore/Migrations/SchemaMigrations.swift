@@ -80,14 +80,15 @@ enum SchemaMigrations {
             );
             INSERT INTO capture_control (singleton, suspended) VALUES (1, 0);
 
-            -- One entry per changed field (col NULL: the row was deleted). Triggers insert entries
+            -- One entry per changed field (col NULL: the row was deleted). The value columns have no
+            -- declared type, so SQLite keeps each value exactly as written (text stays text). Triggers insert entries
             -- with hlc NULL ("pending"); the next clinicsync transaction stamps them in seq order.
             CREATE TABLE change_log (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 tbl TEXT NOT NULL,
                 row_id TEXT NOT NULL,
                 col TEXT,
-                value ANY,
+                value,
                 hlc INTEGER,
                 origin TEXT,
                 base_hlc INTEGER,
@@ -124,11 +125,11 @@ enum SchemaMigrations {
                 col TEXT NOT NULL,
                 loser_hlc INTEGER NOT NULL,
                 loser_origin TEXT NOT NULL,
-                loser_value ANY,
+                loser_value,
                 winner_hlc INTEGER NOT NULL,
                 winner_origin TEXT NOT NULL,
                 winner_deleted INTEGER NOT NULL,
-                winner_value ANY,
+                winner_value,
                 PRIMARY KEY (tbl, row_id, col, loser_hlc, loser_origin)
             ) WITHOUT ROWID;
             """)

@@ -1,0 +1,106 @@
+import ClinicSyncCore
+import PropertyBased
+import Testing
+
+@Suite("Convergence of the merge rules")
+struct ConvergencePropertyTests {
+    @Test("random edit scripts at 2-5 sites, delivered in random orders with duplicates, converge")
+    func sitesConverge() async {
+        var runsWithConflicts = 0
+        var runsWithDeletes = 0
+        await propertyCheck(count: 300, input: Gen.int(in: 2...5), Gen.uint64()) { siteCount, seed in
+            var generator = HistoryGenerator(seed: seed)
+            var replicas = (0..<siteCount).map { ReplicaModel(site: try! SiteID("site-\($0)")) }
+            generator.run(&replicas, steps: generator.int(10...120))
+            let everything = replicas.flatMap(\.log)
+            for index in replicas.indices {
+                var delivery = everything + everything.prefix(generator.int(0...everything.count))
+                delivery.shuffle(using: &generator.random)
+                for change in delivery { replicas[index].receive(change) }
+            }
+            let reference = replicas[0].state
+            for replica in replicas.dropFirst() {
+                #expect(replica.state == reference, "seed \(seed), \(siteCount) sites: \(replica.site) diverged")
+            }
+            if !reference.journal.isEmpty { runsWithConflicts += 1 }
+            if !reference.deleted.isEmpty { runsWithDeletes += 1 }
+        }
+        // The histories must actually exercise conflicts and deletes, or convergence proves little.
+        #expect(runsWithConflicts > 100 && runsWithDeletes > 100, "\(runsWithConflicts) runs with conflicts, \(runsWithDeletes) with deletes")
+    }
+
+    @Test("the same set of changes in any order and any duplication gives the same state")
+    func orderAndDuplicationDoNotMatter() async {
+        await propertyCheck(count: 300, input: Gen.uint64()) { seed in
+            var generator = HistoryGenerator(seed: seed)
+            var replicas = (0..<3).map { ReplicaModel(site: try! SiteID("s\($0)")) }
+            generator.run(&replicas, steps: 80)
+            let changes = replicas.flatMap(\.log)
+            var states: [ReplicaModel.State] = []
+            for _ in 0..<4 {
+                var order = changes + changes.filter { _ in generator.int(0...3) == 0 }
+                order.shuffle(using: &generator.random)
+                var fresh = ReplicaModel(site: try! SiteID("observer"))
+                for change in order { fresh.receive(change) }
+                states.append(fresh.state)
+            }
+            #expect(states.allSatisfy { $0 == states[0] }, "seed \(seed)")
+        }
+    }
+
+    @Test("concurrent edits of different fields of one row both survive")
+    func differentFieldsBothSurvive() throws {
+        let row = HistoryGenerator.rows[0]
+        let status = try #require(SyncedTable.appointments.column(named: "status"))
+        let notes = try #require(SyncedTable.appointments.column(named: "notes"))
+        var north = ReplicaModel(site: try SiteID("north"))
+        var south = ReplicaModel(site: try SiteID("south"))
+        let first = try unwrap(north.write(notes, of: row, .text("original"), now: 1_000))
+        south.receive(first)
+        let statusEdit = try unwrap(north.write(status, of: row, .text("cancelled"), now: 2_000))
+        let notesEdit = try unwrap(south.write(notes, of: row, .text("called back"), now: 2_000))
+        north.receive(notesEdit)
+        south.receive(statusEdit)
+        #expect(north.state == south.state)
+        let key = ReplicaModel.CellKey(table: .appointments, row: row, column: "notes")
+        #expect(north.state.visible[key] == .text("called back"))
+        #expect(north.state.journal.isEmpty, "edits of different fields are not conflicts")
+    }
+
+    @Test("a concurrent edit of the same field keeps the loser in the journal at both sites")
+    func sameFieldConflictIsJournaled() throws {
+        let row = HistoryGenerator.rows[1]
+        let therapist = try #require(SyncedTable.appointments.column(named: "therapist"))
+        var north = ReplicaModel(site: try SiteID("north"))
+        var south = ReplicaModel(site: try SiteID("south"))
+        let early = try unwrap(north.write(therapist, of: row, .text("Sam"), now: 1_000))
+        let late = try unwrap(south.write(therapist, of: row, .text("Alex"), now: 1_500))
+        north.receive(late)
+        south.receive(early)
+        #expect(north.state == south.state)
+        #expect(north.state.journal.values.map(\.loser) == [early])
+        #expect(north.state.journal.values.map(\.winner) == [late])
+    }
+
+    @Test("a later edit of a row deleted elsewhere is not applied, and is journaled as lost to the delete")
+    func deleteIsFinal() throws {
+        let row = HistoryGenerator.rows[2]
+        let notes = try #require(SyncedTable.appointments.column(named: "notes"))
+        var north = ReplicaModel(site: try SiteID("north"))
+        var south = ReplicaModel(site: try SiteID("south"))
+        south.receive(try unwrap(north.write(notes, of: row, .text("booked"), now: 1_000)))
+        let delete = try unwrap(north.delete(.appointments, row, now: 2_000))
+        let edit = try unwrap(south.write(notes, of: row, .text("moved"), now: 3_000))
+        north.receive(edit)
+        south.receive(delete)
+        #expect(north.state == south.state)
+        #expect(north.state.visible.isEmpty)
+        #expect(north.state.journal.values.map(\.loser) == [edit])
+        #expect(north.state.journal.values.first?.winner == delete)
+    }
+}
+
+/// `#require` for results of mutating calls, which the macro cannot wrap.
+func unwrap<T>(_ value: T?, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+    try #require(value, sourceLocation: sourceLocation)
+}

@@ -1,0 +1,114 @@
+import ClinicSyncCore
+import ClinicSyncStore
+import Testing
+
+@Suite("Applying remote changes")
+struct MergeTests {
+    @Test("concurrent edits of different fields both survive; the same field keeps a journal entry at both sites")
+    func concurrentEdits() throws {
+        let directory = try TemporaryDirectory()
+        let clock = ManualWallClock()
+        let north = try Fixtures.store("north", in: directory, clock: clock)
+        let south = try Fixtures.store("south", in: directory, clock: clock)
+        let appointment = Fixtures.appointment()
+        try north.addAppointment(appointment)
+        try Fixtures.deliverAll(from: north, to: south)
+        clock.advance(by: 1000)
+        try north.updateAppointment(id: appointment.id) { $0.status = .cancelled }
+        try south.updateAppointment(id: appointment.id) { $0.notes = "wants mornings" }
+        try north.updateAppointment(id: appointment.id) { $0.therapist = "Kim" }
+        clock.advance(by: 10)
+        try south.updateAppointment(id: appointment.id) { $0.therapist = "Alex" }
+        try Fixtures.deliverAll(from: north, to: south)
+        try Fixtures.deliverAll(from: south, to: north)
+        #expect(try north.canonicalDump() == south.canonicalDump())
+        let merged = try #require(try north.appointment(id: appointment.id))
+        #expect(merged.status == "cancelled" && merged.notes == "wants mornings" && merged.therapist == "Alex")
+        let conflicts = try north.conflicts()
+        #expect(conflicts.count == 1)
+        #expect(conflicts.first?.loserValue == .text("Kim") && conflicts.first?.winnerValue == .text("Alex"))
+        #expect(conflicts.first?.loserStamp.origin == north.siteID && conflicts.first?.winnerStamp.origin == south.siteID)
+    }
+
+    @Test("applying the same batch twice changes nothing the second time, and nothing is re-captured")
+    func idempotent() throws {
+        let directory = try TemporaryDirectory()
+        let north = try Fixtures.store("north", in: directory)
+        let south = try Fixtures.store("south", in: directory)
+        try north.addPrescription(Fixtures.prescription())
+        let batch = try north.changes().map(\.change)
+        let first = try south.apply(batch)
+        #expect(first == ApplyOutcome(applied: batch.count, duplicates: 0, conflicts: 0))
+        let dump = try south.canonicalDump()
+        let second = try south.apply(batch + batch)
+        #expect(second == ApplyOutcome(applied: 0, duplicates: batch.count * 2, conflicts: 0))
+        #expect(try south.canonicalDump() == dump)
+        #expect(try south.changeLogCount() == batch.count)
+        #expect(try south.changes().allSatisfy { $0.change.stamp.origin == north.siteID })
+        // Returning a site's own changes to it is harmless.
+        #expect(try north.apply(batch).duplicates == batch.count)
+    }
+
+    @Test("a batch with one invalid change is refused whole")
+    func allOrNothing() throws {
+        let directory = try TemporaryDirectory()
+        let north = try Fixtures.store("north", in: directory)
+        let south = try Fixtures.store("south", in: directory)
+        try north.addAppointment(Fixtures.appointment())
+        var batch = try north.changes().map(\.change)
+        let minutes = try #require(SyncedTable.appointments.column(named: "minutes"))
+        let last = batch[batch.count - 1]
+        batch.append(Change(
+            table: .appointments, rowID: last.rowID, operation: .set(column: minutes, value: .text("sixty")),
+            stamp: WriteStamp(HybridTimestamp(milliseconds: last.stamp.timestamp.milliseconds + 1, counter: 0), last.stamp.origin),
+            base: nil))
+        #expect(throws: StoreError.self) { try south.apply(batch) }
+        #expect(try south.changeLogCount() == 0)
+        #expect(try south.appointments().isEmpty)
+    }
+
+    @Test("a change timestamped beyond the drift bound refuses its batch, and the clock does not move")
+    func farFutureRefused() throws {
+        let directory = try TemporaryDirectory()
+        let clock = ManualWallClock()
+        let south = try Fixtures.store("south", in: directory, clock: clock)
+        let futureClock = ManualWallClock(clock.nowMilliseconds() + 6 * 60 * 1000)
+        let north = try Fixtures.store("north", in: directory, clock: futureClock)
+        try north.addAppointment(Fixtures.appointment())
+        let clockBefore = try south.clock()
+        #expect {
+            try south.apply(try north.changes().map(\.change))
+        } throws: { error in
+            guard case let .clock(.timestampTooFarAhead(origin, aheadBy, _)) = error as? StoreError else { return false }
+            return origin == north.siteID && aheadBy.value >= 6 * 60 * 1000
+        }
+        #expect(try south.changeLogCount() == 0 && south.clock() == clockBefore)
+        // Within the bound (4 minutes ahead) the same kind of change is accepted and the clock follows it.
+        futureClock.set(clock.nowMilliseconds() + 4 * 60 * 1000)
+        let other = try Fixtures.store("east", in: directory, clock: futureClock)
+        try other.addAppointment(Fixtures.appointment())
+        try Fixtures.deliverAll(from: other, to: south)
+        #expect(try south.clock() >= other.changes().last!.change.stamp.timestamp)
+    }
+
+    @Test("a delete wins over a concurrent edit at every site, and the edit is journaled")
+    func deleteVersusEdit() throws {
+        let directory = try TemporaryDirectory()
+        let clock = ManualWallClock()
+        let north = try Fixtures.store("north", in: directory, clock: clock)
+        let south = try Fixtures.store("south", in: directory, clock: clock)
+        let appointment = Fixtures.appointment()
+        try north.addAppointment(appointment)
+        try Fixtures.deliverAll(from: north, to: south)
+        clock.advance(by: 1000)
+        try north.deleteAppointment(id: appointment.id)
+        clock.advance(by: 1000)
+        try south.updateAppointment(id: appointment.id) { $0.notes = "running late" }
+        try Fixtures.deliverAll(from: south, to: north)
+        try Fixtures.deliverAll(from: north, to: south)
+        #expect(try north.canonicalDump() == south.canonicalDump())
+        #expect(try north.appointments().isEmpty && south.appointments().isEmpty)
+        let conflicts = try south.conflicts()
+        #expect(conflicts.count == 1 && conflicts.first?.winnerDeleted == true && conflicts.first?.loserValue == .text("running late"))
+    }
+}

@@ -1,0 +1,81 @@
+import ClinicSyncCore
+import ClinicSyncStore
+import Foundation
+import Synchronization
+
+/// A wall clock the test moves by hand.
+final class ManualWallClock: WallClock {
+    private let milliseconds: Mutex<UInt64>
+
+    init(_ start: UInt64 = 1_790_000_000_000) {
+        milliseconds = Mutex(start)
+    }
+
+    func nowMilliseconds() -> UInt64 { milliseconds.withLock { $0 } }
+
+    func set(_ value: UInt64) { milliseconds.withLock { $0 = value } }
+
+    func advance(by delta: UInt64) { milliseconds.withLock { $0 += delta } }
+}
+
+/// A directory under /tmp removed when the test ends.
+final class TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "clinicsync-test-" + UUID().uuidString.lowercased()
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+enum Fixtures {
+    static func site(_ name: String) -> SiteID { try! SiteID(name) }
+
+    static func store(_ name: String, in directory: TemporaryDirectory, clock: ManualWallClock = ManualWallClock()) throws -> SiteStore {
+        try SiteStore.initialize(path: directory.file("\(name).sqlite"), siteID: site(name), wallClock: clock).store
+    }
+
+    static func prescription(id: RowID = RowID.random(), patient: String = "p1") -> Prescription {
+        Prescription(
+            id: id, patientID: patient, patientName: "Patient \(patient)", prescriber: "Dr Who",
+            prescriberNPI: try! NPI("1234567893"), diagnosis: "Lumbago", icd10Codes: [try! ICD10Code("M54.50")],
+            visitsAuthorized: 10, unitsPerVisit: 4, issuedOn: try! CalendarDate("2026-11-01", field: "issued_on"),
+            expiresOn: try! CalendarDate("2027-05-01", field: "expires_on"), payer: "Aetna", memberID: "W1")
+    }
+
+    static func appointment(id: RowID = RowID.random(), patient: String = "p1", prescription: RowID? = nil) -> Appointment {
+        Appointment(
+            id: id, patientID: patient, patientName: "Patient \(patient)", therapist: "Sam", site: "downtown",
+            startsAt: try! UTCDateTime("2026-12-01T15:00:00Z", field: "starts_at"), minutes: 60,
+            prescriptionID: prescription)
+    }
+
+    /// Sends every change `source` holds to `target` in one batch.
+    @discardableResult
+    static func deliverAll(from source: SiteStore, to target: SiteStore) throws -> ApplyOutcome {
+        try target.apply(try source.changes().map(\.change))
+    }
+}
+
+extension RowID {
+    static func random() -> RowID { try! RowID(UUID().uuidString) }
+}
+
+/// Runs `sqlite3` on a database file, as a clinic's other software might.
+@discardableResult
+func sqlite3(_ path: String, _ sql: String) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = ["-bail", path, sql]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}

@@ -28,8 +28,9 @@ struct AppointmentUpdate: ParsableCommand {
         }
         let (therapist, minutes, units, site, patientID, patientName, notes) =
             (therapist, minutes, units, site, patientID, patientName, notes)
-        guard [newStatus as Any?, newStart, therapist, minutes, units, site, patientID, patientName, newPrescription, notes]
-            .contains(where: { $0 != nil }) else {
+        let textsGiven = [therapist, site, patientID, patientName, notes].contains { $0 != nil }
+        let othersGiven = newStatus != nil || newStart != nil || minutes != nil || units != nil || newPrescription != nil
+        guard textsGiven || othersGiven else {
             throw ValidationError("nothing to change: give at least one of --status, --starts-at, --therapist, --minutes, --units, --site, --patient-id, --patient-name, --prescription, --notes")
         }
         try reportingFailures {

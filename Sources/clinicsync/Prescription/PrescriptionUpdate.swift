@@ -33,9 +33,11 @@ struct PrescriptionUpdate: ParsableCommand {
         let texts = (patientID, patientName, prescriber, diagnosis, payer, memberID)
         let optionalTexts = (frequency, bodyRegion, notes)
         let numbers = (visits, unitsPerVisit)
-        let given: [Any?] = [newNPI, newCodes, newIssued, newExpiry, texts.0, texts.1, texts.2, texts.3, texts.4, texts.5,
-                             optionalTexts.0, optionalTexts.1, optionalTexts.2, numbers.0, numbers.1]
-        guard given.contains(where: { $0 != nil }) else {
+        let textsGiven = [texts.0, texts.1, texts.2, texts.3, texts.4, texts.5, optionalTexts.0, optionalTexts.1, optionalTexts.2]
+            .contains { $0 != nil }
+        let othersGiven = newNPI != nil || newCodes != nil || newIssued != nil || newExpiry != nil
+            || numbers.0 != nil || numbers.1 != nil
+        guard textsGiven || othersGiven else {
             throw ValidationError("nothing to change: give at least one field option (see --help)")
         }
         try reportingFailures {

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@Suite("clinicsync refuses bad input and writes nothing")
+struct CLIBadInputTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let arguments: [String]
+        let status: Int32
+        let mentions: String
+        var addConfig = true
+        var testDescription: String { arguments.prefix(3).joined(separator: " ") + " … → \(status) (\(mentions))" }
+    }
+
+    static let appointment = ["appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T", "--minutes", "30"]
+    static let prescription = [
+        "prescription", "add", "--patient-id", "p1", "--patient-name", "N", "--prescriber", "D", "--diagnosis", "d",
+        "--icd10", "M54.50", "--issued-on", "2026-11-01", "--payer", "P", "--member-id", "M",
+    ]
+
+    static let cases: [Case] = [
+        Case(arguments: appointment + ["--starts-at", "tomorrow"], status: 64, mentions: "--starts-at"),
+        Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00"], status: 64, mentions: "--starts-at"),
+        Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--status", "done"], status: 64, mentions: "--status"),
+        Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--id", "42"], status: 64, mentions: "--id"),
+        Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--minutes", "0"], status: 65, mentions: "minutes"),
+        Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--prescription", UUID().uuidString], status: 65, mentions: "prescription_id"),
+        Case(arguments: ["appointment", "add", "--patient-id", "p1"], status: 64, mentions: "--patient-name"),
+        Case(arguments: ["appointment", "update", UUID().uuidString, "--status", "completed"], status: 66, mentions: "no appointment"),
+        Case(arguments: ["appointment", "update", UUID().uuidString], status: 64, mentions: "nothing to change"),
+        Case(arguments: ["appointment", "delete", "not-a-uuid"], status: 64, mentions: "UUID"),
+        Case(arguments: prescription + ["--npi", "1234567890", "--expires-on", "2027-01-01"], status: 64, mentions: "--npi"),
+        Case(arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-02-30"], status: 64, mentions: "--expires-on"),
+        Case(arguments: prescription + ["--npi", "1234567893", "--expires-on", "2026-10-01"], status: 65, mentions: "expires_on"),
+        Case(arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-01-01", "--icd10", "back"], status: 64, mentions: "--icd10"),
+        Case(arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-01-01", "--visits", "0"], status: 65, mentions: "visits_authorized"),
+        Case(arguments: ["changes", "--since", "-3"], status: 64, mentions: "--since"),
+        Case(arguments: ["appointment", "frobnicate"], status: 64, mentions: "frobnicate", addConfig: false),
+    ]
+
+    @Test("each bad invocation exits non-zero naming what is wrong, and the change log is untouched", arguments: cases)
+    func refused(_ badCase: Case) throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        try cli.succeed(["init"])
+        try cli.succeed(CLIRecordTests.prescriptionArguments)
+        let before = try cli.succeed(["changes", "--json"])
+        let result = try cli.run(badCase.arguments, addConfig: badCase.addConfig)
+        #expect(result.status == badCase.status, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains(badCase.mentions), "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("Jane Roe"), "error messages never echo patient names")
+        #expect(try cli.succeed(["changes", "--json"]) == before)
+    }
+
+    @Test("configuration problems are reported by key, with exit status 78")
+    func configurationErrors() throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        let missingFile = try cli.run(["appointment", "list", "--config", cli.directory + "/absent.yaml"], addConfig: false)
+        #expect(missingFile.status == 78 && missingFile.stderr.contains("absent.yaml"))
+
+        let notInitialised = try cli.run(["appointment", "list"])
+        #expect(notInitialised.status == 78 && notInitialised.stderr.contains("clinicsync init"))
+
+        let badFiles: [(String, String)] = [
+            ("site:\n  id: downtown\n  databse: x.sqlite\n", "site.databse"),
+            ("site:\n  database: x.sqlite\n", "site.id"),
+            ("site:\n  id: Down Town\n  database: x.sqlite\n", "site.id"),
+            ("site: [unclosed\n", "not valid YAML"),
+            ("site:\n  id: downtown\n  database: x.sqlite\nclock:\n  max_drift_seconds: soon\n", "clock.max_drift_seconds"),
+        ]
+        for (text, mention) in badFiles {
+            try cli.writeConfig(text)
+            let result = try cli.run(["init"])
+            #expect(result.status == 78, "\(text)")
+            #expect(result.stderr.contains(mention), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: cli.directory + "/x.sqlite"))
+        }
+    }
+
+    @Test("environment variables override keys, and a database is never opened as another site")
+    func environmentOverride() throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        try cli.succeed(["init"])
+        let other = try cli.run(["appointment", "list"], environment: ["CLINICSYNC_SITE_ID": "uptown"])
+        #expect(other.status == 78 && other.stderr.contains("uptown") && other.stderr.contains("downtown"))
+        let viaEnvironment = try cli.run(["appointment", "list"], environment: ["CLINICSYNC_CONFIG": cli.configPath], addConfig: false)
+        #expect(viaEnvironment.status == 0)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// Runs the built `clinicsync` binary, found beside the test bundle in the products folder.
+struct CLIHarness {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+
+        func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+    }
+
+    let directory: String
+    let configPath: String
+    let databasePath: String
+
+    static var binary: URL {
+        if let override = ProcessInfo.processInfo.environment["CLINICSYNC_BINARY"] {
+            return URL(fileURLWithPath: override)
+        }
+        // On Linux the test runner is `<products>/clinicsyncPackageTests.xctest`.
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = runner.deletingLastPathComponent()
+        while folder.path != "/" {
+            let candidate = folder.appendingPathComponent("clinicsync")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return runner.deletingLastPathComponent().appendingPathComponent("clinicsync")
+    }
+
+    /// A fresh directory with a configuration for site `site` and its database inside it.
+    init(site: String = "downtown", extraConfig: String = "") throws {
+        directory = NSTemporaryDirectory() + "clinicsync-cli-" + UUID().uuidString.lowercased()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        configPath = directory + "/clinicsync.yaml"
+        databasePath = directory + "/data/\(site).sqlite"
+        try writeConfig("site:\n  id: \(site)\n  database: data/\(site).sqlite\n" + extraConfig)
+    }
+
+    func writeConfig(_ text: String) throws {
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Runs `clinicsync ARGS --config <this config>`.
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:], addConfig: Bool = true) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments + (addConfig ? ["--config", configPath] : [])
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "CLINICSYNC_CONFIG")
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = directory + "/.stdout-\(UUID().uuidString)"
+        let err = directory + "/.stderr-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        FileManager.default.createFile(atPath: err, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        try process.run()
+        process.waitUntilExit()
+        defer {
+            try? FileManager.default.removeItem(atPath: out)
+            try? FileManager.default.removeItem(atPath: err)
+        }
+        return Result(
+            status: process.terminationStatus,
+            stdout: try String(contentsOfFile: out, encoding: .utf8),
+            stderr: try String(contentsOfFile: err, encoding: .utf8))
+    }
+
+    /// Runs a command that must succeed and returns its standard output.
+    @discardableResult
+    func succeed(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try run(arguments)
+        #expect(result.status == 0, "clinicsync \(arguments.joined(separator: " ")) failed: \(result.stderr)", sourceLocation: sourceLocation)
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs the `sqlite3` shell on the site's database, as other clinic software would write to it.
+    @discardableResult
+    func sqlite3(_ sql: String) throws -> String {
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        shell.arguments = ["-bail", databasePath, sql]
+        let pipe = Pipe()
+        shell.standardOutput = pipe
+        try shell.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0, "sqlite3 failed on: \(sql)")
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The database's logical content (schema and rows), independent of page layout and WAL state.
+    func sqliteDump() throws -> String { try sqlite3(".dump") }
+
+    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@Suite("clinicsync records, end to end")
+struct CLIRecordTests {
+    static let prescriptionArguments = [
+        "prescription", "add", "--patient-id", "p1", "--patient-name", "Jane Roe", "--prescriber", "Dr Lee",
+        "--npi", "1234567893", "--diagnosis", "Low back pain", "--icd10", "M54.50", "--icd10", "m79.1",
+        "--visits", "8", "--units-per-visit", "4", "--issued-on", "2026-11-01", "--expires-on", "2027-02-01",
+        "--payer", "Aetna", "--member-id", "W123",
+    ]
+
+    @Test("init creates an owner-only database once; running it again changes nothing")
+    func initIsIdempotent() throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["init", "--json"]).utf8)) as? [String: Any])
+        #expect(first["created"] as? Bool == true && first["site_id"] as? String == "downtown")
+        let attributes = try FileManager.default.attributesOfItem(atPath: cli.databasePath)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let before = try cli.sqliteDump()
+        let second = try cli.run(["init"])
+        #expect(second.status == 0 && second.stdout.contains("already initialised"))
+        #expect(try cli.sqliteDump() == before)
+    }
+
+    @Test("a prescription and an appointment go through add, list, show, update and delete")
+    func lifecycle() throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        try cli.succeed(["init"])
+        let prescriptionID = try cli.succeed(Self.prescriptionArguments)
+        let appointmentID = try cli.succeed([
+            "appointment", "add", "--patient-id", "p1", "--patient-name", "Jane Roe", "--therapist", "Sam",
+            "--starts-at", "2026-11-27T09:30:00-05:00", "--minutes", "53", "--prescription", prescriptionID,
+        ])
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]])
+        #expect(listed.count == 1)
+        let row = try #require(listed.first)
+        #expect(row["id"] as? String == appointmentID && row["starts_at"] as? String == "2026-11-27T14:30:00Z")
+        #expect(row["units"] as? Int == 4 && row["status"] as? String == "scheduled" && row["site"] as? String == "downtown")
+        #expect(row["prescription_id"] as? String == prescriptionID)
+
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["prescription", "show", prescriptionID, "--json"]).utf8)) as? [String: Any])
+        #expect(shown["icd10_codes"] as? [String] == ["M54.50", "M79.1"] && shown["visits_used"] as? Int == 1)
+
+        try cli.succeed(["appointment", "update", appointmentID, "--status", "completed", "--notes", "tolerated well"])
+        let updated = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["appointment", "show", appointmentID, "--json"]).utf8)) as? [String: Any])
+        #expect(updated["status"] as? String == "completed" && updated["notes"] as? String == "tolerated well")
+
+        let changes = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--json"]).utf8)) as? [[String: Any]])
+        #expect(changes.count == 15 + 10 + 2)
+        #expect(changes.allSatisfy { $0["origin"] as? String == "downtown" })
+        let since = try #require(changes[24]["seq"] as? Int)
+        let tail = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--since", String(since), "--json"]).utf8)) as? [[String: Any]])
+        #expect(tail.compactMap { $0["column"] as? String } == ["status", "notes"])
+
+        try cli.succeed(["appointment", "delete", appointmentID])
+        let gone = try cli.run(["appointment", "show", appointmentID])
+        #expect(gone.status == 66 && gone.stderr.contains(appointmentID))
+        #expect(try cli.succeed(["conflicts", "--json"]) == "[\n\n]" || cli.succeed(["conflicts", "--json"]) == "[]")
+    }
+
+    @Test("a write made with the sqlite3 shell shows up in `changes`, stamped by this site")
+    func shellWriteCaptured() throws {
+        let cli = try CLIHarness(site: "westside")
+        defer { cli.remove() }
+        try cli.succeed(["init"])
+        let id = UUID().uuidString.lowercased()
+        try cli.sqlite3("INSERT INTO appointments (id, patient_id, status) VALUES ('\(id)', 'p7', 'scheduled');")
+        let changes = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--json"]).utf8)) as? [[String: Any]])
+        let mine = changes.filter { $0["row_id"] as? String == id }
+        #expect(mine.count == 10)
+        #expect(mine.allSatisfy { $0["origin"] as? String == "westside" && $0["hlc"] as? Int ?? 0 > 0 })
+        #expect(mine.first { $0["column"] as? String == "patient_id" }?["value"] as? String == "p7")
+    }
+}

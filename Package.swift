@@ -46,6 +46,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Store throughput measurements; not part of the test suite (speed lives in benchmarks).
+        .executableTarget(
+            name: "clinicsync-benchmarks",
+            dependencies: [
+                "ClinicSyncStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "ClinicSyncCoreTests",
             dependencies: [

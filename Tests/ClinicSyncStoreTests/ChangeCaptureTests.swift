@@ -53,10 +53,44 @@ struct ChangeCaptureTests {
         #expect(entries.allSatisfy { $0.change.stamp.origin == store.siteID })
         #expect(entries.map(\.change.stamp) == entries.map(\.change.stamp).sorted())
         #expect(try store.appointment(id: id)?.status == "checked_in")
+        // Writes stamped together chain their bases: the update replaced the insert's value.
+        let insertedStatus = try #require(entries.first { $0.change.column?.name == "status" })
+        #expect(entries.last?.change.base == insertedStatus.change.stamp)
+        #expect(entries.filter { $0.seq != entries.last?.seq }.allSatisfy { $0.change.base == nil })
 
         #expect(try sqlite3(store.path, "DELETE FROM appointments WHERE id = '\(id)';").status == 0)
         #expect(try store.stampPendingChanges() == 1)
-        #expect(try store.changes().last?.change.isDelete == true)
+        let delete = try #require(try store.changes().last?.change)
+        #expect(delete.isDelete && delete.base == entries.last?.change.stamp)
+    }
+
+    @Test("an insert, updates and a delete stamped in one batch get chained bases")
+    func batchStampingChainsBases() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store("uptown", in: directory)
+        let kept = Fixtures.appointment()
+        try store.addAppointment(kept)
+        let keptNotes = try #require(try store.changes().first { $0.change.column?.name == "notes" }?.change.stamp)
+        let gone = RowID.random()
+        #expect(try sqlite3(store.path, """
+            UPDATE appointments SET notes = 'first' WHERE id = '\(kept.id)';
+            INSERT INTO appointments (id, status) VALUES ('\(gone)', 'scheduled');
+            UPDATE appointments SET notes = 'second' WHERE id = '\(kept.id)';
+            UPDATE appointments SET status = 'cancelled' WHERE id = '\(gone)';
+            DELETE FROM appointments WHERE id = '\(gone)';
+            """).status == 0)
+        try store.stampPendingChanges()
+        let batch = try store.changes().suffix(14).map(\.change)
+        let notes = batch.filter { $0.rowID == kept.id }
+        #expect(notes.count == 2 && notes[0].base == keptNotes && notes[1].base == notes[0].stamp)
+        let goneChanges = batch.filter { $0.rowID == gone }
+        let delete = try #require(goneChanges.last)
+        #expect(delete.isDelete && delete.base == goneChanges.dropLast().map(\.stamp).max())
+        let cancelled = try #require(goneChanges.first { $0.value == .text("cancelled") })
+        #expect(cancelled.base == goneChanges.first { $0.value == .text("scheduled") }?.stamp)
+        let stamps = batch.map(\.stamp)
+        #expect(stamps == stamps.sorted())
+        #expect(try store.appointment(id: gone) == nil && store.appointment(id: kept.id)?.notes == "second")
     }
 
     @Test("foreign writes that would break sync are refused by the database itself")

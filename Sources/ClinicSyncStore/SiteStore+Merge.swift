@@ -1,22 +1,6 @@
 import ClinicSyncCore
 import GRDB
 
-/// What applying a batch of remote changes did.
-public struct ApplyOutcome: Equatable, Sendable {
-    /// Changes new to this site.
-    public var applied = 0
-    /// Changes the site already held (ignored).
-    public var duplicates = 0
-    /// Conflict-journal entries those changes produced or updated.
-    public var conflicts = 0
-
-    public init(applied: Int = 0, duplicates: Int = 0, conflicts: Int = 0) {
-        self.applied = applied
-        self.duplicates = duplicates
-        self.conflicts = conflicts
-    }
-}
-
 extension SiteStore {
     /// Merges changes received from other sites, all or nothing, in one transaction.
     ///
@@ -38,6 +22,7 @@ extension SiteStore {
             try db.execute(sql: "UPDATE capture_control SET suspended = 1")
             let applier = MergeApplier(db: db)
             var outcome = ApplyOutcome()
+            var received = VersionVector()
             for change in changes {
                 switch try applier.apply(change) {
                 case .duplicate:
@@ -45,7 +30,11 @@ extension SiteStore {
                 case let .applied(conflicts):
                     outcome.applied += 1
                     outcome.conflicts += conflicts
+                    received.advance(to: change.stamp)
                 }
+            }
+            for (origin, timestamp) in received.watermarks {
+                try VersionVectorTable.advance(db, to: WriteStamp(timestamp, origin))
             }
             try db.execute(sql: "UPDATE capture_control SET suspended = 0")
             return outcome

@@ -57,5 +57,8 @@ struct WriteTransaction {
                 ])
             stampedCount += 1
         }
+        if !pending.isEmpty {
+            try VersionVectorTable.advance(db, to: WriteStamp(clock.lastIssued, site))
+        }
     }
 }

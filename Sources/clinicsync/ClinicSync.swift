@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicSyncDaemon
 
 /// The `clinicsync` command: composes the subcommands and nothing else.
 @main
@@ -9,11 +10,15 @@ struct ClinicSync: AsyncParsableCommand {
         discussion: """
             Every command reads the site's YAML configuration (--config, or CLINICSYNC_CONFIG, \
             default /etc/clinicsync/clinicsync.yaml). Exit codes: 0 success, 1 failure, \
-            64 bad arguments, 65 invalid data, 66 not found, 78 configuration error.
+            64 bad arguments, 65 invalid data, 66 not found, 69 a peer could not be synced, \
+            78 configuration error.
             """,
         version: ClinicSyncVersion.current,
         subcommands: [
             InitCommand.self,
+            ServeCommand.self,
+            SyncCommand.self,
+            StatusCommand.self,
             AppointmentCommand.self,
             PrescriptionCommand.self,
             ChangesCommand.self,
@@ -22,7 +27,3 @@ struct ClinicSync: AsyncParsableCommand {
     )
 }
 
-/// The version printed by `--version`.
-enum ClinicSyncVersion {
-    static let current = "0.1.0"
-}

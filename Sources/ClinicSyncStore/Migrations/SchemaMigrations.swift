@@ -11,6 +11,7 @@ enum SchemaMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-site-and-clinical-tables", migrate: createSiteAndClinicalTables)
         migrator.registerMigration("v2-change-capture", migrate: createChangeCapture)
+        migrator.registerMigration("v3-sync-state", migrate: createSyncState)
         return migrator
     }
 
@@ -138,6 +139,34 @@ enum SchemaMigrations {
                 try db.execute(sql: statement)
             }
         }
+    }
+
+    private static func createSyncState(_ db: Database) throws {
+        try db.execute(sql: """
+            -- The greatest timestamp held per origin site: what this site tells peers it has.
+            CREATE TABLE version_vector (
+                origin TEXT PRIMARY KEY NOT NULL,
+                hlc INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            INSERT INTO version_vector (origin, hlc)
+                SELECT origin, MAX(hlc) FROM change_log WHERE hlc IS NOT NULL GROUP BY origin;
+
+            -- Per configured peer: the outcome of the last sync rounds and what the peer last
+            -- acknowledged holding (its version vector as "origin=hlc,..."), from which the changes
+            -- still waiting to be sent to it are counted.
+            CREATE TABLE peer_state (
+                peer TEXT PRIMARY KEY NOT NULL,
+                url TEXT NOT NULL,
+                last_attempt TEXT,
+                last_success TEXT,
+                last_error TEXT,
+                clock_problem INTEGER NOT NULL DEFAULT 0,
+                changes_sent INTEGER NOT NULL DEFAULT 0,
+                changes_received INTEGER NOT NULL DEFAULT 0,
+                peer_vector TEXT,
+                peer_site TEXT
+            );
+            """)
     }
 
     private static let appointmentColumns = [

@@ -10,6 +10,7 @@ enum ExitStatus {
     static let usage: Int32 = 64
     static let invalidData: Int32 = 65
     static let notFound: Int32 = 66
+    static let peersFailed: Int32 = 69
     static let configuration: Int32 = 78
 }
 
@@ -40,6 +41,15 @@ struct CommandFailure: Error, CustomStringConvertible {
         }
     }
 
+    init(_ error: DaemonError) {
+        switch error {
+        case .unknownPeer, .noPeers:
+            self.init(message: error.description, status: ExitStatus.usage)
+        default:
+            self.init(message: error.description, status: ExitStatus.failure)
+        }
+    }
+
     var description: String { message }
 }
 
@@ -47,12 +57,34 @@ struct CommandFailure: Error, CustomStringConvertible {
 func reportingFailures(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let failure as CommandFailure {
-        FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
-        throw ExitCode(failure.status)
-    } catch let error as StoreError {
-        let failure = CommandFailure(error)
-        FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
-        throw ExitCode(failure.status)
+    } catch {
+        throw exit(for: error)
     }
+}
+
+/// The async form of ``reportingFailures(_:)``.
+func reportingFailures(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        throw exit(for: error)
+    }
+}
+
+private func exit(for error: any Error) -> any Error {
+    let failure: CommandFailure
+    switch error {
+    case let known as CommandFailure: failure = known
+    case let known as StoreError: failure = CommandFailure(known)
+    case let known as ConfigError: failure = CommandFailure(known)
+    case let known as DaemonError: failure = CommandFailure(known)
+    default: return error
+    }
+    printError(failure.message)
+    return ExitCode(failure.status)
+}
+
+/// Writes `error: MESSAGE` to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
 }

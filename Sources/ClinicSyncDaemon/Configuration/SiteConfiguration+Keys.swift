@@ -1,0 +1,27 @@
+extension SiteConfiguration {
+    /// Every key the configuration file may contain, with what it expects.
+    enum Keys {
+        static let siteID = ConfigDocument.Key(path: "site.id", expected: "1-64 characters of a-z, 0-9, '-' or '_'")
+        static let database = ConfigDocument.Key(path: "site.database", expected: "a path to the SQLite file")
+        static let maxDrift = ConfigDocument.Key(path: "clock.max_drift_seconds", expected: "whole seconds from 1 to 86400")
+        static let listen = ConfigDocument.Key(path: "server.listen", expected: "host:port, e.g. 0.0.0.0:7420")
+        static let controlSocket = ConfigDocument.Key(path: "control.socket", expected: "a path for the control socket")
+        static let interval = ConfigDocument.Key(path: "sync.interval_seconds", expected: "whole seconds from 1 to 86400")
+        static let maxBackoff = ConfigDocument.Key(path: "sync.max_backoff_seconds", expected: "whole seconds from 1 to 86400")
+        static let timeout = ConfigDocument.Key(path: "sync.timeout_seconds", expected: "whole seconds from 1 to 3600")
+        static let batchChanges = ConfigDocument.Key(path: "sync.batch_changes", expected: "a count from 1 to 10000")
+        static let batchBytes = ConfigDocument.Key(path: "sync.batch_bytes", expected: "bytes from 1024 to 8388608")
+        static let compression = ConfigDocument.Key(path: "sync.compression", expected: "true or false")
+        static let logLevel = ConfigDocument.Key(path: "log.level", expected: "one of trace, debug, info, notice, warning, error, critical")
+        static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        static let peers = "peers"
+        static let peerItem = [
+            ConfigDocument.Key(path: "name", expected: "the peer's site.id"),
+            ConfigDocument.Key(path: "url", expected: "the peer's http(s) URL"),
+        ]
+        static let scalars = [
+            siteID, database, maxDrift, listen, controlSocket, interval, maxBackoff, timeout, batchChanges, batchBytes,
+            compression, logLevel,
+        ]
+    }
+}

@@ -1,0 +1,48 @@
+import ClinicSyncCore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The daemon's local control API, served on a Unix socket: `GET /v1/status` and
+/// `POST /v1/sync[?peer=NAME]`, whose answer streams NDJSON progress lines and ends with the report.
+struct ControlAPI: Sendable {
+    let coordinator: SyncCoordinator
+    let info: @Sendable () -> DaemonInfo
+
+    func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        router.get("/v1/status") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(info()))))
+        }
+        router.post("/v1/sync") { request, _ in
+            let peer = request.uri.queryParameters["peer"].map(String.init)
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: syncStream(peer: peer))
+        }
+    }
+
+    private func syncStream(peer: String?) -> ResponseBody {
+        let coordinator = coordinator
+        return ResponseBody { writer in
+            let (events, continuation) = AsyncStream.makeStream(of: ControlSyncEvent.self)
+            let round = Task {
+                do {
+                    let report = try await coordinator.runRound(peer: peer) { continuation.yield(ControlSyncEvent(progress: $0)) }
+                    continuation.yield(ControlSyncEvent(report: report))
+                } catch {
+                    let isUsage = (error as? DaemonError).map { if case .unknownPeer = $0 { true } else { $0 == .noPeers } } ?? false
+                    continuation.yield(ControlSyncEvent(error: String(describing: error), usage_error: isUsage))
+                }
+                continuation.finish()
+            }
+            let encoder = JSONEncoder()
+            for await event in events {
+                var line = ByteBuffer(data: try encoder.encode(event))
+                line.writeString("\n")
+                try await writer.write(line)
+            }
+            await round.value
+            try await writer.finish(nil)
+        }
+    }
+}

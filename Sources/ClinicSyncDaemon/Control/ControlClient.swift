@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Talks to a running daemon over its control socket, for `sync now` and `status`.
+public struct ControlClient: Sendable {
+    let socketPath: String
+    let http: HTTPClient
+
+    /// A client for the daemon listening on `socketPath`.
+    public init(socketPath: String, http: HTTPClient) {
+        self.socketPath = socketPath
+        self.http = http
+    }
+
+    /// Whether a daemon seems to listen: the socket file exists.
+    public var socketExists: Bool { FileManager.default.fileExists(atPath: socketPath) }
+
+    /// The daemon's own report, or `nil` when no daemon answers on the socket.
+    public func info() async -> DaemonInfo? {
+        guard socketExists, let url = URL(httpURLWithSocketPath: socketPath, uri: "/v1/status") else { return nil }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .GET
+        guard let response = try? await http.execute(request, timeout: .seconds(5)), response.status == .ok,
+              let body = try? await response.body.collect(upTo: 1 << 20) else { return nil }
+        return try? JSONDecoder().decode(DaemonInfo.self, from: Data(body.readableBytesView))
+    }
+
+    /// Asks the daemon to sync now and streams its events; throws if the socket cannot be used.
+    public func sync(peer: String?, onEvent: (ControlSyncEvent) -> Void) async throws(DaemonError) {
+        let query = peer.map { "?peer=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0) } ?? ""
+        guard let url = URL(httpURLWithSocketPath: socketPath, uri: "/v1/sync" + query) else {
+            throw .control(reason: "invalid socket path \(socketPath)")
+        }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        do {
+            let response = try await http.execute(request, timeout: .hours(24))
+            guard response.status == .ok else { throw DaemonError.control(reason: "daemon answered HTTP \(response.status.code)") }
+            var pending = Data()
+            for try await chunk in response.body {
+                pending.append(contentsOf: chunk.readableBytesView)
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = pending[pending.startIndex..<newline]
+                    pending = Data(pending[pending.index(after: newline)...])
+                    if let event = try? JSONDecoder().decode(ControlSyncEvent.self, from: line) { onEvent(event) }
+                }
+            }
+        } catch let error as DaemonError {
+            throw error
+        } catch {
+            throw .control(reason: Self.describe(error, socket: socketPath))
+        }
+    }
+
+    static func describe(_ error: any Error, socket: String) -> String {
+        let text = String(describing: error)
+        if text.contains("Permission denied") || text.contains("EACCES") || text.contains("errno: 13") {
+            return "permission denied on \(socket); run as the clinicsync user or a member of its group"
+        }
+        return "cannot talk to the daemon on \(socket): \(text)"
+    }
+}

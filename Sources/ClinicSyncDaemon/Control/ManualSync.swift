@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+import ClinicSyncCore
+
+/// `clinicsync sync now` and `status`: through the running daemon when one answers on the
+/// control socket, otherwise directly on the store, with the same ``SyncCoordinator`` the daemon uses.
+public enum ManualSync {
+    /// Runs one round with `peer` (or every peer); `progress` sees changes moved so far.
+    public static func run(
+        configuration: SiteConfiguration, peer: String?, progress: @escaping @Sendable (SyncProgress) -> Void
+    ) async throws -> SyncReport {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let report = try await run(configuration: configuration, peer: peer, http: http, progress: progress)
+            try await http.shutdown()
+            return report
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    private static func run(
+        configuration: SiteConfiguration, peer: String?, http: HTTPClient, progress: @escaping @Sendable (SyncProgress) -> Void
+    ) async throws -> SyncReport {
+        let control = ControlClient(socketPath: configuration.controlSocket, http: http)
+        guard await control.info() != nil else {
+            let coordinator = SyncCoordinator(
+                configuration: configuration, store: try configuration.openStore(), http: http,
+                logger: DaemonLogging.logger(level: "error"))
+            return try await coordinator.runRound(peer: peer, progress: progress)
+        }
+        var report: SyncReport?
+        var failure: (any Error)?
+        try await control.sync(peer: peer) { event in
+            if let update = event.progress { progress(update) }
+            if let final = event.report { report = final }
+            if let error = event.error { failure = ManualSyncError.daemon(message: error, isUsage: event.usage_error == true) }
+        }
+        if let failure { throw failure }
+        guard let report else { throw DaemonError.control(reason: "the daemon ended the round without a report") }
+        return report
+    }
+
+    /// The status report, with the daemon's own facts when it answers.
+    public static func status(configuration: SiteConfiguration) async throws -> StatusReport {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let daemon = await ControlClient(socketPath: configuration.controlSocket, http: http).info()
+        try await http.shutdown()
+        return try StatusReport.gather(configuration: configuration, store: try configuration.openStore(), daemon: daemon)
+    }
+}
+
+/// A failure the daemon reported for a round it was asked to run.
+public enum ManualSyncError: Error, CustomStringConvertible {
+    case daemon(message: String, isUsage: Bool)
+
+    public var description: String {
+        switch self {
+        case let .daemon(message, _): return message
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import AsyncHTTPClient
+import ClinicSyncCore
+import ClinicSyncStore
+import ClinicSyncSync
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `clinicsync serve`: the peer API, the control socket and the sync scheduler in one
+/// `ServiceGroup`. SIGTERM or SIGINT start a graceful shutdown: listeners stop taking work, a round
+/// in flight finishes its batch or abandons it unapplied, then the store closes and `run` returns.
+public enum Daemon {
+    /// How long a graceful shutdown may take before remaining work is cancelled; shorter than the
+    /// systemd unit's `TimeoutStopSec`.
+    public static let maximumShutdownDuration: Duration = .seconds(20)
+
+    /// Serves until a shutdown signal arrives.
+    public static func run(configuration: SiteConfiguration) async throws {
+        let logger = DaemonLogging.logger(level: configuration.logLevel)
+        let lockPath = configuration.databasePath + ".daemon-lock"
+        guard let daemonLock = try FileLock.tryAcquire(path: lockPath) else {
+            throw DaemonError.alreadyRunning(path: lockPath, holder: FileLock.holderText(path: lockPath))
+        }
+        daemonLock.write(String(getpid()))
+        let store = try configuration.openStore()
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
+            timeout: .init(connect: .seconds(5), read: .seconds(Int64(configuration.sync.requestTimeout.components.seconds)))))
+        let coordinator = SyncCoordinator(configuration: configuration, store: store, http: http, logger: logger)
+        let started = Date()
+
+        let peerRouter = Router()
+        PeerAPI(feed: StoreChangeFeed(store: store), peers: PeerDirectory(Set(configuration.peers.compactMap { try? SiteID($0.name) })),
+                logger: logger).addRoutes(to: peerRouter)
+        let peerServer = Application(
+            router: peerRouter,
+            configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "clinicsync"),
+            logger: logger)
+
+        try prepareSocketDirectory(configuration.controlSocket)
+        let controlRouter = Router()
+        ControlAPI(coordinator: coordinator) {
+            DaemonInfo(pid: getpid(), started_at: ISO8601DateFormatter().string(from: started),
+                       uptime_seconds: Int(Date().timeIntervalSince(started)), version: ClinicSyncVersion.current,
+                       listen: configuration.listen.description)
+        }.addRoutes(to: controlRouter)
+        let socketPath = configuration.controlSocket
+        let controlServer = Application(
+            router: controlRouter, configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "clinicsync-control"),
+            onServerRunning: { _ in chmod(socketPath, 0o660) }, logger: logger)
+
+        let scheduler = SyncScheduler(
+            coordinator: coordinator, interval: configuration.sync.interval, maximumBackoff: configuration.sync.maximumBackoff,
+            logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: peerServer), .init(service: controlServer), .init(service: scheduler)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = maximumShutdownDuration
+        logger.info("clinicsync serving", metadata: [
+            "site": "\(configuration.siteID)", "listen": "\(configuration.listen)", "control": "\(socketPath)",
+            "peers": "\(configuration.peers.map(\.name).joined(separator: ","))", "version": "\(ClinicSyncVersion.current)",
+        ])
+        do {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch {
+            try? await http.shutdown()
+            unlink(socketPath)
+            throw error
+        }
+        try await http.shutdown()
+        unlink(socketPath)
+        withExtendedLifetime(daemonLock) {}
+        logger.info("clinicsync stopped", metadata: ["site": "\(configuration.siteID)"])
+    }
+
+    /// Creates the socket's directory and removes a socket left by a daemon that died (we hold the
+    /// daemon lock, so no live daemon owns it).
+    private static func prepareSocketDirectory(_ socketPath: String) throws {
+        let directory = (socketPath as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        unlink(socketPath)
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+import Logging
+
+/// Logging to standard error, one line per event. Messages carry ids, counts and durations only,
+/// never patient data.
+public enum DaemonLogging {
+    /// Bootstraps swift-log once per process and returns the daemon's logger.
+    public static func logger(level: String) -> Logger {
+        bootstrap
+        var logger = Logger(label: "clinicsync")
+        logger.logLevel = Logger.Level(rawValue: level) ?? .info
+        return logger
+    }
+
+    private static let bootstrap: Void = {
+        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+    }()
+}

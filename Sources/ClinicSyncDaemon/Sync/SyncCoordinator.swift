@@ -1,0 +1,112 @@
+import AsyncHTTPClient
+import ClinicSyncCore
+import ClinicSyncStore
+import ClinicSyncSync
+import Logging
+import NIOCore
+
+/// Runs sync rounds: with every configured peer (or one), one at a time, under the store's sync
+/// lock, recording each outcome in the store. The daemon's scheduler, its control socket and
+/// `clinicsync sync now` without a daemon all go through this one type.
+public actor SyncCoordinator {
+    private var configuration: SiteConfiguration
+    private let store: SiteStore
+    private let http: HTTPClient
+    private let logger: Logger
+
+    /// A coordinator for `store`, using `http` for peer requests.
+    public init(configuration: SiteConfiguration, store: SiteStore, http: HTTPClient, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.http = http
+        self.logger = logger
+    }
+
+    /// Takes a reloaded configuration's peers and limits for the next rounds.
+    public func reload(_ newConfiguration: SiteConfiguration) {
+        configuration = newConfiguration
+    }
+
+    /// The configured peers.
+    public var peers: [PeerEndpoint] { configuration.peers }
+
+    /// Syncs with `peerName` (or every peer), waiting up to `lockTimeout` for another round to end.
+    public func runRound(
+        peer peerName: String? = nil, lockTimeout: Duration = .seconds(120),
+        progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws -> SyncReport {
+        let targets = try selectPeers(peerName)
+        guard let lock = try await FileLock.acquire(path: configuration.databasePath + ".sync-lock", timeout: lockTimeout) else {
+            throw DaemonError.syncBusy(timeout: "\(lockTimeout)")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        var report = SyncReport(peers: [])
+        for peer in targets {
+            report.peers.append(await sync(with: peer, progress: progress))
+        }
+        return report
+    }
+
+    private func selectPeers(_ name: String?) throws -> [PeerEndpoint] {
+        guard let name else {
+            guard !configuration.peers.isEmpty else { throw DaemonError.noPeers }
+            return configuration.peers
+        }
+        guard let peer = configuration.peers.first(where: { $0.name == name }) else {
+            throw DaemonError.unknownPeer(name: name, known: configuration.peers.map(\.name))
+        }
+        return [peer]
+    }
+
+    private func sync(with peer: PeerEndpoint, progress: @escaping @Sendable (SyncProgress) -> Void) async -> SyncReport.Peer {
+        let settings = configuration.sync
+        let client = PeerClient(
+            http: http, peer: peer, localSite: store.siteID, schemaVersion: SiteStore.schemaVersion,
+            timeout: .nanoseconds(Int64(settings.requestTimeout.components.seconds) * 1_000_000_000))
+        let synchronizer = PeerSynchronizer(
+            feed: StoreChangeFeed(store: store), client: client,
+            limits: .init(changes: settings.batchChanges, bytes: settings.batchBytes, compress: settings.compression))
+        let start = ContinuousClock.now
+        var entry = SyncReport.Peer(
+            peer: peer.name, url: peer.url, ok: false, sent: 0, received: 0, conflicts: 0, bytes_in: 0, bytes_out: 0,
+            duration_ms: 0, error: nil, clock_problem: false)
+        var outcome = PeerSynchronizer.Outcome()
+        do {
+            try await synchronizer.run(into: &outcome) { moved in progress(SyncProgress(peer: peer.name, moved: moved)) }
+            entry.ok = true
+        } catch {
+            entry.error = String(describing: error)
+            entry.clock_problem = (error as? SyncError)?.isClockProblem ?? false
+        }
+        entry.sent = outcome.sent
+        entry.received = outcome.received
+        entry.conflicts = outcome.conflicts
+        entry.bytes_in = outcome.bytesIn
+        entry.bytes_out = outcome.bytesOut
+        let elapsed = ContinuousClock.now - start
+        entry.duration_ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        record(entry, outcome: outcome)
+        return entry
+    }
+
+    private func record(_ entry: SyncReport.Peer, outcome: PeerSynchronizer.Outcome) {
+        var metadata: Logger.Metadata = [
+            "peer": "\(entry.peer)", "sent": "\(entry.sent)", "received": "\(entry.received)",
+            "conflicts": "\(entry.conflicts)", "bytes_in": "\(entry.bytes_in)", "bytes_out": "\(entry.bytes_out)",
+            "duration_ms": "\(entry.duration_ms)",
+        ]
+        if let error = entry.error {
+            metadata["error"] = "\(error)"
+            logger.warning("sync with peer failed", metadata: metadata)
+        } else {
+            logger.info("sync with peer done", metadata: metadata)
+        }
+        do {
+            try store.recordPeerSync(PeerSyncResult(
+                peer: entry.peer, url: entry.url, succeeded: entry.ok, error: entry.error, clockProblem: entry.clock_problem,
+                sent: entry.sent, received: entry.received, peerVector: outcome.peerSite == nil ? nil : outcome.peerVector, peerSite: outcome.peerSite))
+        } catch {
+            logger.error("cannot record sync state", metadata: ["peer": "\(entry.peer)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// Why a sync with a peer failed. Messages name the peer and what to do; never patient data.
+public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No answer: connection refused, timed out, or cut.
+    case unreachable(peer: String, reason: String)
+    /// The peer answered with a refusal (4xx/5xx) and a code such as `schema_mismatch`.
+    case refused(peer: String, status: Int, code: String, message: String)
+    /// The peer answered something that is not the protocol.
+    case malformedResponse(peer: String, reason: String)
+    /// The peer says it is another site than the configuration names.
+    case wrongSite(peer: String, reported: String)
+    /// This site refused a batch the peer sent (e.g. timestamps beyond the drift bound).
+    case rejectedIncoming(peer: String, reason: String, clockSkew: Bool)
+
+    /// Whether the failure is a clock problem of the peer (or of this site) rather than the link.
+    public var isClockProblem: Bool {
+        switch self {
+        case let .refused(_, _, code, _): return code == "clock_skew"
+        case let .rejectedIncoming(_, _, clockSkew): return clockSkew
+        default: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .unreachable(peer, reason):
+            return "peer \(peer) is unreachable: \(reason)"
+        case let .refused(peer, status, code, message):
+            return "peer \(peer) refused the request (HTTP \(status), \(code)): \(message)"
+        case let .malformedResponse(peer, reason):
+            return "peer \(peer) sent a malformed answer: \(reason)"
+        case let .wrongSite(peer, reported):
+            return "the server configured as peer '\(peer)' says it is site '\(reported)'; fix the peer's url or name"
+        case let .rejectedIncoming(peer, reason, _):
+            return "changes from peer \(peer) were refused: \(reason)"
+        }
+    }
+}

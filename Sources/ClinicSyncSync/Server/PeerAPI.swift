@@ -1,0 +1,100 @@
+import ClinicSyncCore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The peer protocol's server side: `/v1/hello`, `/v1/pull` and `/v1/push`.
+///
+/// Every request is checked in the same order before anything is read from or written to the
+/// store: protocol version, schema version, sender site (must be a configured peer), body size and
+/// encoding, JSON shape, then each change. A refusal is a 4xx answer naming the first problem, and
+/// the store is untouched.
+public struct PeerAPI: Sendable {
+    let feed: any ChangeFeed
+    let peers: PeerDirectory
+    let logger: Logger
+
+    /// Serves `feed` to the sites `peers` lists.
+    public init(feed: any ChangeFeed, peers: PeerDirectory, logger: Logger) {
+        self.feed = feed
+        self.peers = peers
+        self.logger = logger
+    }
+
+    /// Adds the protocol's routes to `router`.
+    public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        router.post("/v1/hello") { request, _ in await self.respond(to: request) { _, _ in try await self.hello() } }
+        router.post("/v1/pull") { request, _ in await self.respond(to: request) { sender, body in try await self.pull(sender, body, request) } }
+        router.post("/v1/push") { request, _ in await self.respond(to: request) { sender, body in try await self.push(sender, body) } }
+    }
+
+    private func hello() async throws -> WireMessage.Hello {
+        WireMessage.Hello(
+            site: feed.siteID.rawValue, protocol_version: WireProtocol.version, schema_version: feed.schemaVersion,
+            vector: try await feed.versionVector().wire, accept_encoding: [BodyCoding.gzip])
+    }
+
+    private func pull(_ sender: SiteID, _ body: ByteBuffer, _ request: Request) async throws -> ByteBuffer {
+        let pull = try decode(WireMessage.PullRequest.self, body)
+        let vector: VersionVector
+        do { vector = try VersionVector(wire: pull.vector) } catch { throw PeerRequestError.badRequest("vector: \(error.rule)") }
+        guard pull.limit > 0, pull.max_bytes > 0 else { throw PeerRequestError.badRequest("limit and max_bytes must be positive") }
+        let limit = min(pull.limit, WireProtocol.maximumBatchChanges)
+        let budget = min(pull.max_bytes, WireProtocol.maximumBodyBytes / 2)
+        let changes = try await feed.changes(missingFrom: vector, limit: limit)
+        var encoded: [Data] = []
+        var bytes = 0
+        let encoder = JSONEncoder()
+        for change in changes {
+            let data = try encoder.encode(WireChange(change))
+            if !encoded.isEmpty, bytes + data.count > budget { break }
+            encoded.append(data)
+            bytes += data.count + 1
+        }
+        let more = encoded.count < changes.count || changes.count == limit
+        var buffer = ByteBuffer(string: "{\"changes\":[")
+        for (index, data) in encoded.enumerated() {
+            if index > 0 { buffer.writeString(",") }
+            buffer.writeBytes(data)
+        }
+        buffer.writeString("],\"more\":\(more)}")
+        logger.info("pull served", metadata: ["peer": "\(sender)", "changes": "\(encoded.count)", "more": "\(more)"])
+        return buffer
+    }
+
+    private func push(_ sender: SiteID, _ body: ByteBuffer) async throws -> WireMessage.PushResponse {
+        let push = try decode(WireMessage.PushRequest.self, body)
+        guard push.changes.count <= WireProtocol.maximumBatchChanges else {
+            throw PeerRequestError(status: .contentTooLarge, code: "batch_too_large",
+                                   message: "a batch may carry at most \(WireProtocol.maximumBatchChanges) changes (got \(push.changes.count))")
+        }
+        var changes: [Change] = []
+        changes.reserveCapacity(push.changes.count)
+        for (index, wire) in push.changes.enumerated() {
+            do { changes.append(try wire.change()) } catch {
+                throw PeerRequestError.badRequest("change #\(index): \(error.description)")
+            }
+        }
+        let outcome: ApplyOutcome
+        do {
+            outcome = try await feed.apply(changes)
+        } catch let rejected as ChangeRejected {
+            logger.warning("push refused", metadata: ["peer": "\(sender)", "reason": "\(rejected.reason)"])
+            throw PeerRequestError(status: .unprocessableContent, code: rejected.isClockSkew ? "clock_skew" : "change_rejected",
+                                   message: rejected.reason)
+        }
+        logger.info("push applied", metadata: [
+            "peer": "\(sender)", "applied": "\(outcome.applied)", "duplicates": "\(outcome.duplicates)", "conflicts": "\(outcome.conflicts)",
+        ])
+        return WireMessage.PushResponse(
+            applied: outcome.applied, duplicates: outcome.duplicates, conflicts: outcome.conflicts,
+            vector: try await feed.versionVector().wire)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ body: ByteBuffer) throws -> T {
+        do { return try BodyCoding.decode(type, from: body) } catch let error as DecodingError {
+            throw PeerRequestError.badRequest("body is not a valid \(T.self): \(error.briefDescription)")
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// Version 1 of the peer protocol: JSON over HTTP, under the path prefix `/v1`.
+///
+/// Every request carries three headers that the receiver checks before reading the body:
+/// ``protocolHeader`` (this protocol's version), ``schemaHeader`` (the sender's last migration) and
+/// ``siteHeader`` (the sender's site id). The endpoints are documented in `docs/protocol.md`.
+public enum WireProtocol {
+    /// The protocol version this build speaks.
+    public static let version = 1
+    /// Header carrying the protocol version.
+    public static let protocolHeader = "ClinicSync-Protocol"
+    /// Header carrying the schema version.
+    public static let schemaHeader = "ClinicSync-Schema"
+    /// Header carrying the sender's site id.
+    public static let siteHeader = "ClinicSync-Site"
+
+    /// The largest request or response body accepted, compressed or not (16 MiB).
+    public static let maximumBodyBytes = 16 * 1024 * 1024
+    /// The most changes one batch may carry.
+    public static let maximumBatchChanges = 10_000
+}

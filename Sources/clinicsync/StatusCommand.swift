@@ -1,0 +1,37 @@
+import ArgumentParser
+import ClinicSyncDaemon
+import Foundation
+
+/// `clinicsync status`: the site at a glance, whether or not the daemon runs.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the site, its daemon, its database and each peer's sync state.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let report = try await ManualSync.status(configuration: try options.loadConfiguration())
+            if options.json { return try Output.json(report) }
+            let daemonLine = report.daemon.running
+                ? "running (pid \(report.daemon.pid ?? 0), up \(report.daemon.uptime_seconds ?? 0)s)"
+                : "not running (read from the store directly)"
+            Output.fields([
+                ("site", report.site_id), ("version", report.version), ("daemon", daemonLine),
+                ("database", "\(report.database) (\(report.database_bytes) bytes, schema \(report.schema_version))"),
+                ("appointments", String(report.appointments)), ("prescriptions", String(report.prescriptions)),
+                ("change log", "\(report.change_log_entries) entries"), ("deleted rows", String(report.deleted_rows)),
+                ("conflicts", String(report.conflicts)), ("clock", report.clock),
+            ])
+            guard !report.peers.isEmpty else { return Swift.print("peers         none configured") }
+            Swift.print("")
+            Output.table(
+                ["PEER", "URL", "LAST_ATTEMPT", "LAST_SUCCESS", "WAITING", "RECEIVED", "SENT", "LAST_ERROR"],
+                report.peers.map { peer in
+                    [peer.name, peer.url, peer.last_attempt ?? "never", peer.last_success ?? "never", String(peer.waiting),
+                     String(peer.received), String(peer.sent),
+                     (peer.clock_problem ? "[clock] " : "") + (peer.last_error ?? "")]
+                })
+        }
+    }
+}

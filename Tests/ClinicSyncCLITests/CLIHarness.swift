@@ -84,10 +84,14 @@ struct CLIHarness {
     func sqlite3(_ sql: String) throws -> String {
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        shell.arguments = ["-bail", databasePath, sql]
+        shell.arguments = ["-bail", databasePath]
         let pipe = Pipe()
+        let input = Pipe()
         shell.standardOutput = pipe
+        shell.standardInput = input
         try shell.run()
+        input.fileHandleForWriting.write(Data((sql + "\n").utf8))
+        try input.fileHandleForWriting.close()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         shell.waitUntilExit()
         #expect(shell.terminationStatus == 0, "sqlite3 failed on: \(sql)")

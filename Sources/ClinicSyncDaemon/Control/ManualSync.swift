@@ -8,27 +8,24 @@ public enum ManualSync {
     public static func run(
         configuration: SiteConfiguration, peer: String?, progress: @escaping @Sendable (SyncProgress) -> Void
     ) async throws -> SyncReport {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            let report = try await run(configuration: configuration, peer: peer, http: http, progress: progress)
-            try await http.shutdown()
-            return report
-        } catch {
-            try? await http.shutdown()
-            throw error
+        try await HTTPClient.using(PeerHTTPClient.makeControl()) { controlHTTP in
+            let control = ControlClient(socketPath: configuration.controlSocket, http: controlHTTP)
+            if await control.info() != nil {
+                return try await viaDaemon(control, peer: peer, progress: progress)
+            }
+            let http = PeerHTTPClient.make(requestTimeoutSeconds: configuration.sync.requestTimeout.components.seconds)
+            return try await HTTPClient.using(http) { http in
+                let coordinator = SyncCoordinator(
+                    configuration: configuration, store: try configuration.openStore(), http: http,
+                    logger: DaemonLogging.logger(level: "error"))
+                return try await coordinator.runRound(peer: peer, progress: progress)
+            }
         }
     }
 
-    private static func run(
-        configuration: SiteConfiguration, peer: String?, http: HTTPClient, progress: @escaping @Sendable (SyncProgress) -> Void
+    private static func viaDaemon(
+        _ control: ControlClient, peer: String?, progress: @escaping @Sendable (SyncProgress) -> Void
     ) async throws -> SyncReport {
-        let control = ControlClient(socketPath: configuration.controlSocket, http: http)
-        guard await control.info() != nil else {
-            let coordinator = SyncCoordinator(
-                configuration: configuration, store: try configuration.openStore(), http: http,
-                logger: DaemonLogging.logger(level: "error"))
-            return try await coordinator.runRound(peer: peer, progress: progress)
-        }
         var report: SyncReport?
         var failure: (any Error)?
         try await control.sync(peer: peer) { event in
@@ -43,9 +40,9 @@ public enum ManualSync {
 
     /// The status report, with the daemon's own facts when it answers.
     public static func status(configuration: SiteConfiguration) async throws -> StatusReport {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let daemon = await ControlClient(socketPath: configuration.controlSocket, http: http).info()
-        try await http.shutdown()
+        let daemon = try await HTTPClient.using(PeerHTTPClient.makeControl()) { http in
+            await ControlClient(socketPath: configuration.controlSocket, http: http).info()
+        }
         return try StatusReport.gather(configuration: configuration, store: try configuration.openStore(), daemon: daemon)
     }
 }

@@ -24,8 +24,7 @@ public enum Daemon {
         }
         daemonLock.write(String(getpid()))
         let store = try configuration.openStore()
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
-            timeout: .init(connect: .seconds(5), read: .seconds(Int64(configuration.sync.requestTimeout.components.seconds)))))
+        let http = PeerHTTPClient.make(requestTimeoutSeconds: configuration.sync.requestTimeout.components.seconds)
         let coordinator = SyncCoordinator(configuration: configuration, store: store, http: http, logger: logger)
         let started = Date()
 

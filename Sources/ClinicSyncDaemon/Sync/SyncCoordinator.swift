@@ -40,9 +40,17 @@ public actor SyncCoordinator {
             throw DaemonError.syncBusy(timeout: "\(lockTimeout)")
         }
         defer { withExtendedLifetime(lock) {} }
-        var report = SyncReport(peers: [])
-        for peer in targets {
-            report.peers.append(await sync(with: peer, progress: progress))
+        var report = SyncReport(peers: targets.map(SyncReport.Peer.init(empty:)))
+        // A site between others relays: what one peer delivered goes to the peers already visited
+        // in the next pass. Passes repeat until one moves nothing (at most three).
+        for _ in 1...3 {
+            var moved = 0
+            for (index, peer) in targets.enumerated() {
+                let result = await sync(with: peer, progress: progress)
+                report.peers[index].absorb(result)
+                moved += result.sent + result.received
+            }
+            if moved == 0 || targets.count < 2 || !report.succeeded { break }
         }
         return report
     }
@@ -67,9 +75,7 @@ public actor SyncCoordinator {
             feed: StoreChangeFeed(store: store), client: client,
             limits: .init(changes: settings.batchChanges, bytes: settings.batchBytes, compress: settings.compression))
         let start = ContinuousClock.now
-        var entry = SyncReport.Peer(
-            peer: peer.name, url: peer.url, ok: false, sent: 0, received: 0, conflicts: 0, bytes_in: 0, bytes_out: 0,
-            duration_ms: 0, error: nil, clock_problem: false)
+        var entry = SyncReport.Peer(empty: peer)
         var outcome = PeerSynchronizer.Outcome()
         do {
             try await synchronizer.run(into: &outcome) { moved in progress(SyncProgress(peer: peer.name, moved: moved)) }

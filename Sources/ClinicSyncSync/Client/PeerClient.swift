@@ -90,9 +90,20 @@ public struct PeerClient: Sendable {
         }
     }
 
+    /// A short cause an operator can act on, instead of the transport's nested error text.
     private static func describe(_ error: any Error) -> String {
-        if let clientError = error as? HTTPClientError { return "\(clientError)" }
-        return String(describing: error)
+        if let clientError = error as? HTTPClientError {
+            switch clientError {
+            case .connectTimeout: return "connection timed out"
+            case .readTimeout, .deadlineExceeded: return "no answer within the request timeout"
+            case .remoteConnectionClosed: return "the peer closed the connection mid-request"
+            default: break
+            }
+        }
+        let text = String(describing: error)
+        if text.contains("Connection refused") || text.contains("errno: 111") { return "connection refused (is its daemon running?)" }
+        if text.contains("No route to host") { return "no route to host" }
+        return text
     }
 }
 

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@Suite("The peer API refuses bad requests and changes nothing", .serialized)
+struct PeerAPIRefusalTests {
+    struct BadRequest: CustomTestStringConvertible, Sendable {
+        let label: String
+        var path = "/v1/push"
+        var headers: [String: String] = PeerAPIRefusalTests.goodHeaders
+        let body: Data
+        let status: Int
+        let code: String
+        var mentions: String? = nil
+        var testDescription: String { "\(label) → \(status) \(code)" }
+    }
+
+    static let goodHeaders = [
+        "ClinicSync-Protocol": "1", "ClinicSync-Schema": "v3-sync-state", "ClinicSync-Site": "friend",
+        "Content-Type": "application/json",
+    ]
+
+    static func change(_ fields: [String: Any]) -> [String: Any] {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var change: [String: Any] = [
+            "table": "appointments", "row_id": UUID().uuidString.lowercased(), "op": "set", "column": "notes",
+            "value": "x", "hlc": now << 16, "origin": "friend",
+        ]
+        change.merge(fields) { $1 }
+        return change
+    }
+
+    static func push(_ changes: [[String: Any]]) -> Data {
+        try! JSONSerialization.data(withJSONObject: ["changes": changes])
+    }
+
+    static let cases: [BadRequest] = {
+        var headers = goodHeaders
+        var cases: [BadRequest] = []
+        headers.removeValue(forKey: "ClinicSync-Protocol")
+        cases.append(BadRequest(label: "no protocol header", headers: headers, body: push([change([:])]), status: 400, code: "malformed_request"))
+        headers = goodHeaders; headers["ClinicSync-Protocol"] = "2"
+        cases.append(BadRequest(label: "protocol 2", headers: headers, body: push([change([:])]), status: 409, code: "protocol_mismatch", mentions: "protocol 2"))
+        headers = goodHeaders; headers["ClinicSync-Schema"] = "v9-from-the-future"
+        cases.append(BadRequest(label: "newer schema", headers: headers, body: push([change([:])]), status: 409, code: "schema_mismatch", mentions: "v9-from-the-future"))
+        headers = goodHeaders; headers["ClinicSync-Site"] = "stranger"
+        cases.append(BadRequest(label: "unknown site", headers: headers, body: push([change([:])]), status: 403, code: "unknown_peer", mentions: "stranger"))
+        headers = goodHeaders; headers["Content-Encoding"] = "br"
+        cases.append(BadRequest(label: "unknown encoding", headers: headers, body: push([change([:])]), status: 415, code: "unsupported_encoding"))
+        let valid = push([change([:])])
+        cases += [
+            BadRequest(label: "truncated JSON", body: valid.prefix(valid.count / 2), status: 400, code: "malformed_request"),
+            BadRequest(label: "wrong types", body: push([change(["hlc": "soon"])]), status: 400, code: "malformed_request", mentions: "hlc"),
+            BadRequest(label: "unknown table", body: push([change(["table": "patients"])]), status: 400, code: "malformed_request", mentions: "unknown table"),
+            BadRequest(label: "unknown column", body: push([change(["column": "ssn"])]), status: 400, code: "malformed_request", mentions: "column"),
+            BadRequest(label: "SQL in a column name", body: push([change(["column": "notes = 'x'; DROP TABLE appointments; --"])]), status: 400, code: "malformed_request", mentions: "column"),
+            BadRequest(label: "text in an integer column", body: push([change(["column": "minutes", "value": "sixty"])]), status: 400, code: "malformed_request", mentions: "minutes"),
+            BadRequest(label: "malformed row id", body: push([change(["row_id": "1; DELETE FROM appointments"])]), status: 400, code: "malformed_request", mentions: "row_id"),
+            BadRequest(label: "valid change after an invalid one", body: push([change([:]), change(["op": "upsert"])]), status: 400, code: "malformed_request", mentions: "#1"),
+            BadRequest(label: "far-future timestamp", body: push([change(["hlc": (Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000) << 16])]), status: 422, code: "clock_skew", mentions: "ahead"),
+            BadRequest(label: "batch of 10,001 changes", body: push((0...10_000).map { _ in change([:]) }), status: 413, code: "batch_too_large"),
+            BadRequest(label: "17 MiB body", body: Data(repeating: UInt8(ascii: " "), count: 17 << 20), status: 413, code: "body_too_large"),
+            BadRequest(label: "pull with a negative vector", path: "/v1/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": ["x": -1], "limit": 10, "max_bytes": 1000]), status: 400, code: "malformed_request", mentions: "vector"),
+        ]
+        return cases
+    }()
+
+    static func send(_ request: BadRequest, to site: SiteProcess) async throws -> (Int, [String: Any]) {
+        var urlRequest = URLRequest(url: URL(string: site.url + request.path)!)
+        urlRequest.httpMethod = "POST"
+        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        urlRequest.httpBody = request.body
+        let (data, response) = try await URLSession.shared.data(for: urlRequest)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        return (status, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+    }
+
+    @Test("a table of malformed and mismatched requests: each 4xx naming the problem, the store unchanged")
+    func refusals() async throws {
+        let target = try SiteProcess("target")
+        let friend = try SiteProcess("friend")
+        try target.configure(peers: [friend])
+        try target.start()
+        try target.addAppointment()
+        let before = try target.state()
+        let changesBefore = try target.changeCount()
+        for request in Self.cases {
+            let (status, body) = try await Self.send(request, to: target)
+            #expect(status == request.status, "\(request.label): got \(status) \(body)")
+            #expect(body["code"] as? String == request.code, "\(request.label): \(body)")
+            if let mention = request.mentions {
+                #expect((body["error"] as? String)?.contains(mention) == true, "\(request.label): \(body)")
+            }
+        }
+        #expect(try target.state() == before)
+        #expect(try target.changeCount() == changesBefore)
+        // Still serving: a well-formed push from the configured peer is applied.
+        let good = BadRequest(label: "good", body: Self.push([Self.change(["row_id": UUID().uuidString.lowercased(), "column": "patient_id", "value": "p9"])]), status: 200, code: "")
+        let (status, body) = try await Self.send(good, to: target)
+        #expect(status == 200 && body["applied"] as? Int == 1, "\(body)")
+        #expect(target.isRunning)
+    }
+}

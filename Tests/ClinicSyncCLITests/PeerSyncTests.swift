@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+@Suite("Peer sync between real daemons", .serialized)
+struct PeerSyncTests {
+    static func mesh(_ names: [String]) throws -> [SiteProcess] {
+        let sites = try names.map(SiteProcess.init)
+        for site in sites { try site.configure(peers: sites.filter { $0 !== site }) }
+        return sites
+    }
+
+    @Test("three sites write concurrently, conflicting edits included, and end identical after sync now at each")
+    func threeSitesConverge() async throws {
+        let sites = try Self.mesh(["downtown", "uptown", "westside"])
+        for site in sites { try site.start() }
+        let shared = try sites[0].addAppointment()
+        #expect(try sites[0].syncNow().status == 0)
+        // Every site edits the same field of the same appointment, and adds its own rows, at once.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, site) in sites.enumerated() {
+                let (cli, name) = (site.cli, site.name)
+                group.addTask {
+                    try cli.succeed(["appointment", "update", shared, "--therapist", "T\(index)"])
+                    try cli.succeed([
+                        "appointment", "add", "--patient-id", "p\(index + 10)", "--patient-name", "N", "--therapist", "T",
+                        "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30",
+                    ])
+                    try cli.succeed(["appointment", "update", shared, "--notes", "note from \(name)"])
+                }
+            }
+            try await group.waitForAll()
+        }
+        for site in sites {
+            let result = try site.syncNow()
+            #expect(result.status == 0, "\(site.name): \(result.stderr)")
+        }
+        let reference = try sites[0].state()
+        for site in sites.dropFirst() { #expect(try site.state() == reference, "\(site.name) differs") }
+        let conflicts = try #require(try JSONSerialization.jsonObject(with: Data(sites[0].cli.succeed(["conflicts", "--json"]).utf8)) as? [[String: Any]])
+        #expect(conflicts.filter { $0["column"] as? String == "therapist" }.count == 2)
+        #expect(conflicts.filter { $0["column"] as? String == "notes" }.count == 2)
+        let appointments = try #require(try JSONSerialization.jsonObject(with: Data(sites[2].cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]])
+        #expect(appointments.count == 4)
+        for site in sites { #expect(site.stop() == 0, "\(site.name) did not exit cleanly: \(site.log())") }
+    }
+
+    @Test("line topology A-B-C: a change at A reaches C through B, and nothing comes back to its origin")
+    func lineTopologyRelays() throws {
+        let a = try SiteProcess("site-a"), b = try SiteProcess("site-b"), c = try SiteProcess("site-c")
+        try a.configure(peers: [b])
+        try b.configure(peers: [a, c])
+        try c.configure(peers: [b])
+        for site in [a, b, c] { try site.start() }
+        let fromA = try a.addAppointment(patient: "pa")
+        let fromC = try c.addAppointment(patient: "pc")
+        let relay = try b.syncNow()
+        #expect(relay.status == 0, "\(relay.stderr)")
+        #expect(try c.cli.run(["appointment", "show", fromA]).status == 0)
+        #expect(try a.cli.run(["appointment", "show", fromC]).status == 0)
+        #expect(try a.state() == c.state())
+        // A second round moves nothing: no change returns to its origin or is sent twice.
+        for site in [a, b, c] {
+            let again = try site.syncNow()
+            let peers = try #require(again.report["peers"] as? [[String: Any]])
+            #expect(peers.allSatisfy { $0["sent"] as? Int == 0 && $0["received"] as? Int == 0 }, "\(site.name): \(peers)")
+        }
+        #expect(try a.changeCount() == b.changeCount() && b.changeCount() == c.changeCount())
+    }
+
+    @Test("a peer killed mid-sync: the sync resumes from its checkpoint, converges, and duplicates nothing")
+    func resumesAfterPeerKilled() throws {
+        let source = try SiteProcess("source"), sink = try SiteProcess("sink")
+        try source.configure(peers: [sink])
+        try sink.configure(peers: [source], extra: "")
+        try sink.cli.writeConfig(try String(contentsOfFile: sink.cli.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "  timeout_seconds: 10", with: "  timeout_seconds: 10\n  batch_changes: 100"))
+        // A backlog of 2,000 appointments (20,000 changes), written as another program would.
+        var sql = "BEGIN;"
+        for index in 0..<2000 {
+            sql += "INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status) VALUES ('\(UUID().uuidString.lowercased())', 'p\(index)', 'N', 'T', 'source', '2026-12-01T09:30:00Z', 60, 4, 'scheduled');"
+        }
+        try source.cli.sqlite3(sql + "COMMIT;")
+        try source.start()
+        let total = try source.changeCount()
+        #expect(total == 20_000)
+
+        let puller = Process()
+        puller.executableURL = CLIHarness.binary
+        puller.arguments = ["sync", "now", "--json", "--config", sink.cli.configPath]
+        puller.standardOutput = FileHandle.nullDevice
+        puller.standardError = FileHandle.nullDevice
+        try puller.run()
+        var partial = 0
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, puller.isRunning {
+            partial = try sink.changeCount()
+            if partial >= 2_000 { break }
+            usleep(20_000)
+        }
+        source.kill()
+        puller.waitUntilExit()
+        partial = try sink.changeCount()
+        #expect(puller.terminationStatus == 69, "the interrupted sync must fail")
+        #expect(partial > 0 && partial < total, "killed after \(partial) of \(total) changes")
+
+        try source.start()
+        let resumed = try sink.syncNow()
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let peers = try #require(resumed.report["peers"] as? [[String: Any]])
+        #expect(peers.first?["received"] as? Int == total - partial, "the second round fetched only what was missing")
+        #expect(try sink.changeCount() == total)
+        #expect(try sink.state() == source.state())
+    }
+
+    @Test("with every peer down, local writes work, status shows the errors, and sync now fails naming the peers")
+    func allPeersDown() throws {
+        let lonely = try SiteProcess("lonely")
+        let gone1 = try SiteProcess("gone-one"), gone2 = try SiteProcess("gone-two")
+        try lonely.configure(peers: [gone1, gone2])
+        try lonely.start()
+        let id = try lonely.addAppointment()
+        #expect(try lonely.cli.run(["appointment", "show", id]).status == 0)
+        let result = try lonely.syncNow()
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("gone-one") && result.stderr.contains("gone-two"))
+        let status = try lonely.status()
+        let peers = try #require(status["peers"] as? [[String: Any]])
+        #expect(peers.count == 2)
+        #expect(peers.allSatisfy { ($0["last_error"] as? String)?.contains("unreachable") == true && $0["waiting"] as? Int == 10 })
+        #expect(lonely.stop() == 0)
+        // Without the daemon, sync now runs the round itself and fails the same way.
+        let direct = try lonely.syncNow(["--peer", "gone-two"])
+        #expect(direct.status == 69 && direct.stderr.contains("gone-two"))
+        let unknown = try lonely.syncNow(["--peer", "nobody"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("nobody"))
+    }
+}

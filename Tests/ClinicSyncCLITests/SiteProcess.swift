@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One clinic site for end-to-end tests: a configuration in its own directory, its database, and
+/// optionally a running `clinicsync serve` process on a 127.0.0.1 port.
+final class SiteProcess {
+    let name: String
+    let port: Int
+    let cli: CLIHarness
+    private var daemon: Process?
+    private(set) var logPath: String
+
+    /// Creates and initialises the site; `peers` are set later with ``configure(peers:extra:)``.
+    init(_ name: String) throws {
+        self.name = name
+        port = try Self.freePort()
+        cli = try CLIHarness(site: name)
+        logPath = cli.directory + "/serve.log"
+        try configure(peers: [])
+        try cli.succeed(["init"])
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Rewrites the configuration with these peers (and any extra YAML).
+    func configure(peers: [SiteProcess], extra: String = "") throws {
+        var text = """
+            site:
+              id: \(name)
+              database: data/\(name).sqlite
+            server:
+              listen: 127.0.0.1:\(port)
+            control:
+              socket: run/control.sock
+            sync:
+              interval_seconds: 3600
+              timeout_seconds: 10
+            peers:
+
+            """
+        for peer in peers { text += "  - name: \(peer.name)\n    url: \(peer.url)\n" }
+        try cli.writeConfig(text + extra)
+    }
+
+    /// Starts `clinicsync serve` and waits until its control socket answers.
+    func start(environment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = CLIHarness.binary
+        process.arguments = ["serve", "--config", cli.configPath]
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let logFile = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        logFile.seekToEndOfFile()
+        process.standardOutput = logFile
+        process.standardError = logFile
+        try process.run()
+        daemon = process
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if try status()["daemon"].flatMap({ ($0 as? [String: Any])?["running"] as? Bool }) == true { return }
+            guard process.isRunning else { break }
+            usleep(50_000)
+        }
+        Issue.record("\(name) did not start: \(log())")
+    }
+
+    /// Sends SIGTERM and waits for a clean exit; returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        guard let daemon, daemon.isRunning else { return daemon?.terminationStatus ?? 0 }
+        daemon.terminate()
+        daemon.waitUntilExit()
+        self.daemon = nil
+        return daemon.terminationStatus
+    }
+
+    /// SIGKILL, as a power cut would.
+    func kill() {
+        guard let daemon, daemon.isRunning else { return }
+        Glibc.kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+        self.daemon = nil
+    }
+
+    var isRunning: Bool { daemon?.isRunning ?? false }
+
+    func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    func status() throws -> [String: Any] {
+        let result = try cli.run(["status", "--json"])
+        return (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    /// `sync now --json`: the exit status and the parsed report.
+    func syncNow(_ extra: [String] = []) throws -> (status: Int32, report: [String: Any], stderr: String) {
+        let result = try cli.run(["sync", "now", "--json"] + extra)
+        let report = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
+        return (result.status, report, result.stderr)
+    }
+
+    /// The synchronised state as JSON text: appointments, prescriptions and conflicts.
+    func state() throws -> String {
+        try ["appointment", "prescription"].map { try cli.succeed([$0, "list", "--json"]) }.joined() + cli.succeed(["conflicts", "--json"])
+    }
+
+    func changeCount() throws -> Int {
+        (try status()["change_log_entries"] as? Int) ?? -1
+    }
+
+    deinit {
+        kill()
+        cli.remove()
+    }
+
+    /// A port nothing listens on now (the kernel's pick for port 0).
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+extension SiteProcess {
+    /// Books an appointment and returns its id.
+    @discardableResult
+    func addAppointment(patient: String = "p1", therapist: String = "Sam", minutes: Int = 60) throws -> String {
+        try cli.succeed([
+            "appointment", "add", "--patient-id", patient, "--patient-name", "Patient \(patient)", "--therapist", therapist,
+            "--starts-at", "2026-12-01T09:30:00Z", "--minutes", String(minutes),
+        ])
+    }
+}

@@ -70,7 +70,7 @@ public actor SyncCoordinator {
         let settings = configuration.sync
         let client = PeerClient(
             http: http, peer: peer, localSite: store.siteID, schemaVersion: SiteStore.schemaVersion,
-            timeout: .nanoseconds(Int64(settings.requestTimeout.components.seconds) * 1_000_000_000))
+            timeout: .seconds(settings.requestTimeout.components.seconds), compression: settings.compression)
         let synchronizer = PeerSynchronizer(
             feed: StoreChangeFeed(store: store), client: client,
             limits: .init(changes: settings.batchChanges, bytes: settings.batchBytes, compress: settings.compression))

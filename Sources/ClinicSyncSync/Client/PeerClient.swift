@@ -10,14 +10,18 @@ public struct PeerClient: Sendable {
     let localSite: SiteID
     let schemaVersion: String
     let timeout: TimeAmount
+    let compression: Bool
 
-    /// A client for `peer`, speaking for `localSite`.
-    public init(http: HTTPClient, peer: PeerEndpoint, localSite: SiteID, schemaVersion: String, timeout: TimeAmount) {
+    /// A client for `peer`, speaking for `localSite`; with `compression`, it asks for gzip answers.
+    public init(
+        http: HTTPClient, peer: PeerEndpoint, localSite: SiteID, schemaVersion: String, timeout: TimeAmount, compression: Bool
+    ) {
         self.http = http
         self.peer = peer
         self.localSite = localSite
         self.schemaVersion = schemaVersion
         self.timeout = timeout
+        self.compression = compression
     }
 
     /// A response body and the bytes it took on the wire.
@@ -56,7 +60,7 @@ public struct PeerClient: Sendable {
         request.headers.add(name: WireProtocol.schemaHeader, value: schemaVersion)
         request.headers.add(name: WireProtocol.siteHeader, value: localSite.rawValue)
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept-Encoding", value: BodyCoding.gzip)
+        if compression { request.headers.add(name: "Accept-Encoding", value: BodyCoding.gzip) }
         var payload = body
         if compress, let compressed = try? BodyCoding.compress(body) {
             payload = compressed

@@ -7,6 +7,7 @@ public enum DaemonError: Error, Equatable, Sendable, CustomStringConvertible {
     case noPeers
     case cannotListen(address: String, reason: String)
     case control(reason: String)
+    case identity(reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +25,8 @@ public enum DaemonError: Error, Equatable, Sendable, CustomStringConvertible {
             return "cannot listen on \(address): \(reason)"
         case let .control(reason):
             return "control socket: \(reason)"
+        case let .identity(reason):
+            return reason
         }
     }
 }

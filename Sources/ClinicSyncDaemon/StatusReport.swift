@@ -28,6 +28,8 @@ public struct StatusReport: Codable, Sendable {
     }
 
     public var site_id: String
+    /// The site's certificate fingerprint, for its peers' configurations.
+    public var fingerprint: String?
     public var version: String
     public var daemon: DaemonState
     public var database: String
@@ -58,7 +60,8 @@ public struct StatusReport: Codable, Sendable {
         }
         let seconds = Int(clock.milliseconds / 1000)
         return StatusReport(
-            site_id: store.siteID.rawValue, version: ClinicSyncVersion.current,
+            site_id: store.siteID.rawValue, fingerprint: (try? configuration.identityFiles.load())?.fingerprint.rawValue,
+            version: ClinicSyncVersion.current,
             daemon: DaemonState(
                 running: daemon != nil, pid: daemon?.pid, started_at: daemon?.started_at, uptime_seconds: daemon?.uptime_seconds,
                 source: daemon == nil ? "store" : "daemon"),

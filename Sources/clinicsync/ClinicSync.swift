@@ -19,6 +19,7 @@ struct ClinicSync: AsyncParsableCommand {
             ServeCommand.self,
             SyncCommand.self,
             StatusCommand.self,
+            IdentityCommand.self,
             AppointmentCommand.self,
             PrescriptionCommand.self,
             ChangesCommand.self,

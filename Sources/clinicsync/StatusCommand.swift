@@ -17,7 +17,8 @@ struct StatusCommand: AsyncParsableCommand {
                 ? "running (pid \(report.daemon.pid ?? 0), up \(report.daemon.uptime_seconds ?? 0)s)"
                 : "not running (read from the store directly)"
             Output.fields([
-                ("site", report.site_id), ("version", report.version), ("daemon", daemonLine),
+                ("site", report.site_id), ("fingerprint", report.fingerprint ?? "none (run clinicsync init)"),
+                ("version", report.version), ("daemon", daemonLine),
                 ("database", "\(report.database) (\(report.database_bytes) bytes, schema \(report.schema_version))"),
                 ("appointments", String(report.appointments)), ("prescriptions", String(report.prescriptions)),
                 ("change log", "\(report.change_log_entries) entries"), ("deleted rows", String(report.deleted_rows)),

@@ -25,15 +25,24 @@ final class SiteProcess {
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
+    var tlsURL: String { "https://127.0.0.1:\(port)" }
 
-    /// Rewrites the configuration with these peers (and any extra YAML).
-    func configure(peers: [SiteProcess], extra: String = "") throws {
+    /// This site's certificate fingerprint, as `identity show` prints it.
+    func fingerprint() throws -> String {
+        let shown = try JSONSerialization.jsonObject(with: Data(cli.succeed(["identity", "show", "--json"]).utf8)) as? [String: String]
+        return shown?["fingerprint"] ?? ""
+    }
+
+    /// Rewrites the configuration with these peers (and any extra YAML); with `tls`, peers are
+    /// reached over https and pinned by fingerprint, otherwise over plain HTTP on loopback.
+    func configure(peers: [SiteProcess], tls: Bool = false, extra: String = "") throws {
         var text = """
             site:
               id: \(name)
               database: data/\(name).sqlite
             server:
               listen: 127.0.0.1:\(port)
+              plaintext: \(!tls)
             control:
               socket: run/control.sock
             sync:
@@ -42,7 +51,11 @@ final class SiteProcess {
             peers:
 
             """
-        for peer in peers { text += "  - name: \(peer.name)\n    url: \(peer.url)\n" }
+        for peer in peers {
+            text += tls
+                ? "  - name: \(peer.name)\n    url: \(peer.tlsURL)\n    fingerprint: \(try peer.fingerprint())\n"
+                : "  - name: \(peer.name)\n    url: \(peer.url)\n"
+        }
         try cli.writeConfig(text + extra)
     }
 

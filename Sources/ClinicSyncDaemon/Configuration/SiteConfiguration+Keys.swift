@@ -5,6 +5,7 @@ extension SiteConfiguration {
         static let database = ConfigDocument.Key(path: "site.database", expected: "a path to the SQLite file")
         static let maxDrift = ConfigDocument.Key(path: "clock.max_drift_seconds", expected: "whole seconds from 1 to 86400")
         static let listen = ConfigDocument.Key(path: "server.listen", expected: "host:port, e.g. 0.0.0.0:7420")
+        static let plaintext = ConfigDocument.Key(path: "server.plaintext", expected: "true or false (true is allowed only when server.listen is a loopback address)")
         static let controlSocket = ConfigDocument.Key(path: "control.socket", expected: "a path for the control socket")
         static let interval = ConfigDocument.Key(path: "sync.interval_seconds", expected: "whole seconds from 1 to 86400")
         static let maxBackoff = ConfigDocument.Key(path: "sync.max_backoff_seconds", expected: "whole seconds from 1 to 86400")
@@ -18,9 +19,10 @@ extension SiteConfiguration {
         static let peerItem = [
             ConfigDocument.Key(path: "name", expected: "the peer's site.id"),
             ConfigDocument.Key(path: "url", expected: "the peer's http(s) URL"),
+            ConfigDocument.Key(path: "fingerprint", expected: "the peer's certificate fingerprint, sha256:<64 hex digits>"),
         ]
         static let scalars = [
-            siteID, database, maxDrift, listen, controlSocket, interval, maxBackoff, timeout, batchChanges, batchBytes,
+            siteID, database, maxDrift, listen, plaintext, controlSocket, interval, maxBackoff, timeout, batchChanges, batchBytes,
             compression, logLevel,
         ]
     }

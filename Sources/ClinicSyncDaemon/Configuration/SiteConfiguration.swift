@@ -15,6 +15,10 @@ public struct SiteConfiguration: Sendable {
     public let maximumDrift: Milliseconds
     /// `server.listen`: `host:port` of the peer API (default `0.0.0.0:7420`).
     public let listen: ListenAddress
+    /// `server.plaintext`: serve and call peers over plain HTTP (default false). Allowed only on a
+    /// loopback address, for tests and single-machine demos; patient data never crosses a network
+    /// unencrypted.
+    public let plaintext: Bool
     /// `control.socket`: the daemon's local control socket (default `/run/clinicsync/control.sock`).
     public let controlSocket: String
     /// `sync.*`: scheduling and batch bounds.
@@ -55,6 +59,10 @@ public struct SiteConfiguration: Sendable {
             throw .invalidValue(path: path, key: Keys.listen.path, expected: Keys.listen.expected)
         }
         self.listen = listen
+        plaintext = try document.bool(Keys.plaintext, default: false)
+        guard !plaintext || listen.isLoopback else {
+            throw .invalidValue(path: path, key: Keys.plaintext.path, expected: Keys.plaintext.expected)
+        }
         controlSocket = document.resolvedPath(document.string(Keys.controlSocket) ?? "/run/clinicsync/control.sock")
         sync = SyncSettings(
             interval: .seconds(try document.integer(Keys.interval, in: 1...86_400, default: 30)),
@@ -67,10 +75,13 @@ public struct SiteConfiguration: Sendable {
         guard Keys.logLevels.contains(logLevel) else {
             throw .invalidValue(path: path, key: Keys.logLevel.path, expected: Keys.logLevel.expected)
         }
-        peers = try Self.readPeers(document, site: siteID)
+        peers = try Self.readPeers(document, site: siteID, plaintext: plaintext)
     }
 
-    private static func readPeers(_ document: ConfigDocument, site: SiteID) throws(ConfigError) -> [PeerEndpoint] {
+    /// The site's TLS identity files, beside the database.
+    public var identityFiles: IdentityFiles { IdentityFiles(databasePath: databasePath) }
+
+    private static func readPeers(_ document: ConfigDocument, site: SiteID, plaintext: Bool) throws(ConfigError) -> [PeerEndpoint] {
         var peers: [PeerEndpoint] = []
         for (index, item) in document.list(Keys.peers).enumerated() {
             let key = "\(Keys.peers)[\(index)]"
@@ -84,7 +95,23 @@ public struct SiteConfiguration: Sendable {
             guard !peers.contains(where: { $0.name == name }) else {
                 throw .invalidValue(path: document.path, key: "\(key).name", expected: "a name not used by another peer")
             }
-            peers.append(PeerEndpoint(name: name, url: url))
+            var fingerprint: Fingerprint?
+            if let text = item["fingerprint"] {
+                guard let parsed = try? Fingerprint(text) else {
+                    throw .invalidValue(path: document.path, key: "\(key).fingerprint", expected: "sha256: followed by 64 lowercase hex digits, as `clinicsync init` prints it")
+                }
+                fingerprint = parsed
+            }
+            if parsed.scheme == "https" {
+                guard fingerprint != nil else {
+                    throw .missingKey(path: document.path, key: "\(key).fingerprint", expected: "the peer's certificate fingerprint (run `clinicsync status` at that site)")
+                }
+            } else {
+                guard plaintext, ["127.0.0.1", "localhost", "::1"].contains(parsed.host ?? "") else {
+                    throw .invalidValue(path: document.path, key: "\(key).url", expected: "an https:// URL (plain http:// is allowed only with server.plaintext: true, to a loopback address)")
+                }
+            }
+            peers.append(PeerEndpoint(name: name, url: url, fingerprint: fingerprint))
         }
         return peers
     }
@@ -103,4 +130,7 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(host):\(port)" }
+
+    /// Whether only this machine can connect.
+    public var isLoopback: Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
 }

@@ -17,8 +17,15 @@ public enum ManualSync {
             return try await HTTPClient.using(http) { http in
                 let coordinator = SyncCoordinator(
                     configuration: configuration, store: try configuration.openStore(), http: http,
-                    logger: DaemonLogging.logger(level: "error"))
-                return try await coordinator.runRound(peer: peer, progress: progress)
+                    identity: try configuration.loadIdentityIfNeeded(), logger: DaemonLogging.logger(level: "error"))
+                do {
+                    let report = try await coordinator.runRound(peer: peer, progress: progress)
+                    await coordinator.shutdown()
+                    return report
+                } catch {
+                    await coordinator.shutdown()
+                    throw error
+                }
             }
         }
     }

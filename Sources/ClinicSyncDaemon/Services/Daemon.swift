@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import ClinicSyncCore
 import ClinicSyncStore
 import ClinicSyncSync
+import HummingbirdCore
+import HummingbirdTLS
 import Foundation
 import Hummingbird
 import Logging
@@ -24,15 +26,25 @@ public enum Daemon {
         }
         daemonLock.write(String(getpid()))
         let store = try configuration.openStore()
+        let identity = try configuration.loadIdentityIfNeeded()
         let http = PeerHTTPClient.make(requestTimeoutSeconds: configuration.sync.requestTimeout.components.seconds)
-        let coordinator = SyncCoordinator(configuration: configuration, store: store, http: http, logger: logger)
+        let coordinator = SyncCoordinator(configuration: configuration, store: store, http: http, identity: identity, logger: logger)
         let started = Date()
 
-        let peerRouter = Router()
-        PeerAPI(feed: StoreChangeFeed(store: store), peers: PeerDirectory(Set(configuration.peers.compactMap { try? SiteID($0.name) })),
-                logger: logger).addRoutes(to: peerRouter)
+        let peers = PeerDirectory(configuration.peerDirectoryEntries)
+        let peerRouter = Router(context: PeerRequestContext.self)
+        PeerAPI(feed: StoreChangeFeed(store: store), peers: peers, logger: logger).addRoutes(to: peerRouter)
+        let server: HTTPServerBuilder
+        if let identity, !configuration.plaintext {
+            server = try .tls(.http1(), configuration: PeerTLS.server(identity: identity, peers: peers, logger: logger))
+        } else {
+            logger.warning("serving peers over plain HTTP (server.plaintext: true); allowed on loopback only", metadata: [
+                "listen": "\(configuration.listen)",
+            ])
+            server = .http1()
+        }
         let peerServer = Application(
-            router: peerRouter,
+            router: peerRouter, server: server,
             configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "clinicsync"),
             logger: logger)
 
@@ -56,16 +68,18 @@ public enum Daemon {
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = maximumShutdownDuration
         logger.info("clinicsync serving", metadata: [
-            "site": "\(configuration.siteID)", "listen": "\(configuration.listen)", "control": "\(socketPath)",
+            "site": "\(configuration.siteID)", "fingerprint": "\(identity?.fingerprint.rawValue ?? "none")", "listen": "\(configuration.listen)", "control": "\(socketPath)",
             "peers": "\(configuration.peers.map(\.name).joined(separator: ","))", "version": "\(ClinicSyncVersion.current)",
         ])
         do {
             try await ServiceGroup(configuration: groupConfiguration).run()
         } catch {
+            await coordinator.shutdown()
             try? await http.shutdown()
             unlink(socketPath)
             throw error
         }
+        await coordinator.shutdown()
         try await http.shutdown()
         unlink(socketPath)
         withExtendedLifetime(daemonLock) {}

@@ -1,13 +1,14 @@
 import AsyncHTTPClient
+import NIOSSL
 
 /// The HTTP client sites use to reach each other and the daemon's control socket.
 enum PeerHTTPClient {
     /// A refused or silent peer is given up on after this long; the scheduler's backoff retries it.
     static let connectTimeout: Int64 = 3
 
-    static func make(requestTimeoutSeconds: Int64) -> HTTPClient {
+    static func make(requestTimeoutSeconds: Int64, tls: TLSConfiguration? = nil) -> HTTPClient {
         HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
-            timeout: .init(connect: .seconds(connectTimeout), read: .seconds(requestTimeoutSeconds))))
+            tlsConfiguration: tls, timeout: .init(connect: .seconds(connectTimeout), read: .seconds(requestTimeoutSeconds))))
     }
 
     /// For the control socket: a round may wait for another to finish and then for slow peers, so

@@ -3,6 +3,7 @@ import ClinicSyncCore
 import ClinicSyncStore
 import ClinicSyncSync
 import Logging
+import Foundation
 import NIOCore
 
 /// Runs sync rounds: with every configured peer (or one), one at a time, under the store's sync
@@ -12,14 +13,24 @@ public actor SyncCoordinator {
     private var configuration: SiteConfiguration
     private let store: SiteStore
     private let http: HTTPClient
+    private let identity: SiteIdentity?
     private let logger: Logger
+    /// One client per TLS peer, trusting only that peer's pinned certificate.
+    private var tlsClients: [String: HTTPClient] = [:]
 
-    /// A coordinator for `store`, using `http` for peer requests.
-    public init(configuration: SiteConfiguration, store: SiteStore, http: HTTPClient, logger: Logger) {
+    /// A coordinator for `store`, using `http` for plain-HTTP peers and `identity` for TLS peers.
+    public init(configuration: SiteConfiguration, store: SiteStore, http: HTTPClient, identity: SiteIdentity?, logger: Logger) {
         self.configuration = configuration
         self.store = store
         self.http = http
+        self.identity = identity
         self.logger = logger
+    }
+
+    /// Closes the per-peer TLS clients.
+    public func shutdown() async {
+        for client in tlsClients.values { try? await client.shutdown() }
+        tlsClients = [:]
     }
 
     /// Takes a reloaded configuration's peers and limits for the next rounds.
@@ -66,23 +77,40 @@ public actor SyncCoordinator {
         return [peer]
     }
 
+    /// The HTTP client for `peer`: the shared one, or for TLS a client whose only trust root is the
+    /// peer's certificate, fetched once and accepted only with the pinned fingerprint.
+    private func httpClient(for peer: PeerEndpoint) async throws -> HTTPClient {
+        guard peer.usesTLS else { return http }
+        if let client = tlsClients[peer.name] { return client }
+        guard let identity, let fingerprint = peer.fingerprint, let url = URL(string: peer.url), let host = url.host else {
+            throw SyncError.unreachable(peer: peer.name, reason: "no site identity for TLS; run `clinicsync init`")
+        }
+        let certificate = try await PeerCertificateFetcher.fetch(
+            peer: peer.name, host: host, port: url.port ?? 443, expected: fingerprint, identity: identity,
+            timeout: .seconds(PeerHTTPClient.connectTimeout))
+        let client = PeerHTTPClient.make(
+            requestTimeoutSeconds: configuration.sync.requestTimeout.components.seconds,
+            tls: PeerTLS.client(identity: identity, trusting: certificate))
+        tlsClients[peer.name] = client
+        return client
+    }
+
+    /// Drops a TLS peer's client after a failure, so the next round checks its certificate afresh.
+    private func forgetClient(of peer: PeerEndpoint) async {
+        if let client = tlsClients.removeValue(forKey: peer.name) { try? await client.shutdown() }
+    }
+
     private func sync(with peer: PeerEndpoint, progress: @escaping @Sendable (SyncProgress) -> Void) async -> SyncReport.Peer {
-        let settings = configuration.sync
-        let client = PeerClient(
-            http: http, peer: peer, localSite: store.siteID, schemaVersion: SiteStore.schemaVersion,
-            timeout: .seconds(settings.requestTimeout.components.seconds), compression: settings.compression)
-        let synchronizer = PeerSynchronizer(
-            feed: StoreChangeFeed(store: store), client: client,
-            limits: .init(changes: settings.batchChanges, bytes: settings.batchBytes, compress: settings.compression))
         let start = ContinuousClock.now
         var entry = SyncReport.Peer(empty: peer)
         var outcome = PeerSynchronizer.Outcome()
         do {
-            try await synchronizer.run(into: &outcome) { moved in progress(SyncProgress(peer: peer.name, moved: moved)) }
+            try await exchange(with: peer, into: &outcome, progress: progress)
             entry.ok = true
         } catch {
             entry.error = String(describing: error)
             entry.clock_problem = (error as? SyncError)?.isClockProblem ?? false
+            await forgetClient(of: peer)
         }
         entry.sent = outcome.sent
         entry.received = outcome.received
@@ -93,6 +121,19 @@ public actor SyncCoordinator {
         entry.duration_ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         record(entry, outcome: outcome)
         return entry
+    }
+
+    private func exchange(
+        with peer: PeerEndpoint, into outcome: inout PeerSynchronizer.Outcome, progress: @escaping @Sendable (SyncProgress) -> Void
+    ) async throws {
+        let settings = configuration.sync
+        let client = PeerClient(
+            http: try await httpClient(for: peer), peer: peer, localSite: store.siteID, schemaVersion: SiteStore.schemaVersion,
+            timeout: .seconds(settings.requestTimeout.components.seconds), compression: settings.compression)
+        let synchronizer = PeerSynchronizer(
+            feed: StoreChangeFeed(store: store), client: client,
+            limits: .init(changes: settings.batchChanges, bytes: settings.batchBytes, compress: settings.compression))
+        try await synchronizer.run(into: &outcome) { moved in progress(SyncProgress(peer: peer.name, moved: moved)) }
     }
 
     private func record(_ entry: SyncReport.Peer, outcome: PeerSynchronizer.Outcome) {

@@ -1,13 +1,22 @@
-/// A peer as configured: its site id (also its name) and the base URL of its peer API.
+import ClinicSyncCore
+
+/// A peer as configured: its site id (also its name), the base URL of its peer API, and the
+/// fingerprint its certificate must have (`nil` only for plain HTTP on loopback).
 public struct PeerEndpoint: Hashable, Sendable {
     /// The peer's `site.id`.
     public let name: String
-    /// E.g. `http://10.0.0.12:7420`.
+    /// E.g. `https://10.0.0.12:7420`.
     public let url: String
+    /// The pinned fingerprint of the peer's certificate.
+    public let fingerprint: Fingerprint?
 
     /// Names a peer.
-    public init(name: String, url: String) {
+    public init(name: String, url: String, fingerprint: Fingerprint? = nil) {
         self.name = name
         self.url = url
+        self.fingerprint = fingerprint
     }
+
+    /// Whether requests go over TLS.
+    public var usesTLS: Bool { url.lowercased().hasPrefix("https://") }
 }

@@ -8,6 +8,8 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedResponse(peer: String, reason: String)
     /// The peer says it is another site than the configuration names.
     case wrongSite(peer: String, reported: String)
+    /// The peer presented a certificate whose fingerprint is not the pinned one.
+    case wrongFingerprint(peer: String, expected: String, presented: String)
     /// This site refused a batch the peer sent (e.g. timestamps beyond the drift bound).
     case rejectedIncoming(peer: String, reason: String, clockSkew: Bool)
 
@@ -30,6 +32,8 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
             return "peer \(peer) sent a malformed answer: \(reason)"
         case let .wrongSite(peer, reported):
             return "the server configured as peer '\(peer)' says it is site '\(reported)'; fix the peer's url or name"
+        case let .wrongFingerprint(peer, expected, presented):
+            return "peer \(peer) presented certificate \(presented) but the configuration pins \(expected); if the peer rotated its key, update its fingerprint"
         case let .rejectedIncoming(peer, reason, _):
             return "changes from peer \(peer) were refused: \(reason)"
         }

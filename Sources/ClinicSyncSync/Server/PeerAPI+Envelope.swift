@@ -8,16 +8,18 @@ extension PeerAPI {
     /// Checks the envelope (versions, sender, body), runs `handler`, and writes its result as JSON,
     /// gzip-compressed when the caller accepts it; any refusal becomes a JSON failure answer.
     func respond<Output: Encodable>(
-        to request: Request, _ handler: (SiteID, ByteBuffer) async throws -> Output
+        to request: Request, _ context: PeerRequestContext, _ handler: (SiteID, ByteBuffer) async throws -> Output
     ) async -> Response {
-        await respond(to: request) { sender, body in
+        await respond(to: request, context) { sender, body in
             try BodyCoding.encode(try await handler(sender, body))
         }
     }
 
-    func respond(to request: Request, _ handler: (SiteID, ByteBuffer) async throws -> ByteBuffer) async -> Response {
+    func respond(
+        to request: Request, _ context: PeerRequestContext, _ handler: (SiteID, ByteBuffer) async throws -> ByteBuffer
+    ) async -> Response {
         do {
-            let sender = try checkEnvelope(request)
+            let sender = try checkEnvelope(request, presented: await context.presentedFingerprint())
             let body = try await readBody(request)
             let output = try await handler(sender, body)
             return try await encodeResponse(output, for: request)
@@ -32,7 +34,7 @@ extension PeerAPI {
         }
     }
 
-    private func checkEnvelope(_ request: Request) throws -> SiteID {
+    private func checkEnvelope(_ request: Request, presented: Fingerprint?) throws -> SiteID {
         let protocolText = request.headers[HTTPField.Name(WireProtocol.protocolHeader)!]
         guard let protocolText, let version = Int(protocolText) else {
             throw PeerRequestError.badRequest("missing or malformed \(WireProtocol.protocolHeader) header")
@@ -49,9 +51,14 @@ extension PeerAPI {
         guard let siteText = request.headers[HTTPField.Name(WireProtocol.siteHeader)!], let sender = try? SiteID(siteText) else {
             throw PeerRequestError.badRequest("missing or malformed \(WireProtocol.siteHeader) header")
         }
-        guard peers.accepts(sender) else {
+        guard peers.accepts(sender, presenting: nil) else {
             throw PeerRequestError(status: .forbidden, code: "unknown_peer",
                                    message: "site '\(sender)' is not a configured peer of site '\(feed.siteID)'")
+        }
+        guard peers.accepts(sender, presenting: presented) else {
+            let owner = presented.flatMap(peers.site(for:)).map { "site '\($0)'" } ?? "another site"
+            throw PeerRequestError(status: .forbidden, code: "site_mismatch",
+                                   message: "the request says it comes from site '\(sender)' but its certificate belongs to \(owner)")
         }
         return sender
     }

@@ -23,10 +23,16 @@ public struct PeerAPI: Sendable {
     }
 
     /// Adds the protocol's routes to `router`.
-    public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        router.post("/v1/hello") { request, _ in await self.respond(to: request) { _, _ in try await self.hello() } }
-        router.post("/v1/pull") { request, _ in await self.respond(to: request) { sender, body in try await self.pull(sender, body, request) } }
-        router.post("/v1/push") { request, _ in await self.respond(to: request) { sender, body in try await self.push(sender, body) } }
+    public func addRoutes(to router: Router<PeerRequestContext>) {
+        router.post("/v1/hello") { request, context in
+            await self.respond(to: request, context) { _, _ in try await self.hello() }
+        }
+        router.post("/v1/pull") { request, context in
+            await self.respond(to: request, context) { sender, body in try await self.pull(sender, body, request) }
+        }
+        router.post("/v1/push") { request, context in
+            await self.respond(to: request, context) { sender, body in try await self.push(sender, body) }
+        }
     }
 
     private func hello() async throws -> WireMessage.Hello {

@@ -1,18 +1,31 @@
 import ClinicSyncCore
 import Synchronization
 
-/// The sites allowed to call this site's peer API; replaced when the configuration is reloaded.
+/// The sites allowed to call this site's peer API, with the certificate fingerprint each must
+/// present; replaced when the configuration is reloaded.
 public final class PeerDirectory: Sendable {
-    private let sites: Mutex<Set<SiteID>>
+    private let peers: Mutex<[SiteID: Fingerprint?]>
 
-    /// A directory of the given sites.
-    public init(_ sites: Set<SiteID>) {
-        self.sites = Mutex(sites)
+    /// A directory of the given sites (a `nil` fingerprint: plaintext on loopback only).
+    public init(_ peers: [SiteID: Fingerprint?]) {
+        self.peers = Mutex(peers)
     }
 
-    /// Whether `site` may call.
-    public func accepts(_ site: SiteID) -> Bool { sites.withLock { $0.contains(site) } }
+    /// Whether `site` may call. Over TLS, the certificate it presented must be the one pinned for
+    /// it; without TLS (loopback only) being configured suffices.
+    public func accepts(_ site: SiteID, presenting presented: Fingerprint?) -> Bool {
+        peers.withLock { entries in
+            guard let pinned = entries[site] else { return false }
+            guard let presented else { return true }
+            return pinned == presented
+        }
+    }
+
+    /// The configured site whose fingerprint is `fingerprint`, if any.
+    public func site(for fingerprint: Fingerprint) -> SiteID? {
+        peers.withLock { entries in entries.first { $0.value == fingerprint }?.key }
+    }
 
     /// Replaces the allowed sites.
-    public func replace(with newSites: Set<SiteID>) { sites.withLock { $0 = newSites } }
+    public func replace(with newPeers: [SiteID: Fingerprint?]) { peers.withLock { $0 = newPeers } }
 }

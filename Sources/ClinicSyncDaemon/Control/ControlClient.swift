@@ -17,8 +17,20 @@ public struct ControlClient: Sendable {
     public var socketExists: Bool { FileManager.default.fileExists(atPath: socketPath) }
 
     /// The daemon's own report, or `nil` when no daemon answers on the socket.
-    public func info() async -> DaemonInfo? {
-        guard socketExists, let url = URL(httpURLWithSocketPath: socketPath, uri: "/v1/status") else { return nil }
+    ///
+    /// Throws when a daemon's socket exists but this user may not use it, rather than acting as if
+    /// no daemon ran (which would then fail on the database for the same reason, less clearly).
+    public func info() async throws(DaemonError) -> DaemonInfo? {
+        guard socketExists else {
+            if access((socketPath as NSString).deletingLastPathComponent, X_OK) != 0, errno == EACCES {
+                throw .control(reason: "permission denied on the directory of \(socketPath); run as the clinicsync user or a member of its group")
+            }
+            return nil
+        }
+        guard access(socketPath, R_OK | W_OK) == 0 else {
+            throw .control(reason: "permission denied on \(socketPath); run as the clinicsync user or a member of its group")
+        }
+        guard let url = URL(httpURLWithSocketPath: socketPath, uri: "/v1/status") else { return nil }
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .GET
         guard let response = try? await http.execute(request, timeout: .seconds(5)), response.status == .ok,

@@ -10,7 +10,7 @@ public enum ManualSync {
     ) async throws -> SyncReport {
         try await HTTPClient.using(PeerHTTPClient.makeControl()) { controlHTTP in
             let control = ControlClient(socketPath: configuration.controlSocket, http: controlHTTP)
-            if await control.info() != nil {
+            if try await control.info() != nil {
                 return try await viaDaemon(control, peer: peer, progress: progress)
             }
             let http = PeerHTTPClient.make(requestTimeoutSeconds: configuration.sync.requestTimeout.components.seconds)
@@ -48,7 +48,7 @@ public enum ManualSync {
     /// The status report, with the daemon's own facts when it answers.
     public static func status(configuration: SiteConfiguration) async throws -> StatusReport {
         let daemon = try await HTTPClient.using(PeerHTTPClient.makeControl()) { http in
-            await ControlClient(socketPath: configuration.controlSocket, http: http).info()
+            try await ControlClient(socketPath: configuration.controlSocket, http: http).info()
         }
         return try StatusReport.gather(configuration: configuration, store: try configuration.openStore(), daemon: daemon)
     }

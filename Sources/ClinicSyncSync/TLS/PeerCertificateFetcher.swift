@@ -2,6 +2,7 @@ import ClinicSyncCore
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import Synchronization
 
 /// Learns a peer's certificate with one TLS handshake, accepting it only if its fingerprint is the
@@ -16,6 +17,11 @@ public enum PeerCertificateFetcher {
         tls.certificateChain = [.certificate(identity.certificate)]
         tls.privateKey = .privateKey(identity.privateKey)
         tls.minimumTLSVersion = .tlsv12
+        // The callback below pins the key; the peer's name plays no part.
+        tls.certificateVerification = .noHostnameVerification
+        // Completed by the handshake, or failed here when the connection cannot even be made
+        // (completing an already completed promise does nothing).
+        let handshake = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Void.self)
         do {
             let context = try NIOSSLContext(configuration: tls)
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -29,15 +35,14 @@ public enum PeerCertificateFetcher {
                             presented.withLock { $0 = (leaf, fingerprint) }
                             promise.succeed(fingerprint == expected ? .certificateVerified : .failed)
                         }
-                        try channel.pipeline.syncOperations.addHandler(handler)
+                        try channel.pipeline.syncOperations.addHandlers(handler, HandshakeWaiter(promise: handshake))
                     }
                 }
                 .connect(host: host, port: port).get()
-            try await channel.pipeline.handler(type: NIOSSLClientHandler.self).flatMap { _ in
-                channel.nioSSL_peerCertificate()
-            }.get()
-            try? await channel.close()
+            defer { channel.close(promise: nil) }
+            try await handshake.futureResult.get()
         } catch {
+            handshake.fail(error)
             if let (_, fingerprint) = presented.withLock({ $0 }), fingerprint != expected {
                 throw .wrongFingerprint(peer: peer, expected: expected.rawValue, presented: fingerprint.rawValue)
             }
@@ -50,5 +55,31 @@ public enum PeerCertificateFetcher {
             throw .wrongFingerprint(peer: peer, expected: expected.rawValue, presented: fingerprint.rawValue)
         }
         return certificate
+    }
+}
+
+/// Completes its promise when the TLS handshake finishes, or fails it when the connection errs or
+/// closes first.
+private final class HandshakeWaiter: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+    private let promise: EventLoopPromise<Void>
+
+    init(promise: EventLoopPromise<Void>) {
+        self.promise = promise
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event { promise.succeed(()) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        promise.fail(error)
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        promise.fail(ChannelError.eof)
+        context.fireChannelInactive()
     }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+@Suite("Mutual TLS between sites, pinned by fingerprint", .serialized)
+struct MutualTLSTests {
+    @Test("init prints the fingerprint of an owner-only key; running it again keeps the identity")
+    func identityIsStable() throws {
+        let site = try SiteProcess("north")
+        let fingerprint = try site.fingerprint()
+        #expect(fingerprint.hasPrefix("sha256:") && fingerprint.count == 71)
+        let again = try #require(try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["init", "--json"]).utf8)) as? [String: Any])
+        #expect(again["fingerprint"] as? String == fingerprint && again["identity_created"] as? Bool == false)
+        let key = try FileManager.default.attributesOfItem(atPath: site.cli.databasePath + ".key.pem")
+        #expect((key[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try site.status()["fingerprint"] as? String == fingerprint)
+    }
+
+    @Test("two sites sync over TLS; an unknown certificate and a wrong pin are both refused")
+    func pinnedSync() throws {
+        let north = try SiteProcess("north"), south = try SiteProcess("south"), stranger = try SiteProcess("stranger")
+        try north.configure(peers: [south], tls: true)
+        try south.configure(peers: [north], tls: true)
+        try stranger.configure(peers: [north], tls: true)
+        try north.start()
+        try south.start()
+        let id = try north.addAppointment()
+        let result = try south.syncNow()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try south.cli.run(["appointment", "show", id]).status == 0)
+        #expect(try north.state() == south.state())
+
+        // A site north does not know: its handshake is refused, and north logs its fingerprint.
+        let refused = try stranger.syncNow()
+        #expect(refused.status == 69, "\(refused.report)")
+        #expect(north.log().contains("refused a TLS connection from an unknown certificate"), "\(refused.report) \(north.log())")
+        #expect(north.log().contains(try stranger.fingerprint()))
+
+        // A wrong pin: south expects another key for north.
+        try south.configure(peers: [north], tls: true)
+        let text = try String(contentsOfFile: south.cli.configPath, encoding: .utf8)
+            .replacingOccurrences(of: try north.fingerprint(), with: "sha256:" + String(repeating: "ab", count: 32))
+        try south.cli.writeConfig(text)
+        south.stop()
+        let pinned = try south.syncNow()
+        #expect(pinned.status == 69)
+        #expect(pinned.stderr.contains("north") || (pinned.report["peers"] as? [[String: Any]])?.first?["error"] as? String != nil)
+        let error = try #require((pinned.report["peers"] as? [[String: Any]])?.first?["error"] as? String)
+        #expect(error.contains(try north.fingerprint()) && error.contains("pins"))
+    }
+
+    @Test("a known certificate used under another site's name is refused with site_mismatch")
+    func siteMismatch() throws {
+        let hub = try SiteProcess("hub"), honest = try SiteProcess("honest"), impostor = try SiteProcess("impostor")
+        try hub.configure(peers: [honest, impostor], tls: true)
+        // The impostor presents honest's key and certificate but calls itself "impostor".
+        for suffix in [".cert.pem", ".key.pem"] {
+            try? FileManager.default.removeItem(atPath: impostor.cli.databasePath + suffix)
+            try FileManager.default.copyItem(atPath: honest.cli.databasePath + suffix, toPath: impostor.cli.databasePath + suffix)
+        }
+        try impostor.configure(peers: [hub], tls: true)
+        try hub.start()
+        let result = try impostor.syncNow()
+        #expect(result.status == 69)
+        let error = try #require((result.report["peers"] as? [[String: Any]])?.first?["error"] as? String)
+        #expect(error.contains("site_mismatch") && error.contains("honest"), "\(error) \(hub.log())")
+    }
+
+    @Test("rotating a key: peers refuse the new key until they pin it, then sync resumes")
+    func keyRotation() throws {
+        let north = try SiteProcess("north"), south = try SiteProcess("south")
+        try north.configure(peers: [south], tls: true)
+        try south.configure(peers: [north], tls: true)
+        try north.start()
+        #expect(try south.syncNow().status == 0)
+        let old = try north.fingerprint()
+        north.stop()
+        let rotated = try #require(try JSONSerialization.jsonObject(with: Data(north.cli.succeed(["identity", "rotate", "--json"]).utf8)) as? [String: String])
+        let new = try #require(rotated["fingerprint"])
+        #expect(new != old && rotated["previous_fingerprint"] == old)
+        #expect(FileManager.default.fileExists(atPath: north.cli.databasePath + ".key.previous.pem"))
+        try north.start()
+        let beforeUpdate = try south.syncNow()
+        #expect(beforeUpdate.status == 69, "south still pins the old key")
+        try south.configure(peers: [north], tls: true)
+        #expect(try String(contentsOfFile: south.cli.configPath, encoding: .utf8).contains(new))
+        try north.addAppointment()
+        let after = try south.syncNow()
+        #expect(after.status == 0, "\(after.report) \(north.log())")
+        #expect(try north.state() == south.state())
+    }
+
+    @Test("the control socket is owner-and-group only; another user gets a clear error, not a hang")
+    func controlSocketPermissions() throws {
+        let site = try SiteProcess("guarded")
+        try site.configure(peers: [])
+        try site.start()
+        let socket = site.cli.directory + "/run/control.sock"
+        let mode = try FileManager.default.attributesOfItem(atPath: socket)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o660)
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+        process.arguments = ["-u", "nobody", "--", CLIHarness.binary.path, "sync", "now", "--config", site.cli.configPath]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(text.contains("permission denied"), "\(text)")
+    }
+}

@@ -102,7 +102,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ClinicSyncCLITests",
-            dependencies: ["clinicsync", "ClinicSyncCore"]
+            dependencies: [
+                "clinicsync",
+                "ClinicSyncCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
     ]
 )

@@ -101,6 +101,11 @@ struct PeerAPIRefusalTests {
         let good = BadRequest(label: "good", body: Self.push([Self.change(["row_id": UUID().uuidString.lowercased(), "column": "patient_id", "value": "p9"])]), status: 200, code: "")
         let (status, body) = try await Self.send(good, to: target)
         #expect(status == 200 && body["applied"] as? Int == 1, "\(body)")
+        // A replayed batch is harmless: recognised as duplicates, nothing changes.
+        let stateAfterGood = try target.state()
+        let (replayStatus, replay) = try await Self.send(good, to: target)
+        #expect(replayStatus == 200 && replay["applied"] as? Int == 0 && replay["duplicates"] as? Int == 1, "\(replay)")
+        #expect(try target.state() == stateAfterGood)
         #expect(target.isRunning)
     }
 }

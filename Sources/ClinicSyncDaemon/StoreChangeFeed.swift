@@ -17,7 +17,9 @@ struct StoreChangeFeed: ChangeFeed {
 
     func apply(_ changes: [Change]) async throws -> ApplyOutcome {
         do {
-            return try store.apply(changes)
+            let outcome = try store.apply(changes)
+            SyncMetrics.applied(outcome)
+            return outcome
         } catch let error {
             switch error {
             case .invalidChange, .invalid:

@@ -38,3 +38,12 @@ extension SiteStore {
         }
     }
 }
+
+extension SiteStore {
+    /// How many changes this site has made itself (captured and stamped here).
+    public func localChangeCount() throws(StoreError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE origin = ? AND hlc > 0", arguments: [siteID.rawValue]) ?? 0
+        }
+    }
+}

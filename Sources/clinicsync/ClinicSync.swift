@@ -20,6 +20,8 @@ struct ClinicSync: AsyncParsableCommand {
             SyncCommand.self,
             StatusCommand.self,
             IdentityCommand.self,
+            BackupCommand.self,
+            CheckCommand.self,
             AppointmentCommand.self,
             PrescriptionCommand.self,
             ChangesCommand.self,

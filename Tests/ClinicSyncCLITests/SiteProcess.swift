@@ -10,6 +10,7 @@ import Glibc
 final class SiteProcess {
     let name: String
     let port: Int
+    let metricsPort: Int
     let cli: CLIHarness
     private var daemon: Process?
     private(set) var logPath: String
@@ -18,6 +19,7 @@ final class SiteProcess {
     init(_ name: String) throws {
         self.name = name
         port = try Self.freePort()
+        metricsPort = try Self.freePort()
         cli = try CLIHarness(site: name)
         logPath = cli.directory + "/serve.log"
         try configure(peers: [])
@@ -43,6 +45,8 @@ final class SiteProcess {
             server:
               listen: 127.0.0.1:\(port)
               plaintext: \(!tls)
+            metrics:
+              listen: 127.0.0.1:\(metricsPort)
             control:
               socket: run/control.sock
             sync:

@@ -6,6 +6,7 @@ extension SiteConfiguration {
         static let maxDrift = ConfigDocument.Key(path: "clock.max_drift_seconds", expected: "whole seconds from 1 to 86400")
         static let listen = ConfigDocument.Key(path: "server.listen", expected: "host:port, e.g. 0.0.0.0:7420")
         static let plaintext = ConfigDocument.Key(path: "server.plaintext", expected: "true or false (true is allowed only when server.listen is a loopback address)")
+        static let metricsListen = ConfigDocument.Key(path: "metrics.listen", expected: "host:port for /metrics, /health and /ready, e.g. 127.0.0.1:9420")
         static let controlSocket = ConfigDocument.Key(path: "control.socket", expected: "a path for the control socket")
         static let interval = ConfigDocument.Key(path: "sync.interval_seconds", expected: "whole seconds from 1 to 86400")
         static let maxBackoff = ConfigDocument.Key(path: "sync.max_backoff_seconds", expected: "whole seconds from 1 to 86400")
@@ -22,7 +23,7 @@ extension SiteConfiguration {
             ConfigDocument.Key(path: "fingerprint", expected: "the peer's certificate fingerprint, sha256:<64 hex digits>"),
         ]
         static let scalars = [
-            siteID, database, maxDrift, listen, plaintext, controlSocket, interval, maxBackoff, timeout, batchChanges, batchBytes,
+            siteID, database, maxDrift, listen, plaintext, metricsListen, controlSocket, interval, maxBackoff, timeout, batchChanges, batchBytes,
             compression, logLevel,
         ]
     }

@@ -19,6 +19,9 @@ public struct SiteConfiguration: Sendable {
     /// loopback address, for tests and single-machine demos; patient data never crosses a network
     /// unencrypted.
     public let plaintext: Bool
+    /// `metrics.listen`: where `/metrics`, `/health` and `/ready` are served, without TLS
+    /// (default `127.0.0.1:9420`).
+    public let metricsListen: ListenAddress
     /// `control.socket`: the daemon's local control socket (default `/run/clinicsync/control.sock`).
     public let controlSocket: String
     /// `sync.*`: scheduling and batch bounds.
@@ -63,6 +66,10 @@ public struct SiteConfiguration: Sendable {
         guard !plaintext || listen.isLoopback else {
             throw .invalidValue(path: path, key: Keys.plaintext.path, expected: Keys.plaintext.expected)
         }
+        guard let metricsListen = ListenAddress(document.string(Keys.metricsListen) ?? "127.0.0.1:9420") else {
+            throw .invalidValue(path: path, key: Keys.metricsListen.path, expected: Keys.metricsListen.expected)
+        }
+        self.metricsListen = metricsListen
         controlSocket = document.resolvedPath(document.string(Keys.controlSocket) ?? "/run/clinicsync/control.sock")
         sync = SyncSettings(
             interval: .seconds(try document.integer(Keys.interval, in: 1...86_400, default: 30)),

@@ -8,6 +8,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// `clinicsync serve`: the peer API, the control socket and the sync scheduler in one
 /// `ServiceGroup`. SIGTERM or SIGINT start a graceful shutdown: listeners stop taking work, a round
@@ -20,6 +21,7 @@ public enum Daemon {
     /// Serves until a shutdown signal arrives.
     public static func run(configuration: SiteConfiguration) async throws {
         let logger = DaemonLogging.logger(level: configuration.logLevel)
+        let notifier = SystemdNotifier()
         let lockPath = configuration.databasePath + ".daemon-lock"
         guard let daemonLock = try FileLock.tryAcquire(path: lockPath) else {
             throw DaemonError.alreadyRunning(path: lockPath, holder: FileLock.holderText(path: lockPath))
@@ -43,10 +45,18 @@ public enum Daemon {
             ])
             server = .http1()
         }
+        // READY=1 only once the store is open and the peer, control and metrics listeners are bound.
+        let listening = Mutex(0)
+        let ready = ReadinessGate()
+        let announceReady: @Sendable () -> Void = {
+            guard listening.withLock({ count in count += 1; return count }) == 3 else { return }
+            notifier.notify("READY=1\nSTATUS=serving site \(configuration.siteID); first sync round under way")
+            ready.open()
+        }
         let peerServer = Application(
             router: peerRouter, server: server,
             configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "clinicsync"),
-            logger: logger)
+            onServerRunning: { _ in announceReady() }, logger: logger)
 
         try prepareSocketDirectory(configuration.controlSocket)
         let controlRouter = Router()
@@ -58,17 +68,28 @@ public enum Daemon {
         let socketPath = configuration.controlSocket
         let controlServer = Application(
             router: controlRouter, configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "clinicsync-control"),
-            onServerRunning: { _ in chmod(socketPath, 0o660) }, logger: logger)
+            onServerRunning: { _ in
+                chmod(socketPath, 0o660)
+                announceReady()
+            }, logger: logger)
 
+        let metricsServer = MetricsEndpoint.application(
+            address: configuration.metricsListen, registry: MetricsEndpoint.bootstrap(), configuration: configuration, store: store,
+            onRunning: announceReady)
         let scheduler = SyncScheduler(
             coordinator: coordinator, interval: configuration.sync.interval, maximumBackoff: configuration.sync.maximumBackoff,
-            logger: logger)
+            notifier: notifier, ready: ready, logger: logger)
+        let reloader = ConfigurationReloader(
+            path: configuration.path, coordinator: coordinator, peers: peers, notifier: notifier, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: peerServer), .init(service: controlServer), .init(service: scheduler)],
+            services: [
+                .init(service: peerServer), .init(service: controlServer), .init(service: metricsServer), .init(service: scheduler),
+                .init(service: reloader), .init(service: ShutdownAnnouncer(notifier: notifier)),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = maximumShutdownDuration
         logger.info("clinicsync serving", metadata: [
-            "site": "\(configuration.siteID)", "fingerprint": "\(identity?.fingerprint.rawValue ?? "none")", "listen": "\(configuration.listen)", "control": "\(socketPath)",
+            "site": "\(configuration.siteID)", "fingerprint": "\(identity?.fingerprint.rawValue ?? "none")", "listen": "\(configuration.listen)", "control": "\(socketPath)", "metrics": "\(configuration.metricsListen)",
             "peers": "\(configuration.peers.map(\.name).joined(separator: ","))", "version": "\(ClinicSyncVersion.current)",
         ])
         do {

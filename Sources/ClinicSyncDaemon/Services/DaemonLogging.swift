@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// Logging to standard error, one line per event. Messages carry ids, counts and durations only,
+/// Logging to standard error, one line per event (journald's format under systemd). Messages carry ids, counts and durations only,
 /// never patient data.
 public enum DaemonLogging {
     /// Bootstraps swift-log once per process and returns the daemon's logger.
@@ -13,6 +13,11 @@ public enum DaemonLogging {
     }
 
     private static let bootstrap: Void = {
-        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+        // systemd sets JOURNAL_STREAM when stderr is connected to the journal.
+        if ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil {
+            LoggingSystem.bootstrap { label in JournalLogHandler(label: label) }
+        } else {
+            LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+        }
     }()
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -5,32 +6,53 @@ import ServiceLifecycle
 /// started together do not stay in lock-step), and, while a peer fails, after an exponential
 /// backoff capped at `sync.max_backoff_seconds`. Stops between rounds on graceful shutdown; a
 /// round in flight finishes (each of its batches is applied whole or not at all).
+///
+/// The loop is also the daemon's heartbeat: it pings systemd's watchdog on every turn and on every
+/// batch moved, and publishes a one-line `STATUS=`, so a daemon stuck anywhere in its work is
+/// restarted.
 struct SyncScheduler: Service {
     let coordinator: SyncCoordinator
     let interval: Duration
     let maximumBackoff: Duration
+    let notifier: SystemdNotifier
+    let ready: ReadinessGate
     let logger: Logger
 
     func run() async throws {
+        try? await cancelWhenGracefulShutdown { await ready.wait() }
         var nextDue: [String: ContinuousClock.Instant] = [:]
         var failures: [String: Int] = [:]
+        var lastSuccess: Date?
+        let notifier = notifier
+        let heartbeat: @Sendable () -> Void = { if notifier.watchdogInterval != nil { notifier.notify("WATCHDOG=1") } }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            heartbeat()
             let now = ContinuousClock.now
-            for peer in await coordinator.peers where (nextDue[peer.name] ?? now) <= now {
+            let peers = await coordinator.peers
+            for peer in peers where (nextDue[peer.name] ?? now) <= now {
                 let succeeded: Bool
                 do {
-                    succeeded = try await coordinator.runRound(peer: peer.name, lockTimeout: .seconds(5)).succeeded
+                    succeeded = try await coordinator.runRound(peer: peer.name, lockTimeout: .seconds(5)) { _ in heartbeat() }.succeeded
                 } catch {
                     logger.notice("scheduled sync skipped", metadata: ["peer": "\(peer.name)", "reason": "\(error)"])
                     succeeded = false
                 }
+                heartbeat()
+                if succeeded { lastSuccess = Date() }
                 failures[peer.name] = succeeded ? 0 : (failures[peer.name] ?? 0) + 1
                 nextDue[peer.name] = ContinuousClock.now + delay(afterFailures: failures[peer.name] ?? 0)
                 if Task.isShuttingDownGracefully { return }
             }
-            let wake = nextDue.values.min() ?? ContinuousClock.now + interval
+            let current = Set(peers.map(\.name))
+            let inSync = current.filter { failures[$0] == 0 }.count
+            let last = lastSuccess.map { ISO8601DateFormatter().string(from: $0) } ?? "never"
+            notifier.notify("STATUS=in sync with \(inSync) of \(current.count) peers; last successful sync \(last)")
+            var wake = min(nextDue.filter { current.contains($0.key) }.values.min() ?? ContinuousClock.now + interval,
+                           ContinuousClock.now + interval)
+            if let watchdog = notifier.watchdogInterval { wake = min(wake, ContinuousClock.now + watchdog) }
+            let deadline = wake
             try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(until: min(wake, ContinuousClock.now + interval), clock: .continuous)
+                try await Task.sleep(until: deadline, clock: .continuous)
             }
         }
     }

@@ -120,6 +120,7 @@ public actor SyncCoordinator {
         let elapsed = ContinuousClock.now - start
         entry.duration_ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         record(entry, outcome: outcome)
+        SyncMetrics.roundFinished(entry, duration: elapsed)
         return entry
     }
 

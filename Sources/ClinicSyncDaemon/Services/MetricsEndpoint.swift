@@ -1,0 +1,88 @@
+import ClinicSyncCore
+import ClinicSyncStore
+import Hummingbird
+import Metrics
+import NIOCore
+import Prometheus
+
+/// `GET /metrics` (Prometheus text), `GET /health` (liveness) and `GET /ready` (the store answers),
+/// served on `metrics.listen` without TLS or client certificates: bind it to loopback or a
+/// monitoring network only. Counters are kept by swift-metrics as work happens; gauges that describe
+/// the store are read from it at each scrape.
+enum MetricsEndpoint {
+    /// Bootstraps swift-metrics with a Prometheus registry (once per process) and returns it.
+    static func bootstrap() -> PrometheusCollectorRegistry {
+        registry
+    }
+
+    private static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
+        ]
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+
+    static func application(
+        address: ListenAddress, registry: PrometheusCollectorRegistry, configuration: SiteConfiguration, store: SiteStore,
+        onRunning: @escaping @Sendable () -> Void
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("/health") { _, _ in "ok\n" }
+        router.get("/ready") { _, _ -> Response in
+            let ready = (try? store.statistics()) != nil
+            return Response(status: ready ? .ok : .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "store unavailable\n")))
+        }
+        router.get("/metrics") { _, _ -> Response in
+            refreshGauges(configuration: configuration, store: store)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+        return Application(
+            router: router, configuration: .init(address: .hostname(address.host, port: address.port), serverName: "clinicsync-metrics"),
+            onServerRunning: { _ in onRunning() })
+    }
+
+    private static func refreshGauges(configuration: SiteConfiguration, store: SiteStore) {
+        guard let statistics = try? store.statistics() else { return }
+        Gauge(label: "clinicsync_change_log_entries").record(statistics.changeLogEntries)
+        Gauge(label: "clinicsync_conflict_journal_entries").record(statistics.conflicts)
+        Gauge(label: "clinicsync_appointments").record(statistics.appointments)
+        Gauge(label: "clinicsync_prescriptions").record(statistics.prescriptions)
+        if let captured = try? store.versionVector().watermarks[store.siteID] {
+            Gauge(label: "clinicsync_last_local_change_hlc").record(Double(captured.rawValue))
+        }
+        Gauge(label: "clinicsync_changes_captured").record((try? store.localChangeCount()) ?? 0)
+        let recorded = (try? store.peerStates()) ?? []
+        for peer in configuration.peers {
+            let vector = recorded.first { $0.peer == peer.name }?.peerVector ?? VersionVector()
+            Gauge(label: "clinicsync_peer_lag_changes", dimensions: [("peer", peer.name)])
+                .record((try? store.missingCount(from: vector)) ?? 0)
+        }
+    }
+}
+
+/// Counters updated as sync work happens; no-ops in processes that did not bootstrap metrics.
+enum SyncMetrics {
+    static func roundFinished(_ entry: SyncReport.Peer, duration: Duration) {
+        let peer = [("peer", entry.peer)]
+        Counter(label: "clinicsync_sync_rounds_total", dimensions: peer + [("result", entry.ok ? "ok" : "failed")]).increment()
+        if !entry.ok { Counter(label: "clinicsync_sync_failures_total", dimensions: peer).increment() }
+        Counter(label: "clinicsync_changes_sent_total", dimensions: peer).increment(by: entry.sent)
+        Counter(label: "clinicsync_changes_received_total", dimensions: peer).increment(by: entry.received)
+        Counter(label: "clinicsync_wire_bytes_sent_total", dimensions: peer).increment(by: entry.bytes_out)
+        Counter(label: "clinicsync_wire_bytes_received_total", dimensions: peer).increment(by: entry.bytes_in)
+        Metrics.Timer(label: "clinicsync_sync_duration_seconds", dimensions: peer, preferredDisplayUnit: .seconds)
+            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    static func applied(_ outcome: ApplyOutcome) {
+        Counter(label: "clinicsync_changes_applied_total").increment(by: outcome.applied)
+        Counter(label: "clinicsync_changes_duplicate_total").increment(by: outcome.duplicates)
+        Counter(label: "clinicsync_conflicts_total").increment(by: outcome.conflicts)
+    }
+}

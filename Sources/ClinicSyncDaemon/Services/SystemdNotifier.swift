@@ -1,0 +1,75 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Talks to systemd's notification socket directly (no libsystemd): `READY=1`, `STATUS=...`,
+/// `WATCHDOG=1`, `STOPPING=1`. Without `NOTIFY_SOCKET` every call does nothing.
+public struct SystemdNotifier: Sendable {
+    /// The datagram socket systemd listens on (`@` for the abstract namespace).
+    public let socketPath: String?
+    /// Half the watchdog timeout systemd set (`WATCHDOG_USEC`), or `nil` without a watchdog.
+    public let watchdogInterval: Duration?
+
+    /// Reads `NOTIFY_SOCKET`, `WATCHDOG_USEC` and `WATCHDOG_PID` from `environment`.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
+        let forThisProcess = environment["WATCHDOG_PID"].map { Int32($0) == getpid() } ?? true
+        if forThisProcess, let micros = environment["WATCHDOG_USEC"].flatMap(Int64.init), micros > 0 {
+            watchdogInterval = .microseconds(micros / 2)
+        } else {
+            watchdogInterval = nil
+        }
+    }
+
+    /// Sends one notification (several `KEY=value` lines may be joined with newlines).
+    public func notify(_ state: String) {
+        guard let socketPath else { return }
+        let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        var path = Array(socketPath.utf8)
+        if path.first == UInt8(ascii: "@") { path[0] = 0 }
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard path.count < capacity else { return }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path)
+        }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + path.count + (path.first == 0 ? 0 : 1))
+        let payload = Array(state.utf8)
+        _ = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                sendto(descriptor, payload, payload.count, Int32(MSG_NOSIGNAL), socketAddress, length)
+            }
+        }
+    }
+}
+
+/// Opens once: the scheduler waits on it so that no sync work (and no watchdog ping) precedes
+/// `READY=1`.
+final class ReadinessGate: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func open() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.open = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let isOpen = state.withLock { state -> Bool in
+                if !state.open { state.waiters.append(continuation) }
+                return state.open
+            }
+            if isOpen { continuation.resume() }
+        }
+    }
+}

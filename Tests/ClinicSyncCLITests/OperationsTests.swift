@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Running as a service: systemd notifications, reload, metrics, backup and check", .serialized)
+struct OperationsTests {
+    @Test("READY=1, STATUS=, WATCHDOG=1 and STOPPING=1 reach NOTIFY_SOCKET in that order")
+    func systemdNotifications() throws {
+        let notify = try NotifySocket()
+        let site = try SiteProcess("notified")
+        let peer = try SiteProcess("absent")
+        try site.configure(peers: [peer])
+        try site.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
+        #expect(notify.waitFor("READY=1"))
+        #expect(notify.waitFor("STATUS=in sync with 0 of 1 peers"))
+        #expect(notify.waitFor("WATCHDOG=1"))
+        #expect(site.stop() == 0)
+        #expect(notify.waitFor("STOPPING=1"))
+        let messages = notify.messages
+        func first(_ text: String) -> Int { messages.firstIndex { $0.contains(text) } ?? Int.max }
+        #expect(first("READY=1") < first("STATUS=") || messages[first("READY=1")].contains("STATUS="))
+        #expect(first("READY=1") < first("WATCHDOG=1"))
+        #expect(first("WATCHDOG=1") < first("STOPPING=1") && first("STOPPING=1") != Int.max)
+        #expect(messages.last?.contains("STOPPING=1") == true, "\(messages)")
+    }
+
+    @Test("SIGHUP with a changed peer list takes effect without a restart")
+    func reloadOnSIGHUP() throws {
+        let hub = try SiteProcess("hub"), newcomer = try SiteProcess("newcomer")
+        try hub.configure(peers: [])
+        try newcomer.configure(peers: [hub])
+        try hub.start()
+        let before = try newcomer.syncNow()
+        #expect(before.status == 69)
+        #expect(((before.report["peers"] as? [[String: Any]])?.first?["error"] as? String)?.contains("unknown_peer") == true)
+        try hub.configure(peers: [newcomer])
+        let pid = try #require(try hub.status()["daemon"].flatMap { ($0 as? [String: Any])?["pid"] as? Int })
+        kill(pid_t(pid), SIGHUP)
+        var after = try newcomer.syncNow()
+        for _ in 0..<20 where after.status != 0 {
+            usleep(100_000)
+            after = try newcomer.syncNow()
+        }
+        #expect(after.status == 0, "\(after.report)")
+        #expect(hub.log().contains("configuration reloaded"))
+        try newcomer.start()
+        let viaDaemon = try hub.syncNow()
+        #expect(viaDaemon.status == 0 && (viaDaemon.report["peers"] as? [[String: Any]])?.first?["peer"] as? String == "newcomer")
+        #expect(hub.isRunning)
+    }
+
+    static func get(_ url: String) async throws -> (Int, String) {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Parses Prometheus text into `name{labels}` → value, checking every line's syntax.
+    static func parsePrometheus(_ text: String) -> [String: Double]? {
+        var samples: [String: Double] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { return nil }
+            let name = String(line[..<space])
+            guard name.range(of: #"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"]*",?)*\})?$"#, options: .regularExpression) != nil else {
+                return nil
+            }
+            samples[name] = value
+        }
+        return samples
+    }
+
+    @Test("/metrics parses as Prometheus text and its counters move when a sync happens; /health and /ready answer")
+    func metrics() async throws {
+        let north = try SiteProcess("north"), south = try SiteProcess("south")
+        try north.configure(peers: [south])
+        try south.configure(peers: [north])
+        try north.start()
+        try south.start()
+        let base = "http://127.0.0.1:\(north.metricsPort)"
+        #expect(try await Self.get(base + "/health").0 == 200)
+        #expect(try await Self.get(base + "/ready").0 == 200)
+        let (_, before) = try await Self.get(base + "/metrics")
+        let samplesBefore = try #require(Self.parsePrometheus(before), "unparseable:\n\(before)")
+        for _ in 0..<3 { try north.addAppointment() }
+        #expect(try north.syncNow().status == 0)
+        let (_, after) = try await Self.get(base + "/metrics")
+        let samples = try #require(Self.parsePrometheus(after), "unparseable:\n\(after)")
+        let sent = #"clinicsync_changes_sent_total{peer="south"}"#
+        #expect((samples[sent] ?? 0) >= (samplesBefore[sent] ?? 0) + 30, "\(after)")
+        #expect((samples[#"clinicsync_sync_rounds_total{peer="south",result="ok"}"#] ?? 0) > (samplesBefore[#"clinicsync_sync_rounds_total{peer="south",result="ok"}"#] ?? 0))
+        #expect(samples["clinicsync_change_log_entries"] == 30)
+        #expect(samples["clinicsync_changes_captured"] == 30)
+        #expect(samples.keys.contains { $0.hasPrefix("clinicsync_sync_duration_seconds_bucket") })
+        #expect(samples[#"clinicsync_peer_lag_changes{peer="south"}"#] == 0)
+    }
+
+    @Test("a backup taken during concurrent writes opens and passes check; check finds tampering")
+    func backupAndCheck() throws {
+        let site = try SiteProcess("busy")
+        try site.configure(peers: [])
+        try site.start()
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", """
+            for i in $(seq 1 40); do "\(CLIHarness.binary.path)" appointment add --config "\(site.cli.configPath)" \
+              --patient-id p$i --patient-name N --therapist T --starts-at 2026-12-01T09:30:00Z --minutes 30 >/dev/null || exit 1; done
+            """]
+        try writer.run()
+        usleep(300_000)
+        let backups = (1...3).map { site.cli.directory + "/backup-\($0).sqlite" }
+        for path in backups {
+            try site.cli.succeed(["backup", "--to", path])
+            usleep(100_000)
+        }
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        for path in backups {
+            let copy = try CLIHarness(site: "busy")
+            defer { copy.remove() }
+            try copy.writeConfig("site:\n  id: busy\n  database: \(path)\n")
+            let check = try copy.run(["check", "--json"])
+            #expect(check.status == 0, "\(check.stdout) \(check.stderr)")
+            #expect(check.stdout.contains("\"ok\" : true"))
+        }
+        #expect(try site.cli.run(["backup", "--to", backups[0]]).status != 0, "an existing file is never overwritten")
+        let healthy = try site.cli.run(["check"])
+        #expect(healthy.status == 0)
+        // A write that bypassed capture is found.
+        try site.cli.sqlite3("UPDATE capture_control SET suspended = 1; UPDATE appointments SET therapist = 'Z'; UPDATE capture_control SET suspended = 0;")
+        let tampered = try site.cli.run(["check"])
+        #expect(tampered.status == 65)
+        #expect(tampered.stdout.contains("appointments.therapist values that differ from their newest change: 40"), "\(tampered.stdout)")
+    }
+}

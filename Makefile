@@ -2,10 +2,10 @@
 
 SWIFT ?= swift
 CONFIG ?= Config/clinicsync.yaml
-APT_PACKAGES = libsqlite3-dev libcurl4-openssl-dev sqlite3
+APT_PACKAGES = libsqlite3-dev libcurl4-openssl-dev sqlite3 zlib1g-dev
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test bench bench-sync clean
+.PHONY: deps build run test verify-unit install bench bench-sync clean
 
 # Installs the system packages the build and tests need, only if one is missing.
 deps:
@@ -25,6 +25,14 @@ run: build
 
 test: deps
 	$(SWIFT) test
+
+# systemd-analyze verify and the offline security score of systemd/clinicsync.service.
+verify-unit: deps
+	systemd/verify.sh
+
+# Installs the service (as root): release binary, unit, /etc/clinicsync, the clinicsync user.
+install: deps
+	systemd/install.sh
 
 # Store throughput (release build); see the README's "Performance" section.
 bench: deps

@@ -31,9 +31,10 @@ extension SiteStore {
                 let found = try count(sql, arguments)
                 if found > 0 { problems.append("\(what): \(found)") }
             }
-            try expectNone("version-vector entries that differ from the change log", """
+            // Compaction may remove an origin's newest entries, so the vector may run ahead of the log.
+            try expectNone("version-vector entries behind the change log", """
                 SELECT COUNT(*) FROM (SELECT origin, MAX(hlc) AS newest FROM change_log WHERE hlc IS NOT NULL GROUP BY origin) AS log
-                LEFT JOIN version_vector AS vv USING (origin) WHERE vv.hlc IS NOT log.newest
+                LEFT JOIN version_vector AS vv USING (origin) WHERE vv.hlc IS NULL OR vv.hlc < log.newest
                 """)
             try expectNone("field versions with no change-log entry", """
                 SELECT COUNT(*) FROM cell_versions AS cv WHERE NOT EXISTS (

@@ -22,6 +22,7 @@ struct ClinicSync: AsyncParsableCommand {
             IdentityCommand.self,
             BackupCommand.self,
             CheckCommand.self,
+            CompactCommand.self,
             AppointmentCommand.self,
             PrescriptionCommand.self,
             ChangesCommand.self,

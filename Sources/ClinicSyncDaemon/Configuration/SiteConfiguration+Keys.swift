@@ -14,6 +14,7 @@ extension SiteConfiguration {
         static let batchChanges = ConfigDocument.Key(path: "sync.batch_changes", expected: "a count from 1 to 10000")
         static let batchBytes = ConfigDocument.Key(path: "sync.batch_bytes", expected: "bytes from 1024 to 8388608")
         static let compression = ConfigDocument.Key(path: "sync.compression", expected: "true or false")
+        static let compaction = ConfigDocument.Key(path: "compaction.interval_seconds", expected: "whole seconds, 0 to disable (default 3600)")
         static let logLevel = ConfigDocument.Key(path: "log.level", expected: "one of trace, debug, info, notice, warning, error, critical")
         static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         static let peers = "peers"
@@ -24,7 +25,7 @@ extension SiteConfiguration {
         ]
         static let scalars = [
             siteID, database, maxDrift, listen, plaintext, metricsListen, controlSocket, interval, maxBackoff, timeout, batchChanges, batchBytes,
-            compression, logLevel,
+            compression, compaction, logLevel,
         ]
     }
 }

@@ -26,6 +26,9 @@ public struct SiteConfiguration: Sendable {
     public let controlSocket: String
     /// `sync.*`: scheduling and batch bounds.
     public let sync: SyncSettings
+    /// `compaction.interval_seconds`: how often the change log drops entries every peer has
+    /// acknowledged and no site can need (default 3600; 0 disables).
+    public let compactionInterval: Duration
     /// `log.level`: trace, debug, info, notice, warning, error or critical (default info).
     public let logLevel: String
     /// `peers`: the sites this site exchanges changes with; `name` is the peer's `site.id`.
@@ -78,6 +81,7 @@ public struct SiteConfiguration: Sendable {
             batchChanges: try document.integer(Keys.batchChanges, in: 1...WireProtocol.maximumBatchChanges, default: 1000),
             batchBytes: try document.integer(Keys.batchBytes, in: 1024...(WireProtocol.maximumBodyBytes / 2), default: 1 << 20),
             compression: try document.bool(Keys.compression, default: true))
+        compactionInterval = .seconds(try document.integer(Keys.compaction, in: 0...(30 * 86_400), default: 3600))
         logLevel = document.string(Keys.logLevel) ?? "info"
         guard Keys.logLevels.contains(logLevel) else {
             throw .invalidValue(path: path, key: Keys.logLevel.path, expected: Keys.logLevel.expected)

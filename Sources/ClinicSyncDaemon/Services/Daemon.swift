@@ -85,6 +85,7 @@ public enum Daemon {
             services: [
                 .init(service: peerServer), .init(service: controlServer), .init(service: metricsServer), .init(service: scheduler),
                 .init(service: reloader), .init(service: ShutdownAnnouncer(notifier: notifier)),
+                .init(service: CompactionScheduler(configuration: configuration, store: store, logger: logger)),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = maximumShutdownDuration

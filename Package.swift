@@ -91,6 +91,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The fault-injection harness: real daemons behind fault proxies (run by a test; long mode by hand).
+        .executableTarget(
+            name: "clinicsync-chaos",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(
             name: "ClinicSyncCoreTests",
             dependencies: [
@@ -109,6 +114,7 @@ let package = Package(
             name: "ClinicSyncCLITests",
             dependencies: [
                 "clinicsync",
+                "clinicsync-chaos",
                 "ClinicSyncCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

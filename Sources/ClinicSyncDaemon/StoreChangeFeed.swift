@@ -9,7 +9,12 @@ struct StoreChangeFeed: ChangeFeed {
     var siteID: SiteID { store.siteID }
     var schemaVersion: String { SiteStore.schemaVersion }
 
-    func versionVector() async throws -> VersionVector { try store.versionVector() }
+    /// Stamps writes that other programs made since the last transaction first: what this site
+    /// holds includes them, so a session that starts with this call also sends them.
+    func versionVector() async throws -> VersionVector {
+        try store.stampPendingChangesIfAny()
+        return try store.versionVector()
+    }
 
     func changes(missingFrom vector: VersionVector, limit: Int) async throws -> [Change] {
         try store.changes(missingFrom: vector, limit: limit)

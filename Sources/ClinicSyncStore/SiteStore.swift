@@ -126,6 +126,16 @@ public final class SiteStore: Sendable {
         try write { transaction in transaction.stampedCount }
     }
 
+    /// Stamps pending writes if there are any; a cheap read when there are none. Called before a
+    /// site tells a peer what it holds, so that writes made by other programs are sent promptly.
+    @discardableResult
+    public func stampPendingChangesIfAny() throws(StoreError) -> Int {
+        let pending = try read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE hlc IS NULL)") ?? false
+        }
+        return pending ? try stampPendingChanges() : 0
+    }
+
     /// The clock's latest timestamp (issued locally or received).
     public func clock() throws(StoreError) -> HybridTimestamp {
         try read { db in try WriteTransaction.loadClock(db) }

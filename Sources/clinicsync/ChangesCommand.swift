@@ -22,6 +22,8 @@ struct ChangesCommand: ParsableCommand {
         let timestamp: String
         let origin: String
         let base: String?
+        let base_hlc: Int64?
+        let base_origin: String?
 
         init(_ entry: ChangeLogEntry) {
             let change = entry.change
@@ -35,6 +37,8 @@ struct ChangesCommand: ParsableCommand {
             timestamp = change.stamp.timestamp.description
             origin = change.stamp.origin.rawValue
             base = change.base?.description
+            base_hlc = change.base?.timestamp.rawValue
+            base_origin = change.base?.origin.rawValue
         }
     }
 

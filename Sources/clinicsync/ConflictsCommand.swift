@@ -16,10 +16,12 @@ struct ConflictsCommand: ParsableCommand {
         let column: String
         let loser_value: FieldValueJSON
         let loser_timestamp: String
+        let loser_hlc: Int64
         let loser_origin: String
         let winner_value: FieldValueJSON?
         let winner_deleted: Bool
         let winner_timestamp: String
+        let winner_hlc: Int64
         let winner_origin: String
 
         init(_ entry: ConflictEntry) {
@@ -28,10 +30,12 @@ struct ConflictsCommand: ParsableCommand {
             column = entry.column.name
             loser_value = FieldValueJSON(value: entry.loserValue)
             loser_timestamp = entry.loserStamp.timestamp.description
+            loser_hlc = entry.loserStamp.timestamp.rawValue
             loser_origin = entry.loserStamp.origin.rawValue
             winner_value = entry.winnerDeleted ? nil : FieldValueJSON(value: entry.winnerValue)
             winner_deleted = entry.winnerDeleted
             winner_timestamp = entry.winnerStamp.timestamp.description
+            winner_hlc = entry.winnerStamp.timestamp.rawValue
             winner_origin = entry.winnerStamp.origin.rawValue
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -136,7 +137,19 @@ final class SiteProcess {
     }
 
     /// A port nothing listens on now (the kernel's pick for port 0).
+    /// Ports handed out so far: the kernel may offer a released port again, and two sites must
+    /// never be configured with the same one.
+    private static let handedOut = Mutex<Set<Int>>([])
+
     static func freePort() throws -> Int {
+        for _ in 0..<50 {
+            let port = try kernelPort()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw POSIXError(.EADDRINUSE)
+    }
+
+    private static func kernelPort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()

@@ -27,6 +27,8 @@ public enum Daemon {
             throw DaemonError.alreadyRunning(path: lockPath, holder: FileLock.holderText(path: lockPath))
         }
         daemonLock.write(String(getpid()))
+        try configuration.listen.checkAvailable()
+        try configuration.metricsListen.checkAvailable()
         let store = try configuration.openStore()
         let identity = try configuration.loadIdentityIfNeeded()
         let http = PeerHTTPClient.make(requestTimeoutSeconds: configuration.sync.requestTimeout.components.seconds)

@@ -19,7 +19,7 @@ struct SyncScheduler: Service {
     let logger: Logger
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { await ready.wait() }
+        try await cancelWhenGracefulShutdown { try await ready.wait() }
         var nextDue: [String: ContinuousClock.Instant] = [:]
         var failures: [String: Int] = [:]
         var lastSuccess: Date?

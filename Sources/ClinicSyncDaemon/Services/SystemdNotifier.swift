@@ -52,24 +52,15 @@ public struct SystemdNotifier: Sendable {
 /// Opens once: the scheduler waits on it so that no sync work (and no watchdog ping) precedes
 /// `READY=1`.
 final class ReadinessGate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let isOpen = Mutex(false)
 
-    func open() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.open = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
+    func open() { isOpen.withLock { $0 = true } }
 
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let isOpen = state.withLock { state -> Bool in
-                if !state.open { state.waiters.append(continuation) }
-                return state.open
-            }
-            if isOpen { continuation.resume() }
+    /// Returns once the gate is open; throws `CancellationError` if the task is cancelled first
+    /// (a listener that fails to bind cancels the whole group, and nothing may hang then).
+    func wait() async throws {
+        while !isOpen.withLock({ $0 }) {
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 }

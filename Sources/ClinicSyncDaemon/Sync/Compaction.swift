@@ -21,9 +21,9 @@ struct CompactionScheduler: Service {
 
     func run() async throws {
         guard configuration.compactionInterval > .zero else { return try await gracefulShutdown() }
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.compactionInterval) }
-            guard !Task.isShuttingDownGracefully else { return }
+            guard !Task.isShuttingDownGracefully && !Task.isCancelled else { return }
             do {
                 let removed = try Compaction.run(configuration: configuration, store: store)
                 logger.info("change log compacted", metadata: ["removed": "\(removed)"])

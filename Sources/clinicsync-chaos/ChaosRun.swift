@@ -1,0 +1,195 @@
+import Foundation
+
+/// One seeded run: start the sites behind fault proxies, drive writes and faults on a schedule,
+/// heal, sync until quiet, and verify the invariants.
+final class ChaosRun {
+    struct Counts: CustomStringConvertible {
+        var writes = 0, partitions = 0, cuts = 0, delays = 0, stalls = 0, kills = 0, clockSteps = 0, manualSyncs = 0
+        var cutConnections = 0, refusedConnections = 0, changes = 0
+        var convergeSeconds = 0.0
+
+        var description: String {
+            "writes=\(writes) changes=\(changes) partitions=\(partitions) cuts=\(cuts) (connections cut: \(cutConnections), refused: \(refusedConnections)) "
+                + "delays=\(delays) stalls=\(stalls) kill-9=\(kills) clock-steps=\(clockSteps) sync-now=\(manualSyncs) "
+                + String(format: "converged in %.1f s", convergeSeconds)
+        }
+    }
+
+    let seed: UInt64
+    let topology: Topology
+    let steps: Int
+    private var random: SeededRandom
+    private(set) var log: [String] = []
+    private(set) var counts = Counts()
+    private var sites: [ChaosSite] = []
+    private var proxies: [(from: Int, to: Int, proxy: FaultProxy)] = []
+
+    init(seed: UInt64, siteCount: Int, topology: Topology, steps: Int, binary: String, root: String) throws {
+        self.seed = seed
+        self.topology = topology
+        self.steps = steps
+        random = SeededRandom(seed: seed)
+        let names = ["alpha", "bravo", "charlie", "delta", "echo"]
+        for index in 0..<siteCount {
+            // Clocks skewed by up to two minutes either way: inside the five-minute drift bound.
+            let offset = Int64.random(in: -120_000...120_000, using: &random)
+            sites.append(try ChaosSite(name: names[index], root: root, binary: binary, clockOffsetMilliseconds: offset))
+        }
+        for (from, to) in topology.links(siteCount) {
+            proxies.append((from, to, try FaultProxy(targetPort: sites[to].port, port: ChaosSite.freePort())))
+        }
+        for (index, site) in sites.enumerated() {
+            try site.configure(peers: proxies.filter { $0.from == index }.map { (sites[$0.to].name, $0.proxy.port) })
+            let initialized = try site.run(["init"])
+            guard initialized.status == 0 else { throw ChaosError.setup("init failed at \(site.name): \(initialized.errors)") }
+        }
+        note("seed \(seed): \(siteCount) sites, \(topology), clock offsets " + sites.map { "\($0.name)=\($0.clockOffsetMilliseconds)ms" }.joined(separator: " "))
+    }
+
+    private func note(_ line: String) { log.append(line) }
+
+    /// Runs the schedule and returns the invariant violations (empty: the run passed).
+    func execute() throws -> [String] {
+        defer { tearDown() }
+        for site in sites { try site.start() }
+        var workload = Workload(seed: seed)
+        var pendingRestarts: [Int: Int] = [:]
+        var pendingHeals: [Int: Int] = [:]
+        for step in 0..<steps {
+            for (index, due) in pendingRestarts where due <= step {
+                try restart(index)
+                pendingRestarts.removeValue(forKey: index)
+            }
+            for (link, due) in pendingHeals where due <= step {
+                proxies[link].proxy.mode = .pass
+                pendingHeals.removeValue(forKey: link)
+                note("step \(step): heal \(linkName(link))")
+            }
+            let roll = Int.random(in: 0..<100, using: &random)
+            let link = Int.random(in: 0..<proxies.count, using: &random)
+            switch roll {
+            case 0..<55:
+                let site = sites.randomElement(using: &random)!
+                let before = workload.ledger.writes.count
+                note("step \(step): " + (try workload.step(at: site)))
+                if workload.ledger.writes.count > before { counts.writes += 1 }
+            case 55..<63:
+                proxies[link].proxy.mode = .refuse
+                if let reverse = proxies.firstIndex(where: { $0.from == proxies[link].to && $0.to == proxies[link].from }) {
+                    proxies[reverse].proxy.mode = .refuse
+                    pendingHeals[reverse] = step + Int.random(in: 2...10, using: &random)
+                }
+                pendingHeals[link] = step + Int.random(in: 2...10, using: &random)
+                counts.partitions += 1
+                note("step \(step): partition \(linkName(link))")
+            case 63..<70:
+                let bytes = Int.random(in: 32...3000, using: &random)
+                proxies[link].proxy.mode = .cutAfter(bytes: bytes)
+                pendingHeals[link] = step + Int.random(in: 1...6, using: &random)
+                counts.cuts += 1
+                note("step \(step): cut \(linkName(link)) after \(bytes) bytes")
+                // Push traffic through the faulty link now, so the cut lands mid-request or mid-response.
+                let caller = sites[proxies[link].from]
+                let result = try caller.run(["sync", "now", "--json", "--peer", sites[proxies[link].to].name])
+                counts.manualSyncs += 1
+                note("step \(step): sync now at \(caller.name) through the cut link -> exit \(result.status)")
+            case 70..<74:
+                proxies[link].proxy.mode = .delay(milliseconds: Int.random(in: 20...150, using: &random))
+                pendingHeals[link] = step + Int.random(in: 1...6, using: &random)
+                counts.delays += 1
+                note("step \(step): \(proxies[link].proxy.mode) on \(linkName(link))")
+            case 74..<76:
+                proxies[link].proxy.mode = .stall
+                pendingHeals[link] = step + Int.random(in: 1...3, using: &random)
+                counts.stalls += 1
+                note("step \(step): stall \(linkName(link))")
+            case 76..<84:
+                let index = Int.random(in: 0..<sites.count, using: &random)
+                guard sites[index].isRunning else { continue }
+                // Let the daemon get into a round (applying, checkpointing) before the power cut.
+                usleep(useconds_t(Int.random(in: 0...400, using: &random) * 1000))
+                sites[index].kill()
+                counts.kills += 1
+                pendingRestarts[index] = step + Int.random(in: 1...5, using: &random)
+                note("step \(step): kill -9 \(sites[index].name)")
+            case 84..<94:
+                let site = sites.randomElement(using: &random)!
+                let result = try site.run(["sync", "now", "--json"])
+                counts.manualSyncs += 1
+                note("step \(step): sync now at \(site.name) -> exit \(result.status)")
+            default:
+                proxies[link].proxy.mode = .pass
+                note("step \(step): heal \(linkName(link))")
+            }
+            usleep(useconds_t(Int.random(in: 0...120, using: &random) * 1000))
+        }
+        return try healAndVerify(workload.ledger)
+    }
+
+    private func restart(_ index: Int) throws {
+        let site = sites[index]
+        if random.chance(30) {
+            // Step the clock on restart (NTP correction or a bad RTC), backwards as often as forwards.
+            site.clockOffsetMilliseconds = Int64.random(in: -120_000...120_000, using: &random)
+            counts.clockSteps += 1
+            note("restart \(site.name) with clock offset \(site.clockOffsetMilliseconds) ms")
+        } else {
+            note("restart \(site.name)")
+        }
+        try site.start()
+    }
+
+    private func linkName(_ index: Int) -> String {
+        "\(sites[proxies[index].from].name)->\(sites[proxies[index].to].name)"
+    }
+
+    private func healAndVerify(_ ledger: Ledger) throws -> [String] {
+        for entry in proxies { entry.proxy.mode = .pass }
+        for site in sites where !site.isRunning { try site.start() }
+        note("healed: all links pass, all daemons running")
+        let start = Date()
+        var quiet = false
+        for pass in 1...8 where !quiet {
+            var moved = 0
+            var allSucceeded = true
+            for site in sites {
+                let result = try site.run(["sync", "now", "--json"])
+                allSucceeded = allSucceeded && result.status == 0
+                let report = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+                for peer in report?["peers"] as? [[String: Any]] ?? [] {
+                    moved += (peer["sent"] as? Int ?? 0) + (peer["received"] as? Int ?? 0)
+                }
+            }
+            note("converge pass \(pass): moved \(moved), all ok: \(allSucceeded)")
+            quiet = allSucceeded && moved == 0
+        }
+        counts.convergeSeconds = Date().timeIntervalSince(start)
+        for entry in proxies {
+            let faults = entry.proxy.faultCounts
+            counts.cutConnections += faults.cuts
+            counts.refusedConnections += faults.refusals
+        }
+        let status = try JSONSerialization.jsonObject(with: Data(sites[0].run(["status", "--json"]).output.utf8)) as? [String: Any]
+        counts.changes = status?["change_log_entries"] as? Int ?? 0
+        for site in sites { site.stop() }
+        var failures = quiet ? [] : ["the sites did not become quiet after 8 sync passes"]
+        failures += try Verification.sitesAgree(sites)
+        failures += try Verification.acknowledgedWritesSurvive(ledger, at: sites[0])
+        return failures
+    }
+
+    private func tearDown() {
+        for site in sites { site.kill() }
+        for entry in proxies { entry.proxy.close() }
+    }
+}
+
+enum ChaosError: Error, CustomStringConvertible {
+    case setup(String)
+
+    var description: String {
+        switch self {
+        case let .setup(message): return message
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// Every write a site acknowledged (its command exited 0), in the order they completed.
+struct Ledger {
+    struct Write: CustomStringConvertible {
+        let site: String
+        let table: String
+        let row: String
+        let column: String
+        /// `nil`: set to NULL.
+        let value: String?
+
+        var description: String { "\(site) set \(table).\(column) of \(row.prefix(8)) to \(value ?? "NULL")" }
+    }
+
+    private(set) var writes: [Write] = []
+    private(set) var appointments: [String] = []
+    private(set) var prescriptions: [String] = []
+    private(set) var deletes = 0
+
+    mutating func created(_ table: String, _ row: String) {
+        if table == "appointments" { appointments.append(row) } else { prescriptions.append(row) }
+    }
+
+    mutating func wrote(site: String, table: String, row: String, column: String, value: String?) {
+        writes.append(Write(site: site, table: table, row: row, column: column, value: value))
+    }
+
+    mutating func deleted() { deletes += 1 }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Seeded random writes through the CLI and the sqlite3 shell, concentrated on a few rows so that
+/// concurrent edits of the same fields (conflicts) are frequent.
+struct Workload {
+    var random: SeededRandom
+    var ledger = Ledger()
+    private var counter = 0
+
+    init(seed: UInt64) { random = SeededRandom(seed: seed ^ 0x5EED) }
+
+    /// The row ids writes aim at: the first few created, most of the time.
+    private mutating func hotRow(_ rows: [String]) -> String? {
+        guard !rows.isEmpty else { return nil }
+        return random.chance(75) ? rows[Int.random(in: 0..<min(3, rows.count), using: &random)] : rows.randomElement(using: &random)
+    }
+
+    /// Performs one write at `site`; returns a line for the schedule log.
+    mutating func step(at site: ChaosSite) throws -> String {
+        counter += 1
+        let roll = Int.random(in: 0..<100, using: &random)
+        if roll < 15 || ledger.appointments.isEmpty {
+            let therapist = ["Sam", "Kim", "Alex"].randomElement(using: &random)!
+            let minutes = [30, 45, 60].randomElement(using: &random)!
+            let patient = "p\(Int.random(in: 1...3, using: &random))"
+            let result = try site.run(["appointment", "add", "--patient-id", patient, "--patient-name", "Patient \(patient)",
+                                       "--therapist", therapist, "--starts-at", "2026-12-0\(Int.random(in: 1...9, using: &random))T10:00:00Z",
+                                       "--minutes", String(minutes)])
+            guard result.status == 0 else { return "\(site.name): add appointment failed (\(result.status))" }
+            let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            ledger.created("appointments", id)
+            for (column, value) in [("patient_id", patient), ("therapist", therapist), ("minutes", String(minutes)), ("status", "scheduled")] {
+                ledger.wrote(site: site.name, table: "appointments", row: id, column: column, value: value)
+            }
+            return "\(site.name): add appointment \(id.prefix(8))"
+        }
+        if roll < 22 {
+            let visits = Int.random(in: 4...12, using: &random)
+            if let id = ledger.prescriptions.randomElement(using: &random), random.chance(60) {
+                let result = try site.run(["prescription", "update", id, "--visits", String(visits)])
+                guard result.status == 0 else { return "\(site.name): update prescription refused (\(result.status))" }
+                ledger.wrote(site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits))
+                return "\(site.name): prescription \(id.prefix(8)) visits=\(visits)"
+            }
+            let result = try site.run(["prescription", "add", "--patient-id", "p1", "--patient-name", "Patient p1", "--prescriber", "Dr Lee",
+                                       "--npi", "1234567893", "--diagnosis", "Lumbago", "--icd10", "M54.50", "--visits", String(visits),
+                                       "--issued-on", "2026-11-01", "--expires-on", "2027-05-01", "--payer", "Aetna", "--member-id", "W1"])
+            guard result.status == 0 else { return "\(site.name): add prescription failed (\(result.status))" }
+            let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            ledger.created("prescriptions", id)
+            ledger.wrote(site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits))
+            return "\(site.name): add prescription \(id.prefix(8))"
+        }
+        guard let row = hotRow(ledger.appointments) else { return "\(site.name): idle" }
+        if roll < 30 {
+            let value = "shell-\(counter)"
+            let result = try site.sqlite("UPDATE appointments SET notes = '\(value)' WHERE id = '\(row)'; SELECT changes();")
+            guard result.status == 0, result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1" else {
+                return "\(site.name): shell write skipped (row not here yet)"
+            }
+            ledger.wrote(site: site.name, table: "appointments", row: row, column: "notes", value: value)
+            return "\(site.name): sqlite3 notes of \(row.prefix(8))"
+        }
+        if roll < 34 {
+            let result = try site.run(["appointment", "delete", row])
+            guard result.status == 0 else { return "\(site.name): delete \(row.prefix(8)) refused (\(result.status))" }
+            ledger.deleted()
+            return "\(site.name): delete \(row.prefix(8))"
+        }
+        let (flag, column, value): (String, String, String) = {
+            switch Int.random(in: 0..<4, using: &random) {
+            case 0: let v = ["Sam", "Kim", "Alex", "Lee"].randomElement(using: &random)!; return ("--therapist", "therapist", v)
+            case 1: let v = ["checked_in", "completed", "cancelled", "no_show", "scheduled"].randomElement(using: &random)!; return ("--status", "status", v)
+            case 2: return ("--notes", "notes", "note-\(counter)")
+            default: let v = String([15, 30, 45, 60, 90].randomElement(using: &random)!); return ("--minutes", "minutes", v)
+            }
+        }()
+        let result = try site.run(["appointment", "update", row, flag, value])
+        guard result.status == 0 else { return "\(site.name): update \(row.prefix(8)) refused (\(result.status))" }
+        ledger.wrote(site: site.name, table: "appointments", row: row, column: column, value: value)
+        return "\(site.name): \(column)=\(value) on \(row.prefix(8))"
+    }
+}

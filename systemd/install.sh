@@ -6,8 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "install.sh: run as root (sudo make install)" >&2; exit 1; }
 
-swift build -c release --product clinicsync
-install -D -m 0755 .build/release/clinicsync /usr/local/bin/clinicsync
+# CLINICSYNC_BINARY installs an already built binary instead (e.g. one built on another machine).
+binary=${CLINICSYNC_BINARY:-}
+if [ -z "$binary" ]; then
+  swift build -c release --product clinicsync
+  binary=.build/release/clinicsync
+fi
+install -D -m 0755 "$binary" /usr/local/bin/clinicsync
 
 getent group clinicsync >/dev/null || groupadd --system clinicsync
 id -u clinicsync >/dev/null 2>&1 || useradd --system --gid clinicsync --home-dir /var/lib/clinicsync \

@@ -25,6 +25,8 @@ if [ ! -f /etc/clinicsync/clinicsync.yaml ]; then
 fi
 install -d -m 0700 -o clinicsync -g clinicsync /var/lib/clinicsync
 install -D -m 0644 systemd/clinicsync.service /etc/systemd/system/clinicsync.service
+install -D -m 0644 README.md /usr/local/share/doc/clinicsync/README.md
+install -D -m 0644 docs/protocol.md /usr/local/share/doc/clinicsync/protocol.md
 if [ -d /run/systemd/system ]; then
   systemctl daemon-reload
 fi

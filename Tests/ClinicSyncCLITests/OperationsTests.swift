@@ -31,6 +31,20 @@ struct OperationsTests {
         #expect(messages.last?.contains("STOPPING=1") == true, "\(messages)")
     }
 
+    @Test("under journald (JOURNAL_STREAM set) each log line starts with its syslog priority and has no timestamp")
+    func journaldFormat() throws {
+        let site = try SiteProcess("journaled")
+        try site.configure(peers: [])
+        try site.start(environment: ["JOURNAL_STREAM": "8:12345"])
+        #expect(site.stop() == 0)
+        let lines = site.log().split(separator: "\n")
+        #expect(!lines.isEmpty)
+        #expect(lines.allSatisfy { $0.range(of: #"^<[0-7]>"#, options: .regularExpression) != nil }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("<6>clinicsync serving") })
+        #expect(lines.contains { $0.hasPrefix("<4>serving peers over plain HTTP") })
+        #expect(!lines.contains { $0.contains("2026-") || $0.contains("+0000") })
+    }
+
     @Test("SIGHUP with a changed peer list takes effect without a restart")
     func reloadOnSIGHUP() throws {
         let hub = try SiteProcess("hub"), newcomer = try SiteProcess("newcomer")

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-10000}
-BIN=.build/release/clinicsync
+BIN=${CLINICSYNC_BIN:-.build/release/clinicsync}
 [ -x "$BIN" ] || swift build -c release --product clinicsync
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -44,6 +44,7 @@ db.commit()
 PY
 "$BIN" changes --config "$WORK/source.yaml" --limit 1 >/dev/null   # stamps the captured writes
 "$BIN" serve --config "$WORK/source.yaml" 2>"$WORK/source.log" &
+SOURCE_PID=$!
 sleep 1
 
 for compression in true false; do
@@ -51,8 +52,17 @@ for compression in true false; do
   config sink $PORT_B source $PORT_A $compression
   "$BIN" init --config "$WORK/sink.yaml" >/dev/null
   start=$(date +%s.%N)
-  "$BIN" sync now --json --config "$WORK/sink.yaml" > "$WORK/report.json"
+  "$BIN" sync now --json --config "$WORK/sink.yaml" > "$WORK/report.json" &
+  SINK_PID=$!
+  peak=0
+  while kill -0 $SINK_PID 2>/dev/null; do   # the syncing process's peak resident memory, sampled
+    rss=$(awk '/VmHWM/ {print $2}' /proc/$SINK_PID/status 2>/dev/null || echo 0)
+    [ "${rss:-0}" -gt "$peak" ] && peak=$rss
+    sleep 0.2
+  done
+  wait $SINK_PID
   end=$(date +%s.%N)
+  echo "peak memory of the syncing process: ${peak} KiB; serving daemon: $(awk '/VmHWM/ {print $2}' /proc/$SOURCE_PID/status) KiB"
   python3 - "$WORK/report.json" "$start" "$end" "$compression" <<'PY'
 import json, sys
 peer = json.load(open(sys.argv[1]))["peers"][0]

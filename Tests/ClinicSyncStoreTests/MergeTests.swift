@@ -4,8 +4,11 @@ import Testing
 
 @Suite("Applying remote changes")
 struct MergeTests {
-    @Test("concurrent edits of different fields both survive; the same field keeps a journal entry at both sites")
-    func concurrentEdits() throws {
+    /// Two sites that both hold one appointment, their shared clock a second past its creation.
+    /// The directory is returned so that it outlives the test's use of the stores.
+    static func twoSitesSharingAnAppointment() throws
+        -> (north: SiteStore, south: SiteStore, appointment: Appointment, clock: ManualWallClock, directory: TemporaryDirectory)
+    {
         let directory = try TemporaryDirectory()
         let clock = ManualWallClock()
         let north = try Fixtures.store("north", in: directory, clock: clock)
@@ -14,6 +17,13 @@ struct MergeTests {
         try north.addAppointment(appointment)
         try Fixtures.deliverAll(from: north, to: south)
         clock.advance(by: 1000)
+        return (north, south, appointment, clock, directory)
+    }
+
+    @Test("concurrent edits of different fields both survive; the same field keeps a journal entry at both sites")
+    func concurrentEdits() throws {
+        let (north, south, appointment, clock, directory) = try Self.twoSitesSharingAnAppointment()
+        _ = directory
         try north.updateAppointment(id: appointment.id) { $0.status = .cancelled }
         try south.updateAppointment(id: appointment.id) { $0.notes = "wants mornings" }
         try north.updateAppointment(id: appointment.id) { $0.therapist = "Kim" }
@@ -93,14 +103,8 @@ struct MergeTests {
 
     @Test("a delete wins over a concurrent edit at every site, and the edit is journaled")
     func deleteVersusEdit() throws {
-        let directory = try TemporaryDirectory()
-        let clock = ManualWallClock()
-        let north = try Fixtures.store("north", in: directory, clock: clock)
-        let south = try Fixtures.store("south", in: directory, clock: clock)
-        let appointment = Fixtures.appointment()
-        try north.addAppointment(appointment)
-        try Fixtures.deliverAll(from: north, to: south)
-        clock.advance(by: 1000)
+        let (north, south, appointment, clock, directory) = try Self.twoSitesSharingAnAppointment()
+        _ = directory
         try north.deleteAppointment(id: appointment.id)
         clock.advance(by: 1000)
         try south.updateAppointment(id: appointment.id) { $0.notes = "running late" }

@@ -135,3 +135,21 @@ struct PeerSyncTests {
         #expect(unknown.status == 64 && unknown.stderr.contains("nobody"))
     }
 }
+
+@Suite("sync now progress", .serialized)
+struct SyncProgressTests {
+    @Test("sync now reports changes moved on stderr while it runs, and not with --json")
+    func progressLine() throws {
+        let source = try SiteProcess("source"), sink = try SiteProcess("sink")
+        try source.configure(peers: [sink])
+        try sink.configure(peers: [source])
+        try source.start()
+        for _ in 0..<3 { try source.addAppointment() }
+        let quiet = try sink.cli.run(["sync", "now", "--json"])
+        #expect(quiet.status == 0 && !quiet.stderr.contains("changes moved"), "\(quiet.stderr)")
+        for _ in 0..<3 { try source.addAppointment() }
+        let shown = try sink.cli.run(["sync", "now"])
+        #expect(shown.status == 0)
+        #expect(shown.stderr.contains("syncing with source:") && shown.stderr.contains("changes moved"), "\(shown.stderr)")
+    }
+}

@@ -16,14 +16,15 @@ extension SiteStore {
         id: RowID, _ change: @escaping (inout Appointment) throws(ValidationError) -> Void
     ) throws(StoreError) -> AppointmentRecord {
         try update(AppointmentRecord.self, id: id) { record, db in
-            var appointment = try record.appointment()
+            var appointment = try StoredRow.decode(.appointments, id: id) { () throws(ValidationError) in try record.appointment() }
+            let before = appointment.fieldValues
             let previousPrescription = appointment.prescriptionID
             try change(&appointment)
             try appointment.validate()
             if appointment.prescriptionID != previousPrescription || appointment.patientID != record.patientID {
                 try Self.checkPrescriptionLink(of: appointment, in: db)
             }
-            return AppointmentRecord(appointment)
+            return (before, appointment.fieldValues)
         }
     }
 

@@ -14,10 +14,11 @@ extension SiteStore {
         id: RowID, _ change: @escaping (inout Prescription) throws(ValidationError) -> Void
     ) throws(StoreError) -> PrescriptionRecord {
         try update(PrescriptionRecord.self, id: id) { record, _ in
-            var prescription = try record.prescription()
+            var prescription = try StoredRow.decode(.prescriptions, id: id) { () throws(ValidationError) in try record.prescription() }
+            let before = prescription.fieldValues
             try change(&prescription)
             try prescription.validate()
-            return PrescriptionRecord(prescription)
+            return (before, prescription.fieldValues)
         }
     }
 

@@ -20,6 +20,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case rowDeleted(table: SyncedTable, id: RowID)
     /// A value breaks a domain rule.
     case invalid(ValidationError)
+    /// A stored row cannot be read as a complete, valid record (written by another program, or
+    /// still missing fields whose changes have not arrived).
+    case storedRowUnreadable(table: SyncedTable, id: RowID, reason: ValidationError)
     /// A remote change was refused by the clock (e.g. too far in the future).
     case clock(ClockError)
     /// A remote change is malformed; nothing of its batch was applied.
@@ -45,6 +48,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(table.singular) \(id) was deleted; deletes are final, so it cannot be changed or re-created"
         case let .invalid(error):
             return error.description
+        case let .storedRowUnreadable(table, id, reason):
+            return "the stored \(table.singular) \(id) cannot be read (\(reason)); nothing was changed. "
+                + "It was written by another program or is still missing changes from other sites: "
+                + "sync, or correct the stored value"
         case let .clock(error):
             return error.description
         case let .invalidChange(index, reason):

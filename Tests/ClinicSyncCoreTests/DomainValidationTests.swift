@@ -62,7 +62,12 @@ struct DomainValidationTests {
         #expect(try UTCDateTime("2026-11-27T09:30:00-05:00", field: "starts_at").description == "2026-11-27T14:30:00Z")
         #expect(try UTCDateTime("2026-12-31T23:30+01:00", field: "starts_at").description == "2026-12-31T22:30:00Z")
         #expect(try UTCDateTime("2026-11-27T14:30:00Z", field: "starts_at").description == "2026-11-27T14:30:00Z")
-        for bad in ["2026-11-27T14:30:00", "2026-11-27", "2026-11-27T25:00:00Z", "2026-02-30T10:00:00Z", "noon"] {
+        // Every spelling another program may store reads back (fractions are dropped).
+        #expect(try UTCDateTime("2026-12-02T15:00:00.000Z", field: "starts_at").description == "2026-12-02T15:00:00Z")
+        #expect(try UTCDateTime("2026-12-02t10:00:00.5-05:00", field: "starts_at").description == "2026-12-02T15:00:00Z")
+        #expect(try UTCDateTime("2026-12-02 15:00:00z", field: "starts_at").description == "2026-12-02T15:00:00Z")
+        for bad in ["2026-11-27T14:30:00", "2026-11-27", "2026-11-27T25:00:00Z", "2026-02-30T10:00:00Z", "noon",
+                    "2026-11-27T14:30.5Z", "2026-11-27T14:30:00.Z", "2026-11-27T14:30:00.1x0Z", "2026-11-27T1:30:00Z"] {
             #expect(throws: ValidationError.self, "\(bad)") { try UTCDateTime(bad, field: "starts_at") }
         }
     }

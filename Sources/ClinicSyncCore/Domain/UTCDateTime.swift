@@ -3,11 +3,16 @@ public struct UTCDateTime: Hashable, Comparable, Sendable, CustomStringConvertib
     /// Seconds since 1970-01-01T00:00:00Z.
     public let secondsSinceEpoch: Int
 
-    /// Parses `YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)` and converts an offset to UTC.
+    /// Parses every spelling of an ISO 8601 / RFC 3339 date-time with a zone that SQLite's date
+    /// functions also read: `YYYY-MM-DD(T|t| )HH:MM[:SS[.fraction]](Z|z|±HH:MM)`, converting an
+    /// offset to UTC. A fraction of a second is accepted and dropped (times are kept to the second).
+    ///
+    /// Other programs write these columns too, so any valid spelling must read back: a stored value
+    /// that only some spellings could parse would make its row impossible to update.
     public init(_ text: String, field: String) throws(ValidationError) {
         let failure = ValidationError(
             field: field, rule: "must be an ISO 8601 date-time with a zone, e.g. 2026-11-26T14:30:00Z or 2026-11-26T09:30:00-05:00")
-        guard let tIndex = text.firstIndex(where: { $0 == "T" || $0 == " " }) else { throw failure }
+        guard let tIndex = text.firstIndex(where: { $0 == "T" || $0 == "t" || $0 == " " }) else { throw failure }
         let date: CalendarDate
         do { date = try CalendarDate(String(text[..<tIndex]), field: field) } catch { throw failure }
         var rest = Substring(text[text.index(after: tIndex)...])
@@ -24,8 +29,14 @@ public struct UTCDateTime: Hashable, Comparable, Sendable, CustomStringConvertib
         } else {
             throw failure
         }
+        if let dot = rest.firstIndex(of: ".") {
+            let fraction = rest[rest.index(after: dot)...]
+            guard !fraction.isEmpty, fraction.utf8.allSatisfy({ (48...57).contains($0) }) else { throw failure }
+            rest = rest[..<dot]
+        }
         let clock = rest.split(separator: ":", omittingEmptySubsequences: false)
-        guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }),
+        guard clock.count == 3 || (clock.count == 2 && !text.contains(".")),
+              clock.allSatisfy({ $0.count == 2 && $0.utf8.allSatisfy { (48...57).contains($0) } }),
               let hour = Int(clock[0]), let minute = Int(clock[1]), hour < 24, minute < 60 else { throw failure }
         var second = 0
         if clock.count == 3 {

@@ -31,15 +31,26 @@ extension SiteStore {
         }
     }
 
-    /// Reads a row, lets `change` produce its new state, and writes it; only changed fields are logged.
+    /// Reads a row, lets `change` produce the fields' values before and after, and writes only the
+    /// columns whose value changed: the others keep their stored spelling and their version, so a
+    /// concurrent edit of them elsewhere is not overwritten. Returns the row as stored afterwards.
     func update<Record: SyncedRecord>(
-        _ type: Record.Type, id: RowID, change: (Record, Database) throws -> Record
+        _ type: Record.Type, id: RowID,
+        change: (Record, Database) throws -> (before: [SyncedColumn: FieldValue], after: [SyncedColumn: FieldValue])
     ) throws(StoreError) -> Record {
         try write { transaction in
-            let current = try existing(type, id: id, in: transaction.db)
-            let updated = try change(current, transaction.db)
-            try updated.update(transaction.db)
-            return updated
+            let db = transaction.db
+            let current = try existing(type, id: id, in: db)
+            let (before, after) = try change(current, db)
+            let changed = Record.syncedTable.columns.filter { before[$0] != after[$0] }
+            if !changed.isEmpty {
+                let assignments = changed.map { "\($0.name) = ?" }.joined(separator: ", ")
+                let values = changed.map { after[$0]?.databaseValue ?? .null } + [id.rawValue.databaseValue]
+                try db.execute(
+                    sql: "UPDATE \(Record.databaseTableName) SET \(assignments) WHERE id = ?",
+                    arguments: StatementArguments(values))
+            }
+            return try existing(type, id: id, in: db)
         }
     }
 

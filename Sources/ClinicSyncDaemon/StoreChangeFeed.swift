@@ -7,13 +7,11 @@ struct StoreChangeFeed: ChangeFeed {
     let store: SiteStore
 
     var siteID: SiteID { store.siteID }
-    var schemaVersion: String { SiteStore.schemaVersion }
 
-    /// Stamps writes that other programs made since the last transaction first: what this site
-    /// holds includes them, so a session that starts with this call also sends them.
+    /// What this site holds, including every write other programs made: the capture triggers
+    /// stamp and number them as they are made.
     func versionVector() async throws -> VersionVector {
-        try store.stampPendingChangesIfAny()
-        return try store.versionVector()
+        try store.versionVector()
     }
 
     func changes(missingFrom vector: VersionVector, limit: Int) async throws -> [Change] {

@@ -18,8 +18,13 @@ extension SiteStore {
                     "\(table)|" + columns.map { FieldValue(row[$0] as DatabaseValue).canonical }.joined(separator: "|")
                 }
             }
-            lines += try Row.fetchAll(db, sql: "SELECT tbl, row_id, hlc, origin FROM tombstones ORDER BY tbl, row_id")
-                .map { "tombstone|\($0["tbl"] as String)|\($0["row_id"] as String)|\($0["hlc"] as Int64)|\($0["origin"] as String)" }
+            // The first delete of each row (by stamp): every site that holds the same changes agrees on it.
+            lines += try Row.fetchAll(db, sql: """
+                SELECT tbl, row_id, MIN(hlc) AS hlc FROM change_log WHERE cols = 0 GROUP BY tbl, row_id ORDER BY tbl, row_id
+                """).map { row in
+                    let table = SyncedTable(code: row["tbl"])?.rawValue ?? "?"
+                    return "deleted|\(table)|\(row["row_id"] as String)|\(row["hlc"] as Int64)"
+                }
             lines += try conflictLines(db)
             return lines.joined(separator: "\n")
         }
@@ -28,9 +33,10 @@ extension SiteStore {
     private func conflictLines(_ db: Database) throws -> [String] {
         try Row.fetchAll(db, sql: "SELECT * FROM conflicts ORDER BY tbl, row_id, col, loser_hlc, loser_origin").map { row in
             let parts: [String] = [
-                row["tbl"], row["row_id"], row["col"], String(row["loser_hlc"] as Int64), row["loser_origin"],
-                FieldValue(row["loser_value"] as DatabaseValue).canonical, String(row["winner_hlc"] as Int64),
-                row["winner_origin"], String(row["winner_deleted"] as Int64), FieldValue(row["winner_value"] as DatabaseValue).canonical,
+                row["tbl"], row["row_id"], row["col"], row["loser_origin"], String(row["loser_seq"] as Int64),
+                String(row["loser_hlc"] as Int64), FieldValue(row["loser_value"] as DatabaseValue).canonical,
+                row["winner_origin"], String(row["winner_seq"] as Int64), String(row["winner_hlc"] as Int64),
+                String(row["winner_deleted"] as Int64), FieldValue(row["winner_value"] as DatabaseValue).canonical,
             ]
             return "conflict|" + parts.joined(separator: "|")
         }

@@ -5,8 +5,8 @@ extension SiteStore {
     /// Merges changes received from other sites, all or nothing, in one transaction.
     ///
     /// Every change is validated and checked against the clock's drift bound before anything is
-    /// written; a single bad change refuses the whole batch. Applying the same changes again, or in
-    /// another order, leaves the same database.
+    /// written; a single bad change refuses the whole batch. Each origin's changes must come in
+    /// sequence order. Applying the same changes again, or in another order, leaves the same database.
     @discardableResult
     public func apply(_ changes: [Change]) throws(StoreError) -> ApplyOutcome {
         for (index, change) in changes.enumerated() {
@@ -16,11 +16,11 @@ extension SiteStore {
         }
         return try write { transaction in
             for change in changes {
-                try transaction.clock.witness(change.stamp.timestamp, from: change.stamp.origin, wallClock: transaction.now)
+                try transaction.clock.witness(change.timestamp, from: change.origin, wallClock: transaction.now)
             }
             let db = transaction.db
-            try db.execute(sql: "UPDATE capture_control SET suspended = 1")
-            let applier = MergeApplier(db: db)
+            try db.execute(sql: "UPDATE sync_clock SET capturing = 0")
+            var applier = MergeApplier(db: db)
             var outcome = ApplyOutcome()
             var received = VersionVector()
             for change in changes {
@@ -30,13 +30,18 @@ extension SiteStore {
                 case let .applied(conflicts):
                     outcome.applied += 1
                     outcome.conflicts += conflicts
-                    received.advance(to: change.stamp)
+                    received.advance(change.origin, to: change.sequence)
                 }
             }
-            for (origin, timestamp) in received.watermarks {
-                try VersionVectorTable.advance(db, to: WriteStamp(timestamp, origin))
+            for (origin, sequence) in received.sequences {
+                try VersionVectorTable.advance(db, origin, to: sequence)
+                if origin == siteID {
+                    // This site's own changes coming back (after a restore): never number one again.
+                    try db.execute(sql: "UPDATE sync_clock SET last_seq = MAX(last_seq, ?)", arguments: [sequence])
+                }
             }
-            try db.execute(sql: "UPDATE capture_control SET suspended = 0")
+            if !received.sequences.isEmpty { try VersionVectorTable.refreshKnowledge(db, site: siteID) }
+            try db.execute(sql: "UPDATE sync_clock SET capturing = 1")
             return outcome
         }
     }

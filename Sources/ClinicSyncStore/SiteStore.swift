@@ -5,9 +5,9 @@ import GRDB
 /// A site's database: the single entry point to appointments, prescriptions, the change log and the
 /// conflict journal.
 ///
-/// Every write is one SQLite transaction that first stamps pending change-log entries (writes by
-/// other programs, captured by triggers), then does its work, then stamps what its own work captured
-/// and persists the clock. The pool runs in WAL mode, so readers never block the writer.
+/// Every write is one SQLite transaction; the capture triggers stamp and log what it changes as it
+/// changes it, exactly as they do for any other program's writes. The pool runs in WAL mode, so
+/// readers never block the writer.
 public final class SiteStore: Sendable {
     /// The database file.
     public let path: String
@@ -57,13 +57,14 @@ public final class SiteStore: Sendable {
                     return false
                 }
                 try db.execute(sql: "INSERT INTO site_identity (singleton, site_id) VALUES (1, ?)", arguments: [siteID.rawValue])
+                try db.execute(sql: "UPDATE sync_clock SET site_id = ?", arguments: [siteID.rawValue])
                 return true
             }
         }
         return (SiteStore(path: path, siteID: siteID, pool: pool, wallClock: wallClock, maximumDrift: maximumDrift), created)
     }
 
-    /// Opens an initialised database, applies any new migrations, and stamps pending writes.
+    /// Opens an initialised database and applies any new migrations.
     public static func open(
         path: String, siteID: SiteID, wallClock: any WallClock = SystemWallClock(),
         maximumDrift: Milliseconds = .defaultMaximumDrift
@@ -77,9 +78,7 @@ public final class SiteStore: Sendable {
         guard stored == siteID.rawValue else {
             throw .siteMismatch(path: path, database: (try? SiteID(stored)) ?? siteID, configured: siteID)
         }
-        let store = SiteStore(path: path, siteID: siteID, pool: pool, wallClock: wallClock, maximumDrift: maximumDrift)
-        _ = try store.stampPendingChanges()
-        return store
+        return SiteStore(path: path, siteID: siteID, pool: pool, wallClock: wallClock, maximumDrift: maximumDrift)
     }
 
     private static func openPool(path: String) throws(StoreError) -> DatabasePool {
@@ -100,15 +99,13 @@ public final class SiteStore: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction with the clock loaded, stamping pending changes before
-    /// and after it and persisting the clock.
+    /// Runs `body` in one write transaction with the clock loaded; the clock is saved back before
+    /// commit, so a timestamp witnessed from another site is never issued again.
     func write<T>(_ body: (inout WriteTransaction) throws -> T) throws(StoreError) -> T {
         try StoreError.mapping(path: path) {
             try pool.write { db in
-                var transaction = try WriteTransaction(db: db, site: siteID, now: wallClock.nowMilliseconds(), maximumDrift: maximumDrift)
-                try transaction.stampPending()
+                var transaction = try WriteTransaction(db: db, site: siteID, wallClock: wallClock, maximumDrift: maximumDrift)
                 let result = try body(&transaction)
-                try transaction.stampPending()
                 try transaction.saveClock()
                 return result
             }
@@ -118,22 +115,6 @@ public final class SiteStore: Sendable {
     /// Runs `body` on a read-only snapshot.
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         try StoreError.mapping(path: path) { try pool.read(body) }
-    }
-
-    /// Gives clock timestamps to writes captured from other programs; returns how many were stamped.
-    @discardableResult
-    public func stampPendingChanges() throws(StoreError) -> Int {
-        try write { transaction in transaction.stampedCount }
-    }
-
-    /// Stamps pending writes if there are any; a cheap read when there are none. Called before a
-    /// site tells a peer what it holds, so that writes made by other programs are sent promptly.
-    @discardableResult
-    public func stampPendingChangesIfAny() throws(StoreError) -> Int {
-        let pending = try read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE hlc IS NULL)") ?? false
-        }
-        return pending ? try stampPendingChanges() : 0
     }
 
     /// The clock's latest timestamp (issued locally or received).

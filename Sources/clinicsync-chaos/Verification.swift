@@ -2,13 +2,27 @@ import Foundation
 
 /// The invariants checked once every fault is healed and the sites have synced until quiet.
 struct Verification {
+    /// A change-log entry as `changes --json` prints it.
     struct LogEntry {
         let table: String
         let row: String
-        let column: String?
-        let value: String?
-        let stamp: (Int64, String)
+        /// The columns written and their values as text (`nil`: NULL); `nil` for a delete.
+        let values: [String: String?]?
+        let origin: String
+        let sequence: Int64
+        let timestamp: Int64
+        /// What the origin had seen: origin to sequence number (version-2 entries).
+        let seen: [String: Int64]?
+        /// The version replaced, `hlc@origin`-style as printed (migrated version-1 entries).
         let base: (Int64, String)?
+
+        /// Whether this entry was made by a site that had seen `earlier`.
+        func saw(_ earlier: LogEntry) -> Bool {
+            if origin == earlier.origin { return earlier.sequence < sequence }
+            if let seen { return (seen[earlier.origin] ?? .min) >= earlier.sequence }
+            guard let base else { return false }
+            return (base.0, base.1) >= (earlier.timestamp, earlier.origin)
+        }
     }
 
     /// 1. identical digests, 3. equal change-log counts, 4. `check` passes, at every site.
@@ -42,32 +56,46 @@ struct Verification {
             }
         }
         let entries = changesJSON.map { entry in
-            LogEntry(
-                table: entry["table"] as? String ?? "", row: entry["row_id"] as? String ?? "", column: entry["column"] as? String,
-                value: text(entry["value"]), stamp: ((entry["hlc"] as? NSNumber)?.int64Value ?? 0, entry["origin"] as? String ?? ""),
-                base: (entry["base_hlc"] as? NSNumber).map { ($0.int64Value, entry["base_origin"] as? String ?? "") })
+            let values = (entry["values"] as? [String: Any]).map { $0.mapValues { text($0) } }
+            let seen = (entry["seen"] as? String).map { text in
+                Dictionary(text.split(separator: ",").compactMap { pair -> (String, Int64)? in
+                    let parts = pair.split(separator: "=")
+                    guard parts.count == 2, let number = Int64(parts[1]) else { return nil }
+                    return (String(parts[0]), number)
+                }, uniquingKeysWith: max)
+            }
+            let base = (entry["base"] as? String).flatMap { text -> (Int64, String)? in
+                // `milliseconds.counter@origin`, as HybridTimestamp and WriteStamp print it.
+                let parts = text.split(separator: "@")
+                let clock = parts.first?.split(separator: ".") ?? []
+                guard parts.count == 2, clock.count == 2, let milliseconds = Int64(clock[0]), let counter = Int64(clock[1]) else { return nil }
+                return (milliseconds << 16 | counter, String(parts[1]))
+            }
+            return LogEntry(
+                table: entry["table"] as? String ?? "", row: entry["row_id"] as? String ?? "", values: values,
+                origin: entry["origin"] as? String ?? "", sequence: (entry["seq"] as? NSNumber)?.int64Value ?? 0,
+                timestamp: (entry["hlc"] as? NSNumber)?.int64Value ?? 0, seen: seen, base: base)
         }
-        let journaled = Set(conflictsJSON.map { "\($0["row_id"] ?? "")|\($0["column"] ?? "")|\($0["loser_hlc"] ?? "")|\($0["loser_origin"] ?? "")" })
-        let byCell = Dictionary(grouping: entries.filter { $0.column != nil }) { "\($0.table)|\($0.row)|\($0.column!)" }
-        let deletes = Dictionary(grouping: entries.filter { $0.column == nil }) { "\($0.table)|\($0.row)" }
+        let journaled = Set(conflictsJSON.map { "\($0["row_id"] ?? "")|\($0["column"] ?? "")|\($0["loser_seq"] ?? "")|\($0["loser_origin"] ?? "")" })
+        let byRow = Dictionary(grouping: entries) { "\($0.table)|\($0.row)" }
         var failures: [String] = []
         for write in ledger.writes {
-            let cell = byCell["\(write.table)|\(write.row)|\(write.column)"] ?? []
-            let candidates = cell.filter { $0.value == write.value }
+            let rowEntries = byRow["\(write.table)|\(write.row)"] ?? []
+            let cell = rowEntries.filter { $0.values?.keys.contains(write.column) ?? false }
+            let candidates = cell.filter { $0.values?[write.column] == .some(write.value) }
             guard !candidates.isEmpty else {
                 failures.append("acknowledged write missing from the change log: \(write)")
                 continue
             }
-            let newest = cell.map(\.stamp).max { $0 < $1 }
-            let rowDeletes = deletes["\(write.table)|\(write.row)"] ?? []
+            let newest = cell.max { ($0.timestamp, $0.origin) < ($1.timestamp, $1.origin) }
+            let rowDeletes = rowEntries.filter { $0.values == nil }
             let survived = candidates.contains { entry in
-                let seenAndReplaced = cell.contains { $0.base.map { $0 >= entry.stamp } ?? false }
-                    || rowDeletes.contains { $0.base.map { $0 >= entry.stamp } ?? false }
-                let journaledLoss = journaled.contains("\(write.row)|\(write.column)|\(entry.stamp.0)|\(entry.stamp.1)")
+                let seenAndReplaced = cell.contains { $0.saw(entry) } || rowDeletes.contains { $0.saw(entry) }
+                let journaledLoss = journaled.contains("\(write.row)|\(write.column)|\(entry.sequence)|\(entry.origin)")
                 // A deleted row's values are gone from the table: they survive only as knowingly
                 // deleted or in the journal.
                 if !rowDeletes.isEmpty { return seenAndReplaced || journaledLoss }
-                return entry.stamp == newest! || seenAndReplaced || journaledLoss
+                return (entry.timestamp, entry.origin) == (newest!.timestamp, newest!.origin) || seenAndReplaced || journaledLoss
             }
             if !survived { failures.append("acknowledged write lost without a journal entry: \(write)") }
         }

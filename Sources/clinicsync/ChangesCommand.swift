@@ -5,57 +5,61 @@ import ClinicSyncStore
 /// `clinicsync changes`: the site's change log.
 struct ChangesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "changes", abstract: "Print the change log: every captured and received change, in local order.")
+        commandName: "changes",
+        abstract: "Print the change log: one entry per row write or delete, captured here or received, in timestamp order.")
 
     @OptionGroup var options: GlobalOptions
-    @Option(help: "Only entries after this sequence number.") var since: Int64 = 0
+    @Option(help: "Only entries of this origin site.") var origin: String?
+    @Option(help: "Only entries numbered above this in their origin's sequence.") var since: Int64 = 0
     @Option(help: "At most this many entries.") var limit: Int = 1000
 
     struct Entry: Encodable {
+        let origin: String
         let seq: Int64
+        let hlc: Int64
+        let timestamp: String
         let table: String
         let row_id: String
         let operation: String
-        let column: String?
-        let value: FieldValueJSON?
-        let hlc: Int64
-        let timestamp: String
-        let origin: String
+        let values: [String: FieldValueJSON]?
+        let seen: String?
         let base: String?
-        let base_hlc: Int64?
-        let base_origin: String?
 
-        init(_ entry: ChangeLogEntry) {
-            let change = entry.change
-            seq = entry.seq
+        init(_ change: Change) {
+            origin = change.origin.rawValue
+            seq = change.sequence
+            hlc = change.timestamp.rawValue
+            timestamp = change.timestamp.description
             table = change.table.rawValue
             row_id = change.rowID.rawValue
-            operation = change.isDelete ? "delete" : "set"
-            column = change.column?.name
-            value = change.value.map(FieldValueJSON.init)
-            hlc = change.stamp.timestamp.rawValue
-            timestamp = change.stamp.timestamp.description
-            origin = change.stamp.origin.rawValue
-            base = change.base?.description
-            base_hlc = change.base?.timestamp.rawValue
-            base_origin = change.base?.origin.rawValue
+            operation = change.isDelete ? "delete" : "write"
+            values = change.isDelete ? nil : Dictionary(uniqueKeysWithValues: change.values.map { ($0.column.name, FieldValueJSON(value: $0.value)) })
+            switch change.knowledge {
+            case let .vector(vector): (seen, base) = (vector.text, nil)
+            case let .legacyBase(stamp): (seen, base) = (nil, stamp?.description)
+            }
         }
     }
 
     func validate() throws {
         guard since >= 0 else { throw ValidationError("--since: must be 0 or a sequence number") }
         guard limit > 0 else { throw ValidationError("--limit: must be at least 1") }
+        if let origin, !SiteID.isValid(origin) { throw ValidationError("--origin: not a site id") }
     }
 
     func run() throws {
         try reportingFailures {
-            let entries = try options.openStore().changes(after: since, limit: limit).map(Entry.init)
+            let site = try origin.map { text throws(ClinicSyncCore.ValidationError) in try SiteID(text) }
+            let after = since == 0 ? Int64.min : since
+            let entries = try options.openStore().changes(origin: site, after: after, limit: limit).map(Entry.init)
             if options.json { return try Output.json(entries) }
             Output.table(
-                ["SEQ", "TIMESTAMP", "ORIGIN", "TABLE", "ROW_ID", "COLUMN", "VALUE"],
+                ["ORIGIN", "SEQ", "TIMESTAMP", "TABLE", "ROW_ID", "CHANGE"],
                 entries.map { entry in
-                    [String(entry.seq), entry.timestamp, entry.origin, entry.table, entry.row_id,
-                     entry.column ?? "(row deleted)", entry.value.map { String(describing: $0.value) } ?? ""]
+                    let change = entry.values.map { values in
+                        values.keys.sorted().map { "\($0)=\(String(describing: values[$0]!.value))" }.joined(separator: " ")
+                    } ?? "(row deleted)"
+                    return [entry.origin, String(entry.seq), entry.timestamp, entry.table, entry.row_id, change]
                 })
         }
     }

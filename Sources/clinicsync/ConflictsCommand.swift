@@ -18,11 +18,13 @@ struct ConflictsCommand: ParsableCommand {
         let loser_timestamp: String
         let loser_hlc: Int64
         let loser_origin: String
+        let loser_seq: Int64
         let winner_value: FieldValueJSON?
         let winner_deleted: Bool
         let winner_timestamp: String
         let winner_hlc: Int64
         let winner_origin: String
+        let winner_seq: Int64
 
         init(_ entry: ConflictEntry) {
             table = entry.table.rawValue
@@ -32,11 +34,13 @@ struct ConflictsCommand: ParsableCommand {
             loser_timestamp = entry.loserStamp.timestamp.description
             loser_hlc = entry.loserStamp.timestamp.rawValue
             loser_origin = entry.loserStamp.origin.rawValue
+            loser_seq = entry.loserSequence
             winner_value = entry.winnerDeleted ? nil : FieldValueJSON(value: entry.winnerValue)
             winner_deleted = entry.winnerDeleted
             winner_timestamp = entry.winnerStamp.timestamp.description
             winner_hlc = entry.winnerStamp.timestamp.rawValue
             winner_origin = entry.winnerStamp.origin.rawValue
+            winner_seq = entry.winnerSequence
         }
     }
 

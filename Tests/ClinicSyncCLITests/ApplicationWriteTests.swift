@@ -36,7 +36,8 @@ struct ApplicationWriteTests {
         let changes = try #require(try JSONSerialization.jsonObject(
             with: Data(second.cli.succeed(["changes", "--json"]).utf8)) as? [[String: Any]])
         let secondsOwn = changes.filter { $0["origin"] as? String == "second" }
-        #expect(secondsOwn.map { $0["column"] as? String } == ["therapist"], "the update logged \(secondsOwn.count) changes")
+        #expect(secondsOwn.map { ($0["values"] as? [String: Any]).map { Array($0.keys) } } == [["therapist"]],
+                "the update logged \(secondsOwn)")
         #expect(try second.syncNow().status == 0)
         for site in [first, second] {
             let row = try Self.appointment(site, id)

@@ -49,11 +49,12 @@ struct CLIRecordTests {
         #expect(updated["status"] as? String == "completed" && updated["notes"] as? String == "tolerated well")
 
         let changes = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--json"]).utf8)) as? [[String: Any]])
-        #expect(changes.count == 15 + 10 + 2)
+        // One entry per row write: the prescription, the appointment, the update.
+        #expect(changes.count == 3)
         #expect(changes.allSatisfy { $0["origin"] as? String == "downtown" })
-        let since = try #require(changes[24]["seq"] as? Int)
-        let tail = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--since", String(since), "--json"]).utf8)) as? [[String: Any]])
-        #expect(tail.compactMap { $0["column"] as? String } == ["status", "notes"])
+        #expect(changes.compactMap { $0["seq"] as? Int } == [1, 2, 3])
+        let tail = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--since", "2", "--json"]).utf8)) as? [[String: Any]])
+        #expect(tail.compactMap { ($0["values"] as? [String: Any]).map { $0.keys.sorted() } } == [["notes", "status"]])
 
         try cli.succeed(["appointment", "delete", appointmentID])
         let gone = try cli.run(["appointment", "show", appointmentID])
@@ -70,8 +71,9 @@ struct CLIRecordTests {
         try cli.sqlite3("INSERT INTO appointments (id, patient_id, status) VALUES ('\(id)', 'p7', 'scheduled');")
         let changes = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--json"]).utf8)) as? [[String: Any]])
         let mine = changes.filter { $0["row_id"] as? String == id }
-        #expect(mine.count == 10)
-        #expect(mine.allSatisfy { $0["origin"] as? String == "westside" && $0["hlc"] as? Int ?? 0 > 0 })
-        #expect(mine.first { $0["column"] as? String == "patient_id" }?["value"] as? String == "p7")
+        #expect(mine.count == 1)
+        #expect(mine.allSatisfy { $0["origin"] as? String == "westside" && $0["hlc"] as? Int ?? 0 > 0 && $0["seq"] as? Int == 1 })
+        #expect((mine.first?["values"] as? [String: Any])?["patient_id"] as? String == "p7")
+        #expect((mine.first?["values"] as? [String: Any])?.count == 10)
     }
 }

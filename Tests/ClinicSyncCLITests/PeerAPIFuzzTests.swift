@@ -15,8 +15,8 @@ struct PeerAPIFuzzTests {
         let columns: [(String, Any)] = [("patient_id", "p1"), ("therapist", "Sam"), ("minutes", 30), ("status", "scheduled"), ("notes", NSNull())]
         let changes: [[String: Any]] = (0..<count).map { index in
             let (column, value) = columns[index % columns.count]
-            return ["table": "appointments", "row_id": row, "op": "set", "column": column, "value": value,
-                    "hlc": now + Int64(index), "origin": origin]
+            return ["table": "appointments", "row_id": row, "op": "write", "values": [column: value],
+                    "hlc": now + Int64(index), "origin": origin, "seq": index + 1, "seen": [String: Int]()]
         }
         return try! JSONSerialization.data(withJSONObject: ["changes": changes])
     }
@@ -55,7 +55,7 @@ struct PeerAPIFuzzTests {
         let valid = Self.validBatch(origin: "elsewhere", count: 12)
         var statuses: [Int: Int] = [:]
         for attempt in 0..<3000 {
-            var request = URLRequest(url: URL(string: target.url + (attempt % 10 == 0 ? "/v1/pull" : "/v1/push"))!)
+            var request = URLRequest(url: URL(string: target.url + (attempt % 10 == 0 ? "/v2/pull" : "/v2/push"))!)
             request.httpMethod = "POST"
             for (name, value) in PeerAPIRefusalTests.goodHeaders { request.setValue(value, forHTTPHeaderField: name) }
             request.httpBody = Self.mutate(valid, using: &random)

@@ -9,7 +9,7 @@ import FoundationNetworking
 struct PeerAPIRefusalTests {
     struct BadRequest: CustomTestStringConvertible, Sendable {
         let label: String
-        var path = "/v1/push"
+        var path = "/v2/push"
         var headers: [String: String] = PeerAPIRefusalTests.goodHeaders
         let body: Data
         let status: Int
@@ -19,15 +19,16 @@ struct PeerAPIRefusalTests {
     }
 
     static let goodHeaders = [
-        "ClinicSync-Protocol": "1", "ClinicSync-Schema": "v3-sync-state", "ClinicSync-Site": "friend",
+        "ClinicSync-Protocol": "2", "ClinicSync-Schema": "1", "ClinicSync-Site": "friend",
         "Content-Type": "application/json",
     ]
 
-    static func change(_ fields: [String: Any]) -> [String: Any] {
+    /// A version-2 change from `friend` writing `column` (to `value`), with `fields` overriding the rest.
+    static func change(_ fields: [String: Any], column: String = "notes", value: Any = "x") -> [String: Any] {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var change: [String: Any] = [
-            "table": "appointments", "row_id": UUID().uuidString.lowercased(), "op": "set", "column": "notes",
-            "value": "x", "hlc": now << 16, "origin": "friend",
+            "table": "appointments", "row_id": UUID().uuidString.lowercased(), "op": "write", "values": [column: value],
+            "hlc": now << 16, "origin": "friend", "seq": 1, "seen": [String: Int](),
         ]
         change.merge(fields) { $1 }
         return change
@@ -42,10 +43,12 @@ struct PeerAPIRefusalTests {
         var cases: [BadRequest] = []
         headers.removeValue(forKey: "ClinicSync-Protocol")
         cases.append(BadRequest(label: "no protocol header", headers: headers, body: push([change([:])]), status: 400, code: "malformed_request"))
-        headers = goodHeaders; headers["ClinicSync-Protocol"] = "2"
-        cases.append(BadRequest(label: "protocol 2", headers: headers, body: push([change([:])]), status: 409, code: "protocol_mismatch", mentions: "protocol 2"))
-        headers = goodHeaders; headers["ClinicSync-Schema"] = "v9-from-the-future"
-        cases.append(BadRequest(label: "newer schema", headers: headers, body: push([change([:])]), status: 409, code: "schema_mismatch", mentions: "v9-from-the-future"))
+        headers = goodHeaders; headers["ClinicSync-Protocol"] = "3"
+        cases.append(BadRequest(label: "protocol 3", headers: headers, body: push([change([:])]), status: 409, code: "protocol_mismatch", mentions: "protocol 3"))
+        headers = goodHeaders; headers["ClinicSync-Protocol"] = "1"
+        cases.append(BadRequest(label: "a version-1 site", path: "/v1/push", headers: headers, body: push([change([:])]), status: 409, code: "protocol_mismatch", mentions: "protocol 1, this site speaks 2"))
+        headers = goodHeaders; headers["ClinicSync-Schema"] = "9"
+        cases.append(BadRequest(label: "newer table schema", headers: headers, body: push([change([:])]), status: 409, code: "schema_mismatch", mentions: "schema 9"))
         headers = goodHeaders; headers["ClinicSync-Site"] = "stranger"
         cases.append(BadRequest(label: "unknown site", headers: headers, body: push([change([:])]), status: 403, code: "unknown_peer", mentions: "stranger"))
         headers = goodHeaders; headers["Content-Encoding"] = "br"
@@ -55,15 +58,17 @@ struct PeerAPIRefusalTests {
             BadRequest(label: "truncated JSON", body: valid.prefix(valid.count / 2), status: 400, code: "malformed_request"),
             BadRequest(label: "wrong types", body: push([change(["hlc": "soon"])]), status: 400, code: "malformed_request", mentions: "hlc"),
             BadRequest(label: "unknown table", body: push([change(["table": "patients"])]), status: 400, code: "malformed_request", mentions: "unknown table"),
-            BadRequest(label: "unknown column", body: push([change(["column": "ssn"])]), status: 400, code: "malformed_request", mentions: "column"),
-            BadRequest(label: "SQL in a column name", body: push([change(["column": "notes = 'x'; DROP TABLE appointments; --"])]), status: 400, code: "malformed_request", mentions: "column"),
-            BadRequest(label: "text in an integer column", body: push([change(["column": "minutes", "value": "sixty"])]), status: 400, code: "malformed_request", mentions: "minutes"),
+            BadRequest(label: "unknown column", body: push([change([:], column: "ssn")]), status: 400, code: "malformed_request", mentions: "values"),
+            BadRequest(label: "SQL in a column name", body: push([change([:], column: "notes = 'x'; DROP TABLE appointments; --")]), status: 400, code: "malformed_request", mentions: "values"),
+            BadRequest(label: "text in an integer column", body: push([change([:], column: "minutes", value: "sixty")]), status: 400, code: "malformed_request", mentions: "minutes"),
             BadRequest(label: "malformed row id", body: push([change(["row_id": "1; DELETE FROM appointments"])]), status: 400, code: "malformed_request", mentions: "row_id"),
             BadRequest(label: "valid change after an invalid one", body: push([change([:]), change(["op": "upsert"])]), status: 400, code: "malformed_request", mentions: "#1"),
             BadRequest(label: "far-future timestamp", body: push([change(["hlc": (Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000) << 16])]), status: 422, code: "clock_skew", mentions: "ahead"),
             BadRequest(label: "batch of 10,001 changes", body: push((0...10_000).map { _ in change([:]) }), status: 413, code: "batch_too_large"),
             BadRequest(label: "17 MiB body", body: Data(repeating: UInt8(ascii: " "), count: 17 << 20), status: 413, code: "body_too_large"),
-            BadRequest(label: "pull with a negative vector", path: "/v1/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": ["x": -1], "limit": 10, "max_bytes": 1000]), status: 400, code: "malformed_request", mentions: "vector"),
+            BadRequest(label: "zero sequence number", body: push([change(["seq": 0])]), status: 400, code: "malformed_request", mentions: "seq"),
+            BadRequest(label: "knowledge of its own future", body: push([change(["seen": ["friend": 5]])]), status: 400, code: "malformed_request", mentions: "seen"),
+            BadRequest(label: "pull with a malformed vector", path: "/v2/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": ["Not A Site": 1], "limit": 10, "max_bytes": 1000]), status: 400, code: "malformed_request", mentions: "vector"),
         ]
         return cases
     }()
@@ -98,7 +103,7 @@ struct PeerAPIRefusalTests {
         #expect(try target.state() == before)
         #expect(try target.changeCount() == changesBefore)
         // Still serving: a well-formed push from the configured peer is applied.
-        let good = BadRequest(label: "good", body: Self.push([Self.change(["row_id": UUID().uuidString.lowercased(), "column": "patient_id", "value": "p9"])]), status: 200, code: "")
+        let good = BadRequest(label: "good", body: Self.push([Self.change(["row_id": UUID().uuidString.lowercased()], column: "patient_id", value: "p9")]), status: 200, code: "")
         let (status, body) = try await Self.send(good, to: target)
         #expect(status == 200 && body["applied"] as? Int == 1, "\(body)")
         // A replayed batch is harmless: recognised as duplicates, nothing changes.

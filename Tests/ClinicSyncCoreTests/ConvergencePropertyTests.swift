@@ -100,6 +100,46 @@ struct ConvergencePropertyTests {
     }
 }
 
+extension ConvergencePropertyTests {
+    @Test("a delete journals exactly the edits it had not seen, field by field")
+    func deleteJournalsOnlyUnseenEdits() throws {
+        let row = HistoryGenerator.rows[3]
+        let therapist = try #require(SyncedTable.appointments.column(named: "therapist"))
+        let notes = try #require(SyncedTable.appointments.column(named: "notes"))
+        var north = ReplicaModel(site: try SiteID("north"))
+        var south = ReplicaModel(site: try SiteID("south"))
+        let insert = try unwrap(north.write(
+            [ColumnValue(therapist, .text("Sam")), ColumnValue(notes, .text("new"))], of: row, now: 1_000))
+        south.receive(insert)
+        // south edits the therapist and north hears of it; south then edits the notes, unseen by north.
+        let seenEdit = try unwrap(south.write(therapist, of: row, .text("Kim"), now: 2_000))
+        north.receive(seenEdit)
+        let unseenEdit = try unwrap(south.write(notes, of: row, .text("moved to Friday"), now: 3_000))
+        let delete = try unwrap(north.delete(.appointments, row, now: 4_000))
+        north.receive(unseenEdit)
+        south.receive(delete)
+        #expect(north.state == south.state)
+        let journaled = north.state.journal.values.map { "\($0.loser.sequence):\($0.column.name)" }
+        #expect(journaled == ["2:notes"], "only the unseen notes edit is lost to the delete: \(journaled)")
+    }
+
+    @Test("a write that replaces several fields loses only the fields a concurrent later write also wrote")
+    func multiColumnWritesConflictPerField() throws {
+        let row = HistoryGenerator.rows[0]
+        let therapist = try #require(SyncedTable.appointments.column(named: "therapist"))
+        let minutes = try #require(SyncedTable.appointments.column(named: "minutes"))
+        var north = ReplicaModel(site: try SiteID("north"))
+        var south = ReplicaModel(site: try SiteID("south"))
+        let early = try unwrap(north.write([ColumnValue(therapist, .text("Sam")), ColumnValue(minutes, .integer(30))], of: row, now: 1_000))
+        let late = try unwrap(south.write(therapist, of: row, .text("Kim"), now: 2_000))
+        north.receive(late)
+        south.receive(early)
+        #expect(north.state == south.state)
+        #expect(north.state.journal.values.map(\.column) == [therapist])
+        #expect(north.state.visible[ReplicaModel.CellKey(table: .appointments, row: row, column: "minutes")] == .integer(30))
+    }
+}
+
 /// `#require` for results of mutating calls, which the macro cannot wrap.
 func unwrap<T>(_ value: T?, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
     try #require(value, sourceLocation: sourceLocation)

@@ -129,13 +129,21 @@ struct DomainValidationTests {
         let minutes = try #require(SyncedTable.appointments.column(named: "minutes"))
         let status = try #require(SyncedTable.appointments.column(named: "status"))
         let row = try RowID("00000000-0000-4000-8000-000000000002")
-        let stamp = WriteStamp(HybridTimestamp(milliseconds: 10, counter: 0), site)
-        func change(_ column: SyncedColumn, _ value: FieldValue, base: WriteStamp? = nil) -> Change {
-            Change(table: .appointments, rowID: row, operation: .set(column: column, value: value), stamp: stamp, base: base)
+        let timestamp = HybridTimestamp(milliseconds: 10, counter: 0)
+        func change(_ values: [ColumnValue], sequence: Int64 = 1, seen: VersionVector = VersionVector()) -> Change {
+            Change(table: .appointments, rowID: row, operation: .write(values), origin: site, sequence: sequence,
+                   timestamp: timestamp, knowledge: .vector(seen))
         }
-        try change(minutes, .integer(30)).validate()
-        #expect(throws: ValidationError.self) { try change(minutes, .text("30")).validate() }
-        #expect(throws: ValidationError.self) { try change(status, .text("lost")).validate() }
-        #expect(throws: ValidationError.self) { try change(minutes, .integer(1), base: stamp).validate() }
+        try change([ColumnValue(minutes, .integer(30))]).validate()
+        #expect(throws: ValidationError.self) { try change([ColumnValue(minutes, .text("30"))]).validate() }
+        #expect(throws: ValidationError.self) { try change([ColumnValue(status, .text("lost"))]).validate() }
+        #expect(throws: ValidationError.self) { try change([]).validate() }
+        #expect(throws: ValidationError.self) { try change([ColumnValue(minutes, .integer(1)), ColumnValue(minutes, .integer(2))]).validate() }
+        #expect(throws: ValidationError.self) { try change([ColumnValue(minutes, .integer(1))], sequence: 0).validate() }
+        #expect(throws: ValidationError.self) { try change([ColumnValue(minutes, .integer(1))], seen: VersionVector([site: 3])).validate() }
+        let legacy = Change(table: .appointments, rowID: row, operation: .delete, origin: site,
+                            sequence: Change.legacySequence(for: timestamp), timestamp: timestamp,
+                            knowledge: .legacyBase(WriteStamp(timestamp, site)))
+        #expect(throws: ValidationError.self) { try legacy.validate() }
     }
 }

@@ -37,8 +37,13 @@ struct HistoryGenerator {
             case 0:
                 replicas[index].delete(table, row, now: now)
             case 1...12:
-                let column = table.columns[int(0...min(3, table.columns.count - 1))]
-                replicas[index].write(column, of: row, value(for: column), now: now)
+                // One to three of the first four columns, as one row write (an insert or an update).
+                var columns: [SyncedColumn] = []
+                for _ in 0..<int(1...3) {
+                    let column = table.columns[int(0...3)]
+                    if !columns.contains(column) { columns.append(column) }
+                }
+                replicas[index].write(columns.map { ColumnValue($0, value(for: $0)) }, of: row, now: now)
             default:
                 let target = int(0...(replicas.count - 1))
                 let source = replicas[index].log

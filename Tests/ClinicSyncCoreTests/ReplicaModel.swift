@@ -26,13 +26,14 @@ struct ReplicaModel {
 
     struct ConflictKey: Hashable {
         let cell: CellKey
-        let loser: WriteStamp
+        let loserOrigin: SiteID
+        let loserSequence: Int64
     }
 
     let site: SiteID
     var clock = HybridLogicalClock()
     private(set) var log: [Change] = []
-    private var seen: Set<WriteStamp> = []
+    private var received: [SiteID: Set<Int64>] = [:]
     private var cells: [CellKey: (stamp: WriteStamp, value: FieldValue)] = [:]
     private var tombstones: [RowKey: WriteStamp] = [:]
     private var journal: [ConflictKey: ConflictRecord] = [:]
@@ -43,46 +44,65 @@ struct ReplicaModel {
 
     func isDeleted(_ table: SyncedTable, _ row: RowID) -> Bool { tombstones[RowKey(table: table, row: row)] != nil }
 
-    /// A local write of one field; refused (returns `nil`) on a deleted row, as the store refuses it.
-    @discardableResult
-    mutating func write(_ column: SyncedColumn, of row: RowID, _ value: FieldValue, now: UInt64) -> Change? {
-        guard !isDeleted(column.table, row) else { return nil }
-        let key = CellKey(table: column.table, row: row, column: column.name)
-        let change = Change(
-            table: column.table, rowID: row, operation: .set(column: column, value: value),
-            stamp: WriteStamp(clock.next(wallClock: now), site), base: cells[key]?.stamp)
-        receive(change)
-        return change
+    /// What this site holds of every other origin: the longest run 1...N it has received.
+    var vector: VersionVector {
+        var sequences: [SiteID: Int64] = [:]
+        for (origin, numbers) in received where origin != site {
+            var contiguous: Int64 = 0
+            while numbers.contains(contiguous + 1) { contiguous += 1 }
+            if contiguous > 0 { sequences[origin] = contiguous }
+        }
+        return VersionVector(sequences)
     }
 
-    /// A local delete; its base is the greatest version of any of the row's fields.
+    private var nextSequence: Int64 { (received[site]?.max() ?? 0) + 1 }
+
+    /// A local write of some columns; refused (returns `nil`) on a deleted row, as the store refuses it.
+    @discardableResult
+    mutating func write(_ values: [ColumnValue], of row: RowID, now: UInt64) -> Change? {
+        guard let table = values.first?.column.table, !isDeleted(table, row) else { return nil }
+        return local(table, row, .write(values.sorted { $0.column.position < $1.column.position }), now: now)
+    }
+
+    /// A local write of one field.
+    @discardableResult
+    mutating func write(_ column: SyncedColumn, of row: RowID, _ value: FieldValue, now: UInt64) -> Change? {
+        write([ColumnValue(column, value)], of: row, now: now)
+    }
+
+    /// A local delete, carrying what this site has seen.
     @discardableResult
     mutating func delete(_ table: SyncedTable, _ row: RowID, now: UInt64) -> Change? {
         guard !isDeleted(table, row) else { return nil }
-        let base = cells.filter { $0.key.table == table && $0.key.row == row }.map(\.value.stamp).max()
-        let change = Change(table: table, rowID: row, operation: .delete, stamp: WriteStamp(clock.next(wallClock: now), site), base: base)
+        return local(table, row, .delete, now: now)
+    }
+
+    private mutating func local(_ table: SyncedTable, _ row: RowID, _ operation: Change.Operation, now: UInt64) -> Change {
+        let change = Change(
+            table: table, rowID: row, operation: operation, origin: site, sequence: nextSequence,
+            timestamp: clock.next(wallClock: now), knowledge: .vector(vector))
         receive(change)
         return change
     }
 
     /// Merges a change from any site (including this one's own, which is then a duplicate).
     mutating func receive(_ change: Change) {
-        guard seen.insert(change.stamp).inserted else { return }
+        guard received[change.origin, default: []].insert(change.sequence).inserted else { return }
         let related = log.filter { $0.table == change.table && $0.rowID == change.rowID }
         for record in MergeRules.conflicts(of: change, with: related) {
             let key = ConflictKey(
-                cell: CellKey(table: record.loser.table, row: record.loser.rowID, column: record.loser.column!.name),
-                loser: record.loser.stamp)
+                cell: CellKey(table: record.loser.table, row: record.loser.rowID, column: record.column.name),
+                loserOrigin: record.loser.origin, loserSequence: record.loser.sequence)
             if let held = journal[key], !record.preferred(over: held) { continue }
             journal[key] = record
         }
         log.append(change)
-        try? clock.witness(change.stamp.timestamp, from: change.stamp.origin, wallClock: .max)
+        try? clock.witness(change.timestamp, from: change.origin, wallClock: .max)
         switch change.operation {
-        case let .set(column, value):
-            let key = CellKey(table: change.table, row: change.rowID, column: column.name)
-            if MergeRules.replaces(change.stamp, current: cells[key]?.stamp) {
-                cells[key] = (change.stamp, value)
+        case let .write(values):
+            for entry in values {
+                let key = CellKey(table: change.table, row: change.rowID, column: entry.column.name)
+                if cells[key].map({ change.stamp > $0.stamp }) ?? true { cells[key] = (change.stamp, entry.value) }
             }
         case .delete:
             let key = RowKey(table: change.table, row: change.rowID)

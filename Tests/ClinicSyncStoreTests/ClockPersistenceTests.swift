@@ -10,17 +10,17 @@ struct ClockPersistenceTests {
         let clock = ManualWallClock(1_790_000_000_000)
         var store = try Fixtures.store("downtown", in: directory, clock: clock)
         try store.addAppointment(Fixtures.appointment())
-        let beforeStep = try #require(try store.changes().last?.change.stamp.timestamp)
+        let beforeStep = try #require(try store.changes().last?.timestamp)
         clock.set(1_789_000_000_000)  // NTP steps the clock back about 17 minutes
         try store.addAppointment(Fixtures.appointment())
-        let afterStep = try #require(try store.changes().last?.change.stamp.timestamp)
+        let afterStep = try #require(try store.changes().last?.timestamp)
         #expect(afterStep > beforeStep)
 
         store = try SiteStore.open(path: store.path, siteID: store.siteID, wallClock: ManualWallClock(1_788_000_000_000))
         try store.addAppointment(Fixtures.appointment())
-        let afterRestart = try #require(try store.changes().last?.change.stamp.timestamp)
+        let afterRestart = try #require(try store.changes().last?.timestamp)
         #expect(afterRestart > afterStep)
-        let all = try store.changes().map(\.change.stamp.timestamp)
+        let all = try store.changes().map(\.timestamp)
         #expect(all == all.sorted() && Set(all).count == all.count)
     }
 

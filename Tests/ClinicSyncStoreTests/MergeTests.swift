@@ -46,7 +46,7 @@ struct MergeTests {
         let north = try Fixtures.store("north", in: directory)
         let south = try Fixtures.store("south", in: directory)
         try north.addPrescription(Fixtures.prescription())
-        let batch = try north.changes().map(\.change)
+        let batch = try north.changes()
         let first = try south.apply(batch)
         #expect(first == ApplyOutcome(applied: batch.count, duplicates: 0, conflicts: 0))
         let dump = try south.canonicalDump()
@@ -54,7 +54,7 @@ struct MergeTests {
         #expect(second == ApplyOutcome(applied: 0, duplicates: batch.count * 2, conflicts: 0))
         #expect(try south.canonicalDump() == dump)
         #expect(try south.changeLogCount() == batch.count)
-        #expect(try south.changes().allSatisfy { $0.change.stamp.origin == north.siteID })
+        #expect(try south.changes().allSatisfy { $0.origin == north.siteID })
         // Returning a site's own changes to it is harmless.
         #expect(try north.apply(batch).duplicates == batch.count)
     }
@@ -65,13 +65,13 @@ struct MergeTests {
         let north = try Fixtures.store("north", in: directory)
         let south = try Fixtures.store("south", in: directory)
         try north.addAppointment(Fixtures.appointment())
-        var batch = try north.changes().map(\.change)
+        var batch = try north.changes()
         let minutes = try #require(SyncedTable.appointments.column(named: "minutes"))
         let last = batch[batch.count - 1]
         batch.append(Change(
-            table: .appointments, rowID: last.rowID, operation: .set(column: minutes, value: .text("sixty")),
-            stamp: WriteStamp(HybridTimestamp(milliseconds: last.stamp.timestamp.milliseconds + 1, counter: 0), last.stamp.origin),
-            base: nil))
+            table: .appointments, rowID: last.rowID, operation: .write([ColumnValue(minutes, .text("sixty"))]),
+            origin: last.origin, sequence: last.sequence + 1,
+            timestamp: HybridTimestamp(milliseconds: last.timestamp.milliseconds + 1, counter: 0), knowledge: .vector(VersionVector())))
         #expect(throws: StoreError.self) { try south.apply(batch) }
         #expect(try south.changeLogCount() == 0)
         #expect(try south.appointments().isEmpty)
@@ -87,7 +87,7 @@ struct MergeTests {
         try north.addAppointment(Fixtures.appointment())
         let clockBefore = try south.clock()
         #expect {
-            try south.apply(try north.changes().map(\.change))
+            try south.apply(try north.changes())
         } throws: { error in
             guard case let .clock(.timestampTooFarAhead(origin, aheadBy, _)) = error as? StoreError else { return false }
             return origin == north.siteID && aheadBy.value >= 6 * 60 * 1000
@@ -98,7 +98,7 @@ struct MergeTests {
         let other = try Fixtures.store("east", in: directory, clock: futureClock)
         try other.addAppointment(Fixtures.appointment())
         try Fixtures.deliverAll(from: other, to: south)
-        #expect(try south.clock() >= other.changes().last!.change.stamp.timestamp)
+        #expect(try south.clock() >= other.changes().last!.timestamp)
     }
 
     @Test("a delete wins over a concurrent edit at every site, and the edit is journaled")

@@ -57,7 +57,7 @@ enum Fixtures {
     /// Sends every change `source` holds to `target` in one batch.
     @discardableResult
     static func deliverAll(from source: SiteStore, to target: SiteStore) throws -> ApplyOutcome {
-        try target.apply(try source.changes().map(\.change))
+        try target.apply(try source.changes(missingFrom: target.versionVector(), limit: .max))
     }
 }
 

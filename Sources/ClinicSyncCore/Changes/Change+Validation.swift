@@ -1,18 +1,39 @@
 extension Change {
-    /// Checks what the type system cannot: the value suits the column, and the base precedes the stamp.
+    /// Checks what the type system cannot: values suit their columns, each column appears once, the
+    /// sequence and timestamp are positive, and the change's knowledge does not claim its own future.
     ///
     /// Run on every change that arrives from another site before any of its batch is applied.
     public func validate() throws(ValidationError) {
-        if case let .set(column, value) = operation, !column.accepts(value) {
-            let expected = column.allowedValues.map { "one of " + $0.joined(separator: ", ") }
-                ?? (column.type == .integer ? "an integer or null" : "a string or null")
-            throw ValidationError(field: column.name, rule: "value must be \(expected)")
+        if case let .write(values) = operation {
+            guard !values.isEmpty else { throw ValidationError(field: "values", rule: "a write changes at least one column") }
+            guard Set(values.map(\.column)).count == values.count else {
+                throw ValidationError(field: "values", rule: "a column appears twice in one write")
+            }
+            for entry in values {
+                if !entry.column.accepts(entry.value) {
+                    let expected = entry.column.allowedValues.map { "one of " + $0.joined(separator: ", ") }
+                        ?? (entry.column.type == .integer ? "an integer or null" : "a string or null")
+                    throw ValidationError(field: entry.column.name, rule: "value must be \(expected)")
+                }
+                if case let .text(text) = entry.value, text.utf8.count > Self.maximumTextBytes {
+                    throw ValidationError(field: entry.column.name, rule: "text longer than \(Self.maximumTextBytes) bytes")
+                }
+            }
         }
-        if case let .text(text) = value, text.utf8.count > Self.maximumTextBytes {
-            throw ValidationError(field: column?.name ?? "value", rule: "text longer than \(Self.maximumTextBytes) bytes")
-        }
-        if let base, base >= stamp {
-            throw ValidationError(field: "base", rule: "a change's base (\(base)) must be older than the change itself (\(stamp))")
+        guard timestamp > .zero else { throw ValidationError(field: "hlc", rule: "must be a positive hybrid-logical-clock value") }
+        switch knowledge {
+        case let .vector(vector):
+            guard sequence >= 1 else { throw ValidationError(field: "seq", rule: "must be 1 or more") }
+            if vector.sequences[origin] != nil {
+                throw ValidationError(field: "seen", rule: "a change's knowledge must not list its own origin")
+            }
+        case let .legacyBase(base):
+            guard sequence == Self.legacySequence(for: timestamp) else {
+                throw ValidationError(field: "seq", rule: "a migrated version-1 change is numbered by its timestamp")
+            }
+            if let base, base >= stamp {
+                throw ValidationError(field: "base", rule: "a change's base (\(base)) must be older than the change itself (\(stamp))")
+            }
         }
     }
 

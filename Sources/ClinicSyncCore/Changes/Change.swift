@@ -1,9 +1,11 @@
-/// One entry of the change log: a field set to a value, or a row deleted, at one site and time.
+/// One entry of the change log: one write of a row (the columns it changed, with their values) or a
+/// row's delete, made at one site, with its place in that site's sequence and what the site had
+/// seen when it made it.
 public struct Change: Hashable, Sendable {
     /// What the change does.
     public enum Operation: Hashable, Sendable {
-        /// The field `column` of the row now holds `value`.
-        case set(column: SyncedColumn, value: FieldValue)
+        /// The listed columns of the row now hold these values (in schema order, at least one).
+        case write([ColumnValue])
         /// The row was deleted; deletes are final (see ``MergeRules``).
         case delete
     }
@@ -12,38 +14,80 @@ public struct Change: Hashable, Sendable {
     public let table: SyncedTable
     /// The row's UUID, generated at the site that created it.
     public let rowID: RowID
-    /// The field write or the delete.
+    /// The row write or the delete.
     public let operation: Operation
-    /// When and where the change was made.
-    public let stamp: WriteStamp
-    /// The version of the value the change replaced at its origin (`nil`: no earlier value).
-    /// For a delete, the greatest version of any of the row's fields at its origin.
-    public let base: WriteStamp?
+    /// The site where the change was made; kept unchanged when other sites relay it.
+    public let origin: SiteID
+    /// The change's number in its origin's sequence: 1, 2, 3, ... with no gaps. Negative for a
+    /// change migrated from the version-1 log (``legacySequence(for:)``).
+    public let sequence: Int64
+    /// The hybrid-logical-clock time of the change; with the origin, it orders writes (last writer wins).
+    public let timestamp: HybridTimestamp
+    /// What the origin had seen when it made the change; decides what the conflict journal records.
+    public let knowledge: Knowledge
 
-    /// Builds a change; `operation`'s column must belong to `table`.
-    public init(table: SyncedTable, rowID: RowID, operation: Operation, stamp: WriteStamp, base: WriteStamp?) {
-        if case let .set(column, _) = operation {
-            precondition(column.table == table, "column \(column) does not belong to \(table)")
+    /// Builds a change; the operation's columns must belong to `table`.
+    public init(
+        table: SyncedTable, rowID: RowID, operation: Operation, origin: SiteID, sequence: Int64,
+        timestamp: HybridTimestamp, knowledge: Knowledge
+    ) {
+        if case let .write(values) = operation {
+            precondition(values.allSatisfy { $0.column.table == table }, "a column does not belong to \(table)")
         }
         self.table = table
         self.rowID = rowID
         self.operation = operation
-        self.stamp = stamp
-        self.base = base
+        self.origin = origin
+        self.sequence = sequence
+        self.timestamp = timestamp
+        self.knowledge = knowledge
     }
 
-    /// The field written, or `nil` for a delete.
-    public var column: SyncedColumn? {
-        if case let .set(column, _) = operation { return column }
-        return nil
+    /// The version of the change's values: last writer wins by this stamp.
+    public var stamp: WriteStamp { WriteStamp(timestamp, origin) }
+
+    /// The columns written with their values; empty for a delete.
+    public var values: [ColumnValue] {
+        if case let .write(values) = operation { return values }
+        return []
     }
 
-    /// The value written, or `nil` for a delete.
-    public var value: FieldValue? {
-        if case let .set(_, value) = operation { return value }
-        return nil
+    /// The value written to `column`, if this change writes it.
+    public func value(of column: SyncedColumn) -> FieldValue? {
+        values.first { $0.column == column }?.value
     }
 
     /// Whether this change deletes its row.
     public var isDelete: Bool { operation == .delete }
+
+    /// Whether this change was migrated from the version-1 log.
+    public var isLegacy: Bool { sequence < 1 }
+
+    /// The sequence number of a version-1 change stamped `timestamp`: below every version-2 number
+    /// and in timestamp order, so one number per origin summarises both logs.
+    public static func legacySequence(for timestamp: HybridTimestamp) -> Int64 {
+        timestamp.rawValue - (1 << 62)
+    }
+}
+
+/// A column of a synchronised table and the value a change gives it.
+public struct ColumnValue: Hashable, Sendable {
+    public let column: SyncedColumn
+    public let value: FieldValue
+
+    /// Pairs a column with its new value.
+    public init(_ column: SyncedColumn, _ value: FieldValue) {
+        self.column = column
+        self.value = value
+    }
+}
+
+/// What a site had seen when it made a change.
+public enum Knowledge: Hashable, Sendable {
+    /// The site's version vector just before the change (its own origin excluded: a site has seen
+    /// all of its own earlier changes).
+    case vector(VersionVector)
+    /// A change migrated from the version-1 log: the version of the value it replaced (for a delete,
+    /// the greatest version of any field of the row), or `nil` when there was none.
+    case legacyBase(WriteStamp?)
 }

@@ -1,66 +1,82 @@
 /// How changes from different sites combine. Every rule is a pure function of the changes
 /// themselves, never of arrival order, so any order and any duplication give the same state.
 ///
-/// - A field holds the value of the change with the greatest ``WriteStamp`` (last writer wins,
-///   per field: concurrent edits of different fields of one row both survive).
+/// - A field holds the value of the change with the greatest ``WriteStamp`` among those that write
+///   it (last writer wins, per field: concurrent edits of different fields of one row both survive).
 /// - Deletes are final: once a row is deleted at any site it stays deleted everywhere, and a later
-///   edit of it (made at a site that had not yet heard of the delete) is not applied. Such an edit
-///   is not lost: it goes into the conflict journal as overwritten by the delete.
-/// - A write that replaced a value its site had never seen (its base does not cover that value's
-///   stamp) makes a conflict; the losing value is kept in the journal with the change that beat it.
+///   edit of it (made at a site that had not yet heard of the delete) is not applied.
+/// - A value is journaled as a conflict when a change that had not seen it discarded it: a write of
+///   the same field with a greater stamp, or the row's delete. The journal keeps, per discarded
+///   value, the discarding change with the smallest stamp, so every site records the same entry.
 public enum MergeRules {
-    /// Whether a field write stamped `incoming` replaces the field's current version.
-    public static func replaces(_ incoming: WriteStamp, current: WriteStamp?) -> Bool {
-        guard let current else { return true }
-        return incoming > current
-    }
-
-    /// Whether `later` overwrote the field value written by `earlier` without its site having seen it.
+    /// Whether `later` had seen `earlier` when it was made.
     ///
-    /// Only field writes lose: two deletes of one row agree, and a delete is never undone.
-    public static func overwroteUnseen(_ later: Change, _ earlier: Change) -> Bool {
-        guard earlier.table == later.table, earlier.rowID == later.rowID,
-              case let .set(earlierColumn, _) = earlier.operation else { return false }
-        switch later.operation {
-        case .delete:
-            return !later.base.covers(earlier.stamp)
-        case let .set(laterColumn, _):
-            return laterColumn == earlierColumn && later.stamp > earlier.stamp && !later.base.covers(earlier.stamp)
+    /// A site has seen all of its own earlier changes and, through its version vector, every change
+    /// it had received. A change migrated from the version-1 log knows only the version of the value
+    /// it replaced, and cannot have seen a version-2 change of another site.
+    public static func saw(_ later: Change, _ earlier: Change) -> Bool {
+        if later.origin == earlier.origin { return earlier.sequence < later.sequence }
+        switch later.knowledge {
+        case let .vector(vector):
+            return vector.holds(earlier.origin, earlier.sequence)
+        case let .legacyBase(base):
+            return earlier.isLegacy && base.covers(earlier.stamp)
         }
     }
 
-    /// The conflicts that `incoming` makes with changes already held for the same row.
+    /// The conflicts between `incoming` and the changes already held for the same row.
     public static func conflicts(of incoming: Change, with existing: [Change]) -> [ConflictRecord] {
         var records: [ConflictRecord] = []
-        for held in existing where held != incoming {
-            if overwroteUnseen(incoming, held) {
-                records.append(ConflictRecord(loser: held, winner: incoming))
-            } else if overwroteUnseen(held, incoming) {
-                records.append(ConflictRecord(loser: incoming, winner: held))
-            }
+        for held in existing where held.table == incoming.table && held.rowID == incoming.rowID && held != incoming {
+            records += conflicts(between: incoming, held)
         }
         return records
     }
+
+    /// The values of one change that the other discarded without having seen them.
+    static func conflicts(between first: Change, _ second: Change) -> [ConflictRecord] {
+        switch (first.isDelete, second.isDelete) {
+        case (true, true):
+            return []
+        case (true, false):
+            return saw(first, second) ? [] : second.values.map { ConflictRecord(loser: second, column: $0.column, winner: first) }
+        case (false, true):
+            return saw(second, first) ? [] : first.values.map { ConflictRecord(loser: first, column: $0.column, winner: second) }
+        case (false, false):
+            let (winner, loser) = first.stamp > second.stamp ? (first, second) : (second, first)
+            guard !saw(winner, loser) else { return [] }
+            return loser.values.filter { winner.value(of: $0.column) != nil }
+                .map { ConflictRecord(loser: loser, column: $0.column, winner: winner) }
+        }
+    }
 }
 
-/// A field value that lost to a write made without knowledge of it, as kept in the conflict journal.
-///
-/// When several writes overwrote the same loser unseen, the journal keeps the one with the smallest
-/// stamp (``preferred(over:)``), so every site records the same entry whatever the arrival order.
+/// A field value that was discarded by a change made without knowledge of it, as kept in the
+/// conflict journal.
 public struct ConflictRecord: Hashable, Sendable {
-    /// The field write whose value was discarded.
+    /// The write whose value was discarded.
     public let loser: Change
-    /// The write (a field write or a delete) that discarded it.
+    /// The field whose value was discarded.
+    public let column: SyncedColumn
+    /// The change (a write of the same field, or the row's delete) that discarded it.
     public let winner: Change
 
-    /// Pairs a discarded write with the write that beat it.
-    public init(loser: Change, winner: Change) {
+    /// Pairs a discarded value with the change that beat it.
+    public init(loser: Change, column: SyncedColumn, winner: Change) {
         precondition(!loser.isDelete, "a delete never loses")
         self.loser = loser
+        self.column = column
         self.winner = winner
     }
 
-    /// Whether this record should replace `other`, an entry for the same loser already journaled.
+    /// The discarded value.
+    public var loserValue: FieldValue { loser.value(of: column) ?? .null }
+
+    /// The value that replaced it, `nil` when the winner is a delete.
+    public var winnerValue: FieldValue? { winner.value(of: column) }
+
+    /// Whether this record should replace `other`, an entry for the same loser and field already
+    /// journaled: the winner with the smaller stamp is kept, whatever the arrival order.
     public func preferred(over other: ConflictRecord) -> Bool {
         winner.stamp < other.winner.stamp
     }

@@ -6,6 +6,25 @@ public enum SyncedTable: String, CaseIterable, Hashable, Sendable, CustomStringC
     case appointments
     case prescriptions
 
+    /// The version of the synchronised tables' shape (their tables, columns and value types) that
+    /// peers compare before exchanging changes. It changes only when that shape does, never for a
+    /// local migration such as a new index, so upgraded and older sites keep syncing.
+    public static let schemaVersion = 1
+
+    /// The table's number in the change log (compact, and stable forever).
+    public var code: Int {
+        switch self {
+        case .appointments: return 1
+        case .prescriptions: return 2
+        }
+    }
+
+    /// The table with change-log number `code`.
+    public init?(code: Int) {
+        guard let table = Self.allCases.first(where: { $0.code == code }) else { return nil }
+        self = table
+    }
+
     /// The synchronised columns, in schema order. The primary key `id` is the change's row id.
     public var columns: [SyncedColumn] {
         switch self {
@@ -34,14 +53,18 @@ public struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
     public let table: SyncedTable
     /// The column's SQL name, also its JSON field name.
     public let name: String
+    /// The column's position among its table's synchronised columns (0-based), which is also its
+    /// bit in a change-log entry's column mask and its value slot `v<position>`.
+    public let position: Int
     /// The type of its non-null values.
     public let type: ValueType
     /// For enumerated columns, the only text values allowed.
     public let allowedValues: [String]?
 
-    init(table: SyncedTable, name: String, type: ValueType, allowedValues: [String]? = nil) {
+    init(table: SyncedTable, name: String, position: Int, type: ValueType, allowedValues: [String]? = nil) {
         self.table = table
         self.name = name
+        self.position = position
         self.type = type
         self.allowedValues = allowedValues
     }
@@ -61,9 +84,9 @@ public struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
         ("patient_id", .text), ("patient_name", .text), ("therapist", .text), ("site", .text),
         ("starts_at", .text), ("minutes", .integer), ("units", .integer), ("status", .text),
         ("prescription_id", .text), ("notes", .text),
-    ] as [(String, ValueType)]).map {
-        SyncedColumn(table: .appointments, name: $0.0, type: $0.1,
-                     allowedValues: $0.0 == "status" ? AppointmentStatus.allCases.map(\.rawValue) : nil)
+    ] as [(String, ValueType)]).enumerated().map { position, column in
+        SyncedColumn(table: .appointments, name: column.0, position: position, type: column.1,
+                     allowedValues: column.0 == "status" ? AppointmentStatus.allCases.map(\.rawValue) : nil)
     }
 
     static let prescriptionColumns: [SyncedColumn] = ([
@@ -71,5 +94,10 @@ public struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
         ("diagnosis", .text), ("icd10_codes", .text), ("visits_authorized", .integer),
         ("units_per_visit", .integer), ("frequency", .text), ("body_region", .text),
         ("issued_on", .text), ("expires_on", .text), ("payer", .text), ("member_id", .text), ("notes", .text),
-    ] as [(String, ValueType)]).map { SyncedColumn(table: .prescriptions, name: $0.0, type: $0.1) }
+    ] as [(String, ValueType)]).enumerated().map { position, column in
+        SyncedColumn(table: .prescriptions, name: column.0, position: position, type: column.1)
+    }
+
+    /// The most synchronised columns any table has: the change log's value slots.
+    public static let maximumPerTable = SyncedTable.allCases.map(\.columns.count).max()!
 }

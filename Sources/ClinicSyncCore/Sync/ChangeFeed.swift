@@ -3,11 +3,9 @@
 public protocol ChangeFeed: Sendable {
     /// The site the store belongs to.
     var siteID: SiteID { get }
-    /// The store's schema version (its last migration); peers must agree on it.
-    var schemaVersion: String { get }
-    /// The greatest timestamp held per origin.
+    /// The greatest sequence number held per origin.
     func versionVector() async throws -> VersionVector
-    /// Up to `limit` changes that a holder of `vector` lacks, each origin's in timestamp order.
+    /// Up to `limit` changes that a holder of `vector` lacks, each origin's in sequence order.
     func changes(missingFrom vector: VersionVector, limit: Int) async throws -> [Change]
     /// Merges a batch all or nothing; throws ``ChangeRejected`` when the batch itself is at fault.
     func apply(_ changes: [Change]) async throws -> ApplyOutcome

@@ -1,40 +1,76 @@
-/// What a site holds, as one watermark per origin site: the greatest timestamp of that origin's
-/// changes it has applied.
+/// What a site holds, as one sequence number per origin site: the greatest sequence number of that
+/// origin's changes it has applied.
 ///
-/// Changes of one origin always travel in timestamp order and batches apply all or nothing, so a
-/// site holding an origin's change at time T holds every earlier change of that origin: one
-/// watermark per origin is a complete summary, and "what a peer lacks" is every change above the
-/// peer's watermark for its origin.
+/// Every site numbers its own changes 1, 2, 3, ... (dense), changes of one origin travel in
+/// sequence order and batches apply all or nothing, so a site holding an origin's change N holds
+/// every earlier change of that origin (or, after compaction, its effect): one number per origin is
+/// a complete summary, and "what a peer lacks" is every change above the peer's number for its
+/// origin. Changes migrated from the version-1 log, which had no sequence numbers, are numbered
+/// below every version-2 change (see ``Change/legacySequence(for:)``).
 public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
-    /// The greatest timestamp held per origin site; an absent origin means nothing held.
-    public private(set) var watermarks: [SiteID: HybridTimestamp]
+    /// The greatest sequence number held per origin site; an absent origin means nothing held.
+    public private(set) var sequences: [SiteID: Int64]
 
-    /// A vector from known watermarks.
-    public init(_ watermarks: [SiteID: HybridTimestamp] = [:]) {
-        self.watermarks = watermarks
+    /// The sequence number standing for "nothing held from this origin".
+    public static let nothing = Int64.min
+
+    /// A vector from known sequence numbers.
+    public init(_ sequences: [SiteID: Int64] = [:]) {
+        self.sequences = sequences
     }
 
-    /// The watermark for `origin`, `.zero` if nothing is held from it.
-    public subscript(origin: SiteID) -> HybridTimestamp {
-        watermarks[origin] ?? .zero
+    /// The greatest sequence number held from `origin`, ``nothing`` if none.
+    public subscript(origin: SiteID) -> Int64 {
+        sequences[origin] ?? Self.nothing
     }
 
-    /// Whether the holder of this vector already has the change stamped `stamp`.
-    public func covers(_ stamp: WriteStamp) -> Bool {
-        stamp.timestamp <= self[stamp.origin]
+    /// Whether the holder of this vector has the change `sequence` of `origin`.
+    public func holds(_ origin: SiteID, _ sequence: Int64) -> Bool {
+        sequence <= self[origin]
     }
 
-    /// Raises the origin's watermark to `stamp` if it is higher.
-    public mutating func advance(to stamp: WriteStamp) {
-        if stamp.timestamp > self[stamp.origin] { watermarks[stamp.origin] = stamp.timestamp }
+    /// Raises the origin's number to `sequence` if it is higher.
+    public mutating func advance(_ origin: SiteID, to sequence: Int64) {
+        if sequence > self[origin] { sequences[origin] = sequence }
     }
 
     /// The pointwise maximum of two vectors.
     public func merged(with other: VersionVector) -> VersionVector {
-        VersionVector(watermarks.merging(other.watermarks) { max($0, $1) })
+        VersionVector(sequences.merging(other.sequences) { max($0, $1) })
+    }
+
+    /// The pointwise minimum over origins both hold (an origin one of them lacks is absent): what
+    /// holders of both vectors have in common.
+    public func meet(_ other: VersionVector) -> VersionVector {
+        var common: [SiteID: Int64] = [:]
+        for (origin, sequence) in sequences {
+            if let theirs = other.sequences[origin] { common[origin] = min(sequence, theirs) }
+        }
+        return VersionVector(common)
+    }
+
+    /// Whether this vector holds at least everything `other` holds.
+    public func dominates(_ other: VersionVector) -> Bool {
+        other.sequences.allSatisfy { self[$0.key] >= $0.value }
     }
 
     public var description: String {
-        watermarks.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        sequences.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
+    /// The stored and wire text form `origin=sequence,...` in site order (site ids never contain `=` or `,`).
+    public var text: String { description }
+
+    /// Reads the text form, refusing malformed site ids or numbers.
+    public init(text: String) throws(ValidationError) {
+        var sequences: [SiteID: Int64] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=")
+            guard parts.count == 2, let sequence = Int64(parts[1]) else {
+                throw ValidationError(field: "vector", rule: "must be origin=sequence pairs separated by commas")
+            }
+            sequences[try SiteID(String(parts[0]))] = sequence
+        }
+        self.init(sequences)
     }
 }

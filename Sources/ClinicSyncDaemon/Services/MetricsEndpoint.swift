@@ -53,8 +53,8 @@ enum MetricsEndpoint {
         Gauge(label: "clinicsync_conflict_journal_entries").record(statistics.conflicts)
         Gauge(label: "clinicsync_appointments").record(statistics.appointments)
         Gauge(label: "clinicsync_prescriptions").record(statistics.prescriptions)
-        if let captured = try? store.versionVector().watermarks[store.siteID] {
-            Gauge(label: "clinicsync_last_local_change_hlc").record(Double(captured.rawValue))
+        if let captured = try? store.versionVector().sequences[store.siteID] {
+            Gauge(label: "clinicsync_local_sequence").record(Double(captured))
         }
         Gauge(label: "clinicsync_changes_captured").record((try? store.localChangeCount()) ?? 0)
         let recorded = (try? store.peerStates()) ?? []

@@ -129,7 +129,7 @@ public actor SyncCoordinator {
     ) async throws {
         let settings = configuration.sync
         let client = PeerClient(
-            http: try await httpClient(for: peer), peer: peer, localSite: store.siteID, schemaVersion: SiteStore.schemaVersion,
+            http: try await httpClient(for: peer), peer: peer, localSite: store.siteID,
             timeout: .seconds(settings.requestTimeout.components.seconds), compression: settings.compression)
         let synchronizer = PeerSynchronizer(
             feed: StoreChangeFeed(store: store), client: client,

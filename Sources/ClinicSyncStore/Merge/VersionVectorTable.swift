@@ -2,39 +2,33 @@ import ClinicSyncCore
 import GRDB
 
 /// Reads and raises the `version_vector` table, kept in step with the change log by every
-/// transaction that stamps or applies changes.
+/// transaction that applies changes. This site's own number is the greater of its row here (its
+/// changes from before version 2, or recovered from peers) and `sync_clock.last_seq`, which the
+/// capture triggers advance.
 enum VersionVectorTable {
-    static func advance(_ db: Database, to stamp: WriteStamp) throws {
+    static func advance(_ db: Database, _ origin: SiteID, to sequence: Int64) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO version_vector (origin, hlc) VALUES (?, ?)
-            ON CONFLICT (origin) DO UPDATE SET hlc = MAX(hlc, excluded.hlc)
-            """).execute(arguments: [stamp.origin.rawValue, stamp.timestamp.rawValue])
+            INSERT INTO version_vector (origin, seq) VALUES (?, ?)
+            ON CONFLICT (origin) DO UPDATE SET seq = MAX(seq, excluded.seq)
+            """).execute(arguments: [origin.rawValue, sequence])
     }
 
     static func load(_ db: Database) throws -> VersionVector {
-        var watermarks: [SiteID: HybridTimestamp] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT origin, hlc FROM version_vector") {
-            watermarks[try SiteID(row["origin"])] = HybridTimestamp(rawValue: row["hlc"]) ?? .zero
+        var sequences: [SiteID: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT origin, seq FROM version_vector") {
+            sequences[try SiteID(row["origin"])] = row["seq"]
         }
-        return VersionVector(watermarks)
-    }
-}
-
-extension VersionVector {
-    /// The stored form, `origin=hlc,origin=hlc` (site ids never contain `=` or `,`).
-    var storedText: String {
-        watermarks.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue)" }.joined(separator: ",")
+        let clock = try Row.fetchOne(db, sql: "SELECT site_id, last_seq FROM sync_clock")
+        if let clock, let own = try? SiteID(clock["site_id"]), let last: Int64 = clock["last_seq"], last > 0 {
+            sequences[own] = max(sequences[own] ?? VersionVector.nothing, last)
+        }
+        return VersionVector(sequences)
     }
 
-    init(storedText: String) throws {
-        var watermarks: [SiteID: HybridTimestamp] = [:]
-        for pair in storedText.split(separator: ",") {
-            let parts = pair.split(separator: "=")
-            guard parts.count == 2, let raw = Int64(parts[1]), let timestamp = HybridTimestamp(rawValue: raw) else {
-                throw ValidationError(field: "peer_vector", rule: "stored version vector is malformed")
-            }
-            watermarks[try SiteID(String(parts[0]))] = timestamp
-        }
-        self.init(watermarks)
+    /// Rewrites the knowledge the triggers give this site's next writes: its vector, own origin excluded.
+    static func refreshKnowledge(_ db: Database, site: SiteID) throws {
+        var vector = try load(db)
+        vector = VersionVector(vector.sequences.filter { $0.key != site })
+        try db.cachedStatement(sql: "UPDATE sync_clock SET seen = ?").execute(arguments: [vector.text])
     }
 }

@@ -2,8 +2,8 @@ import GRDB
 
 /// The store's schema as ordered, append-only migrations.
 ///
-/// Never edit a registered migration: add a new one. The name of the last migration applied is the
-/// schema version that peers compare before exchanging changes. Migrations spell out their SQL and
+/// Never edit a registered migration: add a new one. Peers do not compare migrations (a new index
+/// changes nothing they exchange): they compare ``SyncedTable/schemaVersion``. Migrations spell out their SQL and
 /// column lists literally instead of reading the app's types, so that a migration means the same
 /// thing forever.
 enum SchemaMigrations {
@@ -12,6 +12,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v1-site-and-clinical-tables", migrate: createSiteAndClinicalTables)
         migrator.registerMigration("v2-change-capture", migrate: createChangeCapture)
         migrator.registerMigration("v3-sync-state", migrate: createSyncState)
+        migrator.registerMigration("v4-change-log-v2", migrate: migrateToChangeLogV2)
         return migrator
     }
 
@@ -135,7 +136,7 @@ enum SchemaMigrations {
             ) WITHOUT ROWID;
             """)
         for (table, columns) in [("appointments", appointmentColumns), ("prescriptions", prescriptionColumns)] {
-            for statement in CaptureTriggers.statements(table: table, columns: columns) {
+            for statement in CaptureTriggersV1.statements(table: table, columns: columns) {
                 try db.execute(sql: statement)
             }
         }
@@ -169,11 +170,11 @@ enum SchemaMigrations {
             """)
     }
 
-    private static let appointmentColumns = [
+    static let appointmentColumns = [
         "patient_id", "patient_name", "therapist", "site", "starts_at", "minutes", "units", "status",
         "prescription_id", "notes",
     ]
-    private static let prescriptionColumns = [
+    static let prescriptionColumns = [
         "patient_id", "patient_name", "prescriber", "prescriber_npi", "diagnosis", "icd10_codes",
         "visits_authorized", "units_per_visit", "frequency", "body_region", "issued_on", "expires_on",
         "payer", "member_id", "notes",

@@ -1,51 +1,101 @@
 import ClinicSyncCore
 import GRDB
 
-/// A stamped entry of the change log with its local sequence number.
-public struct ChangeLogEntry: Hashable, Sendable {
-    /// Position in this site's log; increases with every captured or received change.
-    public let seq: Int64
-    /// The change itself.
-    public let change: Change
+/// Reads change-log rows (selected with ``columns``) as ``Change`` values.
+///
+/// Knowledge vectors repeat across entries (every write between two merges shares one), so the
+/// decoder keeps the vectors it has parsed.
+struct ChangeLogDecoder {
+    static let columns = "origin, seq, hlc, tbl, row_id, cols, seen, base_hlc, base_origin, "
+        + (0..<SyncedColumn.maximumPerTable).map { "v\($0)" }.joined(separator: ", ")
 
-    static let columns = "seq, tbl, row_id, col, value, hlc, origin, base_hlc, base_origin"
+    private var vectors: [String: VersionVector] = [:]
+    private var origins: [String: SiteID] = [:]
 
-    /// Decodes a row selected with ``columns``.
-    init(row: Row) throws {
-        seq = row["seq"]
-        change = try Self.change(from: row)
+    mutating func change(from row: Row) throws -> Change {
+        let code: Int = row["tbl"]
+        guard let table = SyncedTable(code: code) else {
+            throw ValidationError(field: "tbl", rule: "unknown table number \(code) in the change log (database damaged?)")
+        }
+        let mask: Int = row["cols"]
+        let operation: Change.Operation
+        if mask == 0 {
+            operation = .delete
+        } else {
+            var values: [ColumnValue] = []
+            for column in table.columns where mask & (1 << column.position) != 0 {
+                values.append(ColumnValue(column, FieldValue(row[9 + column.position] as DatabaseValue)))
+            }
+            operation = .write(values)
+        }
+        let knowledge: Knowledge
+        if let seen = row["seen"] as String? {
+            if let cached = vectors[seen] {
+                knowledge = .vector(cached)
+            } else {
+                let vector = try VersionVector(text: seen)
+                vectors[seen] = vector
+                knowledge = .vector(vector)
+            }
+        } else if let baseHLC = row["base_hlc"] as Int64?, let baseOrigin = row["base_origin"] as String? {
+            knowledge = .legacyBase(WriteStamp(try Self.timestamp(baseHLC), try origin(baseOrigin)))
+        } else {
+            knowledge = .legacyBase(nil)
+        }
+        return Change(
+            table: table, rowID: try RowID(row["row_id"]), operation: operation, origin: try origin(row["origin"]),
+            sequence: row["seq"], timestamp: try Self.timestamp(row["hlc"]), knowledge: knowledge)
     }
 
-    static func change(from row: Row) throws -> Change {
-        let tableName: String = row["tbl"]
-        guard let table = SyncedTable(rawValue: tableName) else {
-            throw ValidationError(field: "tbl", rule: "unknown table in the change log")
+    private mutating func origin(_ text: String) throws -> SiteID {
+        if let known = origins[text] { return known }
+        let site = try SiteID(text)
+        origins[text] = site
+        return site
+    }
+
+    static func timestamp(_ raw: Int64) throws -> HybridTimestamp {
+        guard let timestamp = HybridTimestamp(rawValue: raw) else {
+            throw ValidationError(field: "hlc", rule: "stored timestamp is negative (database damaged?)")
         }
-        let operation: Change.Operation
-        if let columnName = row["col"] as String? {
-            guard let column = table.column(named: columnName) else {
-                throw ValidationError(field: "col", rule: "unknown column of \(table) in the change log")
-            }
-            operation = .set(column: column, value: FieldValue(row["value"] as DatabaseValue))
-        } else {
-            operation = .delete
+        return timestamp
+    }
+}
+
+extension Change {
+    /// The arguments of an `INSERT INTO change_log (<ChangeLogDecoder.columns>)`.
+    var logArguments: StatementArguments {
+        var slots = [DatabaseValue](repeating: .null, count: SyncedColumn.maximumPerTable)
+        var mask = 0
+        for entry in values {
+            slots[entry.column.position] = entry.value.databaseValue
+            mask |= 1 << entry.column.position
         }
-        let base = row["base_hlc"] as Int64? == nil
-            ? nil : try CellVersions.stamp(from: row, timestamp: "base_hlc", origin: "base_origin")
-        return Change(
-            table: table, rowID: try RowID(row["row_id"]), operation: operation,
-            stamp: try CellVersions.stamp(from: row), base: base)
+        let seen: DatabaseValue, baseHLC: DatabaseValue, baseOrigin: DatabaseValue
+        switch knowledge {
+        case let .vector(vector):
+            (seen, baseHLC, baseOrigin) = (vector.text.databaseValue, .null, .null)
+        case let .legacyBase(base):
+            (seen, baseHLC, baseOrigin) = (.null, base?.timestamp.rawValue.databaseValue ?? .null, base?.origin.rawValue.databaseValue ?? .null)
+        }
+        return StatementArguments([
+            origin.rawValue.databaseValue, sequence.databaseValue, timestamp.rawValue.databaseValue, table.code.databaseValue,
+            rowID.rawValue.databaseValue, mask.databaseValue, seen, baseHLC, baseOrigin,
+        ] + slots)
     }
 }
 
 extension SiteStore {
-    /// Stamped change-log entries after `seq`, oldest first, at most `limit`.
-    public func changes(after seq: Int64 = 0, limit: Int = .max) throws(StoreError) -> [ChangeLogEntry] {
+    /// Change-log entries in timestamp order (then origin), optionally of one origin and above a
+    /// sequence number, at most `limit`.
+    public func changes(origin: SiteID? = nil, after sequence: Int64 = .min, limit: Int = .max) throws(StoreError) -> [Change] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(ChangeLogEntry.columns) FROM change_log
-                WHERE seq > ? AND hlc IS NOT NULL ORDER BY seq LIMIT ?
-                """, arguments: [seq, limit]).map(ChangeLogEntry.init(row:))
+            var decoder = ChangeLogDecoder()
+            let filter = origin == nil ? "seq > ?" : "origin = ? AND seq > ?"
+            let arguments: StatementArguments = origin.map { [$0.rawValue, sequence] } ?? [sequence]
+            return try Row.fetchAll(db, sql: """
+                SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE \(filter) ORDER BY hlc, origin LIMIT ?
+                """, arguments: arguments + [limit]).map { try decoder.change(from: $0) }
         }
     }
 

@@ -1,30 +1,33 @@
 import ClinicSyncCore
 import GRDB
 
-/// An entry of the conflict journal: a field value discarded by a write made without knowledge of it.
+/// An entry of the conflict journal: a field value discarded by a change made without knowledge of it.
 public struct ConflictEntry: Hashable, Sendable {
     public let table: SyncedTable
     public let rowID: RowID
     public let column: SyncedColumn
-    /// The value that lost, and its version.
+    /// The value that lost, its version and its place in its origin's sequence.
     public let loserValue: FieldValue
     public let loserStamp: WriteStamp
-    /// The write that beat it: a field value, or the row's delete.
+    public let loserSequence: Int64
+    /// The change that beat it: a field value, or the row's delete.
     public let winnerStamp: WriteStamp
+    public let winnerSequence: Int64
     public let winnerDeleted: Bool
     public let winnerValue: FieldValue
 
     init(row: Row) throws {
-        let change = try ChangeLogEntry.change(from: Row([
-            "tbl": row["tbl"], "row_id": row["row_id"], "col": row["col"], "value": row["loser_value"],
-            "hlc": row["loser_hlc"], "origin": row["loser_origin"],
-        ]))
-        table = change.table
-        rowID = change.rowID
-        column = change.column!
-        loserValue = change.value!
-        loserStamp = change.stamp
-        winnerStamp = try CellVersions.stamp(from: row, timestamp: "winner_hlc", origin: "winner_origin")
+        guard let table = SyncedTable(rawValue: row["tbl"]), let column = table.column(named: row["col"]) else {
+            throw ValidationError(field: "conflicts", rule: "unknown table or column in the journal (database damaged?)")
+        }
+        self.table = table
+        self.column = column
+        rowID = try RowID(row["row_id"])
+        loserValue = FieldValue(row["loser_value"] as DatabaseValue)
+        loserStamp = WriteStamp(try ChangeLogDecoder.timestamp(row["loser_hlc"]), try SiteID(row["loser_origin"]))
+        loserSequence = row["loser_seq"]
+        winnerStamp = WriteStamp(try ChangeLogDecoder.timestamp(row["winner_hlc"]), try SiteID(row["winner_origin"]))
+        winnerSequence = row["winner_seq"]
         winnerDeleted = row["winner_deleted"]
         winnerValue = FieldValue(row["winner_value"] as DatabaseValue)
     }

@@ -68,7 +68,7 @@ extension SiteStore {
                         "peer": result.peer, "url": result.url, "now": now,
                         "success": result.succeeded ? now : nil, "error": result.error,
                         "clock": result.clockProblem, "sent": result.sent, "received": result.received,
-                        "vector": result.peerVector?.storedText, "site": result.peerSite?.rawValue,
+                        "vector": result.peerVector?.text, "site": result.peerSite?.rawValue,
                     ])
             }
         }
@@ -82,7 +82,7 @@ extension SiteStore {
                     peer: row["peer"], url: row["url"], lastAttempt: row["last_attempt"], lastSuccess: row["last_success"],
                     lastError: row["last_error"], clockProblem: row["clock_problem"], changesSent: row["changes_sent"],
                     changesReceived: row["changes_received"],
-                    peerVector: try (row["peer_vector"] as String?).map(VersionVector.init(storedText:)),
+                    peerVector: try (row["peer_vector"] as String?).map { text throws(ValidationError) in try VersionVector(text: text) },
                     peerSite: row["peer_site"])
             }
         }

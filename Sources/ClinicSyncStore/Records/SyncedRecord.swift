@@ -20,7 +20,7 @@ extension SiteStore {
     func insert<Record: SyncedRecord>(_ record: Record, id: RowID, check: (Database) throws -> Void) throws(StoreError) {
         try write { transaction in
             let db = transaction.db
-            guard try !Tombstones.contains(db, table: Record.syncedTable.rawValue, rowID: id.rawValue) else {
+            guard try !RowHistory.isDeleted(db, table: Record.syncedTable, rowID: id.rawValue) else {
                 throw StoreError.rowDeleted(table: Record.syncedTable, id: id)
             }
             guard try !Record.exists(db, key: id.rawValue) else {
@@ -75,7 +75,7 @@ extension SiteStore {
 
     private func existing<Record: SyncedRecord>(_ type: Record.Type, id: RowID, in db: Database) throws -> Record {
         if let record = try Record.fetchOne(db, key: id.rawValue) { return record }
-        if try Tombstones.contains(db, table: Record.syncedTable.rawValue, rowID: id.rawValue) {
+        if try RowHistory.isDeleted(db, table: Record.syncedTable, rowID: id.rawValue) {
             throw StoreError.rowDeleted(table: Record.syncedTable, id: id)
         }
         throw StoreError.notFound(table: Record.syncedTable, id: id)

@@ -8,18 +8,16 @@ public struct PeerClient: Sendable {
     let http: HTTPClient
     let peer: PeerEndpoint
     let localSite: SiteID
-    let schemaVersion: String
     let timeout: TimeAmount
     let compression: Bool
 
     /// A client for `peer`, speaking for `localSite`; with `compression`, it asks for gzip answers.
     public init(
-        http: HTTPClient, peer: PeerEndpoint, localSite: SiteID, schemaVersion: String, timeout: TimeAmount, compression: Bool
+        http: HTTPClient, peer: PeerEndpoint, localSite: SiteID, timeout: TimeAmount, compression: Bool
     ) {
         self.http = http
         self.peer = peer
         self.localSite = localSite
-        self.schemaVersion = schemaVersion
         self.timeout = timeout
         self.compression = compression
     }
@@ -31,17 +29,17 @@ public struct PeerClient: Sendable {
     }
 
     func hello() async throws(SyncError) -> Received<WireMessage.Hello> {
-        try await post("/v1/hello", body: ByteBuffer(string: "{}"), compress: false, as: WireMessage.Hello.self)
+        try await post("\(WireProtocol.pathPrefix)/hello", body: ByteBuffer(string: "{}"), compress: false, as: WireMessage.Hello.self)
     }
 
     func pull(_ request: WireMessage.PullRequest) async throws(SyncError) -> Received<WireMessage.PullResponse> {
-        try await post("/v1/pull", body: encode(request), compress: false, as: WireMessage.PullResponse.self)
+        try await post("\(WireProtocol.pathPrefix)/pull", body: encode(request), compress: false, as: WireMessage.PullResponse.self)
     }
 
     /// Pushes an already encoded `PushRequest` body; returns the answer and the bytes sent.
     func push(_ body: ByteBuffer, compress: Bool) async throws(SyncError) -> (Received<WireMessage.PushResponse>, sent: Int) {
         var sent = 0
-        let answer = try await post("/v1/push", body: body, compress: compress, as: WireMessage.PushResponse.self) { sent = $0 }
+        let answer = try await post("\(WireProtocol.pathPrefix)/push", body: body, compress: compress, as: WireMessage.PushResponse.self) { sent = $0 }
         return (answer, sent)
     }
 
@@ -57,7 +55,7 @@ public struct PeerClient: Sendable {
         var request = HTTPClientRequest(url: peer.url.trimmingSuffix("/") + path)
         request.method = .POST
         request.headers.add(name: WireProtocol.protocolHeader, value: String(WireProtocol.version))
-        request.headers.add(name: WireProtocol.schemaHeader, value: schemaVersion)
+        request.headers.add(name: WireProtocol.schemaHeader, value: WireProtocol.schemaVersion)
         request.headers.add(name: WireProtocol.siteHeader, value: localSite.rawValue)
         request.headers.add(name: "Content-Type", value: "application/json")
         if compression { request.headers.add(name: "Accept-Encoding", value: BodyCoding.gzip) }
@@ -84,6 +82,10 @@ public struct PeerClient: Sendable {
         }
         guard (200..<300).contains(Int(response.status.code)) else {
             let failure = try? BodyCoding.decode(WireMessage.Failure.self, from: content)
+            if response.status.code == 404, failure == nil {
+                throw .refused(peer: peer.name, status: 404, code: "protocol_mismatch",
+                               message: "the peer does not serve protocol \(WireProtocol.version) (an older clinicsync?); upgrade the older site")
+            }
             throw .refused(peer: peer.name, status: Int(response.status.code), code: failure?.code ?? "http_error",
                            message: failure?.error ?? "HTTP \(response.status.code) without a protocol answer")
         }

@@ -104,7 +104,7 @@ public struct PeerSynchronizer: Sendable {
                 throw SyncError.malformedResponse(peer: client.peer.name, reason: "vector: \(error.rule)")
             }
             // The peer holds what it acknowledged, whatever its vector says: never send it again.
-            for change in batch.prefix(carried) { outcome.peerVector.advance(to: change.stamp) }
+            for change in batch.prefix(carried) { outcome.peerVector.advance(change.origin, to: change.sequence) }
         }
     }
 

@@ -44,9 +44,9 @@ extension PeerAPI {
                                    message: "peer speaks protocol \(version), this site speaks \(WireProtocol.version); upgrade the older site")
         }
         let schema = request.headers[HTTPField.Name(WireProtocol.schemaHeader)!] ?? ""
-        guard schema == feed.schemaVersion else {
+        guard schema == WireProtocol.schemaVersion else {
             throw PeerRequestError(status: .conflict, code: "schema_mismatch",
-                                   message: "peer has schema \(schema.isEmpty ? "(none)" : schema), this site has \(feed.schemaVersion); upgrade the older site")
+                                   message: "peer has table schema \(schema.isEmpty ? "(none)" : schema), this site has \(WireProtocol.schemaVersion); upgrade the older site")
         }
         guard let siteText = request.headers[HTTPField.Name(WireProtocol.siteHeader)!], let sender = try? SiteID(siteText) else {
             throw PeerRequestError.badRequest("missing or malformed \(WireProtocol.siteHeader) header")

@@ -4,7 +4,8 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// The peer protocol's server side: `/v1/hello`, `/v1/pull` and `/v1/push`.
+/// The peer protocol's server side: `/v2/hello`, `/v2/pull` and `/v2/push`; a version-1 peer's
+/// requests get a 409 naming both versions.
 ///
 /// Every request is checked in the same order before anything is read from or written to the
 /// store: protocol version, schema version, sender site (must be a configured peer), body size and
@@ -24,20 +25,29 @@ public struct PeerAPI: Sendable {
 
     /// Adds the protocol's routes to `router`.
     public func addRoutes(to router: Router<PeerRequestContext>) {
-        router.post("/v1/hello") { request, context in
+        let prefix = WireProtocol.pathPrefix
+        router.post("\(prefix)/hello") { request, context in
             await self.respond(to: request, context) { _, _ in try await self.hello() }
         }
-        router.post("/v1/pull") { request, context in
+        router.post("\(prefix)/pull") { request, context in
             await self.respond(to: request, context) { sender, body in try await self.pull(sender, body, request) }
         }
-        router.post("/v1/push") { request, context in
+        router.post("\(prefix)/push") { request, context in
             await self.respond(to: request, context) { sender, body in try await self.push(sender, body) }
+        }
+        // A site still on protocol 1 calls these; it learns why the sync fails and what to do.
+        for endpoint in ["hello", "pull", "push"] {
+            router.post("/v1/\(endpoint)") { _, _ in
+                Self.failure(PeerRequestError(
+                    status: .conflict, code: "protocol_mismatch",
+                    message: "peer speaks protocol 1, this site speaks \(WireProtocol.version); upgrade the older site (its changes wait in its log)"))
+            }
         }
     }
 
     private func hello() async throws -> WireMessage.Hello {
         WireMessage.Hello(
-            site: feed.siteID.rawValue, protocol_version: WireProtocol.version, schema_version: feed.schemaVersion,
+            site: feed.siteID.rawValue, protocol_version: WireProtocol.version, schema_version: WireProtocol.schemaVersion,
             vector: try await feed.versionVector().wire, accept_encoding: [BodyCoding.gzip])
     }
 

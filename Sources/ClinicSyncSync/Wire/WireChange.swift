@@ -1,47 +1,38 @@
 import ClinicSyncCore
 
-/// A change as it travels between sites.
+/// A change as it travels between sites: one row write (its changed columns) or a delete.
 public struct WireChange: Codable, Hashable, Sendable {
     public var table: String
     public var row_id: String
-    /// `set` or `delete`.
+    /// `write` or `delete`.
     public var op: String
-    public var column: String?
-    public var value: WireValue?
-    public var hlc: Int64
+    /// For a write: the changed columns and their values (JSON null for a field set to NULL).
+    public var values: [String: WireValue]?
     public var origin: String
+    public var seq: Int64
+    public var hlc: Int64
+    /// What the origin held of other sites when it made the change (absent for a migrated version-1 change).
+    public var seen: [String: Int64]?
+    /// For a migrated version-1 change: the version of the value it replaced.
     public var base_hlc: Int64?
     public var base_origin: String?
-
-    enum CodingKeys: String, CodingKey {
-        case table, row_id, op, column, value, hlc, origin, base_hlc, base_origin
-    }
-
-    // `value` may be JSON null (a field set to NULL), which must not read as an absent value.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        table = try container.decode(String.self, forKey: .table)
-        row_id = try container.decode(String.self, forKey: .row_id)
-        op = try container.decode(String.self, forKey: .op)
-        column = try container.decodeIfPresent(String.self, forKey: .column)
-        value = container.contains(.value) ? try container.decode(WireValue.self, forKey: .value) : nil
-        hlc = try container.decode(Int64.self, forKey: .hlc)
-        origin = try container.decode(String.self, forKey: .origin)
-        base_hlc = try container.decodeIfPresent(Int64.self, forKey: .base_hlc)
-        base_origin = try container.decodeIfPresent(String.self, forKey: .base_origin)
-    }
 
     /// The wire form of a change.
     public init(_ change: Change) {
         table = change.table.rawValue
         row_id = change.rowID.rawValue
-        op = change.isDelete ? "delete" : "set"
-        column = change.column?.name
-        value = change.value.map(WireValue.init)
-        hlc = change.stamp.timestamp.rawValue
-        origin = change.stamp.origin.rawValue
-        base_hlc = change.base?.timestamp.rawValue
-        base_origin = change.base?.origin.rawValue
+        op = change.isDelete ? "delete" : "write"
+        values = change.isDelete ? nil : Dictionary(uniqueKeysWithValues: change.values.map { ($0.column.name, WireValue($0.value)) })
+        origin = change.origin.rawValue
+        seq = change.sequence
+        hlc = change.timestamp.rawValue
+        switch change.knowledge {
+        case let .vector(vector):
+            seen = vector.wire
+        case let .legacyBase(base):
+            base_hlc = base?.timestamp.rawValue
+            base_origin = base?.origin.rawValue
+        }
     }
 
     /// The domain change, or an error naming the first field that is wrong. Table and column names
@@ -53,40 +44,45 @@ public struct WireChange: Codable, Hashable, Sendable {
         let rowID = try RowID(row_id, field: "row_id")
         let operation: Change.Operation
         switch op {
-        case "set":
-            guard let name = column, let column = table.column(named: name) else {
-                throw ValidationError(field: "column", rule: "not a synchronised column of \(table)")
+        case "write":
+            guard let values, !values.isEmpty else { throw ValidationError(field: "values", rule: "a write needs at least one column") }
+            var columns: [ColumnValue] = []
+            for (name, value) in values {
+                guard let column = table.column(named: name) else {
+                    throw ValidationError(field: "values", rule: "not a synchronised column of \(table)")
+                }
+                columns.append(ColumnValue(column, value.fieldValue))
             }
-            guard let value else { throw ValidationError(field: "value", rule: "a set needs a value (null allowed)") }
-            operation = .set(column: column, value: value.fieldValue)
+            operation = .write(columns.sorted { $0.column.position < $1.column.position })
         case "delete":
-            guard column == nil, value == nil else {
-                throw ValidationError(field: "column", rule: "a delete carries no column or value")
-            }
+            guard values == nil else { throw ValidationError(field: "values", rule: "a delete carries no values") }
             operation = .delete
         default:
-            throw ValidationError(field: "op", rule: "must be set or delete")
+            throw ValidationError(field: "op", rule: "must be write or delete")
+        }
+        guard let timestamp = HybridTimestamp(rawValue: hlc), timestamp > .zero else {
+            throw ValidationError(field: "hlc", rule: "must be a positive hybrid-logical-clock value")
+        }
+        let origin = try SiteID(origin)
+        let knowledge: Knowledge
+        switch (seen, base_hlc, base_origin) {
+        case let (seen?, nil, nil):
+            knowledge = .vector(try VersionVector(wire: seen))
+        case (nil, nil, nil):
+            knowledge = .legacyBase(nil)
+        case let (nil, hlc?, origin?):
+            guard let base = HybridTimestamp(rawValue: hlc), base > .zero else {
+                throw ValidationError(field: "base_hlc", rule: "must be a positive hybrid-logical-clock value")
+            }
+            knowledge = .legacyBase(WriteStamp(base, try SiteID(origin)))
+        default:
+            throw ValidationError(field: "seen", rule: "a change carries either seen or base_hlc with base_origin")
         }
         let change = Change(
-            table: table, rowID: rowID, operation: operation,
-            stamp: try Self.stamp(hlc, origin, field: "hlc"), base: try base())
+            table: table, rowID: rowID, operation: operation, origin: origin, sequence: seq, timestamp: timestamp,
+            knowledge: knowledge)
         try change.validate()
         return change
-    }
-
-    private func base() throws(ValidationError) -> WriteStamp? {
-        switch (base_hlc, base_origin) {
-        case (nil, nil): return nil
-        case let (hlc?, origin?): return try Self.stamp(hlc, origin, field: "base_hlc")
-        default: throw ValidationError(field: "base_hlc", rule: "base_hlc and base_origin go together")
-        }
-    }
-
-    private static func stamp(_ raw: Int64, _ origin: String, field: String) throws(ValidationError) -> WriteStamp {
-        guard let timestamp = HybridTimestamp(rawValue: raw), timestamp > .zero else {
-            throw ValidationError(field: field, rule: "must be a positive hybrid-logical-clock value")
-        }
-        return WriteStamp(timestamp, try SiteID(origin))
     }
 }
 
@@ -134,20 +130,15 @@ public enum WireValue: Codable, Hashable, Sendable {
 }
 
 extension VersionVector {
-    /// The wire form: origin site id to raw timestamp.
+    /// The wire form: origin site id to sequence number.
     public var wire: [String: Int64] {
-        Dictionary(uniqueKeysWithValues: watermarks.map { ($0.key.rawValue, $0.value.rawValue) })
+        Dictionary(uniqueKeysWithValues: sequences.map { ($0.key.rawValue, $0.value) })
     }
 
-    /// Reads a vector from the wire, refusing malformed site ids or timestamps.
+    /// Reads a vector from the wire, refusing malformed site ids.
     public init(wire: [String: Int64]) throws(ValidationError) {
-        var watermarks: [SiteID: HybridTimestamp] = [:]
-        for (origin, raw) in wire {
-            guard let timestamp = HybridTimestamp(rawValue: raw) else {
-                throw ValidationError(field: "vector", rule: "timestamps must not be negative")
-            }
-            watermarks[try SiteID(origin)] = timestamp
-        }
-        self.init(watermarks)
+        var sequences: [SiteID: Int64] = [:]
+        for (origin, sequence) in wire { sequences[try SiteID(origin)] = sequence }
+        self.init(sequences)
     }
 }

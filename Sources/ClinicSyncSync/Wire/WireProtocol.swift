@@ -1,11 +1,18 @@
-/// Version 1 of the peer protocol: JSON over HTTP, under the path prefix `/v1`.
+import ClinicSyncCore
+
+/// Version 2 of the peer protocol: JSON over HTTP, under the path prefix `/v2`.
 ///
 /// Every request carries three headers that the receiver checks before reading the body:
-/// ``protocolHeader`` (this protocol's version), ``schemaHeader`` (the sender's last migration) and
-/// ``siteHeader`` (the sender's site id). The endpoints are documented in `docs/protocol.md`.
+/// ``protocolHeader`` (this protocol's version), ``schemaHeader`` (the version of the synchronised
+/// tables' shape, ``SyncedTable/schemaVersion``, independent of local migrations) and ``siteHeader``
+/// (the sender's site id). The endpoints are documented in `docs/protocol.md`.
 public enum WireProtocol {
     /// The protocol version this build speaks.
-    public static let version = 1
+    public static let version = 2
+    /// The path prefix of this version's endpoints.
+    public static let pathPrefix = "/v\(version)"
+    /// The synchronised tables' shape this build sends and expects.
+    public static var schemaVersion: String { String(SyncedTable.schemaVersion) }
     /// Header carrying the protocol version.
     public static let protocolHeader = "ClinicSync-Protocol"
     /// Header carrying the schema version.

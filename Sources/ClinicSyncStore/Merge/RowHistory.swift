@@ -1,0 +1,36 @@
+import ClinicSyncCore
+import GRDB
+
+/// The change-log entries of one row, from which its current versions follow: each field holds
+/// the value of the greatest stamp among the entries that write it, and the row is deleted if
+/// any entry deletes it.
+struct RowHistory {
+    let changes: [Change]
+
+    /// Loads the entries of one row (an index lookup).
+    static func load(_ db: Database, table: SyncedTable, rowID: String, decoder: inout ChangeLogDecoder) throws -> RowHistory {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE tbl = ? AND row_id = ?"),
+            arguments: [table.code, rowID])
+        return RowHistory(changes: try rows.map { try decoder.change(from: $0) })
+    }
+
+    /// Whether the row has been deleted; a cheap probe of the same index.
+    static func isDeleted(_ db: Database, table: SyncedTable, rowID: String) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE tbl = ? AND row_id = ? AND cols = 0)"),
+            arguments: [table.code, rowID]) ?? false
+    }
+
+    var isDeleted: Bool { changes.contains { $0.isDelete } }
+
+    /// The version of the value `column` holds now, `nil` if no entry writes it.
+    func version(of column: SyncedColumn) -> WriteStamp? {
+        changes.filter { $0.value(of: column) != nil }.map(\.stamp).max()
+    }
+
+    /// The entry whose value `column` holds now.
+    func current(_ column: SyncedColumn) -> Change? {
+        changes.filter { $0.value(of: column) != nil }.max { $0.stamp < $1.stamp }
+    }
+}

@@ -28,7 +28,7 @@ struct MergeApplier {
         let history = try RowHistory.load(db, table: change.table, rowID: change.rowID.rawValue, decoder: &decoder)
         let records = MergeRules.conflicts(of: change, with: history.changes)
         for record in records { try journal(record) }
-        try db.cachedStatement(sql: "INSERT INTO change_log (\(ChangeLogDecoder.columns)) VALUES (\(Self.placeholders))")
+        try db.cachedStatement(sql: "INSERT INTO change_log (\(ChangeLogDecoder.columns)) VALUES (\(ChangeLogDecoder.placeholders))")
             .execute(arguments: change.logArguments)
         switch change.operation {
         case .delete:
@@ -45,8 +45,6 @@ struct MergeApplier {
         }
         return .applied(conflicts: records.count)
     }
-
-    private static let placeholders = Array(repeating: "?", count: 9 + SyncedColumn.maximumPerTable).joined(separator: ", ")
 
     /// Records a conflict; for a value already journaled, keeps the winner with the smaller stamp
     /// (``ConflictRecord/preferred(over:)``), so the entry is the same whatever the arrival order.

@@ -26,7 +26,7 @@ struct RowHistory {
 
     /// The version of the value `column` holds now, `nil` if no entry writes it.
     func version(of column: SyncedColumn) -> WriteStamp? {
-        changes.filter { $0.value(of: column) != nil }.map(\.stamp).max()
+        current(column)?.stamp
     }
 
     /// The entry whose value `column` holds now.

@@ -107,11 +107,12 @@ extension SchemaMigrations {
     /// `Change.legacySequence(for:)`: a version-1 timestamp minus 2^62.
     static let legacyOffset: Int64 = 1 << 62
 
-    /// The change-log number of a table, and the position of one of its columns.
+    /// The change-log number of a table.
     private static func code(of table: String) -> Int? {
         ["appointments": 1, "prescriptions": 2][table]
     }
 
+    /// The position of a column among its table's synchronised columns.
     private static func position(table: String, column: String) -> Int? {
         (table == "appointments" ? appointmentColumns : prescriptionColumns).firstIndex(of: column)
     }
@@ -128,10 +129,11 @@ extension SchemaMigrations {
             let slot = column.flatMap { position(table: table, column: $0) }
             if column != nil, slot == nil { continue }
             let valueColumn = slot.map { ", v\($0)" } ?? ""
-            try db.execute(sql: """
+            // One statement per value slot, prepared once: a v1 log may hold millions of entries.
+            try db.cachedStatement(sql: """
                 INSERT INTO change_log_v2 (origin, seq, hlc, tbl, row_id, cols, base_hlc, base_origin\(valueColumn))
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?\(slot == nil ? "" : ", ?"))
-                """, arguments: StatementArguments([
+                """).execute(arguments: StatementArguments([
                     row["origin"] as DatabaseValue, (hlc - legacyOffset).databaseValue, hlc.databaseValue,
                     code.databaseValue, row["row_id"] as DatabaseValue, (slot.map { 1 << $0 } ?? 0).databaseValue,
                     row["base_hlc"] as DatabaseValue, row["base_origin"] as DatabaseValue,

@@ -67,12 +67,3 @@ enum Stored {
         return value
     }
 }
-
-enum StoredRow {
-    /// Reads a stored row as its domain value; a failure names the stored row, not the caller's input.
-    static func decode<Value>(
-        _ table: SyncedTable, id: RowID, _ body: () throws(ValidationError) -> Value
-    ) throws(StoreError) -> Value {
-        do { return try body() } catch { throw .storedRowUnreadable(table: table, id: id, reason: error) }
-    }
-}

@@ -6,8 +6,12 @@ import GRDB
 /// Knowledge vectors repeat across entries (every write between two merges shares one), so the
 /// decoder keeps the vectors it has parsed.
 struct ChangeLogDecoder {
-    static let columns = "origin, seq, hlc, tbl, row_id, cols, seen, base_hlc, base_origin, "
-        + (0..<SyncedColumn.maximumPerTable).map { "v\($0)" }.joined(separator: ", ")
+    private static let names = ["origin", "seq", "hlc", "tbl", "row_id", "cols", "seen", "base_hlc", "base_origin"]
+        + (0..<SyncedColumn.maximumPerTable).map { "v\($0)" }
+    /// The columns of an entry, in the order ``Change/logArguments`` binds them.
+    static let columns = names.joined(separator: ", ")
+    /// `?, ?, ...`, one per column.
+    static let placeholders = names.map { _ in "?" }.joined(separator: ", ")
 
     private var vectors: [String: VersionVector] = [:]
     private var origins: [String: SiteID] = [:]
@@ -24,7 +28,7 @@ struct ChangeLogDecoder {
         } else {
             var values: [ColumnValue] = []
             for column in table.columns where mask & (1 << column.position) != 0 {
-                values.append(ColumnValue(column, FieldValue(row[9 + column.position] as DatabaseValue)))
+                values.append(ColumnValue(column, FieldValue(row[Self.names.count - SyncedColumn.maximumPerTable + column.position] as DatabaseValue)))
             }
             operation = .write(values)
         }

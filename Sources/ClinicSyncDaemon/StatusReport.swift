@@ -1,5 +1,6 @@
 import ClinicSyncCore
 import ClinicSyncStore
+import ClinicSyncSync
 import Foundation
 
 /// Everything `clinicsync status` shows, gathered from the store (always) and from the daemon's
@@ -42,6 +43,10 @@ public struct StatusReport: Codable, Sendable {
     public var deleted_rows: Int
     public var clock: String
     public var clock_hlc: Int64
+    /// What this site holds: the greatest sequence number per origin site.
+    public var holds: [String: Int64]
+    /// `ready`, or why compaction is held back (the site it waits for).
+    public var compaction: String
     public var peers: [PeerState]
 
     /// Builds the report for `configuration`'s site.
@@ -59,6 +64,12 @@ public struct StatusReport: Codable, Sendable {
                 received: state?.changesReceived ?? 0, sent: state?.changesSent ?? 0))
         }
         let seconds = Int(clock.milliseconds / 1000)
+        let holding = try store.versionVector()
+        let compaction: String
+        switch try store.fleetView().compactionFrontier(site: store.siteID, configuredPeers: configuration.peerSiteIDs, holding: holding) {
+        case .ready: compaction = "ready"
+        case let .blocked(reason): compaction = "held back: \(reason)"
+        }
         return StatusReport(
             site_id: store.siteID.rawValue, fingerprint: (try? configuration.identityFiles.load())?.fingerprint.rawValue,
             version: ClinicSyncVersion.current,
@@ -69,6 +80,6 @@ public struct StatusReport: Codable, Sendable {
             appointments: statistics.appointments, prescriptions: statistics.prescriptions,
             change_log_entries: statistics.changeLogEntries, conflicts: statistics.conflicts, deleted_rows: statistics.deletedRows,
             clock: clock == .zero ? "never ticked" : "\(UTCDateTime(secondsSinceEpoch: seconds)) +\(clock.counter)",
-            clock_hlc: clock.rawValue, peers: peers)
+            clock_hlc: clock.rawValue, holds: holding.wire, compaction: compaction, peers: peers)
     }
 }

@@ -2,13 +2,14 @@ import ClinicSyncCore
 import GRDB
 
 extension SiteStore {
-    /// Merges changes received from other sites, all or nothing, in one transaction.
+    /// Merges changes received from other sites, all or nothing, in one transaction, then holds
+    /// each origin of `through` up to its number (the sender had nothing more of it to send).
     ///
     /// Every change is validated and checked against the clock's drift bound before anything is
     /// written; a single bad change refuses the whole batch. Each origin's changes must come in
     /// sequence order. Applying the same changes again, or in another order, leaves the same database.
     @discardableResult
-    public func apply(_ changes: [Change]) throws(StoreError) -> ApplyOutcome {
+    public func apply(_ changes: [Change], through: VersionVector = VersionVector()) throws(StoreError) -> ApplyOutcome {
         for (index, change) in changes.enumerated() {
             do { try change.validate() } catch {
                 throw .invalidChange(index: index, reason: error.description)
@@ -32,6 +33,10 @@ extension SiteStore {
                     outcome.conflicts += conflicts
                     received.advance(change.origin, to: change.sequence)
                 }
+            }
+            let held = try VersionVectorTable.load(db)
+            for (origin, sequence) in through.sequences where sequence > held[origin] {
+                received.advance(origin, to: sequence)
             }
             for (origin, sequence) in received.sequences {
                 try VersionVectorTable.advance(db, origin, to: sequence)

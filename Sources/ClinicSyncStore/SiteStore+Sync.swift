@@ -8,18 +8,21 @@ extension SiteStore {
     }
 
     /// Up to `limit` changes a holder of `vector` lacks: for each origin (in site-id order), the
-    /// changes above the vector's number in sequence order.
-    public func changes(missingFrom vector: VersionVector, limit: Int) throws(StoreError) -> [Change] {
+    /// changes above the vector's number in sequence order. `through` names each origin whose
+    /// missing changes all fit, with this site's number for it (compacted numbers have no entry).
+    public func changes(missingFrom vector: VersionVector, limit: Int) throws(StoreError) -> ChangeBatch {
         try read { db in
-            var batch: [Change] = []
+            var batch = ChangeBatch(changes: [], through: VersionVector())
             var decoder = ChangeLogDecoder()
             for (origin, held) in try VersionVectorTable.load(db).sequences.sorted(by: { $0.key < $1.key }) {
                 let known = vector[origin]
-                guard held > known, batch.count < limit else { continue }
+                let room = limit - batch.changes.count
+                guard held > known, room > 0 else { continue }
                 let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
-                    """), arguments: [origin.rawValue, known, limit - batch.count])
-                for row in rows { batch.append(try decoder.change(from: row)) }
+                    """), arguments: [origin.rawValue, known, room])
+                for row in rows { batch.changes.append(try decoder.change(from: row)) }
+                if rows.count < room { batch.through.advance(origin, to: held) }
             }
             return batch
         }

@@ -23,6 +23,8 @@ struct StatusCommand: AsyncParsableCommand {
                 ("appointments", String(report.appointments)), ("prescriptions", String(report.prescriptions)),
                 ("change log", "\(report.change_log_entries) entries"), ("deleted rows", String(report.deleted_rows)),
                 ("conflicts", String(report.conflicts)), ("clock", report.clock),
+                ("holds", report.holds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
+                ("compaction", report.compaction),
             ])
             guard !report.peers.isEmpty else { return Swift.print("peers         none configured") }
             Swift.print("")

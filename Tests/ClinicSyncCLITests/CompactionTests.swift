@@ -43,5 +43,24 @@ struct CompactionTests {
         let show = try late.cli.succeed(["appointment", "show", shared, "--json"])
         #expect(show.contains("visit 20") && show.contains("Kim"))
         #expect(try late.cli.succeed(["appointment", "list", "--json"]) == a.cli.succeed(["appointment", "list", "--json"]))
+        // Finding 6: site-b's newest change (therapist Kim) was superseded and compacted before
+        // site-d joined; site-d still holds site-b up to it, so neither site is held back for ever.
+        try a.cli.succeed(["appointment", "update", shared, "--therapist", "Lee"])
+        // (site-d has no daemon: b and c call a, and site-d calls a, so that every site reports.)
+        for site in [b, c, late] { #expect(try site.syncNow().status == 0) }
+        #expect(try b.syncNow().status == 0)
+        #expect(try a.compact().removed >= 1)
+        #expect(try a.cli.succeed(["changes", "--origin", "site-b", "--json"]).filter { $0 == "{" }.isEmpty,
+                "site-b's only change is compacted at site-a")
+        let joiner = try SiteProcess("site-e")
+        try joiner.configure(peers: [a])
+        try a.configure(peers: [b, c, late, joiner])
+        a.stop()
+        try a.start()
+        #expect(try joiner.syncNow().status == 0)
+        #expect(try joiner.status()["holds"] as? [String: Int] == a.status()["holds"] as? [String: Int])
+        #expect(try joiner.compact().waiting == nil)
+        #expect(try late.syncNow().status == 0)
+        #expect(try a.status()["compaction"] as? String == "ready")
     }
 }

@@ -18,7 +18,7 @@ struct PeerAPIFuzzTests {
             return ["table": "appointments", "row_id": row, "op": "write", "values": [column: value],
                     "hlc": now + Int64(index), "origin": origin, "seq": index + 1, "seen": [String: Int]()]
         }
-        return try! JSONSerialization.data(withJSONObject: ["changes": changes])
+        return try! JSONSerialization.data(withJSONObject: ["changes": changes, "through": [String: Int](), "report": ["site": origin, "vector": [String: Int](), "peers": [String](), "at": 1]])
     }
 
     /// One random mutation: flip, insert, delete or duplicate bytes, truncate, or splice in a token

@@ -35,7 +35,7 @@ struct PeerAPIRefusalTests {
     }
 
     static func push(_ changes: [[String: Any]]) -> Data {
-        try! JSONSerialization.data(withJSONObject: ["changes": changes])
+        try! JSONSerialization.data(withJSONObject: ["changes": changes, "through": [String: Int](), "report": ["site": "friend", "vector": [String: Int](), "peers": [String](), "at": 1]])
     }
 
     static let cases: [BadRequest] = {
@@ -68,7 +68,8 @@ struct PeerAPIRefusalTests {
             BadRequest(label: "17 MiB body", body: Data(repeating: UInt8(ascii: " "), count: 17 << 20), status: 413, code: "body_too_large"),
             BadRequest(label: "zero sequence number", body: push([change(["seq": 0])]), status: 400, code: "malformed_request", mentions: "seq"),
             BadRequest(label: "knowledge of its own future", body: push([change(["seen": ["friend": 5]])]), status: 400, code: "malformed_request", mentions: "seen"),
-            BadRequest(label: "pull with a malformed vector", path: "/v2/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": ["Not A Site": 1], "limit": 10, "max_bytes": 1000]), status: 400, code: "malformed_request", mentions: "vector"),
+            BadRequest(label: "pull with a forged fleet report", path: "/v2/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": [String: Int](), "fleet": [["site": "friend", "vector": [String: Int](), "peers": ["Bad Site"], "at": 1]], "limit": 10, "max_bytes": 1000]), status: 400, code: "malformed_request", mentions: "fleet report #0"),
+            BadRequest(label: "pull with a malformed vector", path: "/v2/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": ["Not A Site": 1], "fleet": [Any](), "limit": 10, "max_bytes": 1000]), status: 400, code: "malformed_request", mentions: "vector"),
         ]
         return cases
     }()

@@ -98,6 +98,29 @@ final class SiteProcess {
         return daemon.terminationStatus
     }
 
+    /// SIGHUP, as `systemctl reload` sends it: the daemon re-reads its configuration.
+    func reload() throws {
+        let pid = try #require(try status()["daemon"].flatMap { ($0 as? [String: Any])?["pid"] as? Int })
+        Glibc.kill(pid_t(pid), SIGHUP)
+    }
+
+    /// `compact --json`: entries removed, and why compaction is held back (if it is).
+    func compact() throws -> (removed: Int, waiting: String?) {
+        let output = try cli.succeed(["compact", "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        return (report["removed"] as? Int ?? -1, report["waiting"] as? String)
+    }
+
+    /// Waits up to `seconds` for the daemon's log to contain `text`.
+    func waitForLog(_ text: String, seconds: Double = 15) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if log().contains(text) { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
     /// SIGKILL, as a power cut would.
     func kill() {
         guard let daemon, daemon.isRunning else { return }

@@ -54,10 +54,11 @@ enum Fixtures {
             prescriptionID: prescription)
     }
 
-    /// Sends every change `source` holds to `target` in one batch.
+    /// Sends every change `source` holds and `target` lacks in one batch.
     @discardableResult
     static func deliverAll(from source: SiteStore, to target: SiteStore) throws -> ApplyOutcome {
-        try target.apply(try source.changes(missingFrom: target.versionVector(), limit: .max))
+        let batch = try source.changes(missingFrom: target.versionVector(), limit: .max)
+        return try target.apply(batch.changes, through: batch.through)
     }
 }
 

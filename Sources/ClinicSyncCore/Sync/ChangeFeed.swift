@@ -6,9 +6,37 @@ public protocol ChangeFeed: Sendable {
     /// The greatest sequence number held per origin.
     func versionVector() async throws -> VersionVector
     /// Up to `limit` changes that a holder of `vector` lacks, each origin's in sequence order.
-    func changes(missingFrom vector: VersionVector, limit: Int) async throws -> [Change]
-    /// Merges a batch all or nothing; throws ``ChangeRejected`` when the batch itself is at fault.
-    func apply(_ changes: [Change]) async throws -> ApplyOutcome
+    func changes(missingFrom vector: VersionVector, limit: Int) async throws -> ChangeBatch
+    /// Merges a batch all or nothing, then holds each origin of `through` up to its number;
+    /// throws ``ChangeRejected`` when the batch itself is at fault.
+    func apply(_ changes: [Change], through: VersionVector) async throws -> ApplyOutcome
+    /// What this site knows of the fleet: its own report, fresh, first; then the latest of every other site.
+    func fleet() async throws -> [FleetReport]
+    /// Keeps the reports that are newer than what this site knew.
+    func learn(_ reports: [FleetReport]) async throws
+}
+
+/// Changes a peer lacks, and how far they bring it.
+public struct ChangeBatch: Sendable, Equatable {
+    /// Each origin's changes in sequence order.
+    public var changes: [Change]
+    /// For each origin whose missing changes are all in the batch: the sender's number for it. The
+    /// sender may hold no entry for some numbers below it (compacted: superseded everywhere), so
+    /// the receiver holds the origin up to it once the batch is applied.
+    public var through: VersionVector
+
+    /// A batch of changes.
+    public init(changes: [Change], through: VersionVector) {
+        self.changes = changes
+        self.through = through
+    }
+
+    /// The first `count` changes, and `through` only for origins none of whose changes were cut.
+    public func prefix(_ count: Int) -> ChangeBatch {
+        guard count < changes.count else { return self }
+        let cut = Set(changes[count...].map(\.origin))
+        return ChangeBatch(changes: Array(changes.prefix(count)), through: VersionVector(through.sequences.filter { !cut.contains($0.key) }))
+    }
 }
 
 /// A batch refused because of what it contains (a malformed change, a timestamp beyond the drift

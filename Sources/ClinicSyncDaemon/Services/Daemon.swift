@@ -37,7 +37,7 @@ public enum Daemon {
 
         let peers = PeerDirectory(configuration.peerDirectoryEntries)
         let peerRouter = Router(context: PeerRequestContext.self)
-        PeerAPI(feed: StoreChangeFeed(store: store), peers: peers, logger: logger).addRoutes(to: peerRouter)
+        PeerAPI(feed: StoreChangeFeed(store: store) { peers.sites }, peers: peers, logger: logger).addRoutes(to: peerRouter)
         let server: HTTPServerBuilder
         if let identity, !configuration.plaintext {
             server = try .tls(.http1(), configuration: PeerTLS.server(identity: identity, peers: peers, logger: logger))
@@ -87,7 +87,7 @@ public enum Daemon {
             services: [
                 .init(service: peerServer), .init(service: controlServer), .init(service: metricsServer), .init(service: scheduler),
                 .init(service: reloader), .init(service: ShutdownAnnouncer(notifier: notifier)),
-                .init(service: CompactionScheduler(configuration: configuration, store: store, logger: logger)),
+                .init(service: CompactionScheduler(interval: configuration.compactionInterval, store: store, peers: peers, logger: logger)),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = maximumShutdownDuration

@@ -1,32 +1,40 @@
+import ClinicSyncCore
 import ClinicSyncStore
+import ClinicSyncSync
 import Logging
 import ServiceLifecycle
 
-/// Change-log compaction with the configured peers' acknowledgements (see
-/// ``SiteStore/compact(acknowledged:)`` for the rule).
+/// Change-log compaction below the fleet's frontier (see ``SiteStore/compact(configuredPeers:chunk:)``).
 public enum Compaction {
-    /// Compacts now; returns the number of entries removed.
-    public static func run(configuration: SiteConfiguration, store: SiteStore) throws(StoreError) -> Int {
-        let recorded = try store.peerStates()
-        let acknowledged = configuration.peers.map { peer in recorded.first { $0.peer == peer.name }?.peerVector }
-        return try store.compact(acknowledged: acknowledged)
+    /// Compacts now with the configuration's peers.
+    public static func run(configuration: SiteConfiguration, store: SiteStore) throws(StoreError) -> CompactionOutcome {
+        try store.compact(configuredPeers: configuration.peerSiteIDs)
     }
 }
 
-/// Compacts the change log every `compaction.interval_seconds` (0 disables it).
+extension SiteConfiguration {
+    /// The configured peers' site ids.
+    var peerSiteIDs: [SiteID] { peers.compactMap { try? SiteID($0.name) } }
+}
+
+/// Compacts the change log every `compaction.interval_seconds` (0 disables it), with the peers
+/// configured at that moment: a peer added or removed by a reload counts from the next run.
 struct CompactionScheduler: Service {
-    let configuration: SiteConfiguration
+    let interval: Duration
     let store: SiteStore
+    let peers: PeerDirectory
     let logger: Logger
 
     func run() async throws {
-        guard configuration.compactionInterval > .zero else { return try await gracefulShutdown() }
+        guard interval > .zero else { return try await gracefulShutdown() }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.compactionInterval) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             guard !Task.isShuttingDownGracefully && !Task.isCancelled else { return }
             do {
-                let removed = try Compaction.run(configuration: configuration, store: store)
-                logger.info("change log compacted", metadata: ["removed": "\(removed)"])
+                let outcome = try store.compact(configuredPeers: peers.sites)
+                var metadata: Logger.Metadata = ["removed": "\(outcome.removed)"]
+                if let blocked = outcome.blocked { metadata["waiting"] = "\(blocked)" }
+                logger.info("change log compacted", metadata: metadata)
             } catch {
                 logger.error("compaction failed", metadata: ["error": "\(error)"])
             }

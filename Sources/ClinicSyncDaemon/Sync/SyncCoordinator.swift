@@ -128,11 +128,12 @@ public actor SyncCoordinator {
         with peer: PeerEndpoint, into outcome: inout PeerSynchronizer.Outcome, progress: @escaping @Sendable (SyncProgress) -> Void
     ) async throws {
         let settings = configuration.sync
+        let settingsPeers = configuration.peerSiteIDs
         let client = PeerClient(
             http: try await httpClient(for: peer), peer: peer, localSite: store.siteID,
             timeout: .seconds(settings.requestTimeout.components.seconds), compression: settings.compression)
         let synchronizer = PeerSynchronizer(
-            feed: StoreChangeFeed(store: store), client: client,
+            feed: StoreChangeFeed(store: store) { [peers = settingsPeers] in peers }, client: client,
             limits: .init(changes: settings.batchChanges, bytes: settings.batchBytes, compress: settings.compression))
         try await synchronizer.run(into: &outcome) { moved in progress(SyncProgress(peer: peer.name, moved: moved)) }
     }

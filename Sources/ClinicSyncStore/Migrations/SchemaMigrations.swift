@@ -13,6 +13,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v2-change-capture", migrate: createChangeCapture)
         migrator.registerMigration("v3-sync-state", migrate: createSyncState)
         migrator.registerMigration("v4-change-log-v2", migrate: migrateToChangeLogV2)
+        migrator.registerMigration("v5-fleet-reports", migrate: createFleetReports)
         return migrator
     }
 
@@ -167,6 +168,19 @@ enum SchemaMigrations {
                 peer_vector TEXT,
                 peer_site TEXT
             );
+            """)
+    }
+
+    private static func createFleetReports(_ db: Database) throws {
+        try db.execute(sql: """
+            -- The latest report each other site of the fleet gave about itself (directly or relayed):
+            -- what it held (vector text), the sites it syncs with (comma-separated) and its clock.
+            CREATE TABLE fleet_reports (
+                site TEXT PRIMARY KEY NOT NULL,
+                vector TEXT NOT NULL,
+                peers TEXT NOT NULL,
+                reported_hlc INTEGER NOT NULL
+            ) WITHOUT ROWID;
             """)
     }
 

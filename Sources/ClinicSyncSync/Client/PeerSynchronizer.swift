@@ -60,6 +60,13 @@ public struct PeerSynchronizer: Sendable {
         do { outcome.peerVector = try VersionVector(wire: hello.value.vector) } catch {
             throw SyncError.malformedResponse(peer: client.peer.name, reason: "vector: \(error.rule)")
         }
+        var reports: [FleetReport] = []
+        for report in hello.value.fleet {
+            do { reports.append(try FleetReport(wire: report)) } catch {
+                throw SyncError.malformedResponse(peer: client.peer.name, reason: "fleet report: \(error.description)")
+            }
+        }
+        try await feed.learn(reports)
         try await pullAll(&outcome, progress: progress)
         try await pushAll(&outcome, acceptsGzip: hello.value.accept_encoding.contains(BodyCoding.gzip), progress: progress)
     }
@@ -67,7 +74,8 @@ public struct PeerSynchronizer: Sendable {
     private func pullAll(_ outcome: inout Outcome, progress: @Sendable (Int) -> Void) async throws {
         while true {
             let vector = try await feed.versionVector()
-            let answer = try await client.pull(.init(vector: vector.wire, limit: limits.changes, max_bytes: limits.bytes))
+            let fleet = try await feed.fleet().map(\.wire)
+            let answer = try await client.pull(.init(vector: vector.wire, fleet: fleet, limit: limits.changes, max_bytes: limits.bytes))
             outcome.bytesIn += answer.wireBytes
             var changes: [Change] = []
             for (index, wire) in answer.value.changes.enumerated() {
@@ -75,24 +83,33 @@ public struct PeerSynchronizer: Sendable {
                     throw SyncError.malformedResponse(peer: client.peer.name, reason: "change #\(index): \(error.description)")
                 }
             }
-            guard !changes.isEmpty else { return }
+            let through: VersionVector
+            do { through = try VersionVector(wire: answer.value.through) } catch {
+                throw SyncError.malformedResponse(peer: client.peer.name, reason: "through: \(error.rule)")
+            }
+            // Nothing new and nothing compacted away to catch up on: the pull is done.
+            guard !changes.isEmpty || !vector.dominates(through) else { return }
             let applied: ApplyOutcome
-            do { applied = try await feed.apply(changes) } catch let rejected as ChangeRejected {
+            do { applied = try await feed.apply(changes, through: through) } catch let rejected as ChangeRejected {
                 throw SyncError.rejectedIncoming(peer: client.peer.name, reason: rejected.reason, clockSkew: rejected.isClockSkew)
             }
             outcome.received += applied.applied
             outcome.conflicts += applied.conflicts
             progress(outcome.received + outcome.sent)
             // A batch of nothing new means the peer ignores our vector; stop rather than loop.
-            guard answer.value.more, applied.applied > 0 else { return }
+            guard answer.value.more, applied.applied > 0 || !vector.dominates(through) else { return }
         }
     }
 
     private func pushAll(_ outcome: inout Outcome, acceptsGzip: Bool, progress: @Sendable (Int) -> Void) async throws {
+        // After receiving, one push is sent even with nothing to carry: it tells the peer what this
+        // site now holds, so a peer this site calls but that cannot call back can still compact.
+        var acknowledgeReceipt = outcome.received > 0
         while true {
             let batch = try await feed.changes(missingFrom: outcome.peerVector, limit: limits.changes)
-            guard !batch.isEmpty else { return }
-            let (body, carried) = try encodeBounded(batch)
+            guard !batch.changes.isEmpty || !outcome.peerVector.dominates(batch.through) || acknowledgeReceipt else { return }
+            acknowledgeReceipt = false
+            let (body, carried) = try encodeBounded(batch, report: try await feed.fleet()[0])
             let (answer, sent) = try await client.push(body, compress: limits.compress && acceptsGzip)
             outcome.bytesOut += sent
             outcome.bytesIn += answer.wireBytes
@@ -103,24 +120,34 @@ public struct PeerSynchronizer: Sendable {
             } catch {
                 throw SyncError.malformedResponse(peer: client.peer.name, reason: "vector: \(error.rule)")
             }
+            do { try await feed.learn([try FleetReport(wire: answer.value.report)]) } catch let error as ValidationError {
+                throw SyncError.malformedResponse(peer: client.peer.name, reason: "report: \(error.description)")
+            }
             // The peer holds what it acknowledged, whatever its vector says: never send it again.
-            for change in batch.prefix(carried) { outcome.peerVector.advance(change.origin, to: change.sequence) }
+            let delivered = batch.prefix(carried)
+            for change in delivered.changes { outcome.peerVector.advance(change.origin, to: change.sequence) }
+            outcome.peerVector = outcome.peerVector.merged(with: delivered.through)
         }
     }
 
-    /// Encodes as many changes of `batch` as fit the byte bound (at least one).
-    private func encodeBounded(_ batch: [Change]) throws -> (ByteBuffer, Int) {
+    /// Encodes as many changes of `batch` as fit the byte bound (at least one), with `through` for
+    /// the origins none of whose changes were left out, and this site's `report`.
+    private func encodeBounded(_ batch: ChangeBatch, report: FleetReport) throws -> (ByteBuffer, Int) {
         let encoder = JSONEncoder()
         var buffer = ByteBuffer(string: "{\"changes\":[")
         var count = 0
-        for change in batch {
+        for change in batch.changes {
             let data = try encoder.encode(WireChange(change))
             if count > 0, buffer.readableBytes + data.count > limits.bytes { break }
             if count > 0 { buffer.writeString(",") }
             buffer.writeBytes(data)
             count += 1
         }
-        buffer.writeString("]}")
+        buffer.writeString("],\"through\":")
+        buffer.writeBytes(try encoder.encode(batch.prefix(count).through.wire))
+        buffer.writeString(",\"report\":")
+        buffer.writeBytes(try encoder.encode(report.wire))
+        buffer.writeString("}")
         return (buffer, count)
     }
 }

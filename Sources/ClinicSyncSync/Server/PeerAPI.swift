@@ -48,7 +48,8 @@ public struct PeerAPI: Sendable {
     private func hello() async throws -> WireMessage.Hello {
         WireMessage.Hello(
             site: feed.siteID.rawValue, protocol_version: WireProtocol.version, schema_version: WireProtocol.schemaVersion,
-            vector: try await feed.versionVector().wire, accept_encoding: [BodyCoding.gzip])
+            vector: try await feed.versionVector().wire, accept_encoding: [BodyCoding.gzip],
+            fleet: try await feed.fleet().map(\.wire))
     }
 
     private func pull(_ sender: SiteID, _ body: ByteBuffer, _ request: Request) async throws -> ByteBuffer {
@@ -58,23 +59,26 @@ public struct PeerAPI: Sendable {
         guard pull.limit > 0, pull.max_bytes > 0 else { throw PeerRequestError.badRequest("limit and max_bytes must be positive") }
         let limit = min(pull.limit, WireProtocol.maximumBatchChanges)
         let budget = min(pull.max_bytes, WireProtocol.maximumBodyBytes / 2)
-        let changes = try await feed.changes(missingFrom: vector, limit: limit)
+        try await feed.learn(try Self.reports(pull.fleet))
+        let batch = try await feed.changes(missingFrom: vector, limit: limit)
         var encoded: [Data] = []
         var bytes = 0
         let encoder = JSONEncoder()
-        for change in changes {
+        for change in batch.changes {
             let data = try encoder.encode(WireChange(change))
             if !encoded.isEmpty, bytes + data.count > budget { break }
             encoded.append(data)
             bytes += data.count + 1
         }
-        let more = encoded.count < changes.count || changes.count == limit
+        let more = encoded.count < batch.changes.count || batch.changes.count == limit
         var buffer = ByteBuffer(string: "{\"changes\":[")
         for (index, data) in encoded.enumerated() {
             if index > 0 { buffer.writeString(",") }
             buffer.writeBytes(data)
         }
-        buffer.writeString("],\"more\":\(more)}")
+        buffer.writeString("],\"more\":\(more),\"through\":")
+        buffer.writeBytes(try encoder.encode(batch.prefix(encoded.count).through.wire))
+        buffer.writeString("}")
         logger.info("pull served", metadata: ["peer": "\(sender)", "changes": "\(encoded.count)", "more": "\(more)"])
         return buffer
     }
@@ -94,7 +98,10 @@ public struct PeerAPI: Sendable {
         }
         let outcome: ApplyOutcome
         do {
-            outcome = try await feed.apply(changes)
+            let through: VersionVector
+            do { through = try VersionVector(wire: push.through) } catch { throw PeerRequestError.badRequest("through: \(error.rule)") }
+            try await feed.learn(try Self.reports([push.report]))
+            outcome = try await feed.apply(changes, through: through)
         } catch let rejected as ChangeRejected {
             logger.warning("push refused", metadata: ["peer": "\(sender)", "reason": "\(rejected.reason)"])
             throw PeerRequestError(status: .unprocessableContent, code: rejected.isClockSkew ? "clock_skew" : "change_rejected",
@@ -103,9 +110,21 @@ public struct PeerAPI: Sendable {
         logger.info("push applied", metadata: [
             "peer": "\(sender)", "applied": "\(outcome.applied)", "duplicates": "\(outcome.duplicates)", "conflicts": "\(outcome.conflicts)",
         ])
+        let fleet = try await feed.fleet()
         return WireMessage.PushResponse(
             applied: outcome.applied, duplicates: outcome.duplicates, conflicts: outcome.conflicts,
-            vector: try await feed.versionVector().wire)
+            vector: fleet[0].vector.wire, report: fleet[0].wire)
+    }
+
+    /// Reads the fleet reports of a request; a malformed one refuses the request.
+    static func reports(_ wire: [WireMessage.Report]) throws -> [FleetReport] {
+        var reports: [FleetReport] = []
+        for (index, report) in wire.enumerated() {
+            do { reports.append(try FleetReport(wire: report)) } catch {
+                throw PeerRequestError.badRequest("fleet report #\(index): \(error.description)")
+            }
+        }
+        return reports
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ body: ByteBuffer) throws -> T {

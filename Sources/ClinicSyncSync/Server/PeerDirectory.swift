@@ -26,6 +26,9 @@ public final class PeerDirectory: Sendable {
         peers.withLock { entries in entries.first { $0.value == fingerprint }?.key }
     }
 
+    /// The configured sites, in id order.
+    public var sites: [SiteID] { peers.withLock { $0.keys.sorted() } }
+
     /// Replaces the allowed sites.
     public func replace(with newPeers: [SiteID: Fingerprint?]) { peers.withLock { $0 = newPeers } }
 }

@@ -142,3 +142,20 @@ extension VersionVector {
         self.init(sequences)
     }
 }
+
+extension FleetReport {
+    /// The wire form of a report.
+    public var wire: WireMessage.Report {
+        WireMessage.Report(site: site.rawValue, vector: vector.wire, peers: peers.map(\.rawValue), at: at.rawValue)
+    }
+
+    /// Reads a report from the wire, refusing malformed site ids or timestamps.
+    public init(wire: WireMessage.Report) throws(ValidationError) {
+        guard let at = HybridTimestamp(rawValue: wire.at) else {
+            throw ValidationError(field: "fleet.at", rule: "must be a hybrid-logical-clock value")
+        }
+        self.init(
+            site: try SiteID(wire.site), vector: try VersionVector(wire: wire.vector),
+            peers: try wire.peers.map { text throws(ValidationError) in try SiteID(text) }, at: at)
+    }
+}

@@ -1,7 +1,7 @@
 /// The JSON bodies of the peer protocol. Field names are part of the protocol: change them only
 /// with a new protocol version.
 public enum WireMessage {
-    /// `POST /v1/hello` response: who the peer is and what it holds.
+    /// `POST /v2/hello` response: who the peer is and what it holds.
     public struct Hello: Codable, Sendable {
         public var site: String
         public var protocol_version: Int
@@ -10,32 +10,53 @@ public enum WireMessage {
         public var vector: [String: Int64]
         /// Body encodings the peer accepts for pushes (`gzip`).
         public var accept_encoding: [String]
+        /// What the peer knows of the fleet: its own report and the latest of every other site.
+        public var fleet: [Report]
     }
 
-    /// `POST /v1/pull` request: send me what I lack.
+    /// A site's report about itself (see `FleetReport`).
+    public struct Report: Codable, Sendable {
+        public var site: String
+        public var vector: [String: Int64]
+        public var peers: [String]
+        public var at: Int64
+    }
+
+    /// `POST /v2/pull` request: send me what I lack.
     public struct PullRequest: Codable, Sendable {
         public var vector: [String: Int64]
+        /// What the caller knows of the fleet, its own report first: the callee learns from it what
+        /// a peer that only calls out holds.
+        public var fleet: [Report]
         public var limit: Int
         public var max_bytes: Int
     }
 
-    /// `POST /v1/pull` response: a bounded batch, and whether more is waiting.
+    /// `POST /v2/pull` response: a bounded batch, and whether more is waiting.
     public struct PullResponse: Codable, Sendable {
         public var changes: [WireChange]
         public var more: Bool
+        /// Origins whose missing changes were all sent, with the sender's number for each.
+        public var through: [String: Int64]
     }
 
-    /// `POST /v1/push` request: changes the receiver lacks.
+    /// `POST /v2/push` request: changes the receiver lacks.
     public struct PushRequest: Codable, Sendable {
         public var changes: [WireChange]
+        /// Origins whose missing changes were all sent, with the sender's number for each.
+        public var through: [String: Int64]
+        /// The sender's report about itself: what it holds now, received changes included.
+        public var report: Report
     }
 
-    /// `POST /v1/push` response: what was merged, and what the receiver now holds.
+    /// `POST /v2/push` response: what was merged, and what the receiver now holds.
     public struct PushResponse: Codable, Sendable {
         public var applied: Int
         public var duplicates: Int
         public var conflicts: Int
         public var vector: [String: Int64]
+        /// The receiver's report about itself after the push, so the pusher knows at once what it holds.
+        public var report: Report
     }
 
     /// Any 4xx or 5xx answer.

@@ -1,0 +1,52 @@
+import ClinicSyncCore
+import GRDB
+
+extension SiteStore {
+    /// This site's report about itself now: what it holds, its configured peers, its clock.
+    public func ownReport(peers: [SiteID]) throws(StoreError) -> FleetReport {
+        try read { db in try ownReport(db, peers: peers) }
+    }
+
+    func ownReport(_ db: Database, peers: [SiteID]) throws -> FleetReport {
+        // The clock as it reads now (without issuing a timestamp), so later reports say later.
+        let clock = try WriteTransaction.loadClock(db)
+        let now = HybridTimestamp(milliseconds: min(wallClock.nowMilliseconds(), HybridTimestamp.maxMilliseconds), counter: 0)
+        return FleetReport(site: siteID, vector: try VersionVectorTable.load(db), peers: peers, at: max(clock, now))
+    }
+
+    /// The latest report known from every other site.
+    public func fleetView() throws(StoreError) -> FleetView {
+        try read { db in try Self.fleetView(db) }
+    }
+
+    static func fleetView(_ db: Database) throws -> FleetView {
+        FleetView(try Row.fetchAll(db, sql: "SELECT site, vector, peers, reported_hlc FROM fleet_reports").map { row in
+            FleetReport(
+                site: try SiteID(row["site"]), vector: try VersionVector(text: row["vector"]),
+                peers: try (row["peers"] as String).split(separator: ",").map { text throws(ValidationError) in try SiteID(String(text)) },
+                at: try ChangeLogDecoder.timestamp(row["reported_hlc"]))
+        })
+    }
+
+    /// Keeps each report that is newer than the one known from its site (this site's own are ignored:
+    /// its own state is read live).
+    public func learn(_ reports: [FleetReport]) throws(StoreError) {
+        let others = reports.filter { $0.site != siteID }
+        guard !others.isEmpty else { return }
+        try StoreError.mapping(path: path) {
+            try pool.write { db in
+                var view = try Self.fleetView(db)
+                let statement = try db.cachedStatement(sql: """
+                    INSERT INTO fleet_reports (site, vector, peers, reported_hlc) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (site) DO UPDATE SET vector = excluded.vector, peers = excluded.peers,
+                        reported_hlc = excluded.reported_hlc
+                    """)
+                for report in others where view.learn(report) {
+                    try statement.execute(arguments: [
+                        report.site.rawValue, report.vector.text, report.peers.map(\.rawValue).joined(separator: ","), report.at.rawValue,
+                    ])
+                }
+            }
+        }
+    }
+}

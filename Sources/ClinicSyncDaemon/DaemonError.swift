@@ -2,6 +2,7 @@
 public enum DaemonError: Error, Equatable, Sendable, CustomStringConvertible {
     case lockUnavailable(path: String, reason: String)
     case alreadyRunning(path: String, holder: String?)
+    case restoreWhileRunning(holder: String?)
     case syncBusy(timeout: String)
     case unknownPeer(name: String, known: [String])
     case noPeers
@@ -15,6 +16,8 @@ public enum DaemonError: Error, Equatable, Sendable, CustomStringConvertible {
             return "cannot open lock file \(path): \(reason)"
         case let .alreadyRunning(path, holder):
             return "another clinicsync daemon is already serving this database (\(holder.map { "pid \($0)" } ?? "lock \(path)"))"
+        case let .restoreWhileRunning(holder):
+            return "the daemon is serving this database\(holder.map { " (pid \($0))" } ?? ""); stop it first (systemctl stop clinicsync), then restore"
         case let .syncBusy(timeout):
             return "another sync of this database did not finish within \(timeout); try again later"
         case let .unknownPeer(name, known):

@@ -47,6 +47,8 @@ public struct StatusReport: Codable, Sendable {
     public var holds: [String: Int64]
     /// `ready`, or why compaction is held back (the site it waits for).
     public var compaction: String
+    /// After a restore: the peers still to sync with to recover the changes made after the backup.
+    public var recovering_from: [String]
     public var peers: [PeerState]
 
     /// Builds the report for `configuration`'s site.
@@ -80,6 +82,7 @@ public struct StatusReport: Codable, Sendable {
             appointments: statistics.appointments, prescriptions: statistics.prescriptions,
             change_log_entries: statistics.changeLogEntries, conflicts: statistics.conflicts, deleted_rows: statistics.deletedRows,
             clock: clock == .zero ? "never ticked" : "\(UTCDateTime(secondsSinceEpoch: seconds)) +\(clock.counter)",
-            clock_hlc: clock.rawValue, holds: holding.wire, compaction: compaction, peers: peers)
+            clock_hlc: clock.rawValue, holds: holding.wire, compaction: compaction,
+            recovering_from: try store.recoveringFrom().map(\.rawValue), peers: peers)
     }
 }

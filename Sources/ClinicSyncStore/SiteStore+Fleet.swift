@@ -11,7 +11,7 @@ extension SiteStore {
         // The clock as it reads now (without issuing a timestamp), so later reports say later.
         let clock = try WriteTransaction.loadClock(db)
         let now = HybridTimestamp(milliseconds: min(wallClock.nowMilliseconds(), HybridTimestamp.maxMilliseconds), counter: 0)
-        return FleetReport(site: siteID, vector: try VersionVectorTable.load(db), peers: peers, at: max(clock, now))
+        return FleetReport(site: siteID, vector: try VersionVectorTable.load(db, asking: true), peers: peers, at: max(clock, now))
     }
 
     /// The latest report known from every other site.

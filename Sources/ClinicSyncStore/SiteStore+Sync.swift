@@ -2,9 +2,10 @@ import ClinicSyncCore
 import GRDB
 
 extension SiteStore {
-    /// The greatest sequence number held per origin site.
+    /// The greatest sequence number held per origin site, as told to peers: while the site
+    /// recovers from a restore, its own number is what it has got back so far.
     public func versionVector() throws(StoreError) -> VersionVector {
-        try read { db in try VersionVectorTable.load(db) }
+        try read { db in try VersionVectorTable.load(db, asking: true) }
     }
 
     /// Up to `limit` changes a holder of `vector` lacks: for each origin (in site-id order), the

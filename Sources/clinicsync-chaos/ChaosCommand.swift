@@ -19,6 +19,7 @@ struct ChaosCommand: ParsableCommand {
     @Option(help: "mesh, line or star; 'mixed' cycles through them.") var topology = "mixed"
     @Option(help: "Schedule steps per seed.") var steps = 60
     @Option(help: "The clinicsync binary (default: beside this one).") var binary: String?
+    @Option(name: .customLong("compaction-seconds"), help: "Each daemon's compaction interval (0: off).") var compactionSeconds = 2
     @Flag(help: "Keep each run's directory (databases, logs) for inspection.") var keep = false
 
     func validate() throws {
@@ -27,6 +28,7 @@ struct ChaosCommand: ParsableCommand {
             throw ValidationError("--topology: must be mesh, line, star or mixed")
         }
         guard seeds > 0, steps > 0 else { throw ValidationError("--seeds and --steps must be positive") }
+        guard compactionSeconds >= 0 else { throw ValidationError("--compaction-seconds: must be 0 or more") }
     }
 
     func run() throws {
@@ -41,7 +43,9 @@ struct ChaosCommand: ParsableCommand {
             let shape = topology == "mixed" ? Topology.allCases[Int(seed % 3)] : Topology(rawValue: topology)!
             let root = NSTemporaryDirectory() + "clinicsync-chaos-\(seed)-\(UUID().uuidString.prefix(8))"
             defer { if !keep { try? FileManager.default.removeItem(atPath: root) } }
-            let run = try ChaosRun(seed: seed, siteCount: sites, topology: shape, steps: steps, binary: executable, root: root)
+            let run = try ChaosRun(
+                seed: seed, siteCount: sites, topology: shape, steps: steps, binary: executable, root: root,
+                compactionSeconds: compactionSeconds)
             let failures = try run.execute()
             accumulate(&totals, run.counts)
             if failures.isEmpty {
@@ -65,6 +69,7 @@ struct ChaosCommand: ParsableCommand {
         totals.cuts += run.cuts; totals.delays += run.delays; totals.stalls += run.stalls; totals.kills += run.kills
         totals.clockSteps += run.clockSteps; totals.manualSyncs += run.manualSyncs
         totals.cutConnections += run.cutConnections; totals.refusedConnections += run.refusedConnections
+        totals.compacted += run.compacted
         totals.convergeSeconds = max(totals.convergeSeconds, run.convergeSeconds)
     }
 }

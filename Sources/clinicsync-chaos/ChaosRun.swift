@@ -5,11 +5,11 @@ import Foundation
 final class ChaosRun {
     struct Counts: CustomStringConvertible {
         var writes = 0, partitions = 0, cuts = 0, delays = 0, stalls = 0, kills = 0, clockSteps = 0, manualSyncs = 0
-        var cutConnections = 0, refusedConnections = 0, changes = 0
+        var cutConnections = 0, refusedConnections = 0, changes = 0, compacted = 0
         var convergeSeconds = 0.0
 
         var description: String {
-            "writes=\(writes) changes=\(changes) partitions=\(partitions) cuts=\(cuts) (connections cut: \(cutConnections), refused: \(refusedConnections)) "
+            "writes=\(writes) changes=\(changes) compacted=\(compacted) partitions=\(partitions) cuts=\(cuts) (connections cut: \(cutConnections), refused: \(refusedConnections)) "
                 + "delays=\(delays) stalls=\(stalls) kill-9=\(kills) clock-steps=\(clockSteps) sync-now=\(manualSyncs) "
                 + String(format: "converged in %.1f s", convergeSeconds)
         }
@@ -24,7 +24,7 @@ final class ChaosRun {
     private var sites: [ChaosSite] = []
     private var proxies: [(from: Int, to: Int, proxy: FaultProxy)] = []
 
-    init(seed: UInt64, siteCount: Int, topology: Topology, steps: Int, binary: String, root: String) throws {
+    init(seed: UInt64, siteCount: Int, topology: Topology, steps: Int, binary: String, root: String, compactionSeconds: Int) throws {
         self.seed = seed
         self.topology = topology
         self.steps = steps
@@ -33,7 +33,8 @@ final class ChaosRun {
         for index in 0..<siteCount {
             // Clocks skewed by up to two minutes either way: inside the five-minute drift bound.
             let offset = Int64.random(in: -120_000...120_000, using: &random)
-            sites.append(try ChaosSite(name: names[index], root: root, binary: binary, clockOffsetMilliseconds: offset))
+            sites.append(try ChaosSite(
+                name: names[index], root: root, binary: binary, clockOffsetMilliseconds: offset, compactionSeconds: compactionSeconds))
         }
         for (from, to) in topology.links(siteCount) {
             proxies.append((from, to, try FaultProxy(targetPort: sites[to].port, port: ChaosSite.freePort())))
@@ -171,6 +172,9 @@ final class ChaosRun {
         }
         let status = try JSONSerialization.jsonObject(with: Data(sites[0].run(["status", "--json"]).output.utf8)) as? [String: Any]
         counts.changes = status?["change_log_entries"] as? Int ?? 0
+        // Every origin numbers its changes 1, 2, 3, ...: what is held but not in the log was compacted.
+        let held = (status?["holds"] as? [String: Int] ?? [:]).values.reduce(0, +)
+        counts.compacted = held - counts.changes
         for site in sites { site.stop() }
         var failures = quiet ? [] : ["the sites did not become quiet after 8 sync passes"]
         failures += try Verification.sitesAgree(sites)

@@ -14,9 +14,12 @@ final class ChaosSite: @unchecked Sendable {
     let binary: String
     /// The site's wall-clock offset, changed on some restarts to step its clock.
     var clockOffsetMilliseconds: Int64
+    /// The daemon's compaction interval (0: off).
+    let compactionSeconds: Int
     private var daemon: Process?
 
-    init(name: String, root: String, binary: String, clockOffsetMilliseconds: Int64) throws {
+    init(name: String, root: String, binary: String, clockOffsetMilliseconds: Int64, compactionSeconds: Int) throws {
+        self.compactionSeconds = compactionSeconds
         self.name = name
         directory = root + "/" + name
         self.binary = binary
@@ -48,7 +51,7 @@ final class ChaosSite: @unchecked Sendable {
               timeout_seconds: 3
               batch_changes: 50
             compaction:
-              interval_seconds: 0
+              interval_seconds: \(compactionSeconds)
             log:
               level: warning
             peers:

@@ -7,6 +7,8 @@ struct Ledger {
         let column: String
         /// `nil`: set to NULL.
         let value: String?
+        /// The change's number in the writing site's sequence (read right after the write).
+        let sequence: Int64?
 
         var description: String { "\(site) set \(table).\(column) of \(row.prefix(8)) to \(value ?? "NULL")" }
     }
@@ -20,8 +22,8 @@ struct Ledger {
         if table == "appointments" { appointments.append(row) } else { prescriptions.append(row) }
     }
 
-    mutating func wrote(site: String, table: String, row: String, column: String, value: String?) {
-        writes.append(Write(site: site, table: table, row: row, column: column, value: value))
+    mutating func wrote(site: String, table: String, row: String, column: String, value: String?, sequence: Int64?) {
+        writes.append(Write(site: site, table: table, row: row, column: column, value: value, sequence: sequence))
     }
 
     mutating func deleted() { deletes += 1 }

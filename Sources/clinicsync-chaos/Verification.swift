@@ -25,21 +25,22 @@ struct Verification {
         }
     }
 
-    /// 1. identical digests, 3. equal change-log counts, 4. `check` passes, at every site.
+    /// 1. identical digests, 3. every site holds the same changes of every origin (nothing applied
+    /// twice or missing; compaction makes the logs' lengths differ), 4. `check` passes, at every site.
     static func sitesAgree(_ sites: [ChaosSite]) throws -> [String] {
         var failures: [String] = []
         var digests: [String: String] = [:]
-        var counts: [String: Int] = [:]
+        var holdings: [String: [String: Int]] = [:]
         for site in sites {
             let check = try site.run(["check", "--json"])
             let report = try JSONSerialization.jsonObject(with: Data(check.output.utf8)) as? [String: Any] ?? [:]
             if check.status != 0 { failures.append("check failed at \(site.name): \(report["problems"] ?? check.errors)") }
             digests[site.name] = report["digest"] as? String
             let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).output.utf8)) as? [String: Any]
-            counts[site.name] = status?["change_log_entries"] as? Int
+            holdings[site.name] = status?["holds"] as? [String: Int]
         }
         if Set(digests.values).count != 1 { failures.append("sites differ: \(digests.sorted { $0.key < $1.key })") }
-        if Set(counts.values).count != 1 { failures.append("change-log counts differ (a change applied twice or missing): \(counts)") }
+        if Set(holdings.values).count != 1 { failures.append("sites hold different changes (one missing or applied twice): \(holdings)") }
         return failures
     }
 
@@ -79,24 +80,38 @@ struct Verification {
         let journaled = Set(conflictsJSON.map { "\($0["row_id"] ?? "")|\($0["column"] ?? "")|\($0["loser_seq"] ?? "")|\($0["loser_origin"] ?? "")" })
         let byRow = Dictionary(grouping: entries) { "\($0.table)|\($0.row)" }
         var failures: [String] = []
+        let byIdentity = Dictionary(entries.map { ("\($0.origin)#\($0.sequence)", $0) }) { first, _ in first }
         for write in ledger.writes {
             let rowEntries = byRow["\(write.table)|\(write.row)"] ?? []
             let cell = rowEntries.filter { $0.values?.keys.contains(write.column) ?? false }
-            let candidates = cell.filter { $0.values?[write.column] == .some(write.value) }
-            guard !candidates.isEmpty else {
-                failures.append("acknowledged write missing from the change log: \(write)")
+            let rowDeletes = rowEntries.filter { $0.values == nil }
+            guard let sequence = write.sequence else {
+                failures.append("acknowledged write without a sequence number: \(write)")
+                continue
+            }
+            guard let entry = byIdentity["\(write.site)#\(sequence)"] else {
+                // Compacted. Allowed only for a value that a later write of the field, or the row's
+                // delete, replaced knowingly: a value lost unseen is journaled, and journaled
+                // entries are never compacted.
+                let stub = LogEntry(table: write.table, row: write.row, values: nil, origin: write.site, sequence: sequence,
+                                    timestamp: 0, seen: nil, base: nil)
+                if !(cell.contains { $0.saw(stub) } || rowDeletes.contains { $0.saw(stub) }) {
+                    failures.append("acknowledged write compacted although nothing that had seen it replaced it: \(write)")
+                }
+                continue
+            }
+            guard entry.values?[write.column] == .some(write.value) else {
+                failures.append("acknowledged write recorded with another value or row: \(write)")
                 continue
             }
             let newest = cell.max { ($0.timestamp, $0.origin) < ($1.timestamp, $1.origin) }
-            let rowDeletes = rowEntries.filter { $0.values == nil }
-            let survived = candidates.contains { entry in
-                let seenAndReplaced = cell.contains { $0.saw(entry) } || rowDeletes.contains { $0.saw(entry) }
-                let journaledLoss = journaled.contains("\(write.row)|\(write.column)|\(entry.sequence)|\(entry.origin)")
-                // A deleted row's values are gone from the table: they survive only as knowingly
-                // deleted or in the journal.
-                if !rowDeletes.isEmpty { return seenAndReplaced || journaledLoss }
-                return (entry.timestamp, entry.origin) == (newest!.timestamp, newest!.origin) || seenAndReplaced || journaledLoss
-            }
+            let seenAndReplaced = cell.contains { $0.saw(entry) } || rowDeletes.contains { $0.saw(entry) }
+            let journaledLoss = journaled.contains("\(write.row)|\(write.column)|\(entry.sequence)|\(entry.origin)")
+            // A deleted row's values are gone from the table: they survive only as knowingly
+            // deleted or in the journal.
+            let survived = rowDeletes.isEmpty
+                ? (entry.timestamp, entry.origin) == (newest!.timestamp, newest!.origin) || seenAndReplaced || journaledLoss
+                : seenAndReplaced || journaledLoss
             if !survived { failures.append("acknowledged write lost without a journal entry: \(write)") }
         }
         return failures

@@ -15,6 +15,19 @@ struct Workload {
         return random.chance(75) ? rows[Int.random(in: 0..<min(3, rows.count), using: &random)] : rows.randomElement(using: &random)
     }
 
+    /// The number each site gave its latest change, as last read.
+    private var lastSequences: [String: Int64] = [:]
+
+    /// The number the site gave the write just acknowledged (only this workload writes at a site,
+    /// and the daemon never writes changes of its own), or `nil` when the write changed nothing
+    /// (an update to the value the field already held is not logged).
+    private mutating func lastSequence(at site: ChaosSite) throws -> Int64? {
+        let text = try site.sqlite("SELECT last_seq FROM sync_clock;").output.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let sequence = Int64(text), sequence > lastSequences[site.name, default: 0] else { return nil }
+        lastSequences[site.name] = sequence
+        return sequence
+    }
+
     /// Performs one write at `site`; returns a line for the schedule log.
     mutating func step(at site: ChaosSite) throws -> String {
         counter += 1
@@ -29,8 +42,9 @@ struct Workload {
             guard result.status == 0 else { return "\(site.name): add appointment failed (\(result.status))" }
             let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
             ledger.created("appointments", id)
+            let sequence = try lastSequence(at: site)
             for (column, value) in [("patient_id", patient), ("therapist", therapist), ("minutes", String(minutes)), ("status", "scheduled")] {
-                ledger.wrote(site: site.name, table: "appointments", row: id, column: column, value: value)
+                ledger.wrote(site: site.name, table: "appointments", row: id, column: column, value: value, sequence: sequence)
             }
             return "\(site.name): add appointment \(id.prefix(8))"
         }
@@ -39,7 +53,8 @@ struct Workload {
             if let id = ledger.prescriptions.randomElement(using: &random), random.chance(60) {
                 let result = try site.run(["prescription", "update", id, "--visits", String(visits)])
                 guard result.status == 0 else { return "\(site.name): update prescription refused (\(result.status))" }
-                ledger.wrote(site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits))
+                ledger.wrote(site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits),
+                             sequence: try lastSequence(at: site))
                 return "\(site.name): prescription \(id.prefix(8)) visits=\(visits)"
             }
             let result = try site.run(["prescription", "add", "--patient-id", "p1", "--patient-name", "Patient p1", "--prescriber", "Dr Lee",
@@ -48,7 +63,8 @@ struct Workload {
             guard result.status == 0 else { return "\(site.name): add prescription failed (\(result.status))" }
             let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
             ledger.created("prescriptions", id)
-            ledger.wrote(site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits))
+            ledger.wrote(site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits),
+                         sequence: try lastSequence(at: site))
             return "\(site.name): add prescription \(id.prefix(8))"
         }
         guard let row = hotRow(ledger.appointments) else { return "\(site.name): idle" }
@@ -58,13 +74,14 @@ struct Workload {
             guard result.status == 0, result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1" else {
                 return "\(site.name): shell write skipped (row not here yet)"
             }
-            ledger.wrote(site: site.name, table: "appointments", row: row, column: "notes", value: value)
+            ledger.wrote(site: site.name, table: "appointments", row: row, column: "notes", value: value, sequence: try lastSequence(at: site))
             return "\(site.name): sqlite3 notes of \(row.prefix(8))"
         }
         if roll < 34 {
             let result = try site.run(["appointment", "delete", row])
             guard result.status == 0 else { return "\(site.name): delete \(row.prefix(8)) refused (\(result.status))" }
             ledger.deleted()
+            _ = try lastSequence(at: site)  // the delete took a number: the next write's is above it
             return "\(site.name): delete \(row.prefix(8))"
         }
         let (flag, column, value): (String, String, String) = {
@@ -77,7 +94,8 @@ struct Workload {
         }()
         let result = try site.run(["appointment", "update", row, flag, value])
         guard result.status == 0 else { return "\(site.name): update \(row.prefix(8)) refused (\(result.status))" }
-        ledger.wrote(site: site.name, table: "appointments", row: row, column: column, value: value)
+        guard let sequence = try lastSequence(at: site) else { return "\(site.name): \(column) of \(row.prefix(8)) already \(value)" }
+        ledger.wrote(site: site.name, table: "appointments", row: row, column: column, value: value, sequence: sequence)
         return "\(site.name): \(column)=\(value) on \(row.prefix(8))"
     }
 }

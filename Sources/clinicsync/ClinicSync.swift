@@ -21,6 +21,7 @@ struct ClinicSync: AsyncParsableCommand {
             StatusCommand.self,
             IdentityCommand.self,
             BackupCommand.self,
+            RestoreCommand.self,
             CheckCommand.self,
             CompactCommand.self,
             AppointmentCommand.self,

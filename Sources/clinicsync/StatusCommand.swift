@@ -25,7 +25,9 @@ struct StatusCommand: AsyncParsableCommand {
                 ("conflicts", String(report.conflicts)), ("clock", report.clock),
                 ("holds", report.holds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
                 ("compaction", report.compaction),
-            ])
+            ] + (report.recovering_from.isEmpty ? [] : [
+                ("recovering", "after a restore: sync with \(report.recovering_from.joined(separator: ", ")) to get back the changes made after the backup"),
+            ]))
             guard !report.peers.isEmpty else { return Swift.print("peers         none configured") }
             Swift.print("")
             Output.table(

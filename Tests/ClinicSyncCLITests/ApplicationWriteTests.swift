@@ -67,4 +67,51 @@ struct ApplicationWriteTests {
         #expect(refused.stderr.contains("stored appointment \(id)"), "\(refused.stderr)")
         #expect(!refused.stderr.contains("next tuesday"))
     }
+
+    @Test("finding 2: an ORM's delete-and-reinsert of one id is refused at once, and no site diverges")
+    func deleteAndReinsertRefused() throws {
+        let (first, second) = try Self.pair()
+        let id = try first.addAppointment()
+        #expect(try first.syncNow().status == 0)
+        let save = Process()
+        save.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        save.arguments = [first.cli.databasePath, """
+            DELETE FROM appointments WHERE id = '\(id)';
+            INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status)
+            VALUES ('\(id)', 'p1', 'N', 'Kim', 'first', '2026-12-01T10:00:00Z', 60, 4, 'scheduled');
+            """]
+        let errors = Pipe()
+        save.standardError = errors
+        try save.run()
+        save.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(save.terminationStatus != 0 && message.contains("was deleted and cannot be reused"), "\(message)")
+        #expect(try first.syncNow().status == 0)
+        for site in [first, second] {
+            #expect(try site.cli.run(["appointment", "show", id]).status == 66, "\(site.name) still shows the row")
+            #expect(try site.cli.run(["check"]).status == 0, "\(site.name) fails check")
+        }
+        #expect(try first.state() == second.state())
+    }
+
+    @Test("finding 3: a write by another program is ordered by when it was made, not by when clinicsync next ran")
+    func foreignWritesStampedWhenMade() throws {
+        let (first, second) = try Self.pair()
+        let id = try first.addAppointment()
+        #expect(try first.syncNow().status == 0)
+        // first's daemon stops (its link is down); the front desk writes there, then, later, second's
+        // operator writes the same field.
+        #expect(first.stop() == 0)
+        try first.cli.sqlite3("UPDATE appointments SET notes = 'front desk, earlier' WHERE id = '\(id)';")
+        usleep(50_000)
+        try second.cli.succeed(["appointment", "update", id, "--notes", "second, later"])
+        try first.start()
+        #expect(try first.syncNow().status == 0)
+        for site in [first, second] {
+            #expect(try site.cli.succeed(["appointment", "show", id, "--json"]).contains("second, later"), "\(site.name)")
+        }
+        let conflicts = try second.cli.succeed(["conflicts", "--json"])
+        #expect(conflicts.contains("front desk, earlier"), "the earlier value is journaled as lost: \(conflicts)")
+        #expect(try first.state() == second.state())
+    }
 }

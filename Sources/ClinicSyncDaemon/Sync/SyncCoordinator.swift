@@ -107,6 +107,11 @@ public actor SyncCoordinator {
         do {
             try await exchange(with: peer, into: &outcome, progress: progress)
             entry.ok = true
+            if let site = outcome.peerSite, try !store.recoveringFrom().isEmpty {
+                try store.recovered(from: site, configuredPeers: configuration.peerSiteIDs)
+                let waiting = try store.recoveringFrom().map(\.rawValue).joined(separator: ",")
+                logger.notice("recovery after restore: synced with peer", metadata: ["peer": "\(site)", "still_waiting_for": "\(waiting)"])
+            }
         } catch {
             entry.error = String(describing: error)
             entry.clock_problem = (error as? SyncError)?.isClockProblem ?? false

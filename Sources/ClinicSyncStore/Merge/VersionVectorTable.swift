@@ -4,7 +4,8 @@ import GRDB
 /// Reads and raises the `version_vector` table, kept in step with the change log by every
 /// transaction that applies changes. This site's own number is the greater of its row here (its
 /// changes from before version 2, or recovered from peers) and `sync_clock.last_seq`, which the
-/// capture triggers advance.
+/// capture triggers advance. While it recovers from a restore, the vector it *asks* with counts only
+/// its row, so that peers send back the changes it made after the backup.
 enum VersionVectorTable {
     static func advance(_ db: Database, _ origin: SiteID, to sequence: Int64) throws {
         try db.cachedStatement(sql: """
@@ -13,13 +14,17 @@ enum VersionVectorTable {
             """).execute(arguments: [origin.rawValue, sequence])
     }
 
-    static func load(_ db: Database) throws -> VersionVector {
+    /// What this site holds; `asking`: what it tells peers it holds (see above).
+    static func load(_ db: Database, asking: Bool = false) throws -> VersionVector {
         var sequences: [SiteID: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT origin, seq FROM version_vector") {
             sequences[try SiteID(row["origin"])] = row["seq"]
         }
-        let clock = try Row.fetchOne(db, sql: "SELECT site_id, last_seq FROM sync_clock")
-        if let clock, let own = try? SiteID(clock["site_id"]), let last: Int64 = clock["last_seq"], last > 0 {
+        let clock = try Row.fetchOne(db, sql: """
+            SELECT site_id, last_seq, EXISTS (SELECT 1 FROM recovery_peers) AS recovering FROM sync_clock
+            """)
+        if let clock, let own = try? SiteID(clock["site_id"]), let last: Int64 = clock["last_seq"], last > 0,
+           !(asking && clock["recovering"]) {
             sequences[own] = max(sequences[own] ?? VersionVector.nothing, last)
         }
         return VersionVector(sequences)

@@ -14,6 +14,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v3-sync-state", migrate: createSyncState)
         migrator.registerMigration("v4-change-log-v2", migrate: migrateToChangeLogV2)
         migrator.registerMigration("v5-fleet-reports", migrate: createFleetReports)
+        migrator.registerMigration("v6-restore-recovery", migrate: createRestoreRecovery)
         return migrator
     }
 
@@ -181,6 +182,16 @@ enum SchemaMigrations {
                 peers TEXT NOT NULL,
                 reported_hlc INTEGER NOT NULL
             ) WITHOUT ROWID;
+            """)
+    }
+
+    private static func createRestoreRecovery(_ db: Database) throws {
+        try db.execute(sql: """
+            -- After a restore from a backup, this site's numbering jumps past every number it may
+            -- have given before the loss; until it has synced with each peer listed here, it asks
+            -- for its own changes above what the backup held, so that peers send back the ones it
+            -- made after the backup.
+            CREATE TABLE recovery_peers (peer TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
             """)
     }
 

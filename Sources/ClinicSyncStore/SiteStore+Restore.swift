@@ -1,0 +1,129 @@
+import ClinicSyncCore
+import Foundation
+import GRDB
+
+/// What a restore did.
+public struct RestoreOutcome: Sendable, Equatable {
+    /// Where the database that was replaced now lies (`nil` if there was none).
+    public let replacedDatabase: String?
+    /// This site's last change number in the backup.
+    public let backupSequence: Int64
+    /// The number the site's next change gets: far past any it may have given after the backup.
+    public let nextSequence: Int64
+    /// The peers it recovers its later changes from.
+    public let recoveringFrom: [SiteID]
+}
+
+extension SiteStore {
+    /// How far a restored site's numbering jumps: more changes than one site could ever have made
+    /// between a backup and its loss, so no number is given twice.
+    static let restoreJump: Int64 = 1 << 32
+
+    /// Puts `backup` (a copy made by ``backup(to:)``) in place of the database at `path`, keeping the
+    /// replaced file beside it, and prepares the site to recover from `peers` every change it made
+    /// after the backup: its numbering jumps past any number it may have given, its clock does not
+    /// go back, and until it has synced with each of them it asks for its own changes too.
+    public static func restore(
+        from backup: String, to path: String, siteID: SiteID, recoveringFrom peers: [SiteID],
+        wallClock: any WallClock = SystemWallClock(), maximumDrift: Milliseconds = .defaultMaximumDrift
+    ) throws(StoreError) -> RestoreOutcome {
+        guard FileManager.default.fileExists(atPath: backup) else {
+            throw .database(path: backup, message: "no such backup file")
+        }
+        try checkBackup(backup, siteID: siteID)
+        let replaced = try moveAside(path)
+        try StoreError.mapping(path: path) {
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            let source = try DatabaseQueue(path: backup, configuration: readOnly)
+            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            let target = try DatabaseQueue(path: path)
+            try source.backup(to: target)
+            try target.close()
+            try source.close()
+        }
+        let store = try open(path: path, siteID: siteID, wallClock: wallClock, maximumDrift: maximumDrift)
+        let (backupSequence, nextSequence) = try store.beginRecovery(from: peers)
+        return RestoreOutcome(
+            replacedDatabase: replaced, backupSequence: backupSequence, nextSequence: nextSequence, recoveringFrom: peers.sorted())
+    }
+
+    /// Refuses a file that is not an intact ClinicSync database of this site.
+    private static func checkBackup(_ backup: String, siteID: SiteID) throws(StoreError) {
+        let owner: String? = try StoreError.mapping(path: backup) {
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            let queue = try DatabaseQueue(path: backup, configuration: readOnly)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                guard try db.tableExists("site_identity") else { return nil }
+                let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+                guard integrity == ["ok"] else {
+                    throw StoreError.database(path: backup, message: "the backup is damaged (SQLite integrity check failed); choose another")
+                }
+                return try String.fetchOne(db, sql: "SELECT site_id FROM site_identity")
+            }
+        }
+        guard let owner else {
+            throw .database(path: backup, message: "not a ClinicSync database (no site identity); choose a file made by `clinicsync backup`")
+        }
+        guard owner == siteID.rawValue else {
+            throw .siteMismatch(path: backup, database: (try? SiteID(owner)) ?? siteID, configured: siteID)
+        }
+    }
+
+    /// Renames the database (and its WAL files) to `<path>.replaced-<time>`; returns the new name.
+    private static func moveAside(_ path: String) throws(StoreError) -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let stamp = UTCDateTime(secondsSinceEpoch: Int(Date().timeIntervalSince1970)).description
+            .replacingOccurrences(of: ":", with: "")
+        let kept = "\(path).replaced-\(stamp)"
+        do {
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                try FileManager.default.moveItem(atPath: path + suffix, toPath: kept + suffix)
+            }
+        } catch {
+            throw .database(path: path, message: "cannot move the current database aside: \(error.localizedDescription)")
+        }
+        return kept
+    }
+
+    /// Jumps the numbering, keeps the clock from going back, and lists the peers to recover from.
+    private func beginRecovery(from peers: [SiteID]) throws(StoreError) -> (Int64, Int64) {
+        try write { transaction in
+            let db = transaction.db
+            let last = try Int64.fetchOne(db, sql: "SELECT last_seq FROM sync_clock") ?? 0
+            let held = try VersionVectorTable.load(db)[siteID]
+            let backupSequence = max(last, held)
+            let next = backupSequence + Self.restoreJump
+            try VersionVectorTable.advance(db, siteID, to: backupSequence)
+            try db.execute(sql: "UPDATE sync_clock SET last_seq = ?", arguments: [next - 1])
+            _ = transaction.clock.next(wallClock: transaction.now)  // saved on commit: the clock never goes back
+            try db.execute(sql: "DELETE FROM recovery_peers")
+            for peer in peers {
+                try db.execute(sql: "INSERT INTO recovery_peers (peer) VALUES (?)", arguments: [peer.rawValue])
+            }
+            return (backupSequence, next)
+        }
+    }
+
+    /// Records a completed sync with `peer`: it holds nothing more of this site's own changes to
+    /// send back. Peers no longer configured are not waited for.
+    public func recovered(from peer: SiteID, configuredPeers: [SiteID]) throws(StoreError) {
+        try StoreError.mapping(path: path) {
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM recovery_peers WHERE peer = ?", arguments: [peer.rawValue])
+                let configured = configuredPeers.map(\.rawValue)
+                for waiting in try String.fetchAll(db, sql: "SELECT peer FROM recovery_peers") where !configured.contains(waiting) {
+                    try db.execute(sql: "DELETE FROM recovery_peers WHERE peer = ?", arguments: [waiting])
+                }
+            }
+        }
+    }
+
+    /// The peers this site still has to sync with to recover the changes it made after a restored
+    /// backup; empty when it is not recovering.
+    public func recoveringFrom() throws(StoreError) -> [SiteID] {
+        try read { db in try String.fetchAll(db, sql: "SELECT peer FROM recovery_peers ORDER BY peer").map { try SiteID($0) } }
+    }
+}

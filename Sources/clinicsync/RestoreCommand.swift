@@ -1,0 +1,48 @@
+import ArgumentParser
+import ClinicSyncDaemon
+import Foundation
+
+/// `clinicsync restore --from FILE`
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Bring the site back from a backup and recover from its peers the changes it made after it.",
+        discussion: """
+            Stop the daemon first. The current database is kept beside the restored one as \
+            <database>.replaced-<time>. The site then gets back, from each configured peer, every change \
+            it made after the backup (start the daemon or run `clinicsync sync now`); `status` lists the \
+            peers it still waits for. It keeps working meanwhile, and never reuses a change number.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "The backup file, made by `clinicsync backup`.") var from: String
+
+    func run() throws {
+        try reportingFailures {
+            let configuration = try options.loadConfiguration()
+            let outcome = try Restore.run(configuration: configuration, from: from)
+            if options.json {
+                return try Output.json(RestoreReport(
+                    restored_from: from, database: configuration.databasePath, replaced_database: outcome.replacedDatabase,
+                    backup_sequence: outcome.backupSequence, next_sequence: outcome.nextSequence,
+                    recovering_from: outcome.recoveringFrom.map(\.rawValue)))
+            }
+            print("Restored \(configuration.databasePath) from \(from).")
+            if let replaced = outcome.replacedDatabase { print("The replaced database is kept at \(replaced).") }
+            if outcome.recoveringFrom.isEmpty {
+                print("No peers are configured: changes made after the backup cannot be recovered.")
+            } else {
+                print("Sync with \(outcome.recoveringFrom.map(\.rawValue).joined(separator: ", ")) to get back the changes made after the backup.")
+            }
+        }
+    }
+
+    struct RestoreReport: Encodable {
+        let restored_from: String
+        let database: String
+        let replaced_database: String?
+        let backup_sequence: Int64
+        let next_sequence: Int64
+        let recovering_from: [String]
+    }
+}

@@ -36,11 +36,11 @@ install: deps
 
 # Store throughput (release build); see the README's "Performance" section.
 bench: deps
-	$(SWIFT) run -c release clinicsync-benchmarks 20000
+	$(SWIFT) run -c release clinicsync-benchmarks 100000 100000
 
 # Sync throughput and bytes on the wire between two sites on loopback (100,000 changes).
 bench-sync: deps
-	scripts/bench-sync.sh 10000
+	scripts/bench-sync.sh 100000 1000000
 
 clean:
 	rm -rf .build data

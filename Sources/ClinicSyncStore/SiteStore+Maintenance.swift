@@ -31,16 +31,26 @@ extension SiteStore {
                 if vector[origin] < row["newest"] { counts["version-vector entries behind the change log", default: 0] += 1 }
             }
             var decoder = ChangeLogDecoder()
+            // A read: this site's entries not indexed yet are added to their rows' histories here.
+            let unindexed = try RowIndex.unindexed(db, decoder: &decoder)
+            let indexed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM row_entries") ?? 0
+            let logged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? 0
+            if indexed + unindexed.values.reduce(0, { $0 + $1.count }) != logged {
+                counts["change-log entries missing from the row index or indexed twice"] = 1
+            }
             for table in SyncedTable.allCases {
                 let names = ["id"] + table.columns.map(\.name)
-                let rowIDs = try String.fetchCursor(db, sql: "SELECT DISTINCT row_id FROM change_log WHERE tbl = ? ORDER BY row_id", arguments: [table.code])
-                while let rowID = try rowIDs.next() {
-                    let history = try RowHistory.load(db, table: table, rowID: rowID, decoder: &decoder)
+                var rowIDs = Set(try String.fetchAll(db, sql: "SELECT DISTINCT row_id FROM row_entries WHERE tbl = ?", arguments: [table.code]))
+                for key in unindexed.keys where key.hasPrefix("\(table.code)/") { rowIDs.insert(String(key.dropFirst("\(table.code)/".count))) }
+                for rowID in rowIDs.sorted() {
+                    let history = try RowHistory.load(
+                        db, table: table, rowID: rowID, decoder: &decoder, unindexed: unindexed[RowIndex.key(table.code, rowID)] ?? [])
                     let stored = try Row.fetchOne(
                         db.cachedStatement(sql: "SELECT \(names.joined(separator: ", ")) FROM \(table.rawValue) WHERE id = ?"),
                         arguments: [rowID])
                     if history.isDeleted {
                         if stored != nil { counts["\(table) rows that were deleted", default: 0] += 1 }
+                        if try !RowHistory.isDeleted(db, table: table, rowID: rowID) { counts["deleted rows with no tombstone", default: 0] += 1 }
                         continue
                     }
                     guard let stored else {
@@ -54,10 +64,11 @@ extension SiteStore {
                         }
                     }
                 }
-                let orphans = try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM \(table.rawValue) AS t
-                    WHERE NOT EXISTS (SELECT 1 FROM change_log AS c WHERE c.tbl = ? AND c.row_id = t.id)
-                    """, arguments: [table.code]) ?? 0
+                let unhistoried = try String.fetchAll(db, sql: """
+                    SELECT id FROM \(table.rawValue) AS t
+                    WHERE NOT EXISTS (SELECT 1 FROM row_entries AS r WHERE r.tbl = ? AND r.row_id = t.id)
+                    """, arguments: [table.code])
+                let orphans = unhistoried.filter { unindexed[RowIndex.key(table.code, $0)] == nil }.count
                 if orphans > 0 { counts["\(table) rows with no change history"] = orphans }
             }
             problems += counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }

@@ -20,6 +20,7 @@ extension SiteStore {
                 try transaction.clock.witness(change.timestamp, from: change.origin, wallClock: transaction.now)
             }
             let db = transaction.db
+            try RowIndex.catchUp(db)
             try db.execute(sql: "UPDATE sync_clock SET capturing = 0")
             var applier = MergeApplier(db: db)
             var outcome = ApplyOutcome()

@@ -17,7 +17,7 @@ extension SiteStore {
     /// Current counts, read from one snapshot.
     public func statistics() throws(StoreError) -> StoreStatistics {
         let counts: [Int] = try read { db in
-            try ["appointments", "prescriptions", "change_log", "conflicts", "change_log WHERE cols = 0"].map { source in
+            try ["appointments", "prescriptions", "change_log", "conflicts", "tombstones"].map { source in
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(source)") ?? 0
             }
         }

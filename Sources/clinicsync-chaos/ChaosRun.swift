@@ -161,8 +161,14 @@ final class ChaosRun {
                     moved += (peer["sent"] as? Int ?? 0) + (peer["received"] as? Int ?? 0)
                 }
             }
-            note("converge pass \(pass): moved \(moved), all ok: \(allSucceeded)")
-            quiet = allSucceeded && moved == 0
+            // The daemons keep syncing on their own meanwhile: a pass that moved nothing is quiet only
+            // if every site holds the same changes (a daemon may have just moved something).
+            let holdings = try Set(sites.map { site in
+                let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).output.utf8)) as? [String: Any]
+                return status?["holds"] as? [String: Int] ?? [:]
+            })
+            note("converge pass \(pass): moved \(moved), all ok: \(allSucceeded), distinct holdings: \(holdings.count)")
+            quiet = allSucceeded && moved == 0 && holdings.count == 1
         }
         counts.convergeSeconds = Date().timeIntervalSince(start)
         for entry in proxies {

@@ -53,8 +53,9 @@ struct Workload {
             if let id = ledger.prescriptions.randomElement(using: &random), random.chance(60) {
                 let result = try site.run(["prescription", "update", id, "--visits", String(visits)])
                 guard result.status == 0 else { return "\(site.name): update prescription refused (\(result.status))" }
+                guard let sequence = try lastSequence(at: site) else { return "\(site.name): prescription \(id.prefix(8)) already \(visits) visits" }
                 ledger.wrote(site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits),
-                             sequence: try lastSequence(at: site))
+                             sequence: sequence)
                 return "\(site.name): prescription \(id.prefix(8)) visits=\(visits)"
             }
             let result = try site.run(["prescription", "add", "--patient-id", "p1", "--patient-name", "Patient p1", "--prescriber", "Dr Lee",

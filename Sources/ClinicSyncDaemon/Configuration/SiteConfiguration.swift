@@ -26,8 +26,8 @@ public struct SiteConfiguration: Sendable {
     public let controlSocket: String
     /// `sync.*`: scheduling and batch bounds.
     public let sync: SyncSettings
-    /// `compaction.interval_seconds`: how often the change log drops entries every peer has
-    /// acknowledged and no site can need (default 3600; 0 disables).
+    /// `compaction.interval_seconds`: how often the change log drops entries that every site of the
+    /// fleet holds and no site can need (default 3600; 0 disables).
     public let compactionInterval: Duration
     /// `log.level`: trace, debug, info, notice, warning, error or critical (default info).
     public let logLevel: String

@@ -30,6 +30,7 @@ struct MergeApplier {
         for record in records { try journal(record) }
         try db.cachedStatement(sql: "INSERT INTO change_log (\(ChangeLogDecoder.columns)) VALUES (\(ChangeLogDecoder.placeholders))")
             .execute(arguments: change.logArguments)
+        try RowIndex.add(db, change)
         switch change.operation {
         case .delete:
             try db.cachedStatement(sql: "DELETE FROM \(change.table.rawValue) WHERE id = ?").execute(arguments: [change.rowID.rawValue])

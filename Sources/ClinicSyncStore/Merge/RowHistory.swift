@@ -7,18 +7,25 @@ import GRDB
 struct RowHistory {
     let changes: [Change]
 
-    /// Loads the entries of one row (an index lookup).
-    static func load(_ db: Database, table: SyncedTable, rowID: String, decoder: inout ChangeLogDecoder) throws -> RowHistory {
+    /// Loads the entries of one row through `row_entries` (see ``RowIndex``), plus `unindexed`
+    /// entries of it a read-only caller found.
+    static func load(
+        _ db: Database, table: SyncedTable, rowID: String, decoder: inout ChangeLogDecoder, unindexed: [Change] = []
+    ) throws -> RowHistory {
         let rows = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE tbl = ? AND row_id = ?"),
+            db.cachedStatement(sql: """
+                SELECT \(ChangeLogDecoder.columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                FROM row_entries AS r JOIN change_log AS c ON c.origin = r.origin AND c.seq = r.seq
+                WHERE r.tbl = ? AND r.row_id = ?
+                """),
             arguments: [table.code, rowID])
-        return RowHistory(changes: try rows.map { try decoder.change(from: $0) })
+        return RowHistory(changes: try rows.map { try decoder.change(from: $0) } + unindexed)
     }
 
-    /// Whether the row has been deleted; a cheap probe of the same index.
+    /// Whether the row has been deleted.
     static func isDeleted(_ db: Database, table: SyncedTable, rowID: String) throws -> Bool {
         try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE tbl = ? AND row_id = ? AND cols = 0)"),
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM tombstones WHERE tbl = ? AND row_id = ?)"),
             arguments: [table.code, rowID]) ?? false
     }
 

@@ -15,8 +15,27 @@ enum CaptureTriggers {
         MAX(last_hlc + 1, (CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER) + wall_offset_ms) * 65536)
         """
 
+    /// How deletes are recorded, by the migration that created the triggers.
+    enum DeleteRecord {
+        /// `v4-change-log-v2`: the delete entry alone; the insert guard searches the log's row index.
+        case logEntry
+        /// `v7-tombstones`: the delete entry and a tombstone, which the insert guard probes (the log
+        /// has no row index that captured writes must maintain: clinicsync indexes them later).
+        case logEntryAndTombstone
+    }
+
     /// The statements for one table, given its change-log number and its synchronised columns (all but `id`).
-    static func statements(table: String, code: Int, columns: [String]) -> [String] {
+    static func statements(table: String, code: Int, columns: [String], deletes: DeleteRecord = .logEntry) -> [String] {
+        let deletedGuard: String
+        let tombstone: String
+        switch deletes {
+        case .logEntry:
+            deletedGuard = "SELECT 1 FROM change_log WHERE tbl = \(code) AND row_id = NEW.id AND cols = 0"
+            tombstone = ""
+        case .logEntryAndTombstone:
+            deletedGuard = "SELECT 1 FROM tombstones WHERE tbl = \(code) AND row_id = NEW.id"
+            tombstone = "\n    INSERT OR IGNORE INTO tombstones (tbl, row_id) VALUES (\(code), OLD.id);"
+        }
         let slots = columns.indices.map { "v\($0)" }.joined(separator: ", ")
         let allColumns = (1 << columns.count) - 1
         let changed = columns.map { "OLD.\($0) IS NOT NEW.\($0)" }
@@ -33,7 +52,7 @@ enum CaptureTriggers {
             // delete-and-reinsert of the same id is refused at once, not after the next stamping).
             """
             CREATE TRIGGER \(table)_refuse_deleted_id BEFORE INSERT ON \(table)
-            WHEN EXISTS (SELECT 1 FROM change_log WHERE tbl = \(code) AND row_id = NEW.id AND cols = 0)
+            WHEN EXISTS (\(deletedGuard))
             BEGIN SELECT RAISE(ABORT, 'clinicsync: this \(table) id was deleted and cannot be reused'); END
             """,
             """
@@ -67,7 +86,7 @@ enum CaptureTriggers {
             BEGIN
                 \(stamp)
                 INSERT INTO change_log (origin, seq, hlc, tbl, row_id, cols, seen)
-                SELECT site_id, last_seq, last_hlc, \(code), OLD.id, 0, seen FROM sync_clock;
+                SELECT site_id, last_seq, last_hlc, \(code), OLD.id, 0, seen FROM sync_clock;\(tombstone)
             END
             """,
         ]

@@ -15,6 +15,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v4-change-log-v2", migrate: migrateToChangeLogV2)
         migrator.registerMigration("v5-fleet-reports", migrate: createFleetReports)
         migrator.registerMigration("v6-restore-recovery", migrate: createRestoreRecovery)
+        migrator.registerMigration("v7-lazy-row-index", migrate: moveRowIndexOutOfCapture)
         return migrator
     }
 
@@ -193,6 +194,39 @@ enum SchemaMigrations {
             -- made after the backup.
             CREATE TABLE recovery_peers (peer TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
             """)
+    }
+
+    /// Captured writes no longer maintain an index of the log by row (a random-key B-tree insert on
+    /// every write, which cost more than the write itself): clinicsync indexes them in
+    /// `row_entries`, in key order, before it needs a row's history; deletes leave a tombstone.
+    private static func moveRowIndexOutOfCapture(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE tombstones (
+                tbl INTEGER NOT NULL,
+                row_id TEXT NOT NULL,
+                PRIMARY KEY (tbl, row_id)
+            ) WITHOUT ROWID;
+            INSERT OR IGNORE INTO tombstones SELECT tbl, row_id FROM change_log WHERE cols = 0;
+            -- The log's entries by row. This site's own entries numbered above sync_clock.indexed_seq
+            -- are not in it yet; clinicsync adds them before it reads a row's history.
+            CREATE TABLE row_entries (
+                tbl INTEGER NOT NULL,
+                row_id TEXT NOT NULL,
+                origin TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                PRIMARY KEY (tbl, row_id, origin, seq)
+            ) WITHOUT ROWID;
+            INSERT INTO row_entries SELECT tbl, row_id, origin, seq FROM change_log ORDER BY tbl, row_id, origin, seq;
+            DROP INDEX change_log_by_row;
+            ALTER TABLE sync_clock ADD COLUMN indexed_seq INTEGER NOT NULL DEFAULT 0;
+            UPDATE sync_clock SET indexed_seq = last_seq;
+            """)
+        for (table, code, columns) in [("appointments", 1, appointmentColumns), ("prescriptions", 2, prescriptionColumns)] {
+            for name in CaptureTriggers.names(table: table) { try db.execute(sql: "DROP TRIGGER \(name)") }
+            for statement in CaptureTriggers.statements(table: table, code: code, columns: columns, deletes: .logEntryAndTombstone) {
+                try db.execute(sql: statement)
+            }
+        }
     }
 
     static let appointmentColumns = [

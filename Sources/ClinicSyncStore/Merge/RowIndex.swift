@@ -1,0 +1,55 @@
+import ClinicSyncCore
+import GRDB
+
+/// `row_entries`, the change log's entries by row, and `tombstones`, the deleted rows.
+///
+/// Captured writes do not maintain `row_entries` (a random-key insert on every write would cost more
+/// than the write); clinicsync adds this site's new entries in key order, in one statement, before
+/// it reads a row's history, and adds received entries as it applies them.
+enum RowIndex {
+    /// Indexes this site's entries captured since the last call. Run inside a write transaction
+    /// before reading any row's history.
+    static func catchUp(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO row_entries (tbl, row_id, origin, seq)
+                SELECT tbl, row_id, origin, seq FROM change_log
+                WHERE origin = (SELECT site_id FROM sync_clock) AND seq > (SELECT indexed_seq FROM sync_clock)
+                ORDER BY tbl, row_id;
+            UPDATE sync_clock SET indexed_seq = last_seq WHERE indexed_seq != last_seq;
+            """)
+    }
+
+    /// Indexes a received entry (and, for a delete, its row's tombstone).
+    static func add(_ db: Database, _ change: Change) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO row_entries (tbl, row_id, origin, seq) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [change.table.code, change.rowID.rawValue, change.origin.rawValue, change.sequence])
+        if change.isDelete {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO tombstones (tbl, row_id) VALUES (?, ?)")
+                .execute(arguments: [change.table.code, change.rowID.rawValue])
+        }
+    }
+
+    /// Removes a compacted entry.
+    static func remove(_ db: Database, table: Int, rowID: String, origin: String, sequence: Int64) throws {
+        try db.cachedStatement(sql: "DELETE FROM change_log WHERE origin = ? AND seq = ?").execute(arguments: [origin, sequence])
+        try db.cachedStatement(sql: "DELETE FROM row_entries WHERE tbl = ? AND row_id = ? AND origin = ? AND seq = ?")
+            .execute(arguments: [table, rowID, origin, sequence])
+    }
+
+    /// This site's entries not indexed yet, by row (`"<table code>/<row id>"`): what a read-only
+    /// caller adds to each row's indexed history.
+    static func unindexed(_ db: Database, decoder: inout ChangeLogDecoder) throws -> [String: [Change]] {
+        var tail: [String: [Change]] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT \(ChangeLogDecoder.columns) FROM change_log
+            WHERE origin = (SELECT site_id FROM sync_clock) AND seq > (SELECT indexed_seq FROM sync_clock)
+            """)
+        while let row = try rows.next() {
+            let change = try decoder.change(from: row)
+            tail[key(change.table.code, change.rowID.rawValue), default: []].append(change)
+        }
+        return tail
+    }
+
+    static func key(_ table: Int, _ rowID: String) -> String { "\(table)/\(rowID)" }
+}

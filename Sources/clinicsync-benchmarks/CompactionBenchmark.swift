@@ -1,0 +1,58 @@
+import ClinicSyncCore
+import ClinicSyncStore
+import Foundation
+import GRDB
+
+/// Compaction of a log of `rows` inserts and `updatesPerRow` single-field updates per row, every
+/// entry acknowledged by the one peer; then the store's size against the plain tables'.
+struct CompactionBenchmark {
+    let directory: String
+    let rows: Int
+    let updatesPerRow: Int
+
+    func run() throws {
+        let site = try SiteID("north"), peer = try SiteID("south")
+        let store = try SiteStore.initialize(path: "\(directory)/compact.sqlite", siteID: site).store
+        let queue = try CaptureBenchmark.queue(store.path)
+        let ids = (0..<rows).map { _ in UUID().uuidString.lowercased() }
+        let setup = try Measurement.seconds {
+            try queue.write { db in
+                let statement = try db.cachedStatement(sql: CaptureBenchmark.insertSQL)
+                for (index, id) in ids.enumerated() { try statement.execute(arguments: CaptureBenchmark.arguments(index, id: id)) }
+            }
+            for round in 0..<updatesPerRow {
+                try queue.write { db in try db.execute(sql: "UPDATE appointments SET notes = 'round \(round) ' || id") }
+            }
+        }
+        let entries = try store.changeLogCount()
+        Measurement.note("compaction: log built", String(format: "%d entries in %.1f s", entries, setup))
+        try store.learn([FleetReport(site: peer, vector: try store.versionVector(), peers: [site],
+                                     at: HybridTimestamp(milliseconds: UInt64(Date().timeIntervalSince1970 * 1000), counter: 0))])
+        var outcome = CompactionOutcome()
+        let seconds = try Measurement.seconds { outcome = try store.compact(configuredPeers: [peer]) }
+        Measurement.note("compaction: \(entries) entries", String(
+            format: "removed %d in %.2f s total (target < 10 s); longest transaction %.1f ms (target <= 100 ms)%@",
+            outcome.removed, seconds, outcome.longestTransactionSeconds * 1000, outcome.blocked.map { "; held back: \($0)" } ?? ""))
+
+        let plainPath = "\(directory)/compact-plain.sqlite"
+        let plain = try CaptureBenchmark.queue(plainPath)
+        try plain.write { try $0.execute(sql: CaptureBenchmark.plainTable) }
+        try plain.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS site", arguments: [store.path])
+            try db.execute(sql: "INSERT INTO main.appointments SELECT * FROM site.appointments")
+            try db.execute(sql: "DETACH DATABASE site")
+        }
+        let storeBytes = try Self.vacuumedSize(queue)
+        let plainBytes = try Self.vacuumedSize(plain)
+        Measurement.report("compaction: store size after compaction (MB)", value: Double(storeBytes) / 1e6,
+                           baseline: Double(plainBytes) / 1e6, unit: "MB", target: "ratio <= 2")
+    }
+
+    private static func vacuumedSize(_ queue: DatabaseQueue) throws -> Int {
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            try db.execute(sql: "VACUUM")
+            return try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
+        }
+    }
+}

@@ -34,6 +34,7 @@ extension SiteStore {
     /// own write transaction that re-reads the frontier, so writers never wait long and news from
     /// the fleet takes effect at once.
     public func compact(configuredPeers: [SiteID], chunk: Int = 5000) throws(StoreError) -> CompactionOutcome {
+        try catchUpRowIndex()
         var outcome = CompactionOutcome()
         var cursor: (Int, String) = (Int.min, "")
         while true {

@@ -15,6 +15,7 @@ extension SiteStore {
                 throw .invalidChange(index: index, reason: error.description)
             }
         }
+        try catchUpRowIndex()
         return try write { transaction in
             for change in changes {
                 try transaction.clock.witness(change.timestamp, from: change.origin, wallClock: transaction.now)
@@ -49,6 +50,17 @@ extension SiteStore {
             if !received.sequences.isEmpty { try VersionVectorTable.refreshKnowledge(db, site: siteID) }
             try db.execute(sql: "UPDATE sync_clock SET capturing = 1")
             return outcome
+        }
+    }
+}
+
+extension SiteStore {
+    /// Indexes this site's captured entries in transactions of at most 20,000, so that the
+    /// transaction that then needs the index is short even after a large import by another program.
+    func catchUpRowIndex() throws(StoreError) {
+        var more = true
+        while more {
+            more = try StoreError.mapping(path: path) { try pool.write { db in try RowIndex.catchUp(db, limit: 20_000) } }
         }
     }
 }

@@ -14,8 +14,7 @@ struct RowHistory {
     ) throws -> RowHistory {
         let rows = try Row.fetchAll(
             db.cachedStatement(sql: """
-                SELECT \(ChangeLogDecoder.columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-                FROM row_entries AS r JOIN change_log AS c ON c.origin = r.origin AND c.seq = r.seq
+                SELECT \(ChangeLogDecoder.aliasedColumns) FROM row_entries AS r JOIN change_log AS c ON c.origin = r.origin AND c.seq = r.seq
                 WHERE r.tbl = ? AND r.row_id = ?
                 """),
             arguments: [table.code, rowID])

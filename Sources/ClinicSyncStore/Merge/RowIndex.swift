@@ -19,6 +19,27 @@ enum RowIndex {
             """)
     }
 
+    /// Indexes at most `limit` of this site's entries not indexed yet, oldest first, in key order;
+    /// returns whether any remain.
+    static func catchUp(_ db: Database, limit: Int) throws -> Bool {
+        guard let clock = try Row.fetchOne(db, sql: "SELECT site_id, indexed_seq, last_seq FROM sync_clock") else { return false }
+        let site: String = clock["site_id"], indexed: Int64 = clock["indexed_seq"], last: Int64 = clock["last_seq"]
+        guard indexed < last else { return false }
+        let upper = try Int64.fetchOne(db, sql: """
+            SELECT MAX(seq) FROM (SELECT seq FROM change_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?)
+            """, arguments: [site, indexed, limit])
+        guard let upper else {
+            try db.execute(sql: "UPDATE sync_clock SET indexed_seq = last_seq")
+            return false
+        }
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO row_entries (tbl, row_id, origin, seq)
+                SELECT tbl, row_id, origin, seq FROM change_log WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY tbl, row_id
+            """, arguments: [site, indexed, upper])
+        try db.execute(sql: "UPDATE sync_clock SET indexed_seq = ?", arguments: [upper])
+        return upper < last
+    }
+
     /// Indexes a received entry (and, for a delete, its row's tombstone).
     static func add(_ db: Database, _ change: Change) throws {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO row_entries (tbl, row_id, origin, seq) VALUES (?, ?, ?, ?)")

@@ -10,6 +10,8 @@ struct ChangeLogDecoder {
         + (0..<SyncedColumn.maximumPerTable).map { "v\($0)" }
     /// The columns of an entry, in the order ``Change/logArguments`` binds them.
     static let columns = names.joined(separator: ", ")
+    /// ``columns`` of the log aliased as `c`, for joins.
+    static let aliasedColumns = names.map { "c." + $0 }.joined(separator: ", ")
     /// `?, ?, ...`, one per column.
     static let placeholders = names.map { _ in "?" }.joined(separator: ", ")
 

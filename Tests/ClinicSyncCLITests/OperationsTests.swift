@@ -103,7 +103,17 @@ struct OperationsTests {
         let samplesBefore = try #require(Self.parsePrometheus(before), "unparseable:\n\(before)")
         for _ in 0..<3 { try north.addAppointment() }
         #expect(try north.syncNow().status == 0)
-        let (_, after) = try await Self.get(base + "/metrics")
+        // Store gauges are refreshed every five seconds, off the scrape path.
+        var (_, after) = try await Self.get(base + "/metrics")
+        func refreshed(_ text: String) -> Bool {
+            let samples = Self.parsePrometheus(text)
+            return samples?["clinicsync_change_log_entries"] == 3 && samples?["clinicsync_changes_captured"] == 3
+                && samples?[#"clinicsync_peer_lag_changes{peer="south"}"#] == 0
+        }
+        for _ in 0..<100 where !refreshed(after) {
+            try await Task.sleep(for: .milliseconds(100))
+            (_, after) = try await Self.get(base + "/metrics")
+        }
         let samples = try #require(Self.parsePrometheus(after), "unparseable:\n\(after)")
         let sent = #"clinicsync_changes_sent_total{peer="south"}"#
         #expect((samples[sent] ?? 0) >= (samplesBefore[sent] ?? 0) + 3, "\(after)")

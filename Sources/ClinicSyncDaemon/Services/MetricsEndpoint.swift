@@ -4,11 +4,13 @@ import Hummingbird
 import Metrics
 import NIOCore
 import Prometheus
+import ServiceLifecycle
 
 /// `GET /metrics` (Prometheus text), `GET /health` (liveness) and `GET /ready` (the store answers),
 /// served on `metrics.listen` without TLS or client certificates: bind it to loopback or a
 /// monitoring network only. Counters are kept by swift-metrics as work happens; gauges that describe
-/// the store are read from it at each scrape.
+/// the store are refreshed every five seconds by ``StoreGauges`` (counting a large change log takes
+/// longer than a scrape may), so a scrape only renders what is there.
 enum MetricsEndpoint {
     /// Bootstraps swift-metrics with a Prometheus registry (once per process) and returns it.
     static func bootstrap() -> PrometheusCollectorRegistry {
@@ -33,12 +35,11 @@ enum MetricsEndpoint {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
         router.get("/ready") { _, _ -> Response in
-            let ready = (try? store.statistics()) != nil
+            let ready = (try? store.clock()) != nil
             return Response(status: ready ? .ok : .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "store unavailable\n")))
         }
         router.get("/metrics") { _, _ -> Response in
-            refreshGauges(configuration: configuration, store: store)
-            return Response(
+            Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
@@ -47,7 +48,7 @@ enum MetricsEndpoint {
             onServerRunning: { _ in onRunning() })
     }
 
-    private static func refreshGauges(configuration: SiteConfiguration, store: SiteStore) {
+    static func refreshGauges(configuration: SiteConfiguration, store: SiteStore) {
         guard let statistics = try? store.statistics() else { return }
         Gauge(label: "clinicsync_change_log_entries").record(statistics.changeLogEntries)
         Gauge(label: "clinicsync_conflict_journal_entries").record(statistics.conflicts)
@@ -84,5 +85,18 @@ enum SyncMetrics {
         Counter(label: "clinicsync_changes_applied_total").increment(by: outcome.applied)
         Counter(label: "clinicsync_changes_duplicate_total").increment(by: outcome.duplicates)
         Counter(label: "clinicsync_conflicts_total").increment(by: outcome.conflicts)
+    }
+}
+
+/// Refreshes the gauges that describe the store every five seconds, off the scrape path.
+struct StoreGauges: Service {
+    let configuration: SiteConfiguration
+    let store: SiteStore
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            MetricsEndpoint.refreshGauges(configuration: configuration, store: store)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(5)) }
+        }
     }
 }

@@ -31,6 +31,7 @@ extension SiteStore {
             throw .database(path: backup, message: "no such backup file")
         }
         try checkBackup(backup, siteID: siteID)
+        let replacedSequence = lastSequence(in: path)
         let replaced = try moveAside(path)
         try StoreError.mapping(path: path) {
             var readOnly = Configuration()
@@ -43,7 +44,7 @@ extension SiteStore {
             try source.close()
         }
         let store = try open(path: path, siteID: siteID, wallClock: wallClock, maximumDrift: maximumDrift)
-        let (backupSequence, nextSequence) = try store.beginRecovery(from: peers)
+        let (backupSequence, nextSequence) = try store.beginRecovery(from: peers, numberedAtLeast: replacedSequence)
         return RestoreOutcome(
             replacedDatabase: replaced, backupSequence: backupSequence, nextSequence: nextSequence, recoveringFrom: peers.sorted())
     }
@@ -77,7 +78,12 @@ extension SiteStore {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let stamp = UTCDateTime(secondsSinceEpoch: Int(Date().timeIntervalSince1970)).description
             .replacingOccurrences(of: ":", with: "")
-        let kept = "\(path).replaced-\(stamp)"
+        var kept = "\(path).replaced-\(stamp)"
+        var attempt = 1
+        while FileManager.default.fileExists(atPath: kept) {
+            attempt += 1
+            kept = "\(path).replaced-\(stamp)-\(attempt)"
+        }
         do {
             for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
                 try FileManager.default.moveItem(atPath: path + suffix, toPath: kept + suffix)
@@ -88,17 +94,35 @@ extension SiteStore {
         return kept
     }
 
-    /// Jumps the numbering, keeps the clock from going back, and lists the peers to recover from.
-    private func beginRecovery(from peers: [SiteID]) throws(StoreError) -> (Int64, Int64) {
+    /// The greatest number the database at `path` gave or holds of its own site, if it can be read
+    /// (a second restore must not reuse the numbers the first one's writes took).
+    private static func lastSequence(in path: String) -> Int64 {
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        guard FileManager.default.fileExists(atPath: path), let queue = try? DatabaseQueue(path: path, configuration: readOnly) else { return 0 }
+        defer { try? queue.close() }
+        return (try? queue.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT MAX(last_seq, COALESCE((SELECT seq FROM version_vector WHERE origin = sync_clock.site_id), 0)) FROM sync_clock
+                """)
+        }) ?? 0 ?? 0
+    }
+
+    /// Jumps the numbering past anything given before, moves the clock ahead of any timestamp the
+    /// lost changes can carry, and lists the peers to recover from.
+    private func beginRecovery(from peers: [SiteID], numberedAtLeast replaced: Int64) throws(StoreError) -> (Int64, Int64) {
         try write { transaction in
             let db = transaction.db
             let last = try Int64.fetchOne(db, sql: "SELECT last_seq FROM sync_clock") ?? 0
             let held = try VersionVectorTable.load(db)[siteID]
             let backupSequence = max(last, held)
-            let next = backupSequence + Self.restoreJump
+            let next = max(backupSequence, replaced) + Self.restoreJump
             try VersionVectorTable.advance(db, siteID, to: backupSequence)
             try db.execute(sql: "UPDATE sync_clock SET last_seq = ?", arguments: [next - 1])
-            _ = transaction.clock.next(wallClock: transaction.now)  // saved on commit: the clock never goes back
+            // The lost changes may carry timestamps ahead of the wall clock (witnessed from a peer
+            // whose clock ran ahead): new writes start half the drift bound ahead, past any such lead
+            // short of that, yet still accepted by peers whose clocks are within it. Saved on commit.
+            _ = transaction.clock.next(wallClock: transaction.now + maximumDrift.value / 2)
             try db.execute(sql: "DELETE FROM recovery_peers")
             for peer in peers {
                 try db.execute(sql: "INSERT INTO recovery_peers (peer) VALUES (?)", arguments: [peer.rawValue])

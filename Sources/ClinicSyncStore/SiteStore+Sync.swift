@@ -11,17 +11,21 @@ extension SiteStore {
     /// Up to `limit` changes a holder of `vector` lacks: for each origin (in site-id order), the
     /// changes above the vector's number in sequence order. `through` names each origin whose
     /// missing changes all fit, with this site's number for it (compacted numbers have no entry).
+    ///
+    /// While the site recovers from a restore, it serves its own changes only up to what it has got
+    /// back: a receiver holds an origin up to the greatest number it received, so sending a new
+    /// change first would make it skip the ones being recovered.
     public func changes(missingFrom vector: VersionVector, limit: Int) throws(StoreError) -> ChangeBatch {
         try read { db in
             var batch = ChangeBatch(changes: [], through: VersionVector())
             var decoder = ChangeLogDecoder()
-            for (origin, held) in try VersionVectorTable.load(db).sequences.sorted(by: { $0.key < $1.key }) {
+            for (origin, held) in try VersionVectorTable.load(db, asking: true).sequences.sorted(by: { $0.key < $1.key }) {
                 let known = vector[origin]
                 let room = limit - batch.changes.count
                 guard held > known, room > 0 else { continue }
                 let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
-                    """), arguments: [origin.rawValue, known, room])
+                    SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?
+                    """), arguments: [origin.rawValue, known, held, room])
                 for row in rows { batch.changes.append(try decoder.change(from: row)) }
                 if rows.count < room { batch.through.advance(origin, to: held) }
             }

@@ -66,4 +66,56 @@ struct RestoreTests {
         #expect(lostStamps.allSatisfy { $0 < freshStamp })
         #expect(try Self.changes(a, origin: "site-a").count == 4)
     }
+
+    @Test("a third site syncing with the restored one before it has recovered still gets the lost changes later")
+    func thirdSiteDuringRecovery() throws {
+        let hub = try SiteProcess("hub"), keeper = try SiteProcess("keeper"), spoke = try SiteProcess("spoke")
+        try hub.configure(peers: [keeper, spoke])
+        try keeper.configure(peers: [hub])
+        try spoke.configure(peers: [hub])
+        for site in [hub, keeper, spoke] { try site.start() }
+        _ = try hub.addAppointment(patient: "p1")
+        #expect(try hub.syncNow().status == 0)
+        let backup = hub.cli.directory + "/backup.sqlite"
+        try hub.cli.succeed(["backup", "--to", backup])
+        let lost = try hub.addAppointment(patient: "p2")
+        #expect(try hub.syncNow(["--peer", "keeper"]).status == 0, "only the keeper gets it before the loss")
+        #expect(hub.stop() == 0)
+        #expect(keeper.stop() == 0)
+        try hub.cli.succeed(["restore", "--from", backup])
+        let fresh = try hub.addAppointment(patient: "p3")
+        try hub.start()
+        // The spoke syncs with the hub while the hub cannot reach the keeper to recover.
+        #expect(try spoke.syncNow().status == 0)
+        #expect(try spoke.cli.run(["appointment", "show", fresh]).status == 66, "new changes wait until the hub has recovered")
+        try keeper.start()
+        #expect(try hub.syncNow().status == 0)
+        #expect((try hub.status()["recovering_from"] as? [String]) == [])
+        #expect(try spoke.syncNow().status == 0)
+        for site in [hub, keeper, spoke] {
+            #expect(try site.cli.run(["appointment", "show", lost]).status == 0, "\(site.name) lacks the recovered booking")
+            #expect(try site.cli.run(["appointment", "show", fresh]).status == 0, "\(site.name) lacks the new booking")
+        }
+        #expect(try hub.state() == keeper.state() && keeper.state() == spoke.state())
+    }
+
+    @Test("restoring twice never gives a change number twice")
+    func restoreTwice() throws {
+        let a = try SiteProcess("site-a"), b = try SiteProcess("site-b")
+        try a.configure(peers: [b])
+        try b.configure(peers: [a])
+        try b.start()
+        _ = try a.addAppointment(patient: "p1")
+        let backup = a.cli.directory + "/backup.sqlite"
+        try a.cli.succeed(["backup", "--to", backup])
+        try a.cli.succeed(["restore", "--from", backup])
+        let first = try a.addAppointment(patient: "p2")
+        #expect(try a.syncNow().status == 0, "b holds the first restore's write")
+        try a.cli.succeed(["restore", "--from", backup])
+        let second = try a.addAppointment(patient: "p3")
+        #expect(try a.syncNow().status == 0)
+        for id in [first, second] { #expect(try b.cli.run(["appointment", "show", id]).status == 0, "b lacks \(id)") }
+        let numbers = try Self.changes(b, origin: "site-a").compactMap { $0["seq"] as? Int }
+        #expect(Set(numbers).count == numbers.count && numbers.count == 3, "\(numbers)")
+    }
 }

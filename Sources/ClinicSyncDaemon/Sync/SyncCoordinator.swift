@@ -55,13 +55,16 @@ public actor SyncCoordinator {
         // A site between others relays: what one peer delivered goes to the peers already visited
         // in the next pass. Passes repeat until one moves nothing (at most three).
         for _ in 1...3 {
+            let recovering = try !store.recoveringFrom().isEmpty
             var moved = 0
             for (index, peer) in targets.enumerated() {
                 let result = await sync(with: peer, progress: progress)
                 report.peers[index].absorb(result)
                 moved += result.sent + result.received
             }
-            if moved == 0 || targets.count < 2 || !report.succeeded { break }
+            // Once a restored site has recovered, the changes it held back go out in the same round.
+            let recovered = try recovering && store.recoveringFrom().isEmpty
+            if !recovered && (moved == 0 || targets.count < 2 || !report.succeeded) { break }
         }
         return report
     }
@@ -107,7 +110,8 @@ public actor SyncCoordinator {
         do {
             try await exchange(with: peer, into: &outcome, progress: progress)
             entry.ok = true
-            if let site = outcome.peerSite, try !store.recoveringFrom().isEmpty {
+            // Recovered from this peer only if it sent everything this site lacked of its own.
+            if let site = outcome.peerSite, outcome.pulledEverything, try !store.recoveringFrom().isEmpty {
                 try store.recovered(from: site, configuredPeers: configuration.peerSiteIDs)
                 let waiting = try store.recoveringFrom().map(\.rawValue).joined(separator: ",")
                 logger.notice("recovery after restore: synced with peer", metadata: ["peer": "\(site)", "still_waiting_for": "\(waiting)"])

@@ -23,7 +23,7 @@ public struct PeerClient: Sendable {
     }
 
     /// A response body and the bytes it took on the wire.
-    struct Received<T> {
+    struct Received<T: Sendable>: Sendable {
         let value: T
         let wireBytes: Int
     }

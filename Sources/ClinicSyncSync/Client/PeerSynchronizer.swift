@@ -32,6 +32,9 @@ public struct PeerSynchronizer: Sendable {
         public var bytesOut = 0
         /// What the peer holds at the end of the session.
         public var peerVector = VersionVector()
+        /// Whether the pull ran until the peer had nothing more this site lacked (not cut short by
+        /// a batch of nothing new).
+        public var pulledEverything = false
         public var peerSite: SiteID?
 
         public init() {}
@@ -72,10 +75,10 @@ public struct PeerSynchronizer: Sendable {
     }
 
     private func pullAll(_ outcome: inout Outcome, progress: @Sendable (Int) -> Void) async throws {
+        var vector = try await feed.versionVector()
+        let fleet = try await feed.fleet().map(\.wire)
+        var answer = try await pull(from: vector, fleet: fleet)
         while true {
-            let vector = try await feed.versionVector()
-            let fleet = try await feed.fleet().map(\.wire)
-            let answer = try await client.pull(.init(vector: vector.wire, fleet: fleet, limit: limits.changes, max_bytes: limits.bytes))
             outcome.bytesIn += answer.wireBytes
             var changes: [Change] = []
             for (index, wire) in answer.value.changes.enumerated() {
@@ -88,7 +91,17 @@ public struct PeerSynchronizer: Sendable {
                 throw SyncError.malformedResponse(peer: client.peer.name, reason: "through: \(error.rule)")
             }
             // Nothing new and nothing compacted away to catch up on: the pull is done.
-            guard !changes.isEmpty || !vector.dominates(through) else { return }
+            guard !changes.isEmpty || !vector.dominates(through) else {
+                outcome.pulledEverything = !answer.value.more
+                return
+            }
+            // What this site holds once the batch is applied; the next batch is asked for from
+            // there while this one applies (a failed apply cancels it, and nothing is lost: the
+            // next session asks again from what was applied).
+            var expected = vector.merged(with: through)
+            for change in changes { expected.advance(change.origin, to: change.sequence) }
+            let more = answer.value.more, nextVector = expected
+            async let next = more ? pull(from: nextVector, fleet: fleet) : nil
             let applied: ApplyOutcome
             do { applied = try await feed.apply(changes, through: through) } catch let rejected as ChangeRejected {
                 throw SyncError.rejectedIncoming(peer: client.peer.name, reason: rejected.reason, clockSkew: rejected.isClockSkew)
@@ -97,8 +110,18 @@ public struct PeerSynchronizer: Sendable {
             outcome.conflicts += applied.conflicts
             progress(outcome.received + outcome.sent)
             // A batch of nothing new means the peer ignores our vector; stop rather than loop.
-            guard answer.value.more, applied.applied > 0 || !vector.dominates(through) else { return }
+            guard more else {
+                outcome.pulledEverything = true
+                return
+            }
+            guard applied.applied > 0 || !vector.dominates(through), let following = try await next else { return }
+            vector = expected
+            answer = following
         }
+    }
+
+    private func pull(from vector: VersionVector, fleet: [WireMessage.Report]) async throws(SyncError) -> PeerClient.Received<WireMessage.PullResponse> {
+        try await client.pull(.init(vector: vector.wire, fleet: fleet, limit: limits.changes, max_bytes: limits.bytes))
     }
 
     private func pushAll(_ outcome: inout Outcome, acceptsGzip: Bool, progress: @Sendable (Int) -> Void) async throws {

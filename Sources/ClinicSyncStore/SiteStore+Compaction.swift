@@ -30,112 +30,139 @@ extension SiteStore {
     ///   every site of the fleet, learned through the reports sites pass on, holds it, and every
     ///   change concurrent with it is held here.
     ///
-    /// The work goes row by row, in chunks of at most `chunk` rows and ``chunkTimeBudget``, each its
-    /// own write transaction that re-reads the frontier, so writers never wait long and news from
-    /// the fleet takes effect at once.
-    public func compact(configuredPeers: [SiteID], chunk: Int = 5000) throws(StoreError) -> CompactionOutcome {
-        try catchUpRowIndex()
+    /// Each pass marks the removable entries of a share of the rows on a read snapshot
+    /// (``CompactionMark``, at most about `partitionEntries` entries in memory), then deletes them
+    /// from the log in its key order and from the row index in row order, `sweepBatch` entries and
+    /// at most ``sweepTimeBudget`` per write transaction; every transaction re-reads the frontier,
+    /// so news from the fleet (a peer added by a reload) takes effect at once.
+    public func compact(
+        configuredPeers: [SiteID], partitionEntries: Int = 1_000_000, sweepBatch: Int = 20_000
+    ) throws(StoreError) -> CompactionOutcome {
         var outcome = CompactionOutcome()
-        var cursor: (Int, String) = (Int.min, "")
-        while true {
-            let started = ContinuousClock.now
-            let step = try compactChunk(configuredPeers: configuredPeers, after: cursor, chunk: chunk)
-            let elapsed = ContinuousClock.now - started
-            outcome.longestTransactionSeconds = max(
-                outcome.longestTransactionSeconds,
-                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-            outcome.removed += step.removed
-            outcome.blocked = step.blocked
-            guard let next = step.next else { return outcome }
-            cursor = next
+        try removeDanglingIndexEntries(&outcome)
+        let logged = try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? 0 }
+        let partitions = max(1, (logged + partitionEntries - 1) / max(1, partitionEntries))
+        for partition in 0..<partitions {
+            let mark = try read { db throws -> Result<CompactionMark, Blocked> in
+                switch try compactionFrontier(db, configuredPeers: configuredPeers) {
+                case let .blocked(reason): return .failure(Blocked(reason: reason))
+                case let .ready(frontier):
+                    return .success(try CompactionMark.mark(db, frontier: frontier, partition: partition, of: partitions))
+                }
+            }
+            switch mark {
+            case let .failure(blocked):
+                outcome.blocked = blocked.reason
+                return outcome
+            case let .success(mark):
+                let removed = try sweepLog(mark, configuredPeers: configuredPeers, batch: sweepBatch, into: &outcome)
+                try sweepRowIndex(removed, of: mark, batch: sweepBatch, into: &outcome)
+                if outcome.blocked != nil { return outcome }
+            }
         }
+        return outcome
     }
 
-    private struct ChunkStep {
-        var removed = 0
-        var blocked: String?
-        /// The last row looked at; `nil` when every row has been.
-        var next: (Int, String)?
+    private struct Blocked: Error { let reason: String }
+
+    /// Most of a sweep transaction, so that a writer waiting behind it waits well under 100 ms.
+    static let sweepTimeBudget = Duration.milliseconds(40)
+
+    private func compactionFrontier(_ db: Database, configuredPeers: [SiteID]) throws -> FleetView.Frontier {
+        try Self.fleetView(db).compactionFrontier(site: siteID, configuredPeers: configuredPeers, holding: VersionVectorTable.load(db))
     }
 
-    /// Most of a chunk's transaction, so that a writer waiting behind it waits well under 100 ms.
-    static let chunkTimeBudget = Duration.milliseconds(40)
-
-    /// Compacts the rows after `cursor` (in table and id order) for at most ``chunkTimeBudget``,
-    /// reading each row's entries once, by their stamps and column masks only (never their values).
-    private func compactChunk(configuredPeers: [SiteID], after cursor: (Int, String), chunk: Int) throws(StoreError) -> ChunkStep {
-        try StoreError.mapping(path: path) {
-            try pool.write { db in
-                let started = ContinuousClock.now
-                let holding = try VersionVectorTable.load(db)
+    /// Deletes the marked entries from the log in its key order, each still below the frontier as
+    /// it is then; returns the indices (into the mark's entries) of those deleted.
+    private func sweepLog(
+        _ mark: CompactionMark, configuredPeers: [SiteID], batch: Int, into outcome: inout CompactionOutcome
+    ) throws(StoreError) -> [Int] {
+        var deleted: [Int] = []
+        var next = mark.removable.startIndex
+        let origins = mark.origins.map { try? SiteID($0) }
+        while next < mark.removable.endIndex, outcome.blocked == nil {
+            outcome.blocked = try timedWrite(&outcome.longestTransactionSeconds) { db throws -> String? in
                 let frontier: VersionVector
-                switch try Self.fleetView(db).compactionFrontier(site: siteID, configuredPeers: configuredPeers, holding: holding) {
-                case let .blocked(reason): return ChunkStep(blocked: reason)
+                switch try compactionFrontier(db, configuredPeers: configuredPeers) {
+                case let .blocked(reason): return reason
                 case let .ready(vector): frontier = vector
                 }
-                try RowIndex.catchUp(db)
-                let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT DISTINCT tbl, row_id FROM row_entries WHERE (tbl, row_id) > (?, ?) ORDER BY tbl, row_id LIMIT ?
-                    """), arguments: [cursor.0, cursor.1, chunk])
-                var step = ChunkStep()
-                for (index, row) in rows.enumerated() {
-                    if index % 16 == 15, ContinuousClock.now - started > Self.chunkTimeBudget { break }
-                    let table: Int = row["tbl"], rowID: String = row["row_id"]
-                    step.next = (table, rowID)
-                    for (origin, sequence) in try Self.removable(db, table: table, rowID: rowID, below: frontier) {
-                        try RowIndex.remove(db, table: table, rowID: rowID, origin: origin, sequence: sequence)
-                        step.removed += 1
-                    }
+                let started = ContinuousClock.now
+                let statement = try db.cachedStatement(sql: "DELETE FROM change_log WHERE origin = ? AND seq = ?")
+                let end = min(next + batch, mark.removable.endIndex)
+                while next < end {
+                    let index = mark.removable[next]
+                    next += 1
+                    let entry = mark.entries[index]
+                    guard let origin = origins[Int(entry.origin)], entry.sequence <= frontier[origin] else { continue }
+                    try statement.execute(arguments: [mark.origins[Int(entry.origin)], entry.sequence])
+                    deleted.append(index)
+                    if deleted.count % 64 == 0, ContinuousClock.now - started > Self.sweepTimeBudget { break }
                 }
-                return step
+                return nil
+            }
+        }
+        outcome.removed += deleted.count
+        return deleted
+    }
+
+    /// Deletes the row-index entries of entries removed from the log, in the index's key order.
+    private func sweepRowIndex(_ removed: [Int], of mark: CompactionMark, batch: Int, into outcome: inout CompactionOutcome) throws(StoreError) {
+        let ordered = removed.sorted { lhs, rhs in
+            let left = mark.entries[lhs], right = mark.entries[rhs]
+            return (left.row, left.origin, left.sequence) < (right.row, right.origin, right.sequence)
+        }
+        var next = ordered.startIndex
+        while next < ordered.endIndex {
+            try timedWrite(&outcome.longestTransactionSeconds) { db in
+                let started = ContinuousClock.now
+                let statement = try db.cachedStatement(sql: "DELETE FROM row_entries WHERE tbl = ? AND row_id = ? AND origin = ? AND seq = ?")
+                let end = min(next + batch, ordered.endIndex)
+                while next < end {
+                    let entry = mark.entries[ordered[next]]
+                    next += 1
+                    try statement.execute(arguments: [Int(entry.row.table), entry.row.id, mark.origins[Int(entry.origin)], entry.sequence])
+                    if next % 64 == 0, ContinuousClock.now - started > Self.sweepTimeBudget { break }
+                }
             }
         }
     }
 
-    /// The entries of one row that compaction may remove: writes below the frontier whose values
-    /// were all replaced (or whose row was deleted) and that no journal entry names.
-    private static func removable(_ db: Database, table: Int, rowID: String, below frontier: VersionVector) throws -> [(String, Int64)] {
-        var entries: [(origin: String, sequence: Int64, stamp: (Int64, String), mask: Int)] = []
-        var deleted = false
-        var newest: [Int: (Int64, String)] = [:]
-        let cursor = try Row.fetchCursor(
-            db.cachedStatement(sql: """
-                SELECT c.origin, c.seq, c.hlc, c.cols FROM row_entries AS r JOIN change_log AS c ON c.origin = r.origin AND c.seq = r.seq
-                WHERE r.tbl = ? AND r.row_id = ?
-                """),
-            arguments: [table, rowID])
-        while let row = try cursor.next() {
-            let origin: String = row["origin"], mask: Int = row["cols"]
-            let stamp: (Int64, String) = (row["hlc"], origin)
-            if mask == 0 { deleted = true; continue }
-            entries.append((origin, row["seq"], stamp, mask))
-            for bit in Self.bits(of: mask) where newest[bit].map({ $0 < stamp }) ?? true { newest[bit] = stamp }
+    /// Removes row-index entries whose log entry is gone: what a compaction stopped between its log
+    /// and row-index sweeps (the process was killed) leaves behind. Reads ignore them (they join on
+    /// the log), so they are only found when the index holds more entries than it should.
+    private func removeDanglingIndexEntries(_ outcome: inout CompactionOutcome) throws(StoreError) {
+        let excess = try read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM row_entries) - (SELECT COUNT(*) FROM change_log) + (
+                    SELECT COUNT(*) FROM change_log WHERE origin = (SELECT site_id FROM sync_clock) AND seq > (SELECT indexed_seq FROM sync_clock))
+                """) ?? 0
         }
-        guard entries.count > 1 || deleted else { return [] }
-        var removable: [(String, Int64)] = []
-        for entry in entries {
-            guard let origin = try? SiteID(entry.origin), entry.sequence <= frontier[origin] else { continue }
-            let replaced = deleted || Self.bits(of: entry.mask).allSatisfy { newest[$0].map { $0 > entry.stamp } ?? false }
-            guard replaced, try !isJournaled(db, origin: entry.origin, sequence: entry.sequence) else { continue }
-            removable.append((entry.origin, entry.sequence))
+        guard excess > 0 else { return }
+        var cursor: (Int, String) = (Int.min, "")
+        var more = true
+        while more {
+            try timedWrite(&outcome.longestTransactionSeconds) { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT DISTINCT tbl, row_id FROM row_entries WHERE (tbl, row_id) > (?, ?) ORDER BY tbl, row_id LIMIT 2000
+                    """, arguments: [cursor.0, cursor.1])
+                guard let last = rows.last else { more = false; return }
+                try db.execute(sql: """
+                    DELETE FROM row_entries
+                    WHERE (tbl, row_id) > (?, ?) AND (tbl, row_id) <= (?, ?)
+                      AND NOT EXISTS (SELECT 1 FROM change_log AS c WHERE c.origin = row_entries.origin AND c.seq = row_entries.seq)
+                    """, arguments: [cursor.0, cursor.1, last["tbl"], last["row_id"]])
+                cursor = (last["tbl"], last["row_id"])
+            }
         }
-        return removable
     }
 
-    private static func bits(of mask: Int) -> [Int] {
-        var bits: [Int] = []
-        var rest = mask
-        while rest != 0 {
-            bits.append(rest.trailingZeroBitCount)
-            rest &= rest - 1
-        }
-        return bits
-    }
-
-    private static func isJournaled(_ db: Database, origin: String, sequence: Int64) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM conflicts WHERE loser_origin = ?1 AND loser_seq = ?2)
-                OR EXISTS (SELECT 1 FROM conflicts WHERE winner_origin = ?1 AND winner_seq = ?2)
-            """), arguments: [origin, sequence]) ?? false
+    /// A write transaction whose length raises `longest` (seconds) if it is longer.
+    private func timedWrite<T>(_ longest: inout Double, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        let started = ContinuousClock.now
+        let result = try StoreError.mapping(path: path) { try pool.write(body) }
+        let elapsed = ContinuousClock.now - started
+        longest = max(longest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return result
     }
 }

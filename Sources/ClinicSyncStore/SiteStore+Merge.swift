@@ -57,7 +57,7 @@ extension SiteStore {
 extension SiteStore {
     /// Indexes this site's captured entries in transactions of at most 5,000, so that the
     /// transaction that then needs the index is short even after a large import by another program.
-    func catchUpRowIndex() throws(StoreError) {
+    public func catchUpRowIndex() throws(StoreError) {
         var more = true
         while more {
             more = try StoreError.mapping(path: path) { try pool.write { db in try RowIndex.catchUp(db, limit: 5_000) } }

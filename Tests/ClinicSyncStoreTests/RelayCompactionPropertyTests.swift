@@ -57,7 +57,7 @@ struct RelayCompactionPropertyTests {
                     try Self.session(sites[index], neighbours[index], sites[index + 1], neighbours[index + 1],
                                      limit: Int.random(in: 1...5, using: &random), maxBatches: Int.random(in: 1...6, using: &random))
                 default:
-                    entriesCompacted += try sites[index].compact(configuredPeers: neighbours[index], chunk: Int.random(in: 1...20, using: &random)).removed
+                    entriesCompacted += try sites[index].compact(configuredPeers: neighbours[index], partitionEntries: Int.random(in: 1...40, using: &random), sweepBatch: Int.random(in: 1...20, using: &random)).removed
                 }
             }
             // Heal: relay along the line both ways until a pass moves nothing, compacting as we go.

@@ -4,7 +4,7 @@ import ClinicSyncSync
 import Logging
 import ServiceLifecycle
 
-/// Change-log compaction below the fleet's frontier (see ``SiteStore/compact(configuredPeers:chunk:)``).
+/// Change-log compaction below the fleet's frontier (see ``SiteStore/compact(configuredPeers:partitionEntries:sweepBatch:)``).
 public enum Compaction {
     /// Compacts now with the configuration's peers.
     public static func run(configuration: SiteConfiguration, store: SiteStore) throws(StoreError) -> CompactionOutcome {

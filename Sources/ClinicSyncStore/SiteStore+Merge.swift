@@ -23,7 +23,7 @@ extension SiteStore {
             let db = transaction.db
             try RowIndex.catchUp(db)
             try db.execute(sql: "UPDATE sync_clock SET capturing = 0")
-            var applier = MergeApplier(db: db)
+            var applier = try MergeApplier(db: db)
             var outcome = ApplyOutcome()
             var received = VersionVector()
             for change in changes {

@@ -8,9 +8,24 @@ import GRDB
 struct MergeApplier {
     let db: Database
     var decoder = ChangeLogDecoder()
+    /// Statements prepared once per batch: a batch runs thousands of changes through the same few.
+    private let exists: Statement
+    private let history: Statement
+    private let log: Statement
+    private let index: Statement
+    private let tombstone: Statement
+    private var upserts: [Int: Statement] = [:]
+    private var deletes: [Int: Statement] = [:]
+    /// The text of the knowledge vector most recently logged: consecutive changes of an origin share one.
+    private var lastKnowledge: (vector: VersionVector, text: String)?
 
-    init(db: Database) {
+    init(db: Database) throws {
         self.db = db
+        exists = try db.makeStatement(sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE origin = ? AND seq = ?)")
+        history = try db.makeStatement(sql: RowHistory.selectSQL)
+        log = try db.makeStatement(sql: "INSERT INTO change_log (\(ChangeLogDecoder.columns)) VALUES (\(ChangeLogDecoder.placeholders))")
+        index = try db.makeStatement(sql: "INSERT OR IGNORE INTO row_entries (tbl, row_id, origin, seq) VALUES (?, ?, ?, ?)")
+        tombstone = try db.makeStatement(sql: "INSERT OR IGNORE INTO tombstones (tbl, row_id) VALUES (?, ?)")
     }
 
     enum Outcome {
@@ -21,30 +36,55 @@ struct MergeApplier {
     }
 
     mutating func apply(_ change: Change) throws -> Outcome {
-        let exists = try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE origin = ? AND seq = ?)"),
-            arguments: [change.origin.rawValue, change.sequence]) ?? false
-        if exists { return .duplicate }
-        let history = try RowHistory.load(db, table: change.table, rowID: change.rowID.rawValue, decoder: &decoder)
+        let origin = change.origin.rawValue, rowID = change.rowID.rawValue
+        if try Bool.fetchOne(exists, arguments: [origin, change.sequence]) ?? false { return .duplicate }
+        let history = try RowHistory.load(using: history, table: change.table, rowID: rowID, decoder: &decoder)
         let records = MergeRules.conflicts(of: change, with: history.changes)
         for record in records { try journal(record) }
-        try db.cachedStatement(sql: "INSERT INTO change_log (\(ChangeLogDecoder.columns)) VALUES (\(ChangeLogDecoder.placeholders))")
-            .execute(arguments: change.logArguments)
-        try RowIndex.add(db, change)
+        try log.execute(arguments: change.logArguments(knowledgeText: knowledgeText(change)))
+        try index.execute(arguments: [change.table.code, rowID, origin, change.sequence])
         switch change.operation {
         case .delete:
-            try db.cachedStatement(sql: "DELETE FROM \(change.table.rawValue) WHERE id = ?").execute(arguments: [change.rowID.rawValue])
+            try tombstone.execute(arguments: [change.table.code, rowID])
+            try deleteStatement(change.table).execute(arguments: [rowID])
         case let .write(values):
             guard !history.isDeleted else { break }
             let winning = values.filter { entry in history.version(of: entry.column).map { change.stamp > $0 } ?? true }
+                .sorted { $0.column.position < $1.column.position }
             guard !winning.isEmpty else { break }
-            let names = winning.map(\.column.name)
-            try db.cachedStatement(sql: """
-                INSERT INTO \(change.table.rawValue) (id, \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))
-                ON CONFLICT (id) DO UPDATE SET \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
-                """).execute(arguments: StatementArguments([change.rowID.rawValue.databaseValue] + winning.map(\.value.databaseValue)))
+            var arguments: [DatabaseValue] = [rowID.databaseValue]
+            arguments.reserveCapacity(winning.count + 1)
+            for entry in winning { arguments.append(entry.value.databaseValue) }
+            try upsertStatement(change.table, winning.map(\.column)).execute(arguments: StatementArguments(arguments))
         }
         return .applied(conflicts: records.count)
+    }
+
+    private mutating func knowledgeText(_ change: Change) -> String? {
+        guard case let .vector(vector) = change.knowledge else { return nil }
+        if let last = lastKnowledge, last.vector == vector { return last.text }
+        lastKnowledge = (vector, vector.text)
+        return vector.text
+    }
+
+    /// The upsert of `columns` (in column order) into `table`, prepared once per column set.
+    private mutating func upsertStatement(_ table: SyncedTable, _ columns: [SyncedColumn]) throws -> Statement {
+        let key = columns.reduce(table.code << SyncedColumn.maximumPerTable) { $0 | 1 << $1.position }
+        if let prepared = upserts[key] { return prepared }
+        let names = columns.map(\.name)
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO \(table.rawValue) (id, \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))
+            ON CONFLICT (id) DO UPDATE SET \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            """)
+        upserts[key] = statement
+        return statement
+    }
+
+    private mutating func deleteStatement(_ table: SyncedTable) throws -> Statement {
+        if let prepared = deletes[table.code] { return prepared }
+        let statement = try db.makeStatement(sql: "DELETE FROM \(table.rawValue) WHERE id = ?")
+        deletes[table.code] = statement
+        return statement
     }
 
     /// Records a conflict; for a value already journaled, keeps the winner with the smaller stamp

@@ -12,14 +12,24 @@ struct RowHistory {
     static func load(
         _ db: Database, table: SyncedTable, rowID: String, decoder: inout ChangeLogDecoder, unindexed: [Change] = []
     ) throws -> RowHistory {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT \(ChangeLogDecoder.aliasedColumns) FROM row_entries AS r JOIN change_log AS c ON c.origin = r.origin AND c.seq = r.seq
-                WHERE r.tbl = ? AND r.row_id = ?
-                """),
-            arguments: [table.code, rowID])
-        return RowHistory(changes: try rows.map { try decoder.change(from: $0) } + unindexed)
+        try load(using: db.cachedStatement(sql: selectSQL), table: table, rowID: rowID, decoder: &decoder, unindexed: unindexed)
     }
+
+    /// Loads with a statement prepared from ``selectSQL`` (a merge prepares it once per batch).
+    static func load(
+        using statement: Statement, table: SyncedTable, rowID: String, decoder: inout ChangeLogDecoder, unindexed: [Change] = []
+    ) throws -> RowHistory {
+        var changes: [Change] = []
+        let rows = try Row.fetchCursor(statement, arguments: [table.code, rowID])
+        while let row = try rows.next() { changes.append(try decoder.change(from: row)) }
+        return RowHistory(changes: changes + unindexed)
+    }
+
+    /// The entries of the row bound to its two parameters (table number, row id).
+    static let selectSQL = """
+        SELECT \(ChangeLogDecoder.aliasedColumns) FROM row_entries AS r JOIN change_log AS c ON c.origin = r.origin AND c.seq = r.seq
+        WHERE r.tbl = ? AND r.row_id = ?
+        """
 
     /// Whether the row has been deleted.
     static func isDeleted(_ db: Database, table: SyncedTable, rowID: String) throws -> Bool {

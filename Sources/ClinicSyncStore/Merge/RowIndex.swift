@@ -5,7 +5,7 @@ import GRDB
 ///
 /// Captured writes do not maintain `row_entries` (a random-key insert on every write would cost more
 /// than the write); clinicsync adds this site's new entries in key order, in one statement, before
-/// it reads a row's history, and adds received entries as it applies them.
+/// it reads a row's history, and ``MergeApplier`` adds received entries as it applies them; compaction removes entries.
 enum RowIndex {
     /// Indexes this site's entries captured since the last call. Run inside a write transaction
     /// before reading any row's history.
@@ -38,23 +38,6 @@ enum RowIndex {
             """, arguments: [site, indexed, upper])
         try db.execute(sql: "UPDATE sync_clock SET indexed_seq = ?", arguments: [upper])
         return upper < last
-    }
-
-    /// Indexes a received entry (and, for a delete, its row's tombstone).
-    static func add(_ db: Database, _ change: Change) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO row_entries (tbl, row_id, origin, seq) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [change.table.code, change.rowID.rawValue, change.origin.rawValue, change.sequence])
-        if change.isDelete {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO tombstones (tbl, row_id) VALUES (?, ?)")
-                .execute(arguments: [change.table.code, change.rowID.rawValue])
-        }
-    }
-
-    /// Removes a compacted entry.
-    static func remove(_ db: Database, table: Int, rowID: String, origin: String, sequence: Int64) throws {
-        try db.cachedStatement(sql: "DELETE FROM change_log WHERE origin = ? AND seq = ?").execute(arguments: [origin, sequence])
-        try db.cachedStatement(sql: "DELETE FROM row_entries WHERE tbl = ? AND row_id = ? AND origin = ? AND seq = ?")
-            .execute(arguments: [table, rowID, origin, sequence])
     }
 
     /// This site's entries not indexed yet, by row (`"<table code>/<row id>"`): what a read-only

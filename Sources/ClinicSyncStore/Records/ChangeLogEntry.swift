@@ -8,7 +8,7 @@ import GRDB
 struct ChangeLogDecoder {
     private static let names = ["origin", "seq", "hlc", "tbl", "row_id", "cols", "seen", "base_hlc", "base_origin"]
         + (0..<SyncedColumn.maximumPerTable).map { "v\($0)" }
-    /// The columns of an entry, in the order ``Change/logArguments`` binds them.
+    /// The columns of an entry, in the order ``Change/logArguments(knowledgeText:)`` binds them.
     static let columns = names.joined(separator: ", ")
     /// ``columns`` of the log aliased as `c`, for joins.
     static let aliasedColumns = names.map { "c." + $0 }.joined(separator: ", ")
@@ -69,8 +69,9 @@ struct ChangeLogDecoder {
 }
 
 extension Change {
-    /// The arguments of an `INSERT INTO change_log (<ChangeLogDecoder.columns>)`.
-    var logArguments: StatementArguments {
+    /// The arguments of an `INSERT INTO change_log (<ChangeLogDecoder.columns>)`; `knowledgeText`
+    /// is the knowledge vector's text when the caller has it already.
+    func logArguments(knowledgeText: String? = nil) -> StatementArguments {
         var slots = [DatabaseValue](repeating: .null, count: SyncedColumn.maximumPerTable)
         var mask = 0
         for entry in values {
@@ -80,14 +81,16 @@ extension Change {
         let seen: DatabaseValue, baseHLC: DatabaseValue, baseOrigin: DatabaseValue
         switch knowledge {
         case let .vector(vector):
-            (seen, baseHLC, baseOrigin) = (vector.text.databaseValue, .null, .null)
+            (seen, baseHLC, baseOrigin) = ((knowledgeText ?? vector.text).databaseValue, .null, .null)
         case let .legacyBase(base):
             (seen, baseHLC, baseOrigin) = (.null, base?.timestamp.rawValue.databaseValue ?? .null, base?.origin.rawValue.databaseValue ?? .null)
         }
-        return StatementArguments([
+        var arguments: [DatabaseValue] = [
             origin.rawValue.databaseValue, sequence.databaseValue, timestamp.rawValue.databaseValue, table.code.databaseValue,
             rowID.rawValue.databaseValue, mask.databaseValue, seen, baseHLC, baseOrigin,
-        ] + slots)
+        ]
+        arguments.append(contentsOf: slots)
+        return StatementArguments(arguments)
     }
 }
 

@@ -2,7 +2,7 @@
 
 SWIFT ?= swift
 CONFIG ?= Config/clinicsync.yaml
-APT_PACKAGES = libsqlite3-dev libcurl4-openssl-dev sqlite3 zlib1g-dev
+APT_PACKAGES = libsqlite3-dev libcurl4-openssl-dev sqlite3 zlib1g-dev python3
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test verify-unit install bench bench-sync clean

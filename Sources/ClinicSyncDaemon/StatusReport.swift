@@ -28,6 +28,22 @@ public struct StatusReport: Codable, Sendable {
         public var sent: Int
     }
 
+    /// An origin whose changes this site holds back (see `HeldOrigin`).
+    public struct HeldState: Codable, Sendable {
+        public var origin: String
+        /// The origin's number of the first change held.
+        public var seq: Int64
+        /// Set when the change is timestamped beyond the drift bound: by how much, and the bound.
+        public var ahead_ms: UInt64?
+        public var bound_ms: UInt64?
+        /// Set when the change is malformed: the rule it breaks.
+        public var invalid: String?
+        /// When this site first held the origin and when it last tried its changes (UTC).
+        public var since: String
+        public var checked: String
+        public var message: String
+    }
+
     public var site_id: String
     /// The site's certificate fingerprint, for its peers' configurations.
     public var fingerprint: String?
@@ -49,6 +65,8 @@ public struct StatusReport: Codable, Sendable {
     public var compaction: String
     /// After a restore: the peers still to sync with to recover the changes made after the backup.
     public var recovering_from: [String]
+    /// Origins whose changes this site holds back while every other origin's flow.
+    public var held_origins: [HeldState]
     public var peers: [PeerState]
 
     /// Builds the report for `configuration`'s site.
@@ -83,6 +101,21 @@ public struct StatusReport: Codable, Sendable {
             change_log_entries: statistics.changeLogEntries, conflicts: statistics.conflicts, deleted_rows: statistics.deletedRows,
             clock: clock == .zero ? "never ticked" : "\(UTCDateTime(secondsSinceEpoch: seconds)) +\(clock.counter)",
             clock_hlc: clock.rawValue, holds: holding.wire, compaction: compaction,
-            recovering_from: try store.recoveringFrom().map(\.rawValue), peers: peers)
+            recovering_from: try store.recoveringFrom().map(\.rawValue), held_origins: try store.heldOrigins().map(HeldState.init),
+            peers: peers)
+    }
+}
+
+extension StatusReport.HeldState {
+    init(_ record: HeldOriginRecord) {
+        origin = record.held.origin.rawValue
+        seq = record.held.sequence
+        switch record.held.reason {
+        case let .ahead(aheadBy, bound): (ahead_ms, bound_ms) = (aheadBy.value, bound.value)
+        case let .invalid(rule): invalid = rule
+        }
+        since = "\(UTCDateTime(secondsSinceEpoch: Int(record.sinceMilliseconds / 1000)))"
+        checked = "\(UTCDateTime(secondsSinceEpoch: Int(record.checkedMilliseconds / 1000)))"
+        message = record.held.description
     }
 }

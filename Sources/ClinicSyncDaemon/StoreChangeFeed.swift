@@ -35,7 +35,7 @@ struct StoreChangeFeed: ChangeFeed {
             return outcome
         } catch let error {
             switch error {
-            case .invalidChange, .invalid:
+            case .invalid:
                 throw ChangeRejected(reason: error.description)
             case .clock:
                 throw ChangeRejected(reason: error.description, isClockSkew: true)

@@ -2,31 +2,36 @@ import ClinicSyncCore
 import GRDB
 
 extension SiteStore {
-    /// Merges changes received from other sites, all or nothing, in one transaction, then holds
-    /// each origin of `through` up to its number (the sender had nothing more of it to send).
+    /// Merges changes received from other sites in one transaction, then holds each origin of
+    /// `through` up to its number (the sender had nothing more of it to send).
     ///
-    /// Every change is validated and checked against the clock's drift bound before anything is
-    /// written; a single bad change refuses the whole batch. Each origin's changes must come in
-    /// sequence order. Applying the same changes again, or in another order, leaves the same database.
+    /// Each origin's changes must come in sequence order. An origin whose next change cannot be
+    /// accepted now (timestamped beyond the clock's drift bound, or invalid) is held at that
+    /// change: it and the origin's later changes in the batch are left out, its number does not
+    /// move, and ``ApplyOutcome/held`` (and ``heldOrigins()``) says why, while every other origin's
+    /// changes apply. Applying the same changes again, or in another order, leaves the same database.
     @discardableResult
     public func apply(_ changes: [Change], through: VersionVector = VersionVector()) throws(StoreError) -> ApplyOutcome {
-        for (index, change) in changes.enumerated() {
-            do { try change.validate() } catch {
-                throw .invalidChange(index: index, reason: error.description)
-            }
-        }
         try catchUpRowIndex()
         return try write { transaction in
-            for change in changes {
-                try transaction.clock.witness(change.timestamp, from: change.origin, wallClock: transaction.now)
-            }
             let db = transaction.db
+            let holding = try VersionVectorTable.load(db)
+            var held: [SiteID: HeldOrigin] = [:]
+            var accepted: [Change] = []
+            accepted.reserveCapacity(changes.count)
+            for change in changes where held[change.origin] == nil {
+                if let reason = Self.holdReason(change, held: holding, transaction: &transaction) {
+                    held[change.origin] = HeldOrigin(origin: change.origin, sequence: change.sequence, reason: reason)
+                } else {
+                    accepted.append(change)
+                }
+            }
             try RowIndex.catchUp(db)
             try db.execute(sql: "UPDATE sync_clock SET capturing = 0")
             var applier = try MergeApplier(db: db)
-            var outcome = ApplyOutcome()
+            var outcome = ApplyOutcome(held: held.values.sorted { $0.origin < $1.origin })
             var received = VersionVector()
-            for change in changes {
+            for change in accepted {
                 switch try applier.apply(change) {
                 case .duplicate:
                     outcome.duplicates += 1
@@ -36,8 +41,7 @@ extension SiteStore {
                     received.advance(change.origin, to: change.sequence)
                 }
             }
-            let held = try VersionVectorTable.load(db)
-            for (origin, sequence) in through.sequences where sequence > held[origin] {
+            for (origin, sequence) in through.sequences where sequence > holding[origin] && held[origin] == nil {
                 received.advance(origin, to: sequence)
             }
             for (origin, sequence) in received.sequences {
@@ -48,9 +52,26 @@ extension SiteStore {
                 }
             }
             if !received.sequences.isEmpty { try VersionVectorTable.refreshKnowledge(db, site: siteID) }
+            try HeldOriginsTable.record(db, outcome.held, now: transaction.now)
+            try HeldOriginsTable.release(db)
             try db.execute(sql: "UPDATE sync_clock SET capturing = 1")
             return outcome
         }
+    }
+
+    /// Why `change` cannot be accepted now, if it cannot; otherwise the clock has witnessed it.
+    /// A change this site holds already is never held (it is a duplicate, whatever its timestamp).
+    private static func holdReason(_ change: Change, held holding: VersionVector, transaction: inout WriteTransaction) -> HeldOrigin.Reason? {
+        do { try change.validate() } catch { return .invalid(error.description) }
+        guard change.sequence > holding[change.origin] else { return nil }
+        do {
+            try transaction.clock.witness(change.timestamp, from: change.origin, wallClock: transaction.now)
+        } catch {
+            switch error {
+            case let .timestampTooFarAhead(_, aheadBy, bound): return .ahead(aheadBy: aheadBy, bound: bound)
+            }
+        }
+        return nil
     }
 }
 

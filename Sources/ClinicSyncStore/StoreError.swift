@@ -25,8 +25,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case storedRowUnreadable(table: SyncedTable, id: RowID, reason: ValidationError)
     /// A remote change was refused by the clock (e.g. too far in the future).
     case clock(ClockError)
-    /// A remote change is malformed; nothing of its batch was applied.
-    case invalidChange(index: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -54,8 +52,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "sync, or correct the stored value"
         case let .clock(error):
             return error.description
-        case let .invalidChange(index, reason):
-            return "change #\(index) of the batch is invalid: \(reason); nothing was applied"
         }
     }
 }

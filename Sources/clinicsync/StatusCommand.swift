@@ -27,7 +27,9 @@ struct StatusCommand: AsyncParsableCommand {
                 ("compaction", report.compaction),
             ] + (report.recovering_from.isEmpty ? [] : [
                 ("recovering", "after a restore: sync with \(report.recovering_from.joined(separator: ", ")) to get back the changes made after the backup"),
-            ]))
+            ]) + report.held_origins.map { held in
+                ("held", "\(held.message) (since \(held.since), last tried \(held.checked))")
+            })
             guard !report.peers.isEmpty else { return Swift.print("peers         none configured") }
             Swift.print("")
             Output.table(

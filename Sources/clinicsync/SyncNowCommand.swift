@@ -42,5 +42,10 @@ struct SyncNowCommand: AsyncParsableCommand {
                 [peer.peer, peer.ok ? "ok" : "FAILED", String(peer.sent), String(peer.received), String(peer.conflicts),
                  String(peer.bytes_out), String(peer.bytes_in), "\(peer.duration_ms) ms", peer.error ?? ""]
             })
+        for peer in report.peers {
+            for held in peer.held ?? [] {
+                Swift.print(held.where == "here" ? "held here (from \(peer.peer)): \(held.message)" : "held at \(peer.peer): \(held.message)")
+            }
+        }
     }
 }

@@ -63,7 +63,6 @@ struct PeerAPIRefusalTests {
             BadRequest(label: "text in an integer column", body: push([change([:], column: "minutes", value: "sixty")]), status: 400, code: "malformed_request", mentions: "minutes"),
             BadRequest(label: "malformed row id", body: push([change(["row_id": "1; DELETE FROM appointments"])]), status: 400, code: "malformed_request", mentions: "row_id"),
             BadRequest(label: "valid change after an invalid one", body: push([change([:]), change(["op": "upsert"])]), status: 400, code: "malformed_request", mentions: "#1"),
-            BadRequest(label: "far-future timestamp", body: push([change(["hlc": (Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000) << 16])]), status: 422, code: "clock_skew", mentions: "ahead"),
             BadRequest(label: "batch of 10,001 changes", body: push((0...10_000).map { _ in change([:]) }), status: 413, code: "batch_too_large"),
             BadRequest(label: "17 MiB body", body: Data(repeating: UInt8(ascii: " "), count: 17 << 20), status: 413, code: "body_too_large"),
             BadRequest(label: "zero sequence number", body: push([change(["seq": 0])]), status: 400, code: "malformed_request", mentions: "seq"),
@@ -101,6 +100,16 @@ struct PeerAPIRefusalTests {
                 #expect((body["error"] as? String)?.contains(mention) == true, "\(request.label): \(body)")
             }
         }
+        // A change timestamped an hour ahead is not refused with its batch: its origin is held
+        // (the answer says so), nothing of it is applied, and the site's status names it.
+        let farFuture = BadRequest(
+            label: "far-future timestamp", body: Self.push([Self.change(["hlc": (Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000) << 16])]),
+            status: 200, code: "")
+        let (heldStatus, heldBody) = try await Self.send(farFuture, to: target)
+        let held = (heldBody["held"] as? [[String: Any]])?.first
+        #expect(heldStatus == 200 && heldBody["applied"] as? Int == 0, "\(heldBody)")
+        #expect(held?["origin"] as? String == "friend" && (held?["ahead_ms"] as? Int ?? 0) > 3_500_000, "\(heldBody)")
+        #expect((try target.status()["held_origins"] as? [[String: Any]])?.first?["origin"] as? String == "friend")
         #expect(try target.state() == before)
         #expect(try target.changeCount() == changesBefore)
         // Still serving: a well-formed push from the configured peer is applied.

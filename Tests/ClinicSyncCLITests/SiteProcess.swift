@@ -38,7 +38,7 @@ final class SiteProcess {
 
     /// Rewrites the configuration with these peers (and any extra YAML); with `tls`, peers are
     /// reached over https and pinned by fingerprint, otherwise over plain HTTP on loopback.
-    func configure(peers: [SiteProcess], tls: Bool = false, extra: String = "") throws {
+    func configure(peers: [SiteProcess], tls: Bool = false, others: [(name: String, url: String)] = [], extra: String = "") throws {
         var text = """
             site:
               id: \(name)
@@ -61,6 +61,7 @@ final class SiteProcess {
                 ? "  - name: \(peer.name)\n    url: \(peer.tlsURL)\n    fingerprint: \(try peer.fingerprint())\n"
                 : "  - name: \(peer.name)\n    url: \(peer.url)\n"
         }
+        for other in others { text += "  - name: \(other.name)\n    url: \(other.url)\n" }
         try cli.writeConfig(text + extra)
     }
 

@@ -59,12 +59,14 @@ struct MergeTests {
         #expect(try north.apply(batch).duplicates == batch.count)
     }
 
-    @Test("a batch with one invalid change is refused whole")
-    func allOrNothing() throws {
+    @Test("an invalid change holds its origin from that change on; the origin's earlier changes and other origins apply")
+    func invalidChangeHoldsItsOrigin() throws {
         let directory = try TemporaryDirectory()
         let north = try Fixtures.store("north", in: directory)
+        let east = try Fixtures.store("east", in: directory)
         let south = try Fixtures.store("south", in: directory)
         try north.addAppointment(Fixtures.appointment())
+        try east.addAppointment(Fixtures.appointment())
         var batch = try north.changes()
         let minutes = try #require(SyncedTable.appointments.column(named: "minutes"))
         let last = batch[batch.count - 1]
@@ -72,33 +74,42 @@ struct MergeTests {
             table: .appointments, rowID: last.rowID, operation: .write([ColumnValue(minutes, .text("sixty"))]),
             origin: last.origin, sequence: last.sequence + 1,
             timestamp: HybridTimestamp(milliseconds: last.timestamp.milliseconds + 1, counter: 0), knowledge: .vector(VersionVector())))
-        #expect(throws: StoreError.self) { try south.apply(batch) }
-        #expect(try south.changeLogCount() == 0)
-        #expect(try south.appointments().isEmpty)
+        let outcome = try south.apply(batch + east.changes(), through: VersionVector([north.siteID: last.sequence + 1]))
+        #expect(outcome.applied == 2)
+        #expect(outcome.held.map(\.origin) == [north.siteID] && outcome.held.first?.sequence == last.sequence + 1)
+        guard case let .invalid(rule)? = outcome.held.first?.reason else { Issue.record("\(outcome)"); return }
+        #expect(rule.contains("minutes"))
+        #expect(try south.appointments().count == 2)
+        #expect(try south.versionVector()[north.siteID] == last.sequence, "through does not carry a held origin past its held change")
+        #expect(try south.heldOrigins().map(\.held) == outcome.held)
     }
 
-    @Test("a change timestamped beyond the drift bound refuses its batch, and the clock does not move")
-    func farFutureRefused() throws {
+    @Test("a change timestamped beyond the drift bound holds its origin while others apply; it applies once the clock allows")
+    func farFutureHeld() throws {
         let directory = try TemporaryDirectory()
         let clock = ManualWallClock()
         let south = try Fixtures.store("south", in: directory, clock: clock)
+        let east = try Fixtures.store("east", in: directory, clock: clock)
         let futureClock = ManualWallClock(clock.nowMilliseconds() + 6 * 60 * 1000)
         let north = try Fixtures.store("north", in: directory, clock: futureClock)
         try north.addAppointment(Fixtures.appointment())
+        try east.addAppointment(Fixtures.appointment())
         let clockBefore = try south.clock()
-        #expect {
-            try south.apply(try north.changes())
-        } throws: { error in
-            guard case let .clock(.timestampTooFarAhead(origin, aheadBy, _)) = error as? StoreError else { return false }
-            return origin == north.siteID && aheadBy.value >= 6 * 60 * 1000
-        }
-        #expect(try south.changeLogCount() == 0 && south.clock() == clockBefore)
-        // Within the bound (4 minutes ahead) the same kind of change is accepted and the clock follows it.
-        futureClock.set(clock.nowMilliseconds() + 4 * 60 * 1000)
-        let other = try Fixtures.store("east", in: directory, clock: futureClock)
-        try other.addAppointment(Fixtures.appointment())
-        try Fixtures.deliverAll(from: other, to: south)
-        #expect(try south.clock() >= other.changes().last!.timestamp)
+        let outcome = try south.apply(try north.changes() + east.changes(), through: try north.versionVector())
+        #expect(outcome.applied == 1)
+        guard case let .ahead(aheadBy, bound)? = outcome.held.first?.reason else { Issue.record("\(outcome)"); return }
+        #expect(outcome.held.map(\.origin) == [north.siteID])
+        #expect(aheadBy.value >= 6 * 60 * 1000 && bound == .defaultMaximumDrift)
+        #expect(try south.versionVector()[north.siteID] == VersionVector.nothing)
+        #expect(try south.clock() < north.clock(), "the clock never witnessed the held change")
+        #expect(try south.clock() >= clockBefore)
+        #expect(try south.heldOrigins().count == 1)
+        // Two minutes later the same change is within the bound: it applies, and the hold is gone.
+        clock.advance(by: 2 * 60 * 1000)
+        let later = try south.apply(try north.changes())
+        #expect(later.applied == 1 && later.held.isEmpty)
+        #expect(try south.heldOrigins().isEmpty)
+        #expect(try south.clock() >= north.changes().last!.timestamp)
     }
 
     @Test("a delete wins over a concurrent edit at every site, and the edit is journaled")

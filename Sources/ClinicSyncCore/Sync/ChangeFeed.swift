@@ -7,8 +7,10 @@ public protocol ChangeFeed: Sendable {
     func versionVector() async throws -> VersionVector
     /// Up to `limit` changes that a holder of `vector` lacks, each origin's in sequence order.
     func changes(missingFrom vector: VersionVector, limit: Int) async throws -> ChangeBatch
-    /// Merges a batch all or nothing, then holds each origin of `through` up to its number;
-    /// throws ``ChangeRejected`` when the batch itself is at fault.
+    /// Merges every change of the batch it can accept in one transaction, then holds each origin
+    /// of `through` up to its number. An origin whose next change cannot be accepted now (beyond
+    /// the drift bound, or malformed) is held at that change (``ApplyOutcome/held``) while the
+    /// others apply; throws ``ChangeRejected`` only when the batch as a whole is at fault.
     func apply(_ changes: [Change], through: VersionVector) async throws -> ApplyOutcome
     /// What this site knows of the fleet: its own report, fresh, first; then the latest of every other site.
     func fleet() async throws -> [FleetReport]
@@ -64,11 +66,15 @@ public struct ApplyOutcome: Equatable, Sendable {
     public var duplicates: Int
     /// Conflict-journal entries those changes produced or updated.
     public var conflicts: Int
+    /// Origins whose changes were held back from their first unacceptable one (the rest of the
+    /// batch applied).
+    public var held: [HeldOrigin]
 
     /// Counts of one apply.
-    public init(applied: Int = 0, duplicates: Int = 0, conflicts: Int = 0) {
+    public init(applied: Int = 0, duplicates: Int = 0, conflicts: Int = 0, held: [HeldOrigin] = []) {
         self.applied = applied
         self.duplicates = duplicates
         self.conflicts = conflicts
+        self.held = held
     }
 }

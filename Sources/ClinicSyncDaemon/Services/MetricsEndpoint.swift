@@ -48,8 +48,29 @@ enum MetricsEndpoint {
             onServerRunning: { _ in onRunning() })
     }
 
-    static func refreshGauges(configuration: SiteConfiguration, store: SiteStore) {
-        guard let statistics = try? store.statistics() else { return }
+    /// Refreshes the store's gauges; returns the origins held now, so that the next refresh can
+    /// zero the gauges of those released meanwhile.
+    @discardableResult
+    static func refreshGauges(configuration: SiteConfiguration, store: SiteStore, previouslyHeld: Set<String> = []) -> Set<String> {
+        var held: Set<String> = []
+        if let records = try? store.heldOrigins() {
+            Gauge(label: "clinicsync_held_origins").record(records.count)
+            for record in records {
+                let ahead: Double
+                switch record.held.reason {
+                case let .ahead(aheadBy, _): ahead = Double(aheadBy.value) / 1000
+                case .invalid: ahead = 0
+                }
+                Gauge(label: "clinicsync_held_origin_ahead_seconds", dimensions: [("origin", record.held.origin.rawValue)]).record(ahead)
+                Gauge(label: "clinicsync_held_origin_sequence", dimensions: [("origin", record.held.origin.rawValue)]).record(Double(record.held.sequence))
+                held.insert(record.held.origin.rawValue)
+            }
+            for released in previouslyHeld.subtracting(held) {
+                Gauge(label: "clinicsync_held_origin_ahead_seconds", dimensions: [("origin", released)]).record(0)
+                Gauge(label: "clinicsync_held_origin_sequence", dimensions: [("origin", released)]).record(0)
+            }
+        }
+        guard let statistics = try? store.statistics() else { return held }
         Gauge(label: "clinicsync_change_log_entries").record(statistics.changeLogEntries)
         Gauge(label: "clinicsync_conflict_journal_entries").record(statistics.conflicts)
         Gauge(label: "clinicsync_appointments").record(statistics.appointments)
@@ -64,6 +85,7 @@ enum MetricsEndpoint {
             Gauge(label: "clinicsync_peer_lag_changes", dimensions: [("peer", peer.name)])
                 .record((try? store.missingCount(from: vector)) ?? 0)
         }
+        return held
     }
 }
 
@@ -94,8 +116,9 @@ struct StoreGauges: Service {
     let store: SiteStore
 
     func run() async throws {
+        var held: Set<String> = []
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            MetricsEndpoint.refreshGauges(configuration: configuration, store: store)
+            held = MetricsEndpoint.refreshGauges(configuration: configuration, store: store, previouslyHeld: held)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(5)) }
         }
     }

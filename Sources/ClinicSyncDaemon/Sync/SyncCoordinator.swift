@@ -121,6 +121,9 @@ public actor SyncCoordinator {
             entry.clock_problem = (error as? SyncError)?.isClockProblem ?? false
             await forgetClient(of: peer)
         }
+        let held = outcome.heldHere.map { SyncReport.Held($0, where: "here") } + outcome.heldAtPeer.map { SyncReport.Held($0, where: "peer") }
+        entry.held = held.isEmpty ? nil : held
+        if (outcome.heldHere + outcome.heldAtPeer).contains(where: \.isClockSkew) { entry.clock_problem = true }
         entry.sent = outcome.sent
         entry.received = outcome.received
         entry.conflicts = outcome.conflicts
@@ -158,6 +161,11 @@ public actor SyncCoordinator {
             logger.warning("sync with peer failed", metadata: metadata)
         } else {
             logger.info("sync with peer done", metadata: metadata)
+        }
+        for held in entry.held ?? [] {
+            var heldMetadata: Logger.Metadata = ["peer": "\(entry.peer)", "origin": "\(held.origin)", "seq": "\(held.seq)", "where": "\(held.where)"]
+            if let ahead = held.ahead_ms { heldMetadata["ahead_ms"] = "\(ahead)" }
+            logger.warning("changes held: \(held.message)", metadata: heldMetadata)
         }
         do {
             try store.recordPeerSync(PeerSyncResult(

@@ -1,3 +1,4 @@
+import ClinicSyncCore
 import ClinicSyncSync
 
 /// What one sync round did with each peer, as `sync now` prints it.
@@ -15,6 +16,32 @@ public struct SyncReport: Codable, Sendable, Equatable {
         public var duration_ms: Int
         public var error: String?
         public var clock_problem: Bool
+        /// Origins whose changes were held back, at this site (`where: here`, pulled from the peer)
+        /// or at the peer (`where: peer`, pushed to it); absent when none.
+        public var held: [Held]?
+    }
+
+    /// An origin whose changes one side holds back (see `HeldOrigin`).
+    public struct Held: Codable, Sendable, Equatable {
+        public var origin: String
+        public var seq: Int64
+        /// `here` or `peer`.
+        public var `where`: String
+        public var ahead_ms: UInt64?
+        public var bound_ms: UInt64?
+        public var invalid: String?
+        public var message: String
+
+        init(_ held: HeldOrigin, where side: String) {
+            origin = held.origin.rawValue
+            seq = held.sequence
+            `where` = side
+            message = held.description
+            switch held.reason {
+            case let .ahead(aheadBy, bound): (ahead_ms, bound_ms) = (aheadBy.value, bound.value)
+            case let .invalid(rule): invalid = rule
+            }
+        }
     }
 
     public var peers: [Peer]
@@ -33,7 +60,7 @@ extension SyncReport.Peer {
     init(empty peer: PeerEndpoint) {
         self.init(
             peer: peer.name, url: peer.url, ok: false, sent: 0, received: 0, conflicts: 0, bytes_in: 0, bytes_out: 0,
-            duration_ms: 0, error: nil, clock_problem: false)
+            duration_ms: 0, error: nil, clock_problem: false, held: nil)
     }
 
     /// Adds one pass's outcome; the latest pass decides success and error.
@@ -41,6 +68,7 @@ extension SyncReport.Peer {
         ok = pass.ok
         error = pass.error
         clock_problem = pass.clock_problem
+        held = pass.held
         sent += pass.sent
         received += pass.received
         conflicts += pass.conflicts

@@ -16,6 +16,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v5-fleet-reports", migrate: createFleetReports)
         migrator.registerMigration("v6-restore-recovery", migrate: createRestoreRecovery)
         migrator.registerMigration("v7-lazy-row-index", migrate: moveRowIndexOutOfCapture)
+        migrator.registerMigration("v8-held-origins", migrate: createHeldOrigins)
         return migrator
     }
 
@@ -193,6 +194,23 @@ enum SchemaMigrations {
             -- for its own changes above what the backup held, so that peers send back the ones it
             -- made after the backup.
             CREATE TABLE recovery_peers (peer TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+            """)
+    }
+
+    /// Origins whose changes this site holds back (see ``HeldOrigin``), for `status` and `/metrics`:
+    /// local, never synchronised; a row goes when the site's number for the origin passes it.
+    private static func createHeldOrigins(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE held_origins (
+                origin TEXT PRIMARY KEY NOT NULL,
+                seq INTEGER NOT NULL,
+                ahead_ms INTEGER,
+                bound_ms INTEGER,
+                invalid_rule TEXT,
+                since_ms INTEGER NOT NULL,
+                checked_ms INTEGER NOT NULL,
+                CHECK ((ahead_ms IS NOT NULL AND bound_ms IS NOT NULL) OR invalid_rule IS NOT NULL)
+            ) WITHOUT ROWID;
             """)
     }
 

@@ -36,6 +36,9 @@ public struct PeerSynchronizer: Sendable {
         /// a batch of nothing new).
         public var pulledEverything = false
         public var peerSite: SiteID?
+        /// Origins held back at this site (pulled) or at the peer (pushed), the latest per origin and side.
+        public var heldHere: [HeldOrigin] = []
+        public var heldAtPeer: [HeldOrigin] = []
 
         public init() {}
     }
@@ -70,8 +73,25 @@ public struct PeerSynchronizer: Sendable {
             }
         }
         try await feed.learn(reports)
-        try await pullAll(&outcome, progress: progress)
+        // A pull refused as a whole (its answer or batch was at fault, not the link) does not stop
+        // the push: the peer still gets this site's changes, and the refusal is reported after.
+        var refused: SyncError?
+        do { try await pullAll(&outcome, progress: progress) } catch let error as SyncError {
+            switch error {
+            case .rejectedIncoming, .malformedResponse: refused = error
+            default: throw error
+            }
+        }
         try await pushAll(&outcome, acceptsGzip: hello.value.accept_encoding.contains(BodyCoding.gzip), progress: progress)
+        if let refused { throw refused }
+    }
+
+    private static func merge(_ held: [HeldOrigin], into list: inout [HeldOrigin]) {
+        for origin in held {
+            list.removeAll { $0.origin == origin.origin }
+            list.append(origin)
+        }
+        list.sort { $0.origin < $1.origin }
     }
 
     private func pullAll(_ outcome: inout Outcome, progress: @Sendable (Int) -> Void) async throws {
@@ -108,13 +128,16 @@ public struct PeerSynchronizer: Sendable {
             }
             outcome.received += applied.applied
             outcome.conflicts += applied.conflicts
+            Self.merge(applied.held, into: &outcome.heldHere)
             progress(outcome.received + outcome.sent)
-            // A batch of nothing new means the peer ignores our vector; stop rather than loop.
+            // A batch of nothing new means the peer ignores our vector; stop rather than loop. Held
+            // changes count as progress: the next batch is asked for past them, so they are not
+            // sent again in this session (the next one tries them again).
             guard more else {
-                outcome.pulledEverything = true
+                outcome.pulledEverything = applied.held.isEmpty
                 return
             }
-            guard applied.applied > 0 || !vector.dominates(through), let following = try await next else { return }
+            guard applied.applied > 0 || !applied.held.isEmpty || !vector.dominates(through), let following = try await next else { return }
             vector = expected
             answer = following
         }
@@ -143,7 +166,10 @@ public struct PeerSynchronizer: Sendable {
             } catch {
                 throw SyncError.malformedResponse(peer: client.peer.name, reason: "vector: \(error.rule)")
             }
-            do { try await feed.learn([try FleetReport(wire: answer.value.report)]) } catch let error as ValidationError {
+            do {
+                try await feed.learn([try FleetReport(wire: answer.value.report)])
+                Self.merge(try (answer.value.held ?? []).map { wire throws(ValidationError) in try HeldOrigin(wire: wire) }, into: &outcome.heldAtPeer)
+            } catch let error as ValidationError {
                 throw SyncError.malformedResponse(peer: client.peer.name, reason: "report: \(error.description)")
             }
             // The peer holds what it acknowledged, whatever its vector says: never send it again.

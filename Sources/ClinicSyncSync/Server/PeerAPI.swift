@@ -110,10 +110,13 @@ public struct PeerAPI: Sendable {
         logger.info("push applied", metadata: [
             "peer": "\(sender)", "applied": "\(outcome.applied)", "duplicates": "\(outcome.duplicates)", "conflicts": "\(outcome.conflicts)",
         ])
+        for held in outcome.held {
+            logger.warning("changes held", metadata: ["peer": "\(sender)", "origin": "\(held.origin)", "reason": "\(held)"])
+        }
         let fleet = try await feed.fleet()
         return WireMessage.PushResponse(
             applied: outcome.applied, duplicates: outcome.duplicates, conflicts: outcome.conflicts,
-            vector: fleet[0].vector.wire, report: fleet[0].wire)
+            vector: fleet[0].vector.wire, report: fleet[0].wire, held: outcome.held.isEmpty ? nil : outcome.held.map(\.wire))
     }
 
     /// Reads the fleet reports of a request; a malformed one refuses the request.

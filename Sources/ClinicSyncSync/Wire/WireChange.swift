@@ -159,3 +159,28 @@ extension FleetReport {
             peers: try wire.peers.map { text throws(ValidationError) in try SiteID(text) }, at: at)
     }
 }
+
+extension HeldOrigin {
+    /// The wire form of a held origin.
+    public var wire: WireMessage.Held {
+        switch reason {
+        case let .ahead(aheadBy, bound):
+            return WireMessage.Held(origin: origin.rawValue, seq: sequence, ahead_ms: aheadBy.value, bound_ms: bound.value, invalid: nil)
+        case let .invalid(rule):
+            return WireMessage.Held(origin: origin.rawValue, seq: sequence, ahead_ms: nil, bound_ms: nil, invalid: rule)
+        }
+    }
+
+    /// Reads a held origin from the wire, refusing a malformed site id or a missing reason.
+    public init(wire: WireMessage.Held) throws(ValidationError) {
+        let reason: Reason
+        if let ahead = wire.ahead_ms, let bound = wire.bound_ms {
+            reason = .ahead(aheadBy: Milliseconds(ahead), bound: Milliseconds(bound))
+        } else if let rule = wire.invalid {
+            reason = .invalid(String(rule.prefix(500)))
+        } else {
+            throw ValidationError(field: "held.reason", rule: "needs ahead_ms and bound_ms, or invalid")
+        }
+        self.init(origin: try SiteID(wire.origin), sequence: wire.seq, reason: reason)
+    }
+}

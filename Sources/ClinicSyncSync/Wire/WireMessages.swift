@@ -57,6 +57,18 @@ public enum WireMessage {
         public var vector: [String: Int64]
         /// The receiver's report about itself after the push, so the pusher knows at once what it holds.
         public var report: Report
+        /// Origins whose changes the receiver held back (the rest applied); absent when none.
+        public var held: [Held]?
+    }
+
+    /// An origin whose changes a site holds back from `seq` on (see `HeldOrigin`): either
+    /// `ahead_ms` and `bound_ms` (timestamped beyond the drift bound) or `invalid` (the rule broken).
+    public struct Held: Codable, Sendable {
+        public var origin: String
+        public var seq: Int64
+        public var ahead_ms: UInt64?
+        public var bound_ms: UInt64?
+        public var invalid: String?
     }
 
     /// Any 4xx or 5xx answer.

@@ -30,7 +30,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     init(_ error: StoreError) {
         switch error {
-        case .invalid, .invalidChange, .storedRowUnreadable, .alreadyExists, .rowDeleted, .stillReferenced:
+        case .invalid, .storedRowUnreadable, .alreadyExists, .rowDeleted, .stillReferenced:
             self.init(message: error.description, status: ExitStatus.invalidData)
         case .notFound:
             self.init(message: error.description, status: ExitStatus.notFound)

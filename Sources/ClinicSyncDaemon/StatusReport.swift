@@ -59,6 +59,10 @@ public struct StatusReport: Codable, Sendable {
     public var deleted_rows: Int
     public var clock: String
     public var clock_hlc: Int64
+    /// How far ahead of this site's clock a received change may be: the fleet's smallest bound.
+    public var drift_bound_ms: UInt64
+    /// The same, for people (`5m 0s`).
+    public var drift_bound: String
     /// What this site holds: the greatest sequence number per origin site.
     public var holds: [String: Int64]
     /// `ready`, or why compaction is held back (the site it waits for).
@@ -100,7 +104,8 @@ public struct StatusReport: Codable, Sendable {
             appointments: statistics.appointments, prescriptions: statistics.prescriptions,
             change_log_entries: statistics.changeLogEntries, conflicts: statistics.conflicts, deleted_rows: statistics.deletedRows,
             clock: clock == .zero ? "never ticked" : "\(UTCDateTime(secondsSinceEpoch: seconds)) +\(clock.counter)",
-            clock_hlc: clock.rawValue, holds: holding.wire, compaction: compaction,
+            clock_hlc: clock.rawValue, drift_bound_ms: try store.agreedDrift().value,
+            drift_bound: try store.agreedDrift().description, holds: holding.wire, compaction: compaction,
             recovering_from: try store.recoveringFrom().map(\.rawValue), held_origins: try store.heldOrigins().map(HeldState.init),
             peers: peers)
     }

@@ -11,7 +11,14 @@ extension SiteStore {
         // The clock as it reads now (without issuing a timestamp), so later reports say later.
         let clock = try WriteTransaction.loadClock(db)
         let now = HybridTimestamp(milliseconds: min(wallClock.nowMilliseconds(), HybridTimestamp.maxMilliseconds), counter: 0)
-        return FleetReport(site: siteID, vector: try VersionVectorTable.load(db, asking: true), peers: peers, at: max(clock, now))
+        return FleetReport(
+            site: siteID, vector: try VersionVectorTable.load(db, asking: true), peers: peers, at: max(clock, now), maximumDrift: maximumDrift)
+    }
+
+    /// The drift bound this site applies to received changes: the smallest of its own and every
+    /// bound a site of the fleet reported.
+    public func agreedDrift() throws(StoreError) -> Milliseconds {
+        try read { db in try Self.fleetView(db).agreedDrift(own: maximumDrift) }
     }
 
     /// The latest report known from every other site.
@@ -20,11 +27,12 @@ extension SiteStore {
     }
 
     static func fleetView(_ db: Database) throws -> FleetView {
-        FleetView(try Row.fetchAll(db, sql: "SELECT site, vector, peers, reported_hlc FROM fleet_reports").map { row in
+        FleetView(try Row.fetchAll(db, sql: "SELECT site, vector, peers, reported_hlc, max_drift_ms FROM fleet_reports").map { row in
             FleetReport(
                 site: try SiteID(row["site"]), vector: try VersionVector(text: row["vector"]),
                 peers: try (row["peers"] as String).split(separator: ",").map { text throws(ValidationError) in try SiteID(String(text)) },
-                at: try ChangeLogDecoder.timestamp(row["reported_hlc"]))
+                at: try ChangeLogDecoder.timestamp(row["reported_hlc"]),
+                maximumDrift: (row["max_drift_ms"] as Int64?).map { Milliseconds(UInt64(max(1000, $0))) })
         })
     }
 
@@ -37,13 +45,14 @@ extension SiteStore {
             try pool.write { db in
                 var view = try Self.fleetView(db)
                 let statement = try db.cachedStatement(sql: """
-                    INSERT INTO fleet_reports (site, vector, peers, reported_hlc) VALUES (?, ?, ?, ?)
+                    INSERT INTO fleet_reports (site, vector, peers, reported_hlc, max_drift_ms) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (site) DO UPDATE SET vector = excluded.vector, peers = excluded.peers,
-                        reported_hlc = excluded.reported_hlc
+                        reported_hlc = excluded.reported_hlc, max_drift_ms = excluded.max_drift_ms
                     """)
                 for report in others where view.learn(report) {
                     try statement.execute(arguments: [
                         report.site.rawValue, report.vector.text, report.peers.map(\.rawValue).joined(separator: ","), report.at.rawValue,
+                        report.maximumDrift.map { Int64($0.value) },
                     ])
                 }
             }

@@ -15,6 +15,9 @@ extension SiteStore {
         try catchUpRowIndex()
         return try write { transaction in
             let db = transaction.db
+            // The fleet's smallest drift bound, so that every site holds the same changes.
+            transaction.clock = HybridLogicalClock(
+                lastIssued: transaction.clock.lastIssued, maximumDrift: try Self.fleetView(db).agreedDrift(own: maximumDrift))
             let holding = try VersionVectorTable.load(db)
             var held: [SiteID: HeldOrigin] = [:]
             var accepted: [Change] = []

@@ -16,6 +16,12 @@ struct StatusCommand: AsyncParsableCommand {
             let daemonLine = report.daemon.running
                 ? "running (pid \(report.daemon.pid ?? 0), up \(report.daemon.uptime_seconds ?? 0)s)"
                 : "not running (read from the store directly)"
+            let recovering: [(String, String)] = report.recovering_from.isEmpty ? [] : [
+                ("recovering", "after a restore: sync with \(report.recovering_from.joined(separator: ", ")) to get back the changes made after the backup"),
+            ]
+            let held: [(String, String)] = report.held_origins.map { held in
+                ("held", "\(held.message) (since \(held.since), last tried \(held.checked))")
+            }
             Output.fields([
                 ("site", report.site_id), ("fingerprint", report.fingerprint ?? "none (run clinicsync init)"),
                 ("version", report.version), ("daemon", daemonLine),
@@ -23,13 +29,10 @@ struct StatusCommand: AsyncParsableCommand {
                 ("appointments", String(report.appointments)), ("prescriptions", String(report.prescriptions)),
                 ("change log", "\(report.change_log_entries) entries"), ("deleted rows", String(report.deleted_rows)),
                 ("conflicts", String(report.conflicts)), ("clock", report.clock),
+                ("drift bound", "\(report.drift_bound) (the smallest any site of the fleet reported)"),
                 ("holds", report.holds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
                 ("compaction", report.compaction),
-            ] + (report.recovering_from.isEmpty ? [] : [
-                ("recovering", "after a restore: sync with \(report.recovering_from.joined(separator: ", ")) to get back the changes made after the backup"),
-            ]) + report.held_origins.map { held in
-                ("held", "\(held.message) (since \(held.since), last tried \(held.checked))")
-            })
+            ] + recovering + held)
             guard !report.peers.isEmpty else { return Swift.print("peers         none configured") }
             Swift.print("")
             Output.table(

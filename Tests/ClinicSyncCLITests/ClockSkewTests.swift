@@ -73,6 +73,26 @@ struct ClockSkewTests {
         #expect(try Self.heldOrigins(alpha).isEmpty)
     }
 
+    @Test("the fleet's smallest drift bound applies: a change 5 minutes ahead is held at a site that alone would accept 10")
+    func smallestDriftBoundApplies() throws {
+        let tolerant = try SiteProcess("tolerant"), strict = try SiteProcess("strict")
+        try tolerant.configure(peers: [strict], extra: "clock:\n  max_drift_seconds: 600\n")
+        try strict.configure(peers: [tolerant], extra: "clock:\n  max_drift_seconds: 60\n")
+        let fiveMinutesAhead = ["CLINICSYNC_TEST_CLOCK_OFFSET_MS": String(5 * 60 * 1000)]
+        try strict.start(environment: fiveMinutesAhead)
+        try tolerant.start()
+        let booked = try strict.cli.run([
+            "appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
+            "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30",
+        ], environment: fiveMinutesAhead)
+        #expect(booked.status == 0)
+        #expect(try tolerant.syncNow().status == 0)
+        #expect(try Self.appointmentIDs(tolerant).isEmpty, "held under the strict site's bound")
+        let held = try Self.heldOrigins(tolerant)
+        #expect(held.first?["origin"] as? String == "strict" && held.first?["bound_ms"] as? Int == 60_000, "\(held)")
+        #expect(try tolerant.status()["drift_bound_ms"] as? Int == 60_000)
+    }
+
     @Test("a site whose clock jumps back keeps issuing increasing timestamps, across restarts too")
     func clockStepBack() throws {
         let site = try SiteProcess("stepper")

@@ -19,6 +19,16 @@ struct FleetViewTests {
         #expect(view.compactionFrontier(site: a, configuredPeers: [b], holding: holding) == .ready(VersionVector([a: 3, b: 2])))
     }
 
+    @Test("the drift bound is the smallest any site reported, or this site's own; sites that do not say are ignored")
+    func agreedDriftIsTheSmallest() {
+        var view = FleetView([report(b, [:], peers: [a], at: 1)])
+        #expect(view.agreedDrift(own: Milliseconds(300_000)) == Milliseconds(300_000))
+        view.learn(FleetReport(site: c, vector: VersionVector(), peers: [b], at: HybridTimestamp(milliseconds: 2, counter: 0), maximumDrift: Milliseconds(60_000)))
+        view.learn(FleetReport(site: d, vector: VersionVector(), peers: [b], at: HybridTimestamp(milliseconds: 2, counter: 0), maximumDrift: Milliseconds(900_000)))
+        #expect(view.agreedDrift(own: Milliseconds(300_000)) == Milliseconds(60_000))
+        #expect(view.agreedDrift(own: Milliseconds(30_000)) == Milliseconds(30_000))
+    }
+
     @Test("an older report never replaces a newer one, whatever the order they arrive in")
     func latestReportWins() {
         var view = FleetView()

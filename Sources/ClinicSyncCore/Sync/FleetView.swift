@@ -11,13 +11,17 @@ public struct FleetReport: Hashable, Sendable {
     /// The site's clock when it reported; a later report replaces an earlier one (at the same
     /// time, one that holds more).
     public let at: HybridTimestamp
+    /// How far ahead of its clock the site accepts a change (`clock.max_drift_seconds`); `nil` from
+    /// a site that does not say. The smallest bound of the fleet applies everywhere.
+    public let maximumDrift: Milliseconds?
 
     /// A site's report about itself.
-    public init(site: SiteID, vector: VersionVector, peers: [SiteID], at: HybridTimestamp) {
+    public init(site: SiteID, vector: VersionVector, peers: [SiteID], at: HybridTimestamp, maximumDrift: Milliseconds? = nil) {
         self.site = site
         self.vector = vector
         self.peers = peers.sorted()
         self.at = at
+        self.maximumDrift = maximumDrift
     }
 }
 
@@ -50,6 +54,12 @@ public struct FleetView: Sendable, Equatable {
         guard report.supersedes(known) else { return false }
         reports[report.site] = report
         return true
+    }
+
+    /// The drift bound the fleet agrees on: the smallest of `own` and every bound a site reported,
+    /// so that a change held at one site is held at every site alike.
+    public func agreedDrift(own: Milliseconds) -> Milliseconds {
+        reports.values.compactMap(\.maximumDrift).reduce(own, min)
     }
 
     /// The sites of the fleet as seen from `site`: those reachable through configured peers (its

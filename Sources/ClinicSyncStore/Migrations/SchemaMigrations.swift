@@ -17,6 +17,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v6-restore-recovery", migrate: createRestoreRecovery)
         migrator.registerMigration("v7-lazy-row-index", migrate: moveRowIndexOutOfCapture)
         migrator.registerMigration("v8-held-origins", migrate: createHeldOrigins)
+        migrator.registerMigration("v9-reported-drift-bounds", migrate: addReportedDriftBounds)
         return migrator
     }
 
@@ -212,6 +213,11 @@ enum SchemaMigrations {
                 CHECK ((ahead_ms IS NOT NULL AND bound_ms IS NOT NULL) OR invalid_rule IS NOT NULL)
             ) WITHOUT ROWID;
             """)
+    }
+
+    /// Sites report their drift bound; the fleet's smallest applies everywhere.
+    private static func addReportedDriftBounds(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE fleet_reports ADD COLUMN max_drift_ms INTEGER")
     }
 
     /// Captured writes no longer maintain an index of the log by row (a random-key B-tree insert on

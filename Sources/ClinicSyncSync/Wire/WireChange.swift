@@ -146,7 +146,7 @@ extension VersionVector {
 extension FleetReport {
     /// The wire form of a report.
     public var wire: WireMessage.Report {
-        WireMessage.Report(site: site.rawValue, vector: vector.wire, peers: peers.map(\.rawValue), at: at.rawValue)
+        WireMessage.Report(site: site.rawValue, vector: vector.wire, peers: peers.map(\.rawValue), at: at.rawValue, max_drift_ms: maximumDrift?.value)
     }
 
     /// Reads a report from the wire, refusing malformed site ids or timestamps.
@@ -156,7 +156,11 @@ extension FleetReport {
         }
         self.init(
             site: try SiteID(wire.site), vector: try VersionVector(wire: wire.vector),
-            peers: try wire.peers.map { text throws(ValidationError) in try SiteID(text) }, at: at)
+            peers: try wire.peers.map { text throws(ValidationError) in try SiteID(text) }, at: at,
+            maximumDrift: try wire.max_drift_ms.map { value throws(ValidationError) in
+                guard value >= 1000 else { throw ValidationError(field: "fleet.max_drift_ms", rule: "must be at least 1000 (one second)") }
+                return Milliseconds(value)
+            })
     }
 }
 

@@ -20,6 +20,8 @@ public enum WireMessage {
         public var vector: [String: Int64]
         public var peers: [String]
         public var at: Int64
+        /// The site's drift bound in milliseconds; absent from sites that do not say.
+        public var max_drift_ms: UInt64?
     }
 
     /// `POST /v2/pull` request: send me what I lack.

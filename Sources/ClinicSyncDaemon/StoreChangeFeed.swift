@@ -2,7 +2,8 @@ import ClinicSyncCore
 import ClinicSyncStore
 import ClinicSyncSync
 
-/// Serves a ``SiteStore`` to the sync layer, which knows stores only as a ``ChangeFeed``.
+/// Serves a ``SiteStore`` to the sync layer, which knows stores only as a ``ChangeFeed``; every
+/// call runs on ``StoreThreads``.
 struct StoreChangeFeed: ChangeFeed {
     let store: SiteStore
     /// The sites this site is configured to sync with now (they follow configuration reloads).
@@ -13,27 +14,38 @@ struct StoreChangeFeed: ChangeFeed {
     /// What this site holds, including every write other programs made: the capture triggers
     /// stamp and number them as they are made.
     func versionVector() async throws -> VersionVector {
-        try store.versionVector()
+        try await onStore { try $0.versionVector() }
     }
 
     func changes(missingFrom vector: VersionVector, limit: Int) async throws -> ChangeBatch {
-        try store.changes(missingFrom: vector, limit: limit)
+        try await onStore { try $0.changes(missingFrom: vector, limit: limit) }
     }
 
     func fleet() async throws -> [FleetReport] {
-        [try store.ownReport(peers: configuredPeers())] + Array(try store.fleetView().reports.values)
+        let peers = configuredPeers()
+        return try await onStore { [try $0.ownReport(peers: peers)] + Array(try $0.fleetView().reports.values) }
     }
 
     func learn(_ reports: [FleetReport]) async throws {
-        try store.learn(reports)
+        try await onStore { try $0.learn(reports) }
+    }
+
+    /// Runs `body` on a store thread; a store locked by another program becomes ``FeedBusy``.
+    private func onStore<T: Sendable>(_ body: @escaping @Sendable (SiteStore) throws -> T) async throws -> T {
+        do {
+            return try await StoreThreads.run { [store] in try body(store) }
+        } catch let error as StoreError {
+            if case .busy = error { throw FeedBusy(reason: error.description) }
+            throw error
+        }
     }
 
     func apply(_ changes: [Change], through: VersionVector) async throws -> ApplyOutcome {
         do {
-            let outcome = try store.apply(changes, through: through)
+            let outcome = try await onStore { try $0.apply(changes, through: through) }
             SyncMetrics.applied(outcome)
             return outcome
-        } catch let error {
+        } catch let error as StoreError {
             switch error {
             case .invalid:
                 throw ChangeRejected(reason: error.description)

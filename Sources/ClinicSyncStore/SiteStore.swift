@@ -134,6 +134,8 @@ extension StoreError {
             throw .clock(error)
         } catch let error as ValidationError {
             throw .invalid(error)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            throw .busy(path: path)
         } catch let error as DatabaseError {
             throw .database(path: path, message: error.message ?? error.description)
         } catch {

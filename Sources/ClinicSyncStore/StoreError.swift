@@ -10,6 +10,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case schemaTooNew(path: String, unknownMigrations: [String])
     /// SQLite could not open or use the file.
     case database(path: String, message: String)
+    /// Another connection held the write lock for longer than the busy timeout (10 s).
+    case busy(path: String)
     /// No row with that id (it may have been deleted).
     case notFound(table: SyncedTable, id: RowID)
     /// A row with that id exists already.
@@ -36,6 +38,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the database at \(path) has schema migrations this clinicsync does not know (\(unknown.joined(separator: ", "))); upgrade clinicsync"
         case let .database(path, message):
             return "database error at \(path): \(message)"
+        case let .busy(path):
+            return "the database at \(path) stayed locked by another connection for 10 s; nothing was changed. "
+                + "Try again; if it persists, find the program holding it (`fuser \(path)`)"
         case let .notFound(table, id):
             return "no \(table.singular) with id \(id)"
         case let .alreadyExists(table, id):

@@ -41,6 +41,19 @@ public struct ChangeBatch: Sendable, Equatable {
     }
 }
 
+/// The store cannot answer now (another program holds its write lock); nothing was changed, and
+/// the same request may succeed later.
+public struct FeedBusy: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is busy, for a person.
+    public let reason: String
+
+    public init(reason: String) {
+        self.reason = reason
+    }
+
+    public var description: String { reason }
+}
+
 /// A batch refused because of what it contains (a malformed change, a timestamp beyond the drift
 /// bound), as opposed to a failure of the receiving site. Nothing of the batch was applied.
 public struct ChangeRejected: Error, Hashable, Sendable, CustomStringConvertible {

@@ -87,6 +87,7 @@ public enum Daemon {
             services: [
                 .init(service: peerServer), .init(service: controlServer), .init(service: metricsServer), .init(service: scheduler),
                 .init(service: reloader), .init(service: ShutdownAnnouncer(notifier: notifier)),
+                .init(service: WatchdogHeartbeat(notifier: notifier, ready: ready)),
                 .init(service: StoreGauges(configuration: configuration, store: store)),
                 .init(service: CompactionScheduler(interval: configuration.compactionInterval, store: store, peers: peers, logger: logger)),
             ],

@@ -35,7 +35,7 @@ enum MetricsEndpoint {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
         router.get("/ready") { _, _ -> Response in
-            let ready = (try? store.clock()) != nil
+            let ready = (try? await StoreThreads.run { try store.clock() }) != nil
             return Response(status: ready ? .ok : .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "store unavailable\n")))
         }
         router.get("/metrics") { _, _ -> Response in
@@ -118,7 +118,10 @@ struct StoreGauges: Service {
     func run() async throws {
         var held: Set<String> = []
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            held = MetricsEndpoint.refreshGauges(configuration: configuration, store: store, previouslyHeld: held)
+            let previous = held
+            held = (try? await StoreThreads.run { [configuration, store] in
+                MetricsEndpoint.refreshGauges(configuration: configuration, store: store, previouslyHeld: previous)
+            }) ?? held
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(5)) }
         }
     }

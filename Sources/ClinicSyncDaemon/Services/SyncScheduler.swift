@@ -7,9 +7,8 @@ import ServiceLifecycle
 /// backoff capped at `sync.max_backoff_seconds`. Stops between rounds on graceful shutdown; a
 /// round in flight finishes (each of its batches is applied whole or not at all).
 ///
-/// The loop is also the daemon's heartbeat: it pings systemd's watchdog on every turn and on every
-/// batch moved, and publishes a one-line `STATUS=`, so a daemon stuck anywhere in its work is
-/// restarted.
+/// After every turn it publishes a one-line `STATUS=` for `systemctl status`; the watchdog is
+/// pinged by ``WatchdogHeartbeat``, independently of how long a round takes.
 struct SyncScheduler: Service {
     let coordinator: SyncCoordinator
     let interval: Duration
@@ -23,21 +22,17 @@ struct SyncScheduler: Service {
         var nextDue: [String: ContinuousClock.Instant] = [:]
         var failures: [String: Int] = [:]
         var lastSuccess: Date?
-        let notifier = notifier
-        let heartbeat: @Sendable () -> Void = { if notifier.watchdogInterval != nil { notifier.notify("WATCHDOG=1") } }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            heartbeat()
             let now = ContinuousClock.now
             let peers = await coordinator.peers
             for peer in peers where (nextDue[peer.name] ?? now) <= now {
                 let succeeded: Bool
                 do {
-                    succeeded = try await coordinator.runRound(peer: peer.name, lockTimeout: .seconds(5)) { _ in heartbeat() }.succeeded
+                    succeeded = try await coordinator.runRound(peer: peer.name, lockTimeout: .seconds(5)).succeeded
                 } catch {
                     logger.notice("scheduled sync skipped", metadata: ["peer": "\(peer.name)", "reason": "\(error)"])
                     succeeded = false
                 }
-                heartbeat()
                 if succeeded { lastSuccess = Date() }
                 failures[peer.name] = succeeded ? 0 : (failures[peer.name] ?? 0) + 1
                 nextDue[peer.name] = ContinuousClock.now + delay(afterFailures: failures[peer.name] ?? 0)
@@ -47,10 +42,8 @@ struct SyncScheduler: Service {
             let inSync = current.filter { failures[$0] == 0 }.count
             let last = lastSuccess.map { ISO8601DateFormatter().string(from: $0) } ?? "never"
             notifier.notify("STATUS=in sync with \(inSync) of \(current.count) peers; last successful sync \(last)")
-            var wake = min(nextDue.filter { current.contains($0.key) }.values.min() ?? ContinuousClock.now + interval,
-                           ContinuousClock.now + interval)
-            if let watchdog = notifier.watchdogInterval { wake = min(wake, ContinuousClock.now + watchdog) }
-            let deadline = wake
+            let deadline = min(nextDue.filter { current.contains($0.key) }.values.min() ?? ContinuousClock.now + interval,
+                               ContinuousClock.now + interval)
             try? await cancelWhenGracefulShutdown {
                 try await Task.sleep(until: deadline, clock: .continuous)
             }

@@ -31,7 +31,8 @@ struct CompactionScheduler: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             guard !Task.isShuttingDownGracefully && !Task.isCancelled else { return }
             do {
-                let outcome = try store.compact(configuredPeers: peers.sites)
+                let sites = peers.sites
+                let outcome = try await StoreThreads.run { [store] in try store.compact(configuredPeers: sites) }
                 var metadata: Logger.Metadata = ["removed": "\(outcome.removed)"]
                 if let blocked = outcome.blocked { metadata["waiting"] = "\(blocked)" }
                 logger.info("change log compacted", metadata: metadata)

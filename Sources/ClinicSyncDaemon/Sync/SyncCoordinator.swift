@@ -55,7 +55,7 @@ public actor SyncCoordinator {
         // A site between others relays: what one peer delivered goes to the peers already visited
         // in the next pass. Passes repeat until one moves nothing (at most three).
         for _ in 1...3 {
-            let recovering = try !store.recoveringFrom().isEmpty
+            let recovering = try await !recoveringFrom().isEmpty
             var moved = 0
             for (index, peer) in targets.enumerated() {
                 let result = await sync(with: peer, progress: progress)
@@ -63,7 +63,7 @@ public actor SyncCoordinator {
                 moved += result.sent + result.received
             }
             // Once a restored site has recovered, the changes it held back go out in the same round.
-            let recovered = try recovering && store.recoveringFrom().isEmpty
+            let recovered = try await recovering ? recoveringFrom().isEmpty : false
             if !recovered && (moved == 0 || targets.count < 2 || !report.succeeded) { break }
         }
         return report
@@ -111,9 +111,10 @@ public actor SyncCoordinator {
             try await exchange(with: peer, into: &outcome, progress: progress)
             entry.ok = true
             // Recovered from this peer only if it sent everything this site lacked of its own.
-            if let site = outcome.peerSite, outcome.pulledEverything, try !store.recoveringFrom().isEmpty {
-                try store.recovered(from: site, configuredPeers: configuration.peerSiteIDs)
-                let waiting = try store.recoveringFrom().map(\.rawValue).joined(separator: ",")
+            if let site = outcome.peerSite, outcome.pulledEverything, try await !recoveringFrom().isEmpty {
+                let peers = configuration.peerSiteIDs
+                try await StoreThreads.run { [store] in try store.recovered(from: site, configuredPeers: peers) }
+                let waiting = try await recoveringFrom().map(\.rawValue).joined(separator: ",")
                 logger.notice("recovery after restore: synced with peer", metadata: ["peer": "\(site)", "still_waiting_for": "\(waiting)"])
             }
         } catch {
@@ -131,7 +132,7 @@ public actor SyncCoordinator {
         entry.bytes_out = outcome.bytesOut
         let elapsed = ContinuousClock.now - start
         entry.duration_ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
-        record(entry, outcome: outcome)
+        await record(entry, outcome: outcome)
         SyncMetrics.roundFinished(entry, duration: elapsed)
         return entry
     }
@@ -150,7 +151,11 @@ public actor SyncCoordinator {
         try await synchronizer.run(into: &outcome) { moved in progress(SyncProgress(peer: peer.name, moved: moved)) }
     }
 
-    private func record(_ entry: SyncReport.Peer, outcome: PeerSynchronizer.Outcome) {
+    private func recoveringFrom() async throws -> [SiteID] {
+        try await StoreThreads.run { [store] in try store.recoveringFrom() }
+    }
+
+    private func record(_ entry: SyncReport.Peer, outcome: PeerSynchronizer.Outcome) async {
         var metadata: Logger.Metadata = [
             "peer": "\(entry.peer)", "sent": "\(entry.sent)", "received": "\(entry.received)",
             "conflicts": "\(entry.conflicts)", "bytes_in": "\(entry.bytes_in)", "bytes_out": "\(entry.bytes_out)",
@@ -167,10 +172,11 @@ public actor SyncCoordinator {
             if let ahead = held.ahead_ms { heldMetadata["ahead_ms"] = "\(ahead)" }
             logger.warning("changes held: \(held.message)", metadata: heldMetadata)
         }
+        let result = PeerSyncResult(
+            peer: entry.peer, url: entry.url, succeeded: entry.ok, error: entry.error, clockProblem: entry.clock_problem,
+            sent: entry.sent, received: entry.received, peerVector: outcome.peerSite == nil ? nil : outcome.peerVector, peerSite: outcome.peerSite)
         do {
-            try store.recordPeerSync(PeerSyncResult(
-                peer: entry.peer, url: entry.url, succeeded: entry.ok, error: entry.error, clockProblem: entry.clock_problem,
-                sent: entry.sent, received: entry.received, peerVector: outcome.peerSite == nil ? nil : outcome.peerVector, peerSite: outcome.peerSite))
+            try await StoreThreads.run { [store] in try store.recordPeerSync(result) }
         } catch {
             logger.error("cannot record sync state", metadata: ["peer": "\(entry.peer)", "error": "\(error)"])
         }

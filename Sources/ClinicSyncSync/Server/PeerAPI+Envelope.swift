@@ -28,6 +28,9 @@ extension PeerAPI {
                 logger.notice("peer request refused", metadata: ["code": "\(refusal.code)", "error": "\(refusal.message)"])
             }
             return Self.failure(refusal)
+        } catch let busy as FeedBusy {
+            logger.warning("peer request waited too long for the store", metadata: ["error": "\(busy)"])
+            return Self.failure(PeerRequestError(status: .serviceUnavailable, code: "store_busy", message: busy.reason))
         } catch {
             logger.error("peer request failed", metadata: ["error": "\(error)"])
             return Self.failure(PeerRequestError(status: .internalServerError, code: "internal_error", message: "\(error)"))

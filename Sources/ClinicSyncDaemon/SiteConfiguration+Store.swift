@@ -16,6 +16,11 @@ extension SiteConfiguration {
         try SiteStore.open(path: databasePath, siteID: siteID, wallClock: Self.wallClock(), maximumDrift: maximumDrift)
     }
 
+    /// Opens the site's database for reading only (see ``SiteStore/openReadOnly(path:siteID:)``).
+    public func openStoreReadOnly() throws(StoreError) -> SiteStore {
+        try SiteStore.openReadOnly(path: databasePath, siteID: siteID)
+    }
+
     /// Creates the database and the site's identity if needed; returns whether it was created.
     public func initializeStore() throws(StoreError) -> (store: SiteStore, created: Bool) {
         try SiteStore.initialize(path: databasePath, siteID: siteID, wallClock: Self.wallClock(), maximumDrift: maximumDrift)

@@ -13,6 +13,8 @@ extension SiteStore {
             FileManager.default.createFile(atPath: destination, contents: nil, attributes: [.posixPermissions: 0o600])
             let copy = try DatabaseQueue(path: destination)
             try pool.backup(to: copy)
+            // One self-contained file: a read of it (`check`) then creates nothing beside it.
+            try copy.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
             try copy.close()
         }
     }

@@ -7,17 +7,18 @@ import GRDB
 ///
 /// Every write is one SQLite transaction; the capture triggers stamp and log what it changes as it
 /// changes it, exactly as they do for any other program's writes. The pool runs in WAL mode, so
-/// readers never block the writer.
+/// readers never block the writer. A store opened with ``openReadOnly(path:siteID:)`` never writes:
+/// not even a migration or the clock.
 public final class SiteStore: Sendable {
     /// The database file.
     public let path: String
     /// The site this database belongs to.
     public let siteID: SiteID
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
     let wallClock: any WallClock
     let maximumDrift: Milliseconds
 
-    private init(path: String, siteID: SiteID, pool: DatabasePool, wallClock: any WallClock, maximumDrift: Milliseconds) {
+    private init(path: String, siteID: SiteID, pool: any DatabaseWriter, wallClock: any WallClock, maximumDrift: Milliseconds) {
         self.path = path
         self.siteID = siteID
         self.pool = pool
@@ -69,7 +70,7 @@ public final class SiteStore: Sendable {
         path: String, siteID: SiteID, wallClock: any WallClock = SystemWallClock(),
         maximumDrift: Milliseconds = .defaultMaximumDrift
     ) throws(StoreError) -> SiteStore {
-        guard FileManager.default.fileExists(atPath: path) else { throw .notInitialized(path: path) }
+        try requireFile(path)
         let pool = try openPool(path: path)
         let stored: String? = try StoreError.mapping(path: path) {
             try pool.read { db in try String.fetchOne(db, sql: "SELECT site_id FROM site_identity") }
@@ -79,6 +80,49 @@ public final class SiteStore: Sendable {
             throw .siteMismatch(path: path, database: (try? SiteID(stored)) ?? siteID, configured: siteID)
         }
         return SiteStore(path: path, siteID: siteID, pool: pool, wallClock: wallClock, maximumDrift: maximumDrift)
+    }
+
+    /// Opens a database for reading only: nothing is written to it (no migration, no clock, no
+    /// journal-mode change), so it works for a user who may only read the file, never waits behind
+    /// the daemon's writes, and leaves a backup copy byte-identical. `siteID` `nil` takes the site
+    /// the file belongs to. A database that still needs this version's migrations is refused with
+    /// what to do.
+    public static func openReadOnly(path: String, siteID: SiteID? = nil) throws(StoreError) -> SiteStore {
+        try requireFile(path)
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "clinicsync-read"
+        let (queue, stored): (DatabaseQueue, String?) = try StoreError.mapping(path: path) {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let migrator = SchemaMigrations.migrator
+            let stored: String? = try queue.read { db in
+                if try migrator.hasBeenSuperseded(db) {
+                    let unknown = Array(try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)).sorted()
+                    throw StoreError.schemaTooNew(path: path, unknownMigrations: unknown)
+                }
+                guard try db.tableExists("site_identity") else { return nil }
+                guard try migrator.hasCompletedMigrations(db) else {
+                    throw StoreError.needsUpgrade(path: path, pending: try migrator.migrations.count - migrator.appliedMigrations(db).count)
+                }
+                return try String.fetchOne(db, sql: "SELECT site_id FROM site_identity")
+            }
+            return (queue, stored)
+        }
+        guard let stored, let owner = try? SiteID(stored) else { throw .notInitialized(path: path) }
+        if let siteID, siteID != owner { throw .siteMismatch(path: path, database: owner, configured: siteID) }
+        return SiteStore(path: path, siteID: owner, pool: queue, wallClock: SystemWallClock(), maximumDrift: .defaultMaximumDrift)
+    }
+
+    /// Refuses a missing database, telling "not initialised" apart from "not yours to read".
+    private static func requireFile(_ path: String) throws(StoreError) {
+        if FileManager.default.fileExists(atPath: path) {
+            guard access(path, R_OK) == 0 else { throw .permissionDenied(path: path) }
+            return
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if access(directory.isEmpty ? "." : directory, X_OK) != 0, errno == EACCES { throw .permissionDenied(path: path) }
+        throw .notInitialized(path: path)
     }
 
     private static func openPool(path: String) throws(StoreError) -> DatabasePool {

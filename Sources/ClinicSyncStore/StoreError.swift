@@ -10,6 +10,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case schemaTooNew(path: String, unknownMigrations: [String])
     /// SQLite could not open or use the file.
     case database(path: String, message: String)
+    /// The user may not read the database (or its directory).
+    case permissionDenied(path: String)
+    /// A read-only open found migrations this version still has to apply (`pending` of them).
+    case needsUpgrade(path: String, pending: Int)
     /// Another connection held the write lock for longer than the busy timeout (10 s).
     case busy(path: String)
     /// No row with that id (it may have been deleted).
@@ -38,6 +42,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the database at \(path) has schema migrations this clinicsync does not know (\(unknown.joined(separator: ", "))); upgrade clinicsync"
         case let .database(path, message):
             return "database error at \(path): \(message)"
+        case let .permissionDenied(path):
+            return "permission denied on \(path) or its directory: patient data is readable by the daemon's user only; "
+                + "run as that user (sudo -u clinicsync); members of its group can use `status` and `sync now` while the daemon runs"
+        case let .needsUpgrade(path, pending):
+            return "the database at \(path) needs \(pending) schema migration(s) from this clinicsync version before it can be read; "
+                + "restart the daemon (or run any command that writes, e.g. `clinicsync compact`) once to upgrade it"
         case let .busy(path):
             return "the database at \(path) stayed locked by another connection for 10 s; nothing was changed. "
                 + "Try again; if it persists, find the program holding it (`fuser \(path)`)"

@@ -11,7 +11,7 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try options.openStore()
+            let store = try options.openStoreReadOnly()
             try store.backup(to: to)
             if options.json { return try Output.json(["backup": to]) }
             print("Backed up \(store.path) to \(to).")

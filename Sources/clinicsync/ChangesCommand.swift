@@ -51,7 +51,7 @@ struct ChangesCommand: ParsableCommand {
         try reportingFailures {
             let site = try origin.map { text throws(ClinicSyncCore.ValidationError) in try SiteID(text) }
             let after = since == 0 ? Int64.min : since
-            let entries = try options.openStore().changes(origin: site, after: after, limit: limit).map(Entry.init)
+            let entries = try options.openStoreReadOnly().changes(origin: site, after: after, limit: limit).map(Entry.init)
             if options.json { return try Output.json(entries) }
             Output.table(
                 ["ORIGIN", "SEQ", "TIMESTAMP", "TABLE", "ROW_ID", "CHANGE"],

@@ -46,7 +46,7 @@ struct ConflictsCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let entries = try options.openStore().conflicts().map(Entry.init)
+            let entries = try options.openStoreReadOnly().conflicts().map(Entry.init)
             if options.json { return try Output.json(entries) }
             Output.table(
                 ["TABLE", "ROW_ID", "COLUMN", "LOST_VALUE", "LOST_AT", "WON_BY"],

@@ -1,19 +1,30 @@
 import ClinicSyncCore
+import ClinicSyncStore
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 
-/// The daemon's local control API, served on a Unix socket: `GET /v1/status` and
-/// `POST /v1/sync[?peer=NAME]`, whose answer streams NDJSON progress lines and ends with the report.
+/// The daemon's local control API, served on a Unix socket: `GET /v1/status` (the daemon's own
+/// facts), `GET /v1/report` (the whole `clinicsync status` report, so members of the socket's group
+/// need no access to the database) and `POST /v1/sync[?peer=NAME]`, whose answer streams NDJSON
+/// progress lines and ends with the report.
 struct ControlAPI: Sendable {
     let coordinator: SyncCoordinator
+    let store: SiteStore
     let info: @Sendable () -> DaemonInfo
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         router.get("/v1/status") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
                      body: ResponseBody(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(info()))))
+        }
+        router.get("/v1/report") { [coordinator, store, info] _, _ in
+            let configuration = await coordinator.currentConfiguration
+            let daemon = info()
+            let report = try await StoreThreads.run { try StatusReport.gather(configuration: configuration, store: store, daemon: daemon) }
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(report))))
         }
         router.post("/v1/sync") { request, _ in
             let peer = request.uri.queryParameters["peer"].map(String.init)

@@ -20,6 +20,16 @@ public struct ControlClient: Sendable {
     ///
     /// Throws when a daemon's socket exists but this user may not use it, rather than acting as if
     /// no daemon ran (which would then fail on the database for the same reason, less clearly).
+    /// The whole status report from the running daemon; `nil` when no daemon answers.
+    func report() async throws(DaemonError) -> StatusReport? {
+        guard try await info() != nil, let url = URL(httpURLWithSocketPath: socketPath, uri: "/v1/report") else { return nil }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .GET
+        guard let response = try? await http.execute(request, timeout: .seconds(30)), response.status == .ok,
+              let body = try? await response.body.collect(upTo: 16 << 20) else { return nil }
+        return try? JSONDecoder().decode(StatusReport.self, from: Data(body.readableBytesView))
+    }
+
     public func info() async throws(DaemonError) -> DaemonInfo? {
         guard socketExists else {
             if access((socketPath as NSString).deletingLastPathComponent, X_OK) != 0, errno == EACCES {

@@ -45,12 +45,14 @@ public enum ManualSync {
         return report
     }
 
-    /// The status report, with the daemon's own facts when it answers.
+    /// The status report: from the daemon when it answers (the caller needs access to its control
+    /// socket only), otherwise read from the store, read-only.
     public static func status(configuration: SiteConfiguration) async throws -> StatusReport {
-        let daemon = try await HTTPClient.using(PeerHTTPClient.makeControl()) { http in
-            try await ControlClient(socketPath: configuration.controlSocket, http: http).info()
+        let fromDaemon = try await HTTPClient.using(PeerHTTPClient.makeControl()) { http in
+            try await ControlClient(socketPath: configuration.controlSocket, http: http).report()
         }
-        return try StatusReport.gather(configuration: configuration, store: try configuration.openStore(), daemon: daemon)
+        if let fromDaemon { return fromDaemon }
+        return try StatusReport.gather(configuration: configuration, store: try configuration.openStoreReadOnly(), daemon: nil)
     }
 }
 

@@ -62,7 +62,7 @@ public enum Daemon {
 
         try prepareSocketDirectory(configuration.controlSocket)
         let controlRouter = Router()
-        ControlAPI(coordinator: coordinator) {
+        ControlAPI(coordinator: coordinator, store: store) {
             DaemonInfo(pid: getpid(), started_at: ISO8601DateFormatter().string(from: started),
                        uptime_seconds: Int(Date().timeIntervalSince(started)), version: ClinicSyncVersion.current,
                        listen: configuration.listen.description)

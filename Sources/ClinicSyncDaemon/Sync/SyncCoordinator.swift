@@ -41,6 +41,9 @@ public actor SyncCoordinator {
     /// The configured peers.
     public var peers: [PeerEndpoint] { configuration.peers }
 
+    /// The configuration as last reloaded.
+    public var currentConfiguration: SiteConfiguration { configuration }
+
     /// Syncs with `peerName` (or every peer), waiting up to `lockTimeout` for another round to end.
     public func runRound(
         peer peerName: String? = nil, lockTimeout: Duration = .seconds(120),

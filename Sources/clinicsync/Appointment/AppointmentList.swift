@@ -9,7 +9,7 @@ struct AppointmentList: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let records = try options.openStore().appointments()
+            let records = try options.openStoreReadOnly().appointments()
             if options.json { return try Output.json(records) }
             Output.table(
                 ["ID", "STARTS_AT", "MIN", "UNITS", "STATUS", "SITE", "THERAPIST", "PATIENT_ID"],

@@ -10,7 +10,7 @@ struct AppointmentShow: ParsableCommand {
     func run() throws {
         let rowID = try Parse.rowID(id, flag: "id")
         try reportingFailures {
-            guard let record = try options.openStore().appointment(id: rowID) else {
+            guard let record = try options.openStoreReadOnly().appointment(id: rowID) else {
                 throw CommandFailure(message: "no appointment with id \(rowID)", status: ExitStatus.notFound)
             }
             if options.json { return try Output.json(record) }

@@ -8,7 +8,7 @@ struct PrescriptionList: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let records = try options.openStore().prescriptions()
+            let records = try options.openStoreReadOnly().prescriptions()
             if options.json { return try Output.json(records.map { PrescriptionJSON($0) }) }
             Output.table(
                 ["ID", "PATIENT_ID", "ICD10", "VISITS", "ISSUED_ON", "EXPIRES_ON", "PAYER"],

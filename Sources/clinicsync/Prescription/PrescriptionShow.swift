@@ -11,7 +11,7 @@ struct PrescriptionShow: ParsableCommand {
     func run() throws {
         let rowID = try Parse.rowID(id, flag: "id")
         try reportingFailures {
-            let store = try options.openStore()
+            let store = try options.openStoreReadOnly()
             guard let record = try store.prescription(id: rowID) else {
                 throw CommandFailure(message: "no prescription with id \(rowID)", status: ExitStatus.notFound)
             }

@@ -16,9 +16,16 @@ struct GlobalOptions: ParsableArguments {
         do { return try SiteConfiguration(path: config) } catch { throw CommandFailure(error) }
     }
 
-    /// The site's open store.
+    /// The site's open store, for commands that write.
     func openStore() throws(CommandFailure) -> SiteStore {
         let configuration = try loadConfiguration()
         do { return try configuration.openStore() } catch { throw CommandFailure(error) }
+    }
+
+    /// The site's store opened for reading only, for commands that only read: they never write
+    /// to the database, never wait behind the daemon's writes, and work for a user who may only read it.
+    func openStoreReadOnly() throws(CommandFailure) -> SiteStore {
+        let configuration = try loadConfiguration()
+        do { return try configuration.openStoreReadOnly() } catch { throw CommandFailure(error) }
     }
 }

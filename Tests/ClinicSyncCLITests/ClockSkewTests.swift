@@ -20,10 +20,8 @@ struct ClockSkewTests {
     /// it, the push runs although the pull held something, and status names fox and by how much.
     @Test("a site whose clock once ran an hour fast is held at its neighbours while the chain keeps flowing, until their clocks allow")
     func fastOriginHeldWhileChainFlows() throws {
-        let alpha = try SiteProcess("alpha"), fox = try SiteProcess("fox"), zulu = try SiteProcess("zulu")
-        try alpha.configure(peers: [fox])
-        try fox.configure(peers: [alpha, zulu])
-        try zulu.configure(peers: [fox])
+        let line = try SiteProcess.line("alpha", "fox", "zulu")
+        let (alpha, fox, zulu) = (line[0], line[1], line[2])
         let fastBooking = try fox.cli.run([
             "appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
             "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30",

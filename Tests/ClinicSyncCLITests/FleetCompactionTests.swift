@@ -8,10 +8,8 @@ import Testing
 struct FleetCompactionTests {
     @Test("in a line a-b-c, a waits for c, which it knows of only through b, and journals stay identical")
     func lineWaitsForTheFarSite() throws {
-        let a = try SiteProcess("site-a"), b = try SiteProcess("site-b"), c = try SiteProcess("site-c")
-        try a.configure(peers: [b])
-        try b.configure(peers: [a, c])
-        try c.configure(peers: [b])
+        let line = try SiteProcess.line("site-a", "site-b", "site-c")
+        let (a, b, c) = (line[0], line[1], line[2])
         // c is down for now: b has it configured, so the fleet includes it.
         for site in [a, b] { try site.start() }
         let shared = try a.addAppointment()

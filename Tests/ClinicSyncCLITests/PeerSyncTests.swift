@@ -46,10 +46,8 @@ struct PeerSyncTests {
 
     @Test("line topology A-B-C: a change at A reaches C through B, and nothing comes back to its origin")
     func lineTopologyRelays() throws {
-        let a = try SiteProcess("site-a"), b = try SiteProcess("site-b"), c = try SiteProcess("site-c")
-        try a.configure(peers: [b])
-        try b.configure(peers: [a, c])
-        try c.configure(peers: [b])
+        let line = try SiteProcess.line("site-a", "site-b", "site-c")
+        let (a, b, c) = (line[0], line[1], line[2])
         for site in [a, b, c] { try site.start() }
         let fromA = try a.addAppointment(patient: "pa")
         let fromC = try c.addAppointment(patient: "pc")

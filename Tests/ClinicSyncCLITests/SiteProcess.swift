@@ -190,6 +190,15 @@ final class SiteProcess {
 }
 
 extension SiteProcess {
+    /// Sites in a line, each configured with its neighbours (plain HTTP), none started.
+    static func line(_ names: String...) throws -> [SiteProcess] {
+        let sites = try names.map { try SiteProcess($0) }
+        for (index, site) in sites.enumerated() {
+            try site.configure(peers: [index - 1, index + 1].filter(sites.indices.contains).map { sites[$0] })
+        }
+        return sites
+    }
+
     /// Books an appointment and returns its id.
     @discardableResult
     func addAppointment(patient: String = "p1", therapist: String = "Sam", minutes: Int = 60) throws -> String {

@@ -16,9 +16,9 @@ extension SiteConfiguration {
         try SiteStore.open(path: databasePath, siteID: siteID, wallClock: Self.wallClock(), maximumDrift: maximumDrift)
     }
 
-    /// Opens the site's database for reading only (see ``SiteStore/openReadOnly(path:siteID:)``).
+    /// Opens the site's database for reading only (see ``SiteStore/openReadOnly(path:siteID:maximumDrift:)``).
     public func openStoreReadOnly() throws(StoreError) -> SiteStore {
-        try SiteStore.openReadOnly(path: databasePath, siteID: siteID)
+        try SiteStore.openReadOnly(path: databasePath, siteID: siteID, maximumDrift: maximumDrift)
     }
 
     /// Creates the database and the site's identity if needed; returns whether it was created.

@@ -104,8 +104,8 @@ public struct StatusReport: Codable, Sendable {
             appointments: statistics.appointments, prescriptions: statistics.prescriptions,
             change_log_entries: statistics.changeLogEntries, conflicts: statistics.conflicts, deleted_rows: statistics.deletedRows,
             clock: clock == .zero ? "never ticked" : "\(UTCDateTime(secondsSinceEpoch: seconds)) +\(clock.counter)",
-            clock_hlc: clock.rawValue, drift_bound_ms: try store.agreedDrift().value,
-            drift_bound: try store.agreedDrift().description, holds: holding.wire, compaction: compaction,
+            clock_hlc: clock.rawValue, drift_bound_ms: try store.agreedDrift(configuredPeers: configuration.peerSiteIDs).value,
+            drift_bound: try store.agreedDrift(configuredPeers: configuration.peerSiteIDs).description, holds: holding.wire, compaction: compaction,
             recovering_from: try store.recoveringFrom().map(\.rawValue), held_origins: try store.heldOrigins().map(HeldState.init),
             peers: peers)
     }

@@ -42,7 +42,8 @@ struct StoreChangeFeed: ChangeFeed {
 
     func apply(_ changes: [Change], through: VersionVector) async throws -> ApplyOutcome {
         do {
-            let outcome = try await onStore { try $0.apply(changes, through: through) }
+            let peers = configuredPeers()
+            let outcome = try await onStore { try $0.apply(changes, through: through, configuredPeers: peers) }
             SyncMetrics.applied(outcome)
             return outcome
         } catch let error as StoreError {

@@ -16,9 +16,9 @@ extension SiteStore {
     }
 
     /// The drift bound this site applies to received changes: the smallest of its own and every
-    /// bound a site of the fleet reported.
-    public func agreedDrift() throws(StoreError) -> Milliseconds {
-        try read { db in try Self.fleetView(db).agreedDrift(own: maximumDrift) }
+    /// bound a member of the fleet reported (see ``FleetView/agreedDrift(own:site:configuredPeers:)``).
+    public func agreedDrift(configuredPeers: [SiteID]) throws(StoreError) -> Milliseconds {
+        try read { db in try Self.fleetView(db).agreedDrift(own: maximumDrift, site: siteID, configuredPeers: configuredPeers) }
     }
 
     /// The latest report known from every other site.
@@ -32,7 +32,7 @@ extension SiteStore {
                 site: try SiteID(row["site"]), vector: try VersionVector(text: row["vector"]),
                 peers: try (row["peers"] as String).split(separator: ",").map { text throws(ValidationError) in try SiteID(String(text)) },
                 at: try ChangeLogDecoder.timestamp(row["reported_hlc"]),
-                maximumDrift: (row["max_drift_ms"] as Int64?).map { Milliseconds(UInt64(max(1000, $0))) })
+                maximumDrift: (row["max_drift_ms"] as Int64?).map { Milliseconds(UInt64(max(60_000, $0))) })
         })
     }
 
@@ -52,7 +52,7 @@ extension SiteStore {
                 for report in others where view.learn(report) {
                     try statement.execute(arguments: [
                         report.site.rawValue, report.vector.text, report.peers.map(\.rawValue).joined(separator: ","), report.at.rawValue,
-                        report.maximumDrift.map { Int64($0.value) },
+                        report.maximumDrift.map { Int64(clamping: $0.value) },
                     ])
                 }
             }

@@ -11,22 +11,33 @@ extension SiteStore {
     /// move, and ``ApplyOutcome/held`` (and ``heldOrigins()``) says why, while every other origin's
     /// changes apply. Applying the same changes again, or in another order, leaves the same database.
     @discardableResult
-    public func apply(_ changes: [Change], through: VersionVector = VersionVector()) throws(StoreError) -> ApplyOutcome {
+    public func apply(
+        _ changes: [Change], through: VersionVector = VersionVector(), configuredPeers: [SiteID] = []
+    ) throws(StoreError) -> ApplyOutcome {
         try catchUpRowIndex()
         return try write { transaction in
             let db = transaction.db
             // The fleet's smallest drift bound, so that every site holds the same changes.
-            transaction.clock = HybridLogicalClock(
-                lastIssued: transaction.clock.lastIssued, maximumDrift: try Self.fleetView(db).agreedDrift(own: maximumDrift))
+            let bound = try Self.fleetView(db).agreedDrift(own: maximumDrift, site: siteID, configuredPeers: configuredPeers)
+            transaction.clock = HybridLogicalClock(lastIssued: transaction.clock.lastIssued, maximumDrift: bound)
             let holding = try VersionVectorTable.load(db)
+            // An origin held in an earlier batch stays held at that change: its later changes (a
+            // sender moves on past held ones) must not apply, or this site would hold the origin
+            // past a gap it never fills.
+            let barriers = Dictionary(uniqueKeysWithValues: try HeldOriginsTable.load(db)
+                .filter { $0.held.sequence > holding[$0.held.origin] }.map { ($0.held.origin, $0.held) })
+            var passed: Set<SiteID> = []
             var held: [SiteID: HeldOrigin] = [:]
             var accepted: [Change] = []
             accepted.reserveCapacity(changes.count)
             for change in changes where held[change.origin] == nil {
-                if let reason = Self.holdReason(change, held: holding, transaction: &transaction) {
+                if let barrier = barriers[change.origin], !passed.contains(change.origin), change.sequence > barrier.sequence {
+                    held[change.origin] = barrier
+                } else if let reason = Self.holdReason(change, held: holding, transaction: &transaction) {
                     held[change.origin] = HeldOrigin(origin: change.origin, sequence: change.sequence, reason: reason)
                 } else {
                     accepted.append(change)
+                    if barriers[change.origin]?.sequence == change.sequence { passed.insert(change.origin) }
                 }
             }
             try RowIndex.catchUp(db)
@@ -44,7 +55,8 @@ extension SiteStore {
                     received.advance(change.origin, to: change.sequence)
                 }
             }
-            for (origin, sequence) in through.sequences where sequence > holding[origin] && held[origin] == nil {
+            for (origin, sequence) in through.sequences
+            where sequence > holding[origin] && held[origin] == nil && (barriers[origin] == nil || passed.contains(origin)) {
                 received.advance(origin, to: sequence)
             }
             for (origin, sequence) in received.sequences {

@@ -7,7 +7,7 @@ import GRDB
 ///
 /// Every write is one SQLite transaction; the capture triggers stamp and log what it changes as it
 /// changes it, exactly as they do for any other program's writes. The pool runs in WAL mode, so
-/// readers never block the writer. A store opened with ``openReadOnly(path:siteID:)`` never writes:
+/// readers never block the writer. A store opened with ``openReadOnly(path:siteID:maximumDrift:)`` never writes:
 /// not even a migration or the clock.
 public final class SiteStore: Sendable {
     /// The database file.
@@ -87,7 +87,9 @@ public final class SiteStore: Sendable {
     /// the daemon's writes, and leaves a backup copy byte-identical. `siteID` `nil` takes the site
     /// the file belongs to. A database that still needs this version's migrations is refused with
     /// what to do.
-    public static func openReadOnly(path: String, siteID: SiteID? = nil) throws(StoreError) -> SiteStore {
+    public static func openReadOnly(
+        path: String, siteID: SiteID? = nil, maximumDrift: Milliseconds = .defaultMaximumDrift
+    ) throws(StoreError) -> SiteStore {
         try requireFile(path)
         var configuration = Configuration()
         configuration.readonly = true
@@ -111,7 +113,7 @@ public final class SiteStore: Sendable {
         }
         guard let stored, let owner = try? SiteID(stored) else { throw .notInitialized(path: path) }
         if let siteID, siteID != owner { throw .siteMismatch(path: path, database: owner, configured: siteID) }
-        return SiteStore(path: path, siteID: owner, pool: queue, wallClock: SystemWallClock(), maximumDrift: .defaultMaximumDrift)
+        return SiteStore(path: path, siteID: owner, pool: queue, wallClock: SystemWallClock(), maximumDrift: maximumDrift)
     }
 
     /// Refuses a missing database, telling "not initialised" apart from "not yours to read".

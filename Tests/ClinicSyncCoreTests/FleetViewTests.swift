@@ -21,12 +21,16 @@ struct FleetViewTests {
 
     @Test("the drift bound is the smallest any site reported, or this site's own; sites that do not say are ignored")
     func agreedDriftIsTheSmallest() {
-        var view = FleetView([report(b, [:], peers: [a], at: 1)])
-        #expect(view.agreedDrift(own: Milliseconds(300_000)) == Milliseconds(300_000))
+        var view = FleetView([report(b, [:], peers: [a, c, d], at: 1)])
+        #expect(view.agreedDrift(own: Milliseconds(300_000), site: a, configuredPeers: [b]) == Milliseconds(300_000))
         view.learn(FleetReport(site: c, vector: VersionVector(), peers: [b], at: HybridTimestamp(milliseconds: 2, counter: 0), maximumDrift: Milliseconds(60_000)))
         view.learn(FleetReport(site: d, vector: VersionVector(), peers: [b], at: HybridTimestamp(milliseconds: 2, counter: 0), maximumDrift: Milliseconds(900_000)))
-        #expect(view.agreedDrift(own: Milliseconds(300_000)) == Milliseconds(60_000))
-        #expect(view.agreedDrift(own: Milliseconds(30_000)) == Milliseconds(30_000))
+        #expect(view.agreedDrift(own: Milliseconds(300_000), site: a, configuredPeers: [b]) == Milliseconds(60_000))
+        #expect(view.agreedDrift(own: Milliseconds(30_000), site: a, configuredPeers: [b]) == Milliseconds(30_000))
+        // A report about a site no member leads to (invented, or one that left) counts for nothing.
+        let stranger = try! SiteID("zz")
+        view.learn(FleetReport(site: stranger, vector: VersionVector(), peers: [], at: HybridTimestamp(milliseconds: 3, counter: 0), maximumDrift: Milliseconds(1_000)))
+        #expect(view.agreedDrift(own: Milliseconds(300_000), site: a, configuredPeers: [b]) == Milliseconds(60_000))
     }
 
     @Test("an older report never replaces a newer one, whatever the order they arrive in")

@@ -112,6 +112,28 @@ struct MergeTests {
         #expect(try south.clock() >= north.changes().last!.timestamp)
     }
 
+    @Test("an origin held at a change stays held there: its later changes, offered alone in a later batch, never apply past the gap")
+    func heldOriginNeverAppliesPastTheGap() throws {
+        let directory = try TemporaryDirectory()
+        let clock = ManualWallClock()
+        let south = try Fixtures.store("south", in: directory, clock: clock)
+        let futureClock = ManualWallClock(clock.nowMilliseconds() + 6 * 60 * 1000)
+        let north = try Fixtures.store("north", in: directory, clock: futureClock)
+        for _ in 0..<3 { try north.addAppointment(Fixtures.appointment()) }
+        let all = try north.changes()
+        #expect(try south.apply([all[0]]).held.map(\.sequence) == [all[0].sequence])
+        // The sender moved on past the held change; meanwhile south's clock would accept them all.
+        clock.advance(by: 2 * 60 * 1000)
+        let later = try south.apply(Array(all[1...]), through: try north.versionVector())
+        #expect(later.applied == 0 && later.held.map(\.sequence) == [all[0].sequence], "\(later)")
+        #expect(try south.versionVector()[north.siteID] == VersionVector.nothing)
+        #expect(try south.appointments().isEmpty)
+        // Offered from the held change on, everything applies and the hold is released.
+        let whole = try south.apply(all, through: try north.versionVector())
+        #expect(whole.applied == 3 && whole.held.isEmpty)
+        #expect(try south.heldOrigins().isEmpty && south.appointments().count == 3)
+    }
+
     @Test("a delete wins over a concurrent edit at every site, and the edit is journaled")
     func deleteVersusEdit() throws {
         let (north, south, appointment, clock, directory) = try Self.twoSitesSharingAnAppointment()

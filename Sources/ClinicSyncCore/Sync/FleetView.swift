@@ -56,10 +56,11 @@ public struct FleetView: Sendable, Equatable {
         return true
     }
 
-    /// The drift bound the fleet agrees on: the smallest of `own` and every bound a site reported,
-    /// so that a change held at one site is held at every site alike.
-    public func agreedDrift(own: Milliseconds) -> Milliseconds {
-        reports.values.compactMap(\.maximumDrift).reduce(own, min)
+    /// The drift bound the fleet agrees on: the smallest of `own` and every bound reported by a
+    /// member of the fleet as seen from `site` (a report about a site no configured peer leads to,
+    /// or a site that left, counts for nothing), so that sites hold the same changes.
+    public func agreedDrift(own: Milliseconds, site: SiteID, configuredPeers: [SiteID]) -> Milliseconds {
+        members(of: site, configuredPeers: configuredPeers).compactMap { reports[$0]?.maximumDrift }.reduce(own, min)
     }
 
     /// The sites of the fleet as seen from `site`: those reachable through configured peers (its

@@ -60,7 +60,7 @@ public struct SiteConfiguration: Sendable {
         }
         self.siteID = siteID
         databasePath = document.resolvedPath(try document.required(Keys.database))
-        maximumDrift = Milliseconds(UInt64(try document.integer(Keys.maxDrift, in: 1...86_400, default: 300)) * 1000)
+        maximumDrift = Milliseconds(UInt64(try document.integer(Keys.maxDrift, in: 60...86_400, default: 300)) * 1000)
         guard let listen = ListenAddress(document.string(Keys.listen) ?? "0.0.0.0:7420") else {
             throw .invalidValue(path: path, key: Keys.listen.path, expected: Keys.listen.expected)
         }

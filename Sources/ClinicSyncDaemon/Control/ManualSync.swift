@@ -48,11 +48,14 @@ public enum ManualSync {
     /// The status report: from the daemon when it answers (the caller needs access to its control
     /// socket only), otherwise read from the store, read-only.
     public static func status(configuration: SiteConfiguration) async throws -> StatusReport {
-        let fromDaemon = try await HTTPClient.using(PeerHTTPClient.makeControl()) { http in
-            try await ControlClient(socketPath: configuration.controlSocket, http: http).report()
+        let (fromDaemon, daemon) = try await HTTPClient.using(PeerHTTPClient.makeControl()) { http in
+            let control = ControlClient(socketPath: configuration.controlSocket, http: http)
+            guard let report = try await control.report() else { return (nil as StatusReport?, try await control.info()) }
+            return (report, nil)
         }
         if let fromDaemon { return fromDaemon }
-        return try StatusReport.gather(configuration: configuration, store: try configuration.openStoreReadOnly(), daemon: nil)
+        // No daemon, or one too old to serve the report: read the store, read-only.
+        return try StatusReport.gather(configuration: configuration, store: try configuration.openStoreReadOnly(), daemon: daemon)
     }
 }
 

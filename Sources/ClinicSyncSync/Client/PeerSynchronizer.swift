@@ -98,6 +98,7 @@ public struct PeerSynchronizer: Sendable {
         var vector = try await feed.versionVector()
         let fleet = try await feed.fleet().map(\.wire)
         var answer = try await pull(from: vector, fleet: fleet)
+        var heldAny = false
         while true {
             outcome.bytesIn += answer.wireBytes
             var changes: [Change] = []
@@ -129,15 +130,18 @@ public struct PeerSynchronizer: Sendable {
             outcome.received += applied.applied
             outcome.conflicts += applied.conflicts
             Self.merge(applied.held, into: &outcome.heldHere)
+            heldAny = heldAny || !applied.held.isEmpty
             progress(outcome.received + outcome.sent)
-            // A batch of nothing new means the peer ignores our vector; stop rather than loop. Held
-            // changes count as progress: the next batch is asked for past them, so they are not
-            // sent again in this session (the next one tries them again).
             guard more else {
-                outcome.pulledEverything = applied.held.isEmpty
+                outcome.pulledEverything = !heldAny
                 return
             }
-            guard applied.applied > 0 || !applied.held.isEmpty || !vector.dominates(through), let following = try await next else { return }
+            // The next batch is asked for past held changes too, so that a long held backlog does
+            // not stop the other origins (the store keeps an origin held at its first held change
+            // until that one applies, and the next session offers them again). A batch with nothing
+            // above what was asked for means the peer ignores the vector: stop rather than loop.
+            let fresh = changes.contains { $0.sequence > vector[$0.origin] } || !vector.dominates(through)
+            guard fresh, let following = try await next else { return }
             vector = expected
             answer = following
         }

@@ -158,7 +158,9 @@ extension FleetReport {
             site: try SiteID(wire.site), vector: try VersionVector(wire: wire.vector),
             peers: try wire.peers.map { text throws(ValidationError) in try SiteID(text) }, at: at,
             maximumDrift: try wire.max_drift_ms.map { value throws(ValidationError) in
-                guard value >= 1000 else { throw ValidationError(field: "fleet.max_drift_ms", rule: "must be at least 1000 (one second)") }
+                guard (60_000...86_400_000).contains(value) else {
+                    throw ValidationError(field: "fleet.max_drift_ms", rule: "must be between 60000 (one minute) and 86400000 (one day)")
+                }
                 return Milliseconds(value)
             })
     }

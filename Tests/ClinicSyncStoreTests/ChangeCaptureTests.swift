@@ -82,6 +82,16 @@ struct ChangeCaptureTests {
         let badStatus = try sqlite3(store.path, "INSERT INTO appointments (id, status) VALUES ('\(RowID.random())', 'lost');")
         #expect(badStatus.status != 0)
         #expect(try store.changeLogCount() == count)
+        // A value peers would refuse (over 64 KiB) is refused where it is written, on insert and update.
+        let oversized = try sqlite3(store.path, "INSERT INTO appointments (id, notes) VALUES ('\(RowID.random())', printf('%.70000c', 'x'));")
+        #expect(oversized.status != 0 && oversized.output.contains("longer than 65536 bytes"), "\(oversized.output)")
+        let live = Fixtures.appointment()
+        try store.addAppointment(live)
+        let countWithLive = try store.changeLogCount()
+        let grown = try sqlite3(store.path, "UPDATE appointments SET notes = printf('%.70000c', 'x') WHERE id = '\(live.id)';")
+        #expect(grown.status != 0 && grown.output.contains("longer than 65536 bytes"), "\(grown.output)")
+        #expect(try sqlite3(store.path, "UPDATE appointments SET notes = printf('%.65536c', 'x') WHERE id = '\(live.id)';").status == 0)
+        #expect(try store.changeLogCount() == countWithLive + 1, "only the update within the limit was captured")
         // Finding 2: an ORM's delete-and-reinsert of the same id in one session is refused at once
         // (the delete is final from the moment it is made), so the site cannot diverge.
         let kept = Fixtures.appointment()

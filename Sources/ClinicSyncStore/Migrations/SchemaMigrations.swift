@@ -18,6 +18,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v7-lazy-row-index", migrate: moveRowIndexOutOfCapture)
         migrator.registerMigration("v8-held-origins", migrate: createHeldOrigins)
         migrator.registerMigration("v9-reported-drift-bounds", migrate: addReportedDriftBounds)
+        migrator.registerMigration("v10-refuse-oversized-values", migrate: refuseOversizedValues)
         return migrator
     }
 
@@ -213,6 +214,22 @@ enum SchemaMigrations {
                 CHECK ((ahead_ms IS NOT NULL AND bound_ms IS NOT NULL) OR invalid_rule IS NOT NULL)
             ) WITHOUT ROWID;
             """)
+    }
+
+    /// Every site refuses a change carrying a value over 65,536 bytes, and a refused value stops the
+    /// batch it travels in: so the database refuses such a value from any program when it is
+    /// written, and the writing program learns at once.
+    private static func refuseOversizedValues(_ db: Database) throws {
+        for (table, columns) in [("appointments", appointmentColumns), ("prescriptions", prescriptionColumns)] {
+            let tooLong = columns.map { "length(CAST(NEW.\($0) AS BLOB)) > 65536" }.joined(separator: " OR ")
+            for event in ["INSERT", "UPDATE"] {
+                try db.execute(sql: """
+                    CREATE TRIGGER \(table)_refuse_oversized_\(event.lowercased()) BEFORE \(event) ON \(table)
+                    WHEN \(tooLong)
+                    BEGIN SELECT RAISE(ABORT, 'clinicsync: a value of \(table) is longer than 65536 bytes, the most every site accepts'); END
+                    """)
+            }
+        }
     }
 
     /// Sites report their drift bound; the fleet's smallest applies everywhere.

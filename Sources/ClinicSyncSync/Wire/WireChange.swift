@@ -183,7 +183,8 @@ extension HeldOrigin {
         if let ahead = wire.ahead_ms, let bound = wire.bound_ms {
             reason = .ahead(aheadBy: Milliseconds(ahead), bound: Milliseconds(bound))
         } else if let rule = wire.invalid {
-            reason = .invalid(String(rule.prefix(500)))
+            // A peer's own words: kept short and printable before they reach logs and terminals.
+            reason = .invalid(String(String(rule.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }).prefix(200)))
         } else {
             throw ValidationError(field: "held.reason", rule: "needs ahead_ms and bound_ms, or invalid")
         }

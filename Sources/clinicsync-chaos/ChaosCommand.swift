@@ -70,6 +70,7 @@ struct ChaosCommand: ParsableCommand {
         totals.clockSteps += run.clockSteps; totals.manualSyncs += run.manualSyncs
         totals.cutConnections += run.cutConnections; totals.refusedConnections += run.refusedConnections
         totals.compacted += run.compacted
+        totals.resaves += run.resaves
         totals.convergeSeconds = max(totals.convergeSeconds, run.convergeSeconds)
     }
 }

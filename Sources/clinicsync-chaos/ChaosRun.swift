@@ -4,13 +4,13 @@ import Foundation
 /// heal, sync until quiet, and verify the invariants.
 final class ChaosRun {
     struct Counts: CustomStringConvertible {
-        var writes = 0, partitions = 0, cuts = 0, delays = 0, stalls = 0, kills = 0, clockSteps = 0, manualSyncs = 0
+        var writes = 0, partitions = 0, cuts = 0, delays = 0, stalls = 0, kills = 0, clockSteps = 0, manualSyncs = 0, resaves = 0
         var cutConnections = 0, refusedConnections = 0, changes = 0, compacted = 0
         var convergeSeconds = 0.0
 
         var description: String {
             "writes=\(writes) changes=\(changes) compacted=\(compacted) partitions=\(partitions) cuts=\(cuts) (connections cut: \(cutConnections), refused: \(refusedConnections)) "
-                + "delays=\(delays) stalls=\(stalls) kill-9=\(kills) clock-steps=\(clockSteps) sync-now=\(manualSyncs) "
+                + "delays=\(delays) stalls=\(stalls) kill-9=\(kills) clock-steps=\(clockSteps) sync-now=\(manualSyncs) resaves-refused=\(resaves) "
                 + String(format: "converged in %.1f s", convergeSeconds)
         }
     }
@@ -54,6 +54,7 @@ final class ChaosRun {
         defer { tearDown() }
         for site in sites { try site.start() }
         var workload = Workload(seed: seed)
+        var violations: [String] = []
         var pendingRestarts: [Int: Int] = [:]
         var pendingHeals: [Int: Int] = [:]
         for step in 0..<steps {
@@ -72,7 +73,10 @@ final class ChaosRun {
             case 0..<55:
                 let site = sites.randomElement(using: &random)!
                 let before = workload.ledger.writes.count
-                note("step \(step): " + (try workload.step(at: site)))
+                do { note("step \(step): " + (try workload.step(at: site))) } catch let violation as WorkloadViolation {
+                    violations.append(violation.description)
+                    note("step \(step): VIOLATION \(violation)")
+                }
                 if workload.ledger.writes.count > before { counts.writes += 1 }
             case 55..<63:
                 proxies[link].proxy.mode = .refuse
@@ -124,7 +128,8 @@ final class ChaosRun {
             }
             usleep(useconds_t(Int.random(in: 0...120, using: &random) * 1000))
         }
-        return try healAndVerify(workload.ledger)
+        counts.resaves = workload.resavesRefused
+        return violations + (try healAndVerify(workload.ledger))
     }
 
     private func restart(_ index: Int) throws {

@@ -5,6 +5,8 @@ import Foundation
 struct Workload {
     var random: SeededRandom
     var ledger = Ledger()
+    /// ORM-style delete-and-reinserts the database refused, as it must.
+    private(set) var resavesRefused = 0
     private var counter = 0
 
     init(seed: UInt64) { random = SeededRandom(seed: seed ^ 0x5EED) }
@@ -26,6 +28,26 @@ struct Workload {
         guard let sequence = Int64(text), sequence > lastSequences[site.name, default: 0] else { return nil }
         lastSequences[site.name] = sequence
         return sequence
+    }
+
+    /// An ORM's "save": delete the row and insert it again under the same id, in one transaction.
+    /// The database must refuse it at once (deletes are final) and log nothing; a row not here yet
+    /// is skipped.
+    private mutating func resave(_ row: String, at site: ChaosSite) throws -> String {
+        let present = try site.sqlite("SELECT COUNT(*) FROM appointments WHERE id = '\(row)';").output
+        guard present.trimmingCharacters(in: .whitespacesAndNewlines) == "1" else { return "\(site.name): resave skipped (row not here)" }
+        let before = try site.sqlite("SELECT last_seq FROM sync_clock;").output
+        let result = try site.sqlite("""
+            BEGIN; DELETE FROM appointments WHERE id = '\(row)';
+            INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status)
+            VALUES ('\(row)', 'p1', 'Patient p1', 'Sam', 'chaos', '2026-12-01T10:00:00Z', 30, 2, 'scheduled'); COMMIT;
+            """)
+        let after = try site.sqlite("SELECT last_seq FROM sync_clock;").output
+        guard result.status != 0, before == after else {
+            throw WorkloadViolation(description: "\(site.name): a delete-and-reinsert of \(row) was not refused whole (exit \(result.status), log \(before) -> \(after))")
+        }
+        resavesRefused += 1
+        return "\(site.name): resave of \(row.prefix(8)) refused"
     }
 
     /// Performs one write at `site`; returns a line for the schedule log.
@@ -85,6 +107,9 @@ struct Workload {
             _ = try lastSequence(at: site)  // the delete took a number: the next write's is above it
             return "\(site.name): delete \(row.prefix(8))"
         }
+        if roll < 37 {
+            return try resave(row, at: site)
+        }
         let (flag, column, value): (String, String, String) = {
             switch Int.random(in: 0..<4, using: &random) {
             case 0: let v = ["Sam", "Kim", "Alex", "Lee"].randomElement(using: &random)!; return ("--therapist", "therapist", v)
@@ -99,4 +124,9 @@ struct Workload {
         ledger.wrote(site: site.name, table: "appointments", row: row, column: column, value: value, sequence: sequence)
         return "\(site.name): \(column)=\(value) on \(row.prefix(8))"
     }
+}
+
+/// A write the database must have refused went through: the harness stops the seed.
+struct WorkloadViolation: Error, CustomStringConvertible {
+    let description: String
 }

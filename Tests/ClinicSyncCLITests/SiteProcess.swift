@@ -199,12 +199,6 @@ extension SiteProcess {
         return sites
     }
 
-    /// The ids of the appointments the site holds.
-    func appointmentIDs() throws -> Set<String> {
-        let list = try JSONSerialization.jsonObject(with: Data(cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]]
-        return Set((list ?? []).compactMap { $0["id"] as? String })
-    }
-
     /// Books an appointment and returns its id.
     @discardableResult
     func addAppointment(patient: String = "p1", therapist: String = "Sam", minutes: Int = 60) throws -> String {

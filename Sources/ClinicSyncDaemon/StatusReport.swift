@@ -71,9 +71,6 @@ public struct StatusReport: Codable, Sendable {
     public var recovering_from: [String]
     /// Origins whose changes this site holds back while every other origin's flow.
     public var held_origins: [HeldState]
-    /// Sites seen reporting from two databases (site id to what was seen); their changes are held
-    /// until `clinicsync identity clear-conflict SITE`.
-    public var identity_conflicts: [String: String]
     public var peers: [PeerState]
 
     /// Builds the report for `configuration`'s site.
@@ -110,7 +107,6 @@ public struct StatusReport: Codable, Sendable {
             clock_hlc: clock.rawValue, drift_bound_ms: try store.agreedDrift(configuredPeers: configuration.peerSiteIDs).value,
             drift_bound: try store.agreedDrift(configuredPeers: configuration.peerSiteIDs).description, holds: holding.wire, compaction: compaction,
             recovering_from: try store.recoveringFrom().map(\.rawValue), held_origins: try store.heldOrigins().map(HeldState.init),
-            identity_conflicts: Dictionary(uniqueKeysWithValues: try store.identityConflicts().map { ($0.key.rawValue, $0.value) }),
             peers: peers)
     }
 }

@@ -26,15 +26,12 @@ extension SiteStore {
             // past a gap it never fills.
             let barriers = Dictionary(uniqueKeysWithValues: try HeldOriginsTable.load(db)
                 .filter { $0.held.sequence > holding[$0.held.origin] }.map { ($0.held.origin, $0.held) })
-            let conflicts = try IdentityConflicts.load(db)
             var passed: Set<SiteID> = []
             var held: [SiteID: HeldOrigin] = [:]
             var accepted: [Change] = []
             accepted.reserveCapacity(changes.count)
             for change in changes where held[change.origin] == nil {
-                if let conflict = conflicts[change.origin] {
-                    held[change.origin] = HeldOrigin(origin: change.origin, sequence: change.sequence, reason: .invalid(conflict))
-                } else if let barrier = barriers[change.origin], !passed.contains(change.origin), change.sequence > barrier.sequence {
+                if let barrier = barriers[change.origin], !passed.contains(change.origin), change.sequence > barrier.sequence {
                     held[change.origin] = barrier
                 } else if let reason = Self.holdReason(change, held: holding, transaction: &transaction) {
                     held[change.origin] = HeldOrigin(origin: change.origin, sequence: change.sequence, reason: reason)

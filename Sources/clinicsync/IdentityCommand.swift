@@ -1,35 +1,11 @@
 import ArgumentParser
-import ClinicSyncCore
 import ClinicSyncDaemon
 
 /// `clinicsync identity ...`: the site's TLS identity.
 struct IdentityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "identity", abstract: "Show or rotate the site's TLS identity; clear a site-identity conflict.",
-        subcommands: [IdentityShow.self, IdentityRotate.self, IdentityClearConflict.self])
-}
-
-/// `clinicsync identity clear-conflict SITE`
-struct IdentityClearConflict: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "clear-conflict",
-        abstract: "Let a site's changes flow again after two databases were seen under its site id.",
-        discussion: "Run it once one of the two databases has been given a site id of its own (or retired).")
-
-    @OptionGroup var options: GlobalOptions
-
-    @Argument(help: ArgumentHelp("The site id `status` names under identity.", valueName: "site"))
-    var site: String
-
-    func run() throws {
-        try reportingFailures {
-            let id: SiteID
-            do throws(ClinicSyncCore.ValidationError) { id = try SiteID(site) } catch { throw CommandFailure(message: "site: \(error.rule)", status: ExitStatus.usage) }
-            let cleared = try options.openStore().clearIdentityConflict(id)
-            guard cleared else { throw CommandFailure(message: "no identity conflict is recorded for site '\(id)'", status: ExitStatus.notFound) }
-            print("Cleared the identity conflict of site '\(id)'; its changes flow again from the next sync.")
-        }
-    }
+        commandName: "identity", abstract: "Show or rotate the site's TLS identity.",
+        subcommands: [IdentityShow.self, IdentityRotate.self])
 }
 
 /// `clinicsync identity show`

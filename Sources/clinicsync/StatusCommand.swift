@@ -22,9 +22,6 @@ struct StatusCommand: AsyncParsableCommand {
             let held: [(String, String)] = report.held_origins.map { held in
                 ("held", "\(held.message) (since \(held.since), last tried \(held.checked))")
             }
-            let conflicts: [(String, String)] = report.identity_conflicts.sorted { $0.key < $1.key }.map { site, detail in
-                ("identity", "\(detail); its changes are held: give one database a site id of its own, then `clinicsync identity clear-conflict \(site)`")
-            }
             Output.fields([
                 ("site", report.site_id), ("fingerprint", report.fingerprint ?? "none (run clinicsync init)"),
                 ("version", report.version), ("daemon", daemonLine),
@@ -35,7 +32,7 @@ struct StatusCommand: AsyncParsableCommand {
                 ("drift bound", "\(report.drift_bound) (the smallest any site of the fleet reported)"),
                 ("holds", report.holds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
                 ("compaction", report.compaction),
-            ] + recovering + held + conflicts)
+            ] + recovering + held)
             guard !report.peers.isEmpty else { return Swift.print("peers         none configured") }
             Swift.print("")
             Output.table(

@@ -14,36 +14,14 @@ public struct FleetReport: Hashable, Sendable {
     /// How far ahead of its clock the site accepts a change (`clock.max_drift_seconds`); `nil` from
     /// a site that does not say. The smallest bound of the fleet applies everywhere.
     public let maximumDrift: Milliseconds?
-    /// The reporting database's incarnation (made when it was initialised, kept by backups and
-    /// restores): a second database claiming the same site id has another one.
-    public let incarnation: String?
-    /// The site's newest own change when it reported: a copy of its database writing under the
-    /// same site id numbers a change differently from it.
-    public let head: Head?
-
-    /// A site's newest own change: its number and timestamp.
-    public struct Head: Hashable, Sendable {
-        public let sequence: Int64
-        public let timestamp: HybridTimestamp
-
-        public init(sequence: Int64, timestamp: HybridTimestamp) {
-            self.sequence = sequence
-            self.timestamp = timestamp
-        }
-    }
 
     /// A site's report about itself.
-    public init(
-        site: SiteID, vector: VersionVector, peers: [SiteID], at: HybridTimestamp, maximumDrift: Milliseconds? = nil,
-        incarnation: String? = nil, head: Head? = nil
-    ) {
+    public init(site: SiteID, vector: VersionVector, peers: [SiteID], at: HybridTimestamp, maximumDrift: Milliseconds? = nil) {
         self.site = site
         self.vector = vector
         self.peers = peers.sorted()
         self.at = at
         self.maximumDrift = maximumDrift
-        self.incarnation = incarnation
-        self.head = head
     }
 }
 

@@ -70,7 +70,6 @@ enum MetricsEndpoint {
                 Gauge(label: "clinicsync_held_origin_sequence", dimensions: [("origin", released)]).record(0)
             }
         }
-        if let conflicts = try? store.identityConflicts() { Gauge(label: "clinicsync_identity_conflicts").record(conflicts.count) }
         guard let statistics = try? store.statistics() else { return held }
         Gauge(label: "clinicsync_change_log_entries").record(statistics.changeLogEntries)
         Gauge(label: "clinicsync_conflict_journal_entries").record(statistics.conflicts)

@@ -19,7 +19,6 @@ enum SchemaMigrations {
         migrator.registerMigration("v8-held-origins", migrate: createHeldOrigins)
         migrator.registerMigration("v9-reported-drift-bounds", migrate: addReportedDriftBounds)
         migrator.registerMigration("v10-refuse-oversized-values", migrate: refuseOversizedValues)
-        migrator.registerMigration("v11-site-incarnations", migrate: createSiteIncarnations)
         return migrator
     }
 
@@ -231,24 +230,6 @@ enum SchemaMigrations {
                     """)
             }
         }
-    }
-
-    /// Each database gets an incarnation (kept by backups and restores), and sites report theirs and
-    /// their newest own change, so that a second database under one site id is recognised and its
-    /// changes held (`identity_conflicts`, local) until an operator has dealt with it.
-    private static func createSiteIncarnations(_ db: Database) throws {
-        try db.execute(sql: """
-            ALTER TABLE site_identity ADD COLUMN incarnation TEXT;
-            UPDATE site_identity SET incarnation = lower(hex(randomblob(16)));
-            ALTER TABLE fleet_reports ADD COLUMN incarnation TEXT;
-            ALTER TABLE fleet_reports ADD COLUMN head_seq INTEGER;
-            ALTER TABLE fleet_reports ADD COLUMN head_hlc INTEGER;
-            CREATE TABLE identity_conflicts (
-                site TEXT PRIMARY KEY NOT NULL,
-                detail TEXT NOT NULL,
-                detected_ms INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            """)
     }
 
     /// Sites report their drift bound; the fleet's smallest applies everywhere.

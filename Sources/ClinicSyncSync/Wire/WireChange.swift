@@ -146,27 +146,13 @@ extension VersionVector {
 extension FleetReport {
     /// The wire form of a report.
     public var wire: WireMessage.Report {
-        WireMessage.Report(
-            site: site.rawValue, vector: vector.wire, peers: peers.map(\.rawValue), at: at.rawValue, max_drift_ms: maximumDrift?.value,
-            incarnation: incarnation, head_seq: head?.sequence, head_hlc: head?.timestamp.rawValue)
+        WireMessage.Report(site: site.rawValue, vector: vector.wire, peers: peers.map(\.rawValue), at: at.rawValue, max_drift_ms: maximumDrift?.value)
     }
 
     /// Reads a report from the wire, refusing malformed site ids or timestamps.
     public init(wire: WireMessage.Report) throws(ValidationError) {
         guard let at = HybridTimestamp(rawValue: wire.at) else {
             throw ValidationError(field: "fleet.at", rule: "must be a hybrid-logical-clock value")
-        }
-        if let incarnation = wire.incarnation {
-            guard incarnation.count == 32, incarnation.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
-                throw ValidationError(field: "fleet.incarnation", rule: "must be 32 lowercase hexadecimal digits")
-            }
-        }
-        var head: Head?
-        if let sequence = wire.head_seq, let raw = wire.head_hlc {
-            guard let timestamp = HybridTimestamp(rawValue: raw) else {
-                throw ValidationError(field: "fleet.head_hlc", rule: "must be a hybrid-logical-clock value")
-            }
-            head = Head(sequence: sequence, timestamp: timestamp)
         }
         self.init(
             site: try SiteID(wire.site), vector: try VersionVector(wire: wire.vector),
@@ -176,7 +162,7 @@ extension FleetReport {
                     throw ValidationError(field: "fleet.max_drift_ms", rule: "must be between 60000 (one minute) and 86400000 (one day)")
                 }
                 return Milliseconds(value)
-            }, incarnation: wire.incarnation, head: head)
+            })
     }
 }
 

@@ -22,11 +22,6 @@ public enum WireMessage {
         public var at: Int64
         /// The site's drift bound in milliseconds; absent from sites that do not say.
         public var max_drift_ms: UInt64?
-        /// The reporting database's incarnation, and the number and timestamp of the site's newest
-        /// own change: how a second database under the same site id is recognised.
-        public var incarnation: String?
-        public var head_seq: Int64?
-        public var head_hlc: Int64?
     }
 
     /// `POST /v2/pull` request: send me what I lack.

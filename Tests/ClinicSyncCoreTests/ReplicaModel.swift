@@ -110,6 +110,35 @@ struct ReplicaModel {
         }
     }
 
+    /// The greatest number held from `origin` with every number below it (this site's own: all it made).
+    func holds(_ origin: SiteID) -> Int64 {
+        origin == site ? (received[site]?.max() ?? 0) : vector[origin]
+    }
+
+    /// What the store's compaction drops (`SiteStore.compact`): writes at or below `frontier` whose
+    /// every field a later write held here replaced, or whose row was deleted, and that no journal
+    /// entry names. Only the history that merging reads shrinks; returns how many entries went.
+    mutating func compact(below frontier: VersionVector) -> Int {
+        struct Key: Hashable { let origin: SiteID; let sequence: Int64 }
+        let named = Set(journal.values.flatMap { [Key(origin: $0.loser.origin, sequence: $0.loser.sequence),
+                                                   Key(origin: $0.winner.origin, sequence: $0.winner.sequence)] })
+        var drop: Set<Key> = []
+        for changes in Dictionary(grouping: log, by: { RowKey(table: $0.table, row: $0.rowID) }).values {
+            let deleted = changes.contains(where: \.isDelete)
+            var newest: [String: WriteStamp] = [:]
+            for change in changes {
+                for entry in change.values { newest[entry.column.name] = max(newest[entry.column.name] ?? change.stamp, change.stamp) }
+            }
+            for change in changes where !change.isDelete && change.sequence <= frontier[change.origin] {
+                let key = Key(origin: change.origin, sequence: change.sequence)
+                guard !named.contains(key) else { continue }
+                if deleted || change.values.allSatisfy({ newest[$0.column.name].map { $0 > change.stamp } ?? false }) { drop.insert(key) }
+            }
+        }
+        log.removeAll { drop.contains(Key(origin: $0.origin, sequence: $0.sequence)) }
+        return drop.count
+    }
+
     var state: State {
         let visible = cells.filter { tombstones[RowKey(table: $0.key.table, row: $0.key.row)] == nil }.mapValues(\.value)
         return State(visible: visible, deleted: tombstones, journal: journal)

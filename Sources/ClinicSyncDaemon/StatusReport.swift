@@ -89,6 +89,7 @@ public struct StatusReport: Codable, Sendable {
         }
         let seconds = Int(clock.milliseconds / 1000)
         let holding = try store.versionVector()
+        let driftBound = try store.agreedDrift(configuredPeers: configuration.peerSiteIDs)
         let compaction: String
         switch try store.fleetView().compactionFrontier(site: store.siteID, configuredPeers: configuration.peerSiteIDs, holding: holding) {
         case .ready: compaction = "ready"
@@ -104,8 +105,7 @@ public struct StatusReport: Codable, Sendable {
             appointments: statistics.appointments, prescriptions: statistics.prescriptions,
             change_log_entries: statistics.changeLogEntries, conflicts: statistics.conflicts, deleted_rows: statistics.deletedRows,
             clock: clock == .zero ? "never ticked" : "\(UTCDateTime(secondsSinceEpoch: seconds)) +\(clock.counter)",
-            clock_hlc: clock.rawValue, drift_bound_ms: try store.agreedDrift(configuredPeers: configuration.peerSiteIDs).value,
-            drift_bound: try store.agreedDrift(configuredPeers: configuration.peerSiteIDs).description, holds: holding.wire, compaction: compaction,
+            clock_hlc: clock.rawValue, drift_bound_ms: driftBound.value, drift_bound: driftBound.description, holds: holding.wire, compaction: compaction,
             recovering_from: try store.recoveringFrom().map(\.rawValue), held_origins: try store.heldOrigins().map(HeldState.init),
             peers: peers)
     }

@@ -57,7 +57,11 @@ final class ChaosSite: @unchecked Sendable {
             peers:
 
             """
-        for peer in peers { text += "  - name: \(peer.name)\n    url: http://127.0.0.1:\(peer.port)\n" }
+        for peer in peers {
+            // The same secret at both ends of a pair, as two operators would configure it.
+            let secret = "chaos-" + [name, peer.name].sorted().joined(separator: "-") + "-secret"
+            text += "  - name: \(peer.name)\n    url: http://127.0.0.1:\(peer.port)\n    secret: \(secret)\n"
+        }
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 

@@ -71,6 +71,10 @@ struct CLIBadInputTests {
             ("site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: http://10.0.0.2:7420\n", "peers[0].url"),
             ("site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: https://10.0.0.2:7420\n", "peers[0].fingerprint"),
             ("site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: https://10.0.0.2:7420\n    fingerprint: md5:abc\n", "peers[0].fingerprint"),
+            // Plain HTTP authenticates peers by a shared secret: required there, refused where TLS proves them.
+            ("site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 127.0.0.1:7420\n  plaintext: true\npeers:\n  - name: uptown\n    url: http://127.0.0.1:7421\n", "peers[0].secret"),
+            ("site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 127.0.0.1:7420\n  plaintext: true\npeers:\n  - name: uptown\n    url: http://127.0.0.1:7421\n    secret: short\n", "peers[0].secret"),
+            ("site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: https://10.0.0.2:7420\n    fingerprint: sha256:\(String(repeating: "a", count: 64))\n    secret: 0123456789abcdef0123\n", "peers[0].secret"),
         ]
         for (text, mention) in badFiles {
             try cli.writeConfig(text)

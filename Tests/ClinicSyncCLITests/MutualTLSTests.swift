@@ -111,3 +111,33 @@ struct MutualTLSTests {
         #expect(text.contains("permission denied"), "\(text)")
     }
 }
+
+@Suite("Over plain HTTP on loopback, peers prove themselves by a shared secret", .serialized)
+struct PeerSecretTests {
+    @Test("a peer whose secret differs is refused both ways, names the problem, and changes nothing; the right secret syncs")
+    func sharedSecret() throws {
+        let north = try SiteProcess("north"), south = try SiteProcess("south")
+        try north.configure(peers: [south])
+        try south.configure(peers: [north])
+        // south holds a stale secret for north: neither can prove itself to the other.
+        let text = try String(contentsOfFile: south.cli.configPath, encoding: .utf8)
+            .replacingOccurrences(of: SiteProcess.secret("north", "south"), with: "a-secret-north-never-had")
+        try south.cli.writeConfig(text)
+        try north.start()
+        try north.addAppointment(patient: "p1")
+        try south.addAppointment(patient: "p2")
+        let northBefore = try north.state(), southBefore = try south.state()
+        let refused = try south.syncNow()
+        #expect(refused.status == 69, "\(refused.report)")
+        let error = try #require((refused.report["peers"] as? [[String: Any]])?.first?["error"] as? String)
+        #expect(error.contains("unauthenticated_peer") && error.contains("south"), "\(error)")
+        #expect(north.log().contains("unauthenticated_peer") && !north.log().contains("a-secret-north-never-had"), "\(north.log())")
+        #expect(try north.state() == northBefore)
+        #expect(try south.state() == southBefore)
+
+        try south.configure(peers: [north])
+        let synced = try south.syncNow()
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(try north.state() == south.state())
+    }
+}

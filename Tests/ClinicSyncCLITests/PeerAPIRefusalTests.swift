@@ -20,7 +20,7 @@ struct PeerAPIRefusalTests {
 
     static let goodHeaders = [
         "ClinicSync-Protocol": "2", "ClinicSync-Schema": "1", "ClinicSync-Site": "friend",
-        "Content-Type": "application/json",
+        "Content-Type": "application/json", "Authorization": "Bearer " + SiteProcess.secret("target", "friend"),
     ]
 
     /// A version-2 change from `friend` writing `column` (to `value`), with `fields` overriding the rest.
@@ -51,6 +51,16 @@ struct PeerAPIRefusalTests {
         cases.append(BadRequest(label: "newer table schema", headers: headers, body: push([change([:])]), status: 409, code: "schema_mismatch", mentions: "schema 9"))
         headers = goodHeaders; headers["ClinicSync-Site"] = "stranger"
         cases.append(BadRequest(label: "unknown site", headers: headers, body: push([change([:])]), status: 403, code: "unknown_peer", mentions: "stranger"))
+        headers = goodHeaders; headers.removeValue(forKey: "Authorization")
+        cases.append(BadRequest(label: "no secret over plain HTTP", headers: headers, body: push([change([:])]), status: 403, code: "unauthenticated_peer", mentions: "no secret"))
+        headers = goodHeaders; headers["Authorization"] = "Bearer " + SiteProcess.secret("target", "someone-else")
+        cases.append(BadRequest(label: "another pair's secret", headers: headers, body: push([change([:])]), status: 403, code: "unauthenticated_peer", mentions: "other than"))
+        headers = goodHeaders; headers["Authorization"] = "Basic " + SiteProcess.secret("target", "friend")
+        cases.append(BadRequest(label: "the right secret in the wrong scheme", headers: headers, body: push([change([:])]), status: 403, code: "unauthenticated_peer"))
+        headers = goodHeaders; headers.removeValue(forKey: "Authorization")
+        cases.append(BadRequest(label: "a pull without a secret", path: "/v2/pull", headers: headers, body: try! JSONSerialization.data(withJSONObject: ["vector": [String: Int](), "fleet": [Any](), "limit": 10, "max_bytes": 1000]), status: 403, code: "unauthenticated_peer"))
+        headers = goodHeaders; headers["ClinicSync-Site"] = "target"
+        cases.append(BadRequest(label: "a peer's secret under this site's own name", headers: headers, body: push([change([:])]), status: 403, code: "unknown_peer"))
         headers = goodHeaders; headers["Content-Encoding"] = "br"
         cases.append(BadRequest(label: "unknown encoding", headers: headers, body: push([change([:])]), status: 415, code: "unsupported_encoding"))
         let valid = push([change([:])])

@@ -59,11 +59,14 @@ final class SiteProcess {
         for peer in peers {
             text += tls
                 ? "  - name: \(peer.name)\n    url: \(peer.tlsURL)\n    fingerprint: \(try peer.fingerprint())\n"
-                : "  - name: \(peer.name)\n    url: \(peer.url)\n"
+                : "  - name: \(peer.name)\n    url: \(peer.url)\n    secret: \(Self.secret(name, peer.name))\n"
         }
-        for other in others { text += "  - name: \(other.name)\n    url: \(other.url)\n" }
+        for other in others { text += "  - name: \(other.name)\n    url: \(other.url)\n    secret: \(Self.secret(name, other.name))\n" }
         try cli.writeConfig(text + extra)
     }
+
+    /// The secret two sites share over plain HTTP: the same at both ends of a pair.
+    static func secret(_ one: String, _ other: String) -> String { "pair-" + [one, other].sorted().joined(separator: "-") + "-secret" }
 
     /// Starts `clinicsync serve` and waits until its control socket answers.
     func start(environment: [String: String] = [:]) throws {

@@ -122,9 +122,29 @@ public struct SiteConfiguration: Sendable {
                     throw .invalidValue(path: document.path, key: "\(key).url", expected: "an https:// URL (plain http:// is allowed only with server.plaintext: true, to a loopback address)")
                 }
             }
-            peers.append(PeerEndpoint(name: name, url: url, fingerprint: fingerprint))
+            peers.append(PeerEndpoint(name: name, url: url, fingerprint: fingerprint,
+                                      secret: try readSecret(item["secret"], key: "\(key).secret", document: document, plaintext: plaintext)))
         }
         return peers
+    }
+}
+
+extension SiteConfiguration {
+    /// A peer's `secret`: required with `server.plaintext: true` (a plain-HTTP caller has no
+    /// certificate to prove itself with) and refused otherwise, where it would protect nothing.
+    private static func readSecret(_ text: String?, key: String, document: ConfigDocument, plaintext: Bool) throws(ConfigError) -> PeerSecret? {
+        guard plaintext else {
+            guard text == nil else {
+                throw .invalidValue(path: document.path, key: key, expected: "no secret: peers prove themselves by certificate unless server.plaintext is true")
+            }
+            return nil
+        }
+        guard let text else {
+            throw .missingKey(path: document.path, key: key, expected: "the secret both sites configure for each other (with server.plaintext: true, peers prove themselves by it); make one with `openssl rand -hex 24`")
+        }
+        do { return try PeerSecret(text) } catch {
+            throw .invalidValue(path: document.path, key: key, expected: "16 to 256 printable ASCII characters without spaces, for example from `openssl rand -hex 24`")
+        }
     }
 }
 

@@ -9,8 +9,10 @@ extension SiteConfiguration {
         return try identityFiles.load()
     }
 
-    /// The peers allowed to call this site, with the fingerprint each must present.
-    var peerDirectoryEntries: [SiteID: Fingerprint?] {
-        Dictionary(peers.compactMap { peer in (try? SiteID(peer.name)).map { ($0, peer.fingerprint) } }) { first, _ in first }
+    /// The peers allowed to call this site, with the certificate or secret each must present.
+    var peerDirectoryEntries: [SiteID: PeerCredentials] {
+        Dictionary(peers.compactMap { peer in
+            (try? SiteID(peer.name)).map { ($0, PeerCredentials(fingerprint: peer.fingerprint, secret: peer.secret)) }
+        }) { first, _ in first }
     }
 }

@@ -37,9 +37,10 @@ public enum Daemon {
 
         let peers = PeerDirectory(configuration.peerDirectoryEntries)
         let peerRouter = Router(context: PeerRequestContext.self)
-        PeerAPI(feed: StoreChangeFeed(store: store) { peers.sites }, peers: peers, logger: logger).addRoutes(to: peerRouter)
+        let transport: PeerTransport = configuration.plaintext ? .plaintext : .tls
+        PeerAPI(feed: StoreChangeFeed(store: store) { peers.sites }, peers: peers, transport: transport, logger: logger).addRoutes(to: peerRouter)
         let server: HTTPServerBuilder
-        if let identity, !configuration.plaintext {
+        if let identity, transport == .tls {
             server = try .tls(.http1(), configuration: PeerTLS.server(identity: identity, peers: peers, logger: logger))
         } else {
             logger.warning("serving peers over plain HTTP (server.plaintext: true); allowed on loopback only", metadata: [

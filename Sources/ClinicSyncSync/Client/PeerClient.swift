@@ -58,6 +58,7 @@ public struct PeerClient: Sendable {
         request.headers.add(name: WireProtocol.schemaHeader, value: WireProtocol.schemaVersion)
         request.headers.add(name: WireProtocol.siteHeader, value: localSite.rawValue)
         request.headers.add(name: "Content-Type", value: "application/json")
+        if let secret = peer.secret, !peer.usesTLS { request.headers.add(name: "Authorization", value: "Bearer \(secret.value)") }
         if compression { request.headers.add(name: "Accept-Encoding", value: BodyCoding.gzip) }
         var payload = body
         if compress, let compressed = try? BodyCoding.compress(body) {

@@ -1,7 +1,8 @@
 import ClinicSyncCore
 
 /// A peer as configured: its site id (also its name), the base URL of its peer API, and the
-/// fingerprint its certificate must have (`nil` only for plain HTTP on loopback).
+/// fingerprint its certificate must have (`nil` only for plain HTTP on loopback), and the secret the
+/// two sites share when they talk plain HTTP.
 public struct PeerEndpoint: Hashable, Sendable {
     /// The peer's `site.id`.
     public let name: String
@@ -9,12 +10,15 @@ public struct PeerEndpoint: Hashable, Sendable {
     public let url: String
     /// The pinned fingerprint of the peer's certificate.
     public let fingerprint: Fingerprint?
+    /// Sent with every plain-HTTP request and required of the peer's (`server.plaintext` only).
+    public let secret: PeerSecret?
 
     /// Names a peer.
-    public init(name: String, url: String, fingerprint: Fingerprint? = nil) {
+    public init(name: String, url: String, fingerprint: Fingerprint? = nil, secret: PeerSecret? = nil) {
         self.name = name
         self.url = url
         self.fingerprint = fingerprint
+        self.secret = secret
     }
 
     /// Whether requests go over TLS.

@@ -19,7 +19,8 @@ extension PeerAPI {
         to request: Request, _ context: PeerRequestContext, _ handler: (SiteID, ByteBuffer) async throws -> ByteBuffer
     ) async -> Response {
         do {
-            let sender = try checkEnvelope(request, presented: await context.presentedFingerprint())
+            let presented = await context.presentedCredential(overTLS: transport == .tls, authorization: request.headers[.authorization])
+            let sender = try checkEnvelope(request, presented: presented)
             let body = try await readBody(request)
             let output = try await handler(sender, body)
             return try await encodeResponse(output, for: request)
@@ -37,7 +38,7 @@ extension PeerAPI {
         }
     }
 
-    private func checkEnvelope(_ request: Request, presented: Fingerprint?) throws -> SiteID {
+    private func checkEnvelope(_ request: Request, presented: PresentedCredential) throws -> SiteID {
         let protocolText = request.headers[HTTPField.Name(WireProtocol.protocolHeader)!]
         guard let protocolText, let version = Int(protocolText) else {
             throw PeerRequestError.badRequest("missing or malformed \(WireProtocol.protocolHeader) header")
@@ -54,16 +55,28 @@ extension PeerAPI {
         guard let siteText = request.headers[HTTPField.Name(WireProtocol.siteHeader)!], let sender = try? SiteID(siteText) else {
             throw PeerRequestError.badRequest("missing or malformed \(WireProtocol.siteHeader) header")
         }
-        guard peers.accepts(sender, presenting: nil) else {
+        guard peers.contains(sender) else {
             throw PeerRequestError(status: .forbidden, code: "unknown_peer",
                                    message: "site '\(sender)' is not a configured peer of site '\(feed.siteID)'")
         }
-        guard peers.accepts(sender, presenting: presented) else {
-            let owner = presented.flatMap(peers.site(for:)).map { "site '\($0)'" } ?? "another site"
-            throw PeerRequestError(status: .forbidden, code: "site_mismatch",
-                                   message: "the request says it comes from site '\(sender)' but its certificate belongs to \(owner)")
-        }
+        guard peers.accepts(sender, presenting: presented) else { throw unauthenticated(sender, presented: presented) }
         return sender
+    }
+
+    private func unauthenticated(_ sender: SiteID, presented: PresentedCredential) -> PeerRequestError {
+        switch presented {
+        case let .certificate(fingerprint):
+            let owner = peers.site(for: fingerprint).map { "site '\($0)'" } ?? "another site"
+            return PeerRequestError(status: .forbidden, code: "site_mismatch",
+                                    message: "the request says it comes from site '\(sender)' but its certificate belongs to \(owner)")
+        case .unreadableCertificate:
+            return PeerRequestError(status: .forbidden, code: "certificate_unreadable",
+                                    message: "the client certificate of the connection could not be read, so site '\(sender)' is not proven")
+        case let .secret(presented):
+            return PeerRequestError(status: .forbidden, code: "unauthenticated_peer", message: presented == nil
+                ? "the request from site '\(sender)' carries no secret; over plain HTTP each peer sends the secret both sites configure for each other (peers[].secret)"
+                : "the request from site '\(sender)' carries a secret other than the one configured for it here (peers[].secret)")
+        }
     }
 
     private func readBody(_ request: Request) async throws -> ByteBuffer {

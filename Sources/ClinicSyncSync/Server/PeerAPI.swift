@@ -14,12 +14,15 @@ import NIOCore
 public struct PeerAPI: Sendable {
     let feed: any ChangeFeed
     let peers: PeerDirectory
+    let transport: PeerTransport
     let logger: Logger
 
-    /// Serves `feed` to the sites `peers` lists.
-    public init(feed: any ChangeFeed, peers: PeerDirectory, logger: Logger) {
+    /// Serves `feed` to the sites `peers` lists, over `transport` (which decides what a caller
+    /// must present: its certificate or its secret).
+    public init(feed: any ChangeFeed, peers: PeerDirectory, transport: PeerTransport, logger: Logger) {
         self.feed = feed
         self.peers = peers
+        self.transport = transport
         self.logger = logger
     }
 

@@ -1,34 +1,43 @@
 import ClinicSyncCore
 import Synchronization
 
-/// The sites allowed to call this site's peer API, with the certificate fingerprint each must
-/// present; replaced when the configuration is reloaded.
+/// The sites allowed to call this site's peer API, with what each must present; replaced when the
+/// configuration is reloaded. It fails closed: a request is accepted only with the credential
+/// configured for its sender, never for lack of one.
 public final class PeerDirectory: Sendable {
-    private let peers: Mutex<[SiteID: Fingerprint?]>
+    private let peers: Mutex<[SiteID: PeerCredentials]>
 
-    /// A directory of the given sites (a `nil` fingerprint: plaintext on loopback only).
-    public init(_ peers: [SiteID: Fingerprint?]) {
+    /// A directory of the given sites.
+    public init(_ peers: [SiteID: PeerCredentials]) {
         self.peers = Mutex(peers)
     }
 
-    /// Whether `site` may call. Over TLS, the certificate it presented must be the one pinned for
-    /// it; without TLS (loopback only) being configured suffices.
-    public func accepts(_ site: SiteID, presenting presented: Fingerprint?) -> Bool {
+    /// Whether `site` is a configured peer.
+    public func contains(_ site: SiteID) -> Bool { peers.withLock { $0[site] != nil } }
+
+    /// Whether `site` may call, presenting `credential`: over TLS, the certificate pinned for it;
+    /// over plain HTTP, the secret shared with it.
+    func accepts(_ site: SiteID, presenting credential: PresentedCredential) -> Bool {
         peers.withLock { entries in
             guard let pinned = entries[site] else { return false }
-            guard let presented else { return true }
-            return pinned == presented
+            switch credential {
+            case let .certificate(presented): return pinned.fingerprint == presented
+            case .unreadableCertificate: return false
+            case let .secret(presented):
+                guard let secret = pinned.secret, let presented else { return false }
+                return secret.matches(presented)
+            }
         }
     }
 
     /// The configured site whose fingerprint is `fingerprint`, if any.
     public func site(for fingerprint: Fingerprint) -> SiteID? {
-        peers.withLock { entries in entries.first { $0.value == fingerprint }?.key }
+        peers.withLock { entries in entries.first { $0.value.fingerprint == fingerprint }?.key }
     }
 
     /// The configured sites, in id order.
     public var sites: [SiteID] { peers.withLock { $0.keys.sorted() } }
 
     /// Replaces the allowed sites.
-    public func replace(with newPeers: [SiteID: Fingerprint?]) { peers.withLock { $0 = newPeers } }
+    public func replace(with newPeers: [SiteID: PeerCredentials]) { peers.withLock { $0 = newPeers } }
 }

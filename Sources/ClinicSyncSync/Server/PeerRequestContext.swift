@@ -14,9 +14,15 @@ public struct PeerRequestContext: RequestContext {
         channel = source.channel
     }
 
-    /// The fingerprint of the client's certificate; `nil` on a plain-HTTP connection.
-    func presentedFingerprint() async -> Fingerprint? {
-        guard let certificate = try? await channel.nioSSL_peerCertificate().get() else { return nil }
-        return try? SiteIdentity.fingerprint(of: certificate)
+    /// What the caller presented: over TLS its certificate's fingerprint (a certificate that
+    /// cannot be read is reported as such, to be refused), over plain HTTP its bearer secret.
+    func presentedCredential(overTLS: Bool, authorization: String?) async -> PresentedCredential {
+        guard overTLS else {
+            guard let authorization, authorization.hasPrefix("Bearer ") else { return .secret(nil) }
+            return .secret(String(authorization.dropFirst(7)))
+        }
+        guard let certificate = try? await channel.nioSSL_peerCertificate().get(),
+              let fingerprint = try? SiteIdentity.fingerprint(of: certificate) else { return .unreadableCertificate }
+        return .certificate(fingerprint)
     }
 }

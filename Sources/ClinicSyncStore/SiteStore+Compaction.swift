@@ -22,9 +22,9 @@ extension SiteStore {
     ///
     /// An entry goes only when all of this holds:
     /// - it writes fields (deletes stay: they make deletes final at sites that join later);
-    /// - none of the values it wrote is held now: each was replaced by a later write, or its row
-    ///   was deleted (the newest version of every field stays, so a new or long-offline site still
-    ///   receives the whole current state);
+    /// - none of the values it wrote is held now: each was replaced by a later write (the newest
+    ///   version of every field stays, so a new or long-offline site still receives the whole
+    ///   current state; a deleted row keeps its last values too, for ``removedRows()``);
     /// - it is not part of a conflict-journal entry (so the journal can still be rebuilt elsewhere);
     /// - it is below the fleet's compaction frontier (``FleetView/compactionFrontier(site:configuredPeers:holding:)``):
     ///   every site of the fleet, learned through the reports sites pass on, holds it, and every

@@ -29,6 +29,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A stored row cannot be read as a complete, valid record (written by another program, or
     /// still missing fields whose changes have not arrived).
     case storedRowUnreadable(table: SyncedTable, id: RowID, reason: ValidationError)
+    /// No deleted row has that id.
+    case notDeleted(id: RowID)
+    /// A deleted row's last values do not make a complete, valid row (some of its writes have not
+    /// arrived yet, or it was deleted and compacted before deleted rows kept their values).
+    case removedRowIncomplete(table: SyncedTable, id: RowID, reason: ValidationError)
     /// A remote change was refused by the clock (e.g. too far in the future).
     case clock(ClockError)
 
@@ -58,7 +63,13 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .stillReferenced(table, id, references):
             return "\(table.singular) \(id) is referenced by \(references) appointment(s); unlink or delete them first"
         case let .rowDeleted(table, id):
-            return "\(table.singular) \(id) was deleted; deletes are final, so it cannot be changed or re-created"
+            return "\(table.singular) \(id) was deleted; deletes are final, so it cannot be changed or re-created under its id "
+                + "(`clinicsync deleted restore \(id)` re-creates it as a new row)"
+        case let .notDeleted(id):
+            return "no deleted appointment or prescription has id \(id); `clinicsync deleted list` lists them"
+        case let .removedRowIncomplete(table, id, reason):
+            return "deleted \(table.singular) \(id) cannot be re-created from its last values (\(reason)); nothing was changed. "
+                + "Some of its writes may not have arrived from other sites yet: sync and try again"
         case let .invalid(error):
             return error.description
         case let .storedRowUnreadable(table, id, reason):

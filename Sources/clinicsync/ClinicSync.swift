@@ -28,6 +28,7 @@ struct ClinicSync: AsyncParsableCommand {
             PrescriptionCommand.self,
             ChangesCommand.self,
             ConflictsCommand.self,
+            DeletedCommand.self,
         ]
     )
 }

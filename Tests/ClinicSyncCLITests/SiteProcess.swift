@@ -149,9 +149,10 @@ final class SiteProcess {
         return (result.status, report, result.stderr)
     }
 
-    /// The synchronised state as JSON text: appointments, prescriptions and conflicts.
+    /// The synchronised state as JSON text: appointments, prescriptions, conflicts and deleted rows.
     func state() throws -> String {
         try ["appointment", "prescription"].map { try cli.succeed([$0, "list", "--json"]) }.joined() + cli.succeed(["conflicts", "--json"])
+            + cli.succeed(["deleted", "list", "--json"])
     }
 
     func changeCount() throws -> Int {

@@ -22,6 +22,8 @@ struct ReplicaModel {
         var visible: [CellKey: FieldValue]
         var deleted: [RowKey: WriteStamp]
         var journal: [ConflictKey: ConflictRecord]
+        /// What each delete removed, as `deleted list` reads it from the log.
+        var removed: [RowKey: RemovedRow]
     }
 
     struct ConflictKey: Hashable {
@@ -116,15 +118,14 @@ struct ReplicaModel {
     }
 
     /// What the store's compaction drops (`SiteStore.compact`): writes at or below `frontier` whose
-    /// every field a later write held here replaced, or whose row was deleted, and that no journal
-    /// entry names. Only the history that merging reads shrinks; returns how many entries went.
+    /// every field a later write held here replaced (deleted rows included: their last values stay,
+    /// for `deleted list`), and that no journal entry names. Only the history that merging reads shrinks; returns how many entries went.
     mutating func compact(below frontier: VersionVector) -> Int {
         struct Key: Hashable { let origin: SiteID; let sequence: Int64 }
         let named = Set(journal.values.flatMap { [Key(origin: $0.loser.origin, sequence: $0.loser.sequence),
                                                    Key(origin: $0.winner.origin, sequence: $0.winner.sequence)] })
         var drop: Set<Key> = []
         for changes in Dictionary(grouping: log, by: { RowKey(table: $0.table, row: $0.rowID) }).values {
-            let deleted = changes.contains(where: \.isDelete)
             var newest: [String: WriteStamp] = [:]
             for change in changes {
                 for entry in change.values { newest[entry.column.name] = max(newest[entry.column.name] ?? change.stamp, change.stamp) }
@@ -132,15 +133,29 @@ struct ReplicaModel {
             for change in changes where !change.isDelete && change.sequence <= frontier[change.origin] {
                 let key = Key(origin: change.origin, sequence: change.sequence)
                 guard !named.contains(key) else { continue }
-                if deleted || change.values.allSatisfy({ newest[$0.column.name].map { $0 > change.stamp } ?? false }) { drop.insert(key) }
+                if change.values.allSatisfy({ newest[$0.column.name].map { $0 > change.stamp } ?? false }) { drop.insert(key) }
             }
         }
         log.removeAll { drop.contains(Key(origin: $0.origin, sequence: $0.sequence)) }
         return drop.count
     }
 
+    /// The last value of every field of each deleted row, as merging the writes gives it: what
+    /// `RemovedRow` must find in the log, compacted or not.
+    var deletedRowCells: [RowKey: [String: FieldValue]] {
+        var rows: [RowKey: [String: FieldValue]] = [:]
+        for (key, cell) in cells where tombstones[RowKey(table: key.table, row: key.row)] != nil {
+            rows[RowKey(table: key.table, row: key.row), default: [:]][key.column] = cell.value
+        }
+        return rows
+    }
+
     var state: State {
         let visible = cells.filter { tombstones[RowKey(table: $0.key.table, row: $0.key.row)] == nil }.mapValues(\.value)
-        return State(visible: visible, deleted: tombstones, journal: journal)
+        var removed: [RowKey: RemovedRow] = [:]
+        for (key, history) in Dictionary(grouping: log, by: { RowKey(table: $0.table, row: $0.rowID) }) {
+            removed[key] = RemovedRow(history: history)
+        }
+        return State(visible: visible, deleted: tombstones, journal: journal, removed: removed)
     }
 }

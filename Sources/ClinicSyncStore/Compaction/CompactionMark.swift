@@ -67,11 +67,11 @@ struct CompactionMark {
         return mark
     }
 
-    /// The writes of one row whose values were all replaced by later writes, or whose row was deleted.
+    /// The writes of one row whose values were all replaced by later writes. A deleted row keeps the
+    /// writes of its last values (what `deleted list` shows and `deleted restore` re-creates), and
+    /// its deletes.
     private static func removable(_ group: ArraySlice<Int>, of entries: [Entry]) -> [Int] {
         guard group.count > 1 else { return [] }
-        let deleted = group.contains { entries[$0].mask == 0 }
-        if deleted { return group.filter { entries[$0].mask != 0 } }
         var newest = [(stamp: Int64, origin: Int32)?](repeating: nil, count: SyncedColumn.maximumPerTable)
         for index in group {
             let entry = entries[index]
@@ -81,7 +81,7 @@ struct CompactionMark {
         }
         return group.filter { index in
             let entry = entries[index]
-            return bits(of: entry.mask).allSatisfy { bit in newest[bit].map { $0 > (entry.stamp, entry.origin) } ?? false }
+            return entry.mask != 0 && bits(of: entry.mask).allSatisfy { bit in newest[bit].map { $0 > (entry.stamp, entry.origin) } ?? false }
         }
     }
 

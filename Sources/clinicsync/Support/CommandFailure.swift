@@ -30,9 +30,9 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     init(_ error: StoreError) {
         switch error {
-        case .invalid, .storedRowUnreadable, .alreadyExists, .rowDeleted, .stillReferenced:
+        case .invalid, .storedRowUnreadable, .alreadyExists, .rowDeleted, .stillReferenced, .removedRowIncomplete:
             self.init(message: error.description, status: ExitStatus.invalidData)
-        case .notFound:
+        case .notFound, .notDeleted:
             self.init(message: error.description, status: ExitStatus.notFound)
         case .notInitialized, .siteMismatch:
             self.init(message: error.description, status: ExitStatus.configuration)

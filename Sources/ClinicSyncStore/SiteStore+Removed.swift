@@ -1,0 +1,73 @@
+import ClinicSyncCore
+import GRDB
+
+/// The trash: rows that deletes removed, read from the change log (see ``RemovedRow``), so every
+/// site that holds the same entries lists the same rows; a removed row can be re-created as a new
+/// row, an ordinary write that syncs like any other.
+extension SiteStore {
+    /// Every removed row, the most recently deleted first.
+    public func removedRows() throws(StoreError) -> [RemovedRow] {
+        try read { db in
+            try Self.removedRows(db).sorted { ($0.delete.stamp, $0.rowID.rawValue) > ($1.delete.stamp, $1.rowID.rawValue) }
+        }
+    }
+
+    /// Every removed row, in table and row-id order.
+    static func removedRows(_ db: Database) throws -> [RemovedRow] {
+        var decoder = ChangeLogDecoder()
+        let unindexed = try RowIndex.unindexed(db, decoder: &decoder)
+        var removed: [RemovedRow] = []
+        for tombstone in try Row.fetchAll(db, sql: "SELECT tbl, row_id FROM tombstones ORDER BY tbl, row_id") {
+            guard let table = SyncedTable(code: tombstone["tbl"]) else { continue }
+            let rowID: String = tombstone["row_id"]
+            let history = try RowHistory.load(
+                db, table: table, rowID: rowID, decoder: &decoder, unindexed: unindexed[RowIndex.key(table.code, rowID)] ?? [])
+            if let row = RemovedRow(history: history.changes) { removed.append(row) }
+        }
+        return removed
+    }
+
+    /// The removed row with id `id`, in either table, or `nil`.
+    public func removedRow(id: RowID) throws(StoreError) -> RemovedRow? {
+        try read { db in
+            var decoder = ChangeLogDecoder()
+            for table in SyncedTable.allCases where try RowHistory.isDeleted(db, table: table, rowID: id.rawValue) {
+                let unindexed = try RowIndex.unindexed(db, decoder: &decoder)[RowIndex.key(table.code, id.rawValue)] ?? []
+                let history = try RowHistory.load(db, table: table, rowID: id.rawValue, decoder: &decoder, unindexed: unindexed)
+                return RemovedRow(history: history.changes)
+            }
+            return nil
+        }
+    }
+
+    /// Re-creates the removed row `id` with its last values as a new row with id `newID` (checked
+    /// and stored like any new row); returns the removed row.
+    @discardableResult
+    public func restoreRemovedRow(id: RowID, as newID: RowID) throws(StoreError) -> RemovedRow {
+        guard let removed = try removedRow(id: id) else { throw .notDeleted(id: id) }
+        var columns: [String: DatabaseValue] = ["id": newID.rawValue.databaseValue]
+        for (column, value) in removed.values { columns[column.name] = value.databaseValue }
+        let row = Row(columns)
+        switch removed.table {
+        case .appointments:
+            try addAppointment(try Self.complete(removed) { () throws(ValidationError) in
+                try Self.decode(AppointmentRecord.self, row, removed).appointment()
+            })
+        case .prescriptions:
+            try addPrescription(try Self.complete(removed) { () throws(ValidationError) in
+                try Self.decode(PrescriptionRecord.self, row, removed).prescription()
+            })
+        }
+        return removed
+    }
+
+    private static func complete<Value>(_ removed: RemovedRow, _ build: () throws(ValidationError) -> Value) throws(StoreError) -> Value {
+        do { return try build() } catch { throw .removedRowIncomplete(table: removed.table, id: removed.rowID, reason: error) }
+    }
+
+    private static func decode<Record: FetchableRecord>(_ type: Record.Type, _ row: Row, _ removed: RemovedRow) throws(ValidationError) -> Record {
+        do { return try Record(row: row) } catch {
+            throw ValidationError(field: "values", rule: "a stored value has the wrong type for its column")
+        }
+    }
+}

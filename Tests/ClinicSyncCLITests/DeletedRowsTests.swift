@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// "Trash, not oblivion" (issue 10): a mistaken delete at the front desk costs nothing.
+@Suite("Deleted rows can be listed and re-created", .serialized)
+struct DeletedRowsTests {
+    private static func deleted(_ site: SiteProcess) throws -> [[String: Any]] {
+        try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["deleted", "list", "--json"]).utf8)) as? [[String: Any]] ?? []
+    }
+
+    @Test("a mistaken delete: every site lists the row's last values (an edit the delete never saw included), compaction keeps them, and restore re-creates it as a new row that syncs")
+    func mistakenDelete() throws {
+        let north = try SiteProcess("north"), south = try SiteProcess("south")
+        try north.configure(peers: [south])
+        try south.configure(peers: [north])
+        try north.start()
+        let id = try north.addAppointment(patient: "p7")
+        #expect(try south.syncNow().status == 0)
+        // south edits the notes twice and syncs; then it changes the therapist while north's front
+        // desk, not having seen that yet, deletes the visit.
+        try south.cli.succeed(["appointment", "update", id, "--notes", "call first"])
+        try south.cli.succeed(["appointment", "update", id, "--notes", "bring the x-ray"])
+        #expect(try south.syncNow().status == 0)
+        try south.cli.succeed(["appointment", "update", id, "--therapist", "Kim"])
+        try north.cli.succeed(["appointment", "delete", id])
+        for _ in 0..<2 { #expect(try south.syncNow().status == 0) }
+
+        let listed = try #require(try Self.deleted(north).first)
+        #expect(listed["id"] as? String == id && listed["table"] as? String == "appointments" && listed["deleted_by"] as? String == "north")
+        let values = try #require(listed["values"] as? [String: Any])
+        #expect(values["notes"] as? String == "bring the x-ray" && values["therapist"] as? String == "Kim"
+                && values["patient_id"] as? String == "p7", "\(values)")
+        let before = try north.cli.succeed(["deleted", "list", "--json"])
+        #expect(try south.cli.succeed(["deleted", "list", "--json"]) == before)
+
+        // Compaction drops the superseded edit at both sites, and the deleted row's last values stay.
+        let removed = try north.compact().removed + south.compact().removed
+        #expect(removed >= 2, "the first notes edit goes at each site: \(removed)")
+        #expect(try north.cli.succeed(["deleted", "list", "--json"]) == before)
+        #expect(try south.cli.succeed(["deleted", "list", "--json"]) == before)
+        let shown = try south.cli.succeed(["deleted", "show", id])
+        #expect(shown.contains("bring the x-ray") && shown.contains("north"), "\(shown)")
+
+        // Restored at south as a new row; it reaches north like any booking.
+        let restored = try #require(try JSONSerialization.jsonObject(with: Data(south.cli.succeed(["deleted", "restore", id, "--json"]).utf8)) as? [String: String])
+        let newID = try #require(restored["id"])
+        #expect(newID != id && restored["restored_from"] == id)
+        #expect(try south.syncNow().status == 0)
+        let copy = try #require(try JSONSerialization.jsonObject(with: Data(north.cli.succeed(["appointment", "show", newID, "--json"]).utf8)) as? [String: Any])
+        #expect(copy["notes"] as? String == "bring the x-ray" && copy["therapist"] as? String == "Kim" && copy["patient_id"] as? String == "p7" && copy["starts_at"] as? String == "2026-12-01T09:30:00Z")
+        #expect(try north.state() == south.state())
+        for site in [north, south] { #expect(try site.cli.run(["check"]).status == 0) }
+
+        // The old id stays deleted; an id that was never deleted is named.
+        let again = try north.cli.run(["appointment", "update", id, "--notes", "x"])
+        #expect(again.status == 65 && again.stderr.contains("deleted restore"), "\(again.stderr)")
+        let unknown = try north.cli.run(["deleted", "restore", newID])
+        #expect(unknown.status == 66 && unknown.stderr.contains("no deleted appointment or prescription"), "\(unknown.stderr)")
+    }
+
+    @Test("restoring an appointment whose prescription was deleted too is refused, naming why, and writes nothing")
+    func restoreNeedsItsPrescription() throws {
+        let site = try SiteProcess("north")
+        let prescription = try site.cli.succeed([
+            "prescription", "add", "--patient-id", "p1", "--patient-name", "Pat", "--prescriber", "Dr Who", "--npi", "1234567893",
+            "--diagnosis", "strain", "--icd10", "M54.5", "--visits", "6", "--units-per-visit", "4", "--issued-on", "2026-11-01",
+            "--expires-on", "2027-05-01", "--payer", "Aetna", "--member-id", "W1",
+        ])
+        let visit = try site.cli.succeed([
+            "appointment", "add", "--patient-id", "p1", "--patient-name", "Pat", "--therapist", "Sam",
+            "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "60", "--prescription", prescription,
+        ])
+        try site.cli.succeed(["appointment", "delete", visit])
+        try site.cli.succeed(["prescription", "delete", prescription])
+        let before = try site.state()
+        let refused = try site.cli.run(["deleted", "restore", visit])
+        #expect(refused.status == 65 && refused.stderr.contains("prescription"), "\(refused.stderr)")
+        #expect(try site.state() == before)
+        let newPrescription = try site.cli.succeed(["deleted", "restore", prescription])
+        let listed = try Self.deleted(site).map { $0["id"] as? String }
+        #expect(Set(listed.compactMap { $0 }) == [visit, prescription])
+        #expect(try site.cli.run(["prescription", "show", newPrescription]).status == 0)
+    }
+}

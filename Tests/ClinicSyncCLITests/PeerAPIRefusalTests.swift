@@ -73,11 +73,12 @@ struct PeerAPIRefusalTests {
             BadRequest(label: "text in an integer column", body: push([change([:], column: "minutes", value: "sixty")]), status: 400, code: "malformed_request", mentions: "minutes"),
             BadRequest(label: "malformed row id", body: push([change(["row_id": "1; DELETE FROM appointments"])]), status: 400, code: "malformed_request", mentions: "row_id"),
             BadRequest(label: "valid change after an invalid one", body: push([change([:]), change(["op": "upsert"])]), status: 400, code: "malformed_request", mentions: "#1"),
-            BadRequest(label: "batch of 10,001 changes", body: push((0...10_000).map { _ in change([:]) }), status: 413, code: "batch_too_large"),
+            BadRequest(label: "batch of 10,001 changes", body: push((0...10_000).map { _ in change([:]) }), status: 413, code: "batch_too_large", mentions: "10000"),
             BadRequest(label: "17 MiB body", body: Data(repeating: UInt8(ascii: " "), count: 17 << 20), status: 413, code: "body_too_large"),
             BadRequest(label: "zero sequence number", body: push([change(["seq": 0])]), status: 400, code: "malformed_request", mentions: "seq"),
             BadRequest(label: "knowledge of its own future", body: push([change(["seen": ["friend": 5]])]), status: 400, code: "malformed_request", mentions: "seen"),
             BadRequest(label: "pull with a forged fleet report", path: "/v2/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": [String: Int](), "fleet": [["site": "friend", "vector": [String: Int](), "peers": ["Bad Site"], "at": 1]], "limit": 10, "max_bytes": 1000]), status: 400, code: "malformed_request", mentions: "fleet report #0"),
+            BadRequest(label: "pull with 1,001 fleet reports", path: "/v2/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": [String: Int](), "fleet": (0...1_000).map { _ in ["site": "friend", "vector": [String: Int](), "peers": [String](), "at": 1] }, "limit": 10, "max_bytes": 1000]), status: 413, code: "batch_too_large", mentions: "fleet"),
             BadRequest(label: "pull with a malformed vector", path: "/v2/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": ["Not A Site": 1], "fleet": [Any](), "limit": 10, "max_bytes": 1000]), status: 400, code: "malformed_request", mentions: "vector"),
         ]
         return cases

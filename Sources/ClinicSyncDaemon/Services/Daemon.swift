@@ -38,15 +38,20 @@ public enum Daemon {
         let peers = PeerDirectory(configuration.peerDirectoryEntries)
         let peerRouter = Router(context: PeerRequestContext.self)
         let transport: PeerTransport = configuration.plaintext ? .plaintext : .tls
-        PeerAPI(feed: StoreChangeFeed(store: store) { peers.sites }, peers: peers, transport: transport, logger: logger).addRoutes(to: peerRouter)
+        let limits = PeerRequestLimits(bodyDeadline: configuration.sync.requestTimeout)
+        PeerAPI(feed: StoreChangeFeed(store: store) { peers.sites }, peers: peers, transport: transport, limits: limits, logger: logger)
+            .addRoutes(to: peerRouter)
+        // Idle connections close after five minutes (clients drop theirs after one), so a caller
+        // that opens connections and sends nothing cannot hold them for ever.
+        let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .minutes(5)))
         let server: HTTPServerBuilder
         if let identity, transport == .tls {
-            server = try .tls(.http1(), configuration: PeerTLS.server(identity: identity, peers: peers, logger: logger))
+            server = try .tls(http1, configuration: PeerTLS.server(identity: identity, peers: peers, logger: logger))
         } else {
             logger.warning("serving peers over plain HTTP (server.plaintext: true); allowed on loopback only", metadata: [
                 "listen": "\(configuration.listen)",
             ])
-            server = .http1()
+            server = http1
         }
         // READY=1 only once the store is open and the peer, control and metrics listeners are bound.
         let listening = Mutex(0)

@@ -21,6 +21,11 @@ extension PeerAPI {
         do {
             let presented = await context.presentedCredential(overTLS: transport == .tls, authorization: request.headers[.authorization])
             let sender = try checkEnvelope(request, presented: presented)
+            guard inFlight.enter(sender, limit: limits.concurrentPerPeer) else {
+                throw PeerRequestError(status: .tooManyRequests, code: "too_many_requests",
+                                       message: "site '\(sender)' already has \(limits.concurrentPerPeer) requests in progress here; wait for them to finish")
+            }
+            defer { inFlight.leave(sender) }
             let body = try await readBody(request)
             let output = try await handler(sender, body)
             return try await encodeResponse(output, for: request)
@@ -81,7 +86,13 @@ extension PeerAPI {
 
     private func readBody(_ request: Request) async throws -> ByteBuffer {
         let body: ByteBuffer
-        do { body = try await request.body.collect(upTo: WireProtocol.maximumBodyBytes) } catch {
+        let stream = request.body
+        do {
+            body = try await withDeadline(limits.bodyDeadline) { try await stream.collect(upTo: WireProtocol.maximumBodyBytes) }
+        } catch is BodyDeadlineExceeded {
+            throw PeerRequestError(status: .requestTimeout, code: "request_timeout",
+                                   message: "the request body did not arrive within \(limits.bodyDeadline) (sync.timeout_seconds)")
+        } catch {
             throw PeerRequestError(status: .contentTooLarge, code: "body_too_large",
                                    message: "request body exceeds \(WireProtocol.maximumBodyBytes) bytes")
         }

@@ -15,14 +15,17 @@ public struct PeerAPI: Sendable {
     let feed: any ChangeFeed
     let peers: PeerDirectory
     let transport: PeerTransport
+    let limits: PeerRequestLimits
+    let inFlight = PeerRequestCounter()
     let logger: Logger
 
     /// Serves `feed` to the sites `peers` lists, over `transport` (which decides what a caller
-    /// must present: its certificate or its secret).
-    public init(feed: any ChangeFeed, peers: PeerDirectory, transport: PeerTransport, logger: Logger) {
+    /// must present: its certificate or its secret), within `limits` per peer.
+    public init(feed: any ChangeFeed, peers: PeerDirectory, transport: PeerTransport, limits: PeerRequestLimits, logger: Logger) {
         self.feed = feed
         self.peers = peers
         self.transport = transport
+        self.limits = limits
         self.logger = logger
     }
 
@@ -88,10 +91,6 @@ public struct PeerAPI: Sendable {
 
     private func push(_ sender: SiteID, _ body: ByteBuffer) async throws -> WireMessage.PushResponse {
         let push = try decode(WireMessage.PushRequest.self, body)
-        guard push.changes.count <= WireProtocol.maximumBatchChanges else {
-            throw PeerRequestError(status: .contentTooLarge, code: "batch_too_large",
-                                   message: "a batch may carry at most \(WireProtocol.maximumBatchChanges) changes (got \(push.changes.count))")
-        }
         var changes: [Change] = []
         changes.reserveCapacity(push.changes.count)
         for (index, wire) in push.changes.enumerated() {
@@ -136,6 +135,8 @@ public struct PeerAPI: Sendable {
     private func decode<T: Decodable>(_ type: T.Type, _ body: ByteBuffer) throws -> T {
         do { return try BodyCoding.decode(type, from: body) } catch let error as DecodingError {
             throw PeerRequestError.badRequest("body is not a valid \(T.self): \(error.briefDescription)")
+        } catch let tooLong as ListTooLong {
+            throw PeerRequestError(status: .contentTooLarge, code: "batch_too_large", message: "\(tooLong); nothing was read further")
         }
     }
 }

@@ -81,3 +81,45 @@ public enum WireMessage {
         public var error: String
     }
 }
+
+// Lists are decoded with a bound (see `KeyedDecodingContainer.decodeList`); these live here because
+// the synthesised coding keys are visible only in this file.
+extension WireMessage.PushRequest {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        changes = try container.decodeList(WireChange.self, forKey: .changes, atMost: WireProtocol.maximumBatchChanges)
+        through = try container.decode([String: Int64].self, forKey: .through)
+        report = try container.decode(WireMessage.Report.self, forKey: .report)
+    }
+}
+
+extension WireMessage.PullResponse {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        changes = try container.decodeList(WireChange.self, forKey: .changes, atMost: WireProtocol.maximumBatchChanges)
+        more = try container.decode(Bool.self, forKey: .more)
+        through = try container.decode([String: Int64].self, forKey: .through)
+    }
+}
+
+extension WireMessage.PullRequest {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        vector = try container.decode([String: Int64].self, forKey: .vector)
+        fleet = try container.decodeList(WireMessage.Report.self, forKey: .fleet, atMost: WireProtocol.maximumFleetSites)
+        limit = try container.decode(Int.self, forKey: .limit)
+        max_bytes = try container.decode(Int.self, forKey: .max_bytes)
+    }
+}
+
+extension WireMessage.Hello {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        site = try container.decode(String.self, forKey: .site)
+        protocol_version = try container.decode(Int.self, forKey: .protocol_version)
+        schema_version = try container.decode(String.self, forKey: .schema_version)
+        vector = try container.decode([String: Int64].self, forKey: .vector)
+        accept_encoding = try container.decode([String].self, forKey: .accept_encoding)
+        fleet = try container.decodeList(WireMessage.Report.self, forKey: .fleet, atMost: WireProtocol.maximumFleetSites)
+    }
+}

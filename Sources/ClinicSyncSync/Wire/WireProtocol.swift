@@ -24,4 +24,6 @@ public enum WireProtocol {
     public static let maximumBodyBytes = 16 * 1024 * 1024
     /// The most changes one batch may carry.
     public static let maximumBatchChanges = 10_000
+    /// The most fleet reports one message may carry (one per site of the fleet).
+    public static let maximumFleetSites = 1_000
 }

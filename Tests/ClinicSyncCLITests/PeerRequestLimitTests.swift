@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// "Bounded work per request" (issue 10): a slow or greedy peer ties up only its own requests.
+@Suite("The peer API bounds what one peer can hold", .serialized)
+struct PeerRequestLimitTests {
+    /// Opens four pushes whose bodies stall, then a fifth request, then (once the four are
+    /// answered) a sixth; prints the HTTP statuses as JSON.
+    static let script = #"""
+        import json, socket, sys, time
+        port, secret, marker = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+        def head(length):
+            return ("POST /v2/push HTTP/1.1\r\nHost: x\r\nClinicSync-Protocol: 2\r\nClinicSync-Schema: 1\r\n"
+                    "ClinicSync-Site: friend\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                    "Content-Length: %d\r\n\r\n" % (secret, length)).encode()
+        def status(sock):
+            sock.settimeout(30)
+            data = sock.recv(4096).decode()
+            return data.split(" ")[1] if data else "closed"
+        stalled = []
+        for _ in range(4):
+            sock = socket.create_connection(("127.0.0.1", port))
+            sock.sendall(head(1000) + b'{"changes":[')
+            stalled.append(sock)
+        time.sleep(0.5)
+        fifth = socket.create_connection(("127.0.0.1", port))
+        fifth.sendall(head(2) + b"{}")
+        fifth_status = status(fifth)
+        open(marker, "w").write(fifth_status)
+        started = time.time()
+        stalled_statuses = [status(sock) for sock in stalled]
+        elapsed = time.time() - started
+        sixth = socket.create_connection(("127.0.0.1", port))
+        sixth.sendall(head(2) + b"{}")
+        print(json.dumps({"fifth": fifth_status, "stalled": stalled_statuses, "elapsed": elapsed, "sixth": status(sixth)}))
+        """#
+
+    @Test("four stalled pushes from one peer: a fifth request gets 429, the stalled ones 408 after the deadline; meanwhile another peer syncs and /health answers")
+    func slowAndGreedyPeer() throws {
+        let target = try SiteProcess("target"), friend = try SiteProcess("friend"), other = try SiteProcess("other")
+        try target.configure(peers: [friend, other])
+        try other.configure(peers: [target])
+        try target.start(environment: ["CLINICSYNC_SYNC_TIMEOUT_SECONDS": "3"])
+        try target.addAppointment(patient: "p1")
+        let directory = target.cli.directory
+        try Self.script.write(toFile: directory + "/greedy.py", atomically: true, encoding: .utf8)
+        let marker = directory + "/fifth-answered"
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        python.arguments = [directory + "/greedy.py", String(target.port), SiteProcess.secret("target", "friend"), marker]
+        let output = Pipe()
+        python.standardOutput = output
+        try python.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { usleep(50_000) }
+
+        // While friend's four requests stall, another peer syncs and the health check answers.
+        let started = Date()
+        #expect(try other.syncNow().status == 0)
+        let health = try String(contentsOf: URL(string: "http://127.0.0.1:\(target.metricsPort)/health")!, encoding: .utf8)
+        #expect(!health.isEmpty && Date().timeIntervalSince(started) < 2.5, "\(Date().timeIntervalSince(started)) s")
+        #expect(try other.state() == target.state())
+
+        python.waitUntilExit()
+        let report = try #require(try JSONSerialization.jsonObject(with: output.fileHandleForReading.readDataToEndOfFile()) as? [String: Any])
+        #expect(report["fifth"] as? String == "429", "\(report)")
+        #expect(report["stalled"] as? [String] == ["408", "408", "408", "408"], "\(report)")
+        #expect((report["elapsed"] as? Double ?? 99) < 6, "\(report)")
+        #expect(report["sixth"] as? String == "400", "slots are given back: \(report)")
+        #expect(target.log().contains("too_many_requests") && target.log().contains("request_timeout"))
+        #expect(target.isRunning)
+    }
+}

@@ -71,6 +71,10 @@ public struct StatusReport: Codable, Sendable {
     public var recovering_from: [String]
     /// Origins whose changes this site holds back while every other origin's flow.
     public var held_origins: [HeldState]
+    /// This database's incarnation (see `Incarnation`).
+    public var incarnation: String?
+    /// Sites seen reporting from two databases, each with what to do.
+    public var identity_conflicts: [String]
     public var peers: [PeerState]
 
     /// Builds the report for `configuration`'s site.
@@ -107,6 +111,7 @@ public struct StatusReport: Codable, Sendable {
             clock: clock == .zero ? "never ticked" : "\(UTCDateTime(secondsSinceEpoch: seconds)) +\(clock.counter)",
             clock_hlc: clock.rawValue, drift_bound_ms: driftBound.value, drift_bound: driftBound.description, holds: holding.wire, compaction: compaction,
             recovering_from: try store.recoveringFrom().map(\.rawValue), held_origins: try store.heldOrigins().map(HeldState.init),
+            incarnation: try store.incarnation()?.rawValue, identity_conflicts: try store.identityConflicts().map(\.description),
             peers: peers)
     }
 }

@@ -30,6 +30,10 @@ struct StoreChangeFeed: ChangeFeed {
         try await onStore { try $0.learn(reports) }
     }
 
+    func identityConflict(of site: SiteID) async throws -> IdentityConflict? {
+        try await onStore { try $0.identityConflicts().first { $0.site == site } }
+    }
+
     /// Runs `body` on a store thread; a store locked by another program becomes ``FeedBusy``.
     private func onStore<T: Sendable>(_ body: @escaping @Sendable (SiteStore) throws -> T) async throws -> T {
         do {
@@ -47,14 +51,8 @@ struct StoreChangeFeed: ChangeFeed {
             SyncMetrics.applied(outcome)
             return outcome
         } catch let error as StoreError {
-            switch error {
-            case .invalid:
-                throw ChangeRejected(reason: error.description)
-            case .clock:
-                throw ChangeRejected(reason: error.description, isClockSkew: true)
-            default:
-                throw error
-            }
+            guard case .invalid = error else { throw error }
+            throw ChangeRejected(reason: error.description)
         }
     }
 }

@@ -12,7 +12,8 @@ extension SiteStore {
         let clock = try WriteTransaction.loadClock(db)
         let now = HybridTimestamp(milliseconds: min(wallClock.nowMilliseconds(), HybridTimestamp.maxMilliseconds), counter: 0)
         return FleetReport(
-            site: siteID, vector: try VersionVectorTable.load(db, asking: true), peers: peers, at: max(clock, now), maximumDrift: maximumDrift)
+            site: siteID, vector: try VersionVectorTable.load(db, asking: true), peers: peers, at: max(clock, now), maximumDrift: maximumDrift,
+            incarnation: try KnownIncarnations.own(db))
     }
 
     /// The drift bound this site applies to received changes: the smallest of its own and every
@@ -37,12 +38,21 @@ extension SiteStore {
     }
 
     /// Keeps each report that is newer than the one known from its site (this site's own are ignored:
-    /// its own state is read live).
+    /// its own state is read live). A report from a second database under a known site id is not
+    /// kept but recorded (see ``identityConflicts()``), and neither is one dated beyond this site's
+    /// drift bound (a site whose clock ran fast would otherwise stay "newest" until its clock caught up).
     public func learn(_ reports: [FleetReport]) throws(StoreError) {
-        let others = reports.filter { $0.site != siteID }
-        guard !others.isEmpty else { return }
+        guard !reports.isEmpty else { return }
+        let now = wallClock.nowMilliseconds()
+        let latest = now.addingReportingOverflow(maximumDrift.value).partialValue
         try StoreError.mapping(path: path) {
             try pool.write { db in
+                let own = try KnownIncarnations.own(db)
+                var others: [FleetReport] = []
+                for report in reports where try KnownIncarnations.admit(db, report, site: siteID, own: own, now: now) {
+                    if report.at.milliseconds <= latest { others.append(report) }
+                }
+                guard !others.isEmpty else { return }
                 var view = try Self.fleetView(db)
                 let statement = try db.cachedStatement(sql: """
                     INSERT INTO fleet_reports (site, vector, peers, reported_hlc, max_drift_ms) VALUES (?, ?, ?, ?, ?)

@@ -26,12 +26,18 @@ extension SiteStore {
             // past a gap it never fills.
             let barriers = Dictionary(uniqueKeysWithValues: try HeldOriginsTable.load(db)
                 .filter { $0.held.sequence > holding[$0.held.origin] }.map { ($0.held.origin, $0.held) })
+            // A site seen reporting from two databases: none of its changes apply until an operator
+            // has dealt with it (each database numbers its changes from the same point).
+            let conflicts = Dictionary(uniqueKeysWithValues: try KnownIncarnations.conflicts(db, site: siteID)
+                .filter { !$0.isSelf }.map { ($0.site, $0) })
             var passed: Set<SiteID> = []
             var held: [SiteID: HeldOrigin] = [:]
             var accepted: [Change] = []
             accepted.reserveCapacity(changes.count)
             for change in changes where held[change.origin] == nil {
-                if let barrier = barriers[change.origin], !passed.contains(change.origin), change.sequence > barrier.sequence {
+                if let conflict = conflicts[change.origin], change.sequence > holding[change.origin] {
+                    held[change.origin] = HeldOrigin(origin: change.origin, sequence: change.sequence, reason: .invalid(conflict.description))
+                } else if let barrier = barriers[change.origin], !passed.contains(change.origin), change.sequence > barrier.sequence {
                     held[change.origin] = barrier
                 } else if let reason = Self.holdReason(change, held: holding, transaction: &transaction) {
                     held[change.origin] = HeldOrigin(origin: change.origin, sequence: change.sequence, reason: reason)
@@ -56,7 +62,8 @@ extension SiteStore {
                 }
             }
             for (origin, sequence) in through.sequences
-            where sequence > holding[origin] && held[origin] == nil && (barriers[origin] == nil || passed.contains(origin)) {
+            where sequence > holding[origin] && held[origin] == nil && conflicts[origin] == nil
+                && (barriers[origin] == nil || passed.contains(origin)) {
                 received.advance(origin, to: sequence)
             }
             for (origin, sequence) in received.sequences {

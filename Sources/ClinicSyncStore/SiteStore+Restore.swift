@@ -32,6 +32,9 @@ extension SiteStore {
         }
         try checkBackup(backup, siteID: siteID)
         let replacedSequence = lastSequence(in: path)
+        // A backup made before databases had incarnations gets a new one when it is migrated; the
+        // site keeps the one its peers know, from the database it replaces.
+        let inherited = incarnation(in: backup) == nil ? incarnation(in: path) : nil
         let replaced = try moveAside(path)
         try StoreError.mapping(path: path) {
             var readOnly = Configuration()
@@ -44,6 +47,11 @@ extension SiteStore {
             try source.close()
         }
         let store = try open(path: path, siteID: siteID, wallClock: wallClock, maximumDrift: maximumDrift)
+        if let inherited {
+            try StoreError.mapping(path: path) {
+                try store.pool.write { db in try db.execute(sql: "UPDATE site_identity SET incarnation = ?", arguments: [inherited]) }
+            }
+        }
         let (backupSequence, nextSequence) = try store.beginRecovery(from: peers, numberedAtLeast: replacedSequence)
         return RestoreOutcome(
             replacedDatabase: replaced, backupSequence: backupSequence, nextSequence: nextSequence, recoveringFrom: peers.sorted())
@@ -96,6 +104,18 @@ extension SiteStore {
 
     /// The greatest number the database at `path` gave or holds of its own site, if it can be read
     /// (a second restore must not reuse the numbers the first one's writes took).
+    /// The incarnation of the database at `path`, if it has one.
+    private static func incarnation(in path: String) -> String? {
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        guard FileManager.default.fileExists(atPath: path), let queue = try? DatabaseQueue(path: path, configuration: readOnly) else { return nil }
+        defer { try? queue.close() }
+        return (try? queue.read { db -> String? in
+            guard try db.columns(in: "site_identity").contains(where: { $0.name == "incarnation" }) else { return nil }
+            return try String.fetchOne(db, sql: "SELECT incarnation FROM site_identity")
+        }) ?? nil
+    }
+
     private static func lastSequence(in path: String) -> Int64 {
         var readOnly = Configuration()
         readOnly.readonly = true

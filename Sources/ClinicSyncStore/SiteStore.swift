@@ -57,7 +57,8 @@ public final class SiteStore: Sendable {
                     }
                     return false
                 }
-                try db.execute(sql: "INSERT INTO site_identity (singleton, site_id) VALUES (1, ?)", arguments: [siteID.rawValue])
+                try db.execute(sql: "INSERT INTO site_identity (singleton, site_id, incarnation) VALUES (1, ?, lower(hex(randomblob(16))))",
+                               arguments: [siteID.rawValue])
                 try db.execute(sql: "UPDATE sync_clock SET site_id = ?", arguments: [siteID.rawValue])
                 return true
             }
@@ -176,8 +177,6 @@ extension StoreError {
             return try body()
         } catch let error as StoreError {
             throw error
-        } catch let error as ClockError {
-            throw .clock(error)
         } catch let error as ValidationError {
             throw .invalid(error)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {

@@ -34,8 +34,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A deleted row's last values do not make a complete, valid row (some of its writes have not
     /// arrived yet, or it was deleted and compacted before deleted rows kept their values).
     case removedRowIncomplete(table: SyncedTable, id: RowID, reason: ValidationError)
-    /// A remote change was refused by the clock (e.g. too far in the future).
-    case clock(ClockError)
 
     public var description: String {
         switch self {
@@ -76,8 +74,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the stored \(table.singular) \(id) cannot be read (\(reason)); nothing was changed. "
                 + "It was written by another program or is still missing changes from other sites: "
                 + "sync, or correct the stored value"
-        case let .clock(error):
-            return error.description
         }
     }
 }

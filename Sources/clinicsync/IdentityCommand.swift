@@ -1,11 +1,38 @@
 import ArgumentParser
+import ClinicSyncCore
 import ClinicSyncDaemon
+import ClinicSyncStore
 
 /// `clinicsync identity ...`: the site's TLS identity.
 struct IdentityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "identity", abstract: "Show or rotate the site's TLS identity.",
-        subcommands: [IdentityShow.self, IdentityRotate.self])
+        commandName: "identity", abstract: "Show or rotate the site's TLS identity; clear a conflict between two databases under one site id.",
+        subcommands: [IdentityShow.self, IdentityRotate.self, IdentityClearConflict.self])
+}
+
+/// `clinicsync identity clear-conflict SITE`
+struct IdentityClearConflict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clear-conflict",
+        abstract: "Forget which database this site knew under a site id, after two were seen.",
+        discussion: """
+            Run it once the second database has been dealt with: the site restored from a backup \
+            (`clinicsync restore`), or the new database given a site id of its own. The next database \
+            to report under the id is then the one this site knows, and its held changes flow.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: ArgumentHelp("The site id `status` names under identity.", valueName: "site")) var site: String
+
+    func run() throws {
+        let id = try Parse.value("site") { () throws(ClinicSyncCore.ValidationError) in try SiteID(site) }
+        try reportingFailures {
+            guard try options.openStore().clearIdentityConflict(id) else {
+                throw CommandFailure(message: "no identity conflict is recorded for site '\(id)'", status: ExitStatus.notFound)
+            }
+            print("Cleared the identity conflict of site '\(id)'; the next database to report as it is the one known here.")
+        }
+    }
 }
 
 /// `clinicsync identity show`
@@ -18,12 +45,13 @@ struct IdentityShow: ParsableCommand {
         try reportingFailures {
             let files = try options.loadConfiguration().identityFiles
             let identity = try files.load()
+            let incarnation = (try? options.openStoreReadOnly().incarnation())??.rawValue ?? "unknown"
             if options.json {
                 return try Output.json(["fingerprint": identity.fingerprint.rawValue, "certificate": files.certificatePath,
-                                        "private_key": files.privateKeyPath])
+                                        "private_key": files.privateKeyPath, "incarnation": incarnation])
             }
             Output.fields([("fingerprint", identity.fingerprint.rawValue), ("certificate", files.certificatePath),
-                           ("private key", files.privateKeyPath)])
+                           ("private key", files.privateKeyPath), ("incarnation", incarnation)])
         }
     }
 }

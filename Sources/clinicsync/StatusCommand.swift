@@ -19,6 +19,7 @@ struct StatusCommand: AsyncParsableCommand {
             let recovering: [(String, String)] = report.recovering_from.isEmpty ? [] : [
                 ("recovering", "after a restore: sync with \(report.recovering_from.joined(separator: ", ")) to get back the changes made after the backup"),
             ]
+            let identity: [(String, String)] = report.identity_conflicts.map { ("identity", $0) }
             let held: [(String, String)] = report.held_origins.map { held in
                 ("held", "\(held.message) (since \(held.since), last tried \(held.checked))")
             }
@@ -32,7 +33,7 @@ struct StatusCommand: AsyncParsableCommand {
                 ("drift bound", "\(report.drift_bound) (the smallest any site of the fleet reported)"),
                 ("holds", report.holds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
                 ("compaction", report.compaction),
-            ] + recovering + held)
+            ] + recovering + identity + held)
             guard !report.peers.isEmpty else { return Swift.print("peers         none configured") }
             Swift.print("")
             Output.table(

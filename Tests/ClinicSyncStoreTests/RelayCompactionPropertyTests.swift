@@ -77,7 +77,8 @@ struct RelayCompactionPropertyTests {
             }
             if try sites[0].conflictCount() > 0 { runsWithConflicts += 1 }
         }
-        // The runs must exercise conflicts and compaction, or convergence proves little.
-        #expect(runsWithConflicts >= 3 && entriesCompacted > 100, "\(runsWithConflicts) runs with conflicts, \(entriesCompacted) entries compacted")
+        // The runs must exercise conflicts and compaction, or convergence proves little (about 75-100
+        // entries go per run of 20 seeds; deleted rows keep their last values).
+        #expect(runsWithConflicts >= 3 && entriesCompacted > 30, "\(runsWithConflicts) runs with conflicts, \(entriesCompacted) entries compacted")
     }
 }

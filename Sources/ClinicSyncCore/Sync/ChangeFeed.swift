@@ -14,8 +14,11 @@ public protocol ChangeFeed: Sendable {
     func apply(_ changes: [Change], through: VersionVector) async throws -> ApplyOutcome
     /// What this site knows of the fleet: its own report, fresh, first; then the latest of every other site.
     func fleet() async throws -> [FleetReport]
-    /// Keeps the reports that are newer than what this site knew.
+    /// Keeps the reports that are newer than what this site knew; a report from a second database
+    /// under a known site id is not kept but recorded as an ``IdentityConflict``.
     func learn(_ reports: [FleetReport]) async throws
+    /// The identity conflict recorded for `site`, if any: a peer in conflict is refused.
+    func identityConflict(of site: SiteID) async throws -> IdentityConflict?
 }
 
 /// Changes a peer lacks, and how far they bring it.
@@ -54,18 +57,16 @@ public struct FeedBusy: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { reason }
 }
 
-/// A batch refused because of what it contains (a malformed change, a timestamp beyond the drift
-/// bound), as opposed to a failure of the receiving site. Nothing of the batch was applied.
+/// A batch refused because of what it contains (a change breaking a domain rule), as opposed to a
+/// failure of the receiving site; a timestamp beyond the drift bound holds its origin instead
+/// (``HeldOrigin``). Nothing of the batch was applied.
 public struct ChangeRejected: Error, Hashable, Sendable, CustomStringConvertible {
     /// Why, naming the first offending change; never patient data.
     public let reason: String
-    /// Whether the cause is the sender's clock running ahead (reported as a clock problem).
-    public let isClockSkew: Bool
 
     /// Describes a refused batch.
-    public init(reason: String, isClockSkew: Bool = false) {
+    public init(reason: String) {
         self.reason = reason
-        self.isClockSkew = isClockSkew
     }
 
     public var description: String { reason }

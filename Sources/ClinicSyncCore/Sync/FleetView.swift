@@ -14,14 +14,20 @@ public struct FleetReport: Hashable, Sendable {
     /// How far ahead of its clock the site accepts a change (`clock.max_drift_seconds`); `nil` from
     /// a site that does not say. The smallest bound of the fleet applies everywhere.
     public let maximumDrift: Milliseconds?
+    /// The reporting database (see ``Incarnation``); `nil` from a site that does not say.
+    public let incarnation: Incarnation?
 
     /// A site's report about itself.
-    public init(site: SiteID, vector: VersionVector, peers: [SiteID], at: HybridTimestamp, maximumDrift: Milliseconds? = nil) {
+    public init(
+        site: SiteID, vector: VersionVector, peers: [SiteID], at: HybridTimestamp, maximumDrift: Milliseconds? = nil,
+        incarnation: Incarnation? = nil
+    ) {
         self.site = site
         self.vector = vector
         self.peers = peers.sorted()
         self.at = at
         self.maximumDrift = maximumDrift
+        self.incarnation = incarnation
     }
 }
 

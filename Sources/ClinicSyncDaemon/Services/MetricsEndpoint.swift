@@ -52,6 +52,7 @@ enum MetricsEndpoint {
     /// zero the gauges of those released meanwhile.
     @discardableResult
     static func refreshGauges(configuration: SiteConfiguration, store: SiteStore, previouslyHeld: Set<String> = []) -> Set<String> {
+        if let conflicts = try? store.identityConflicts() { Gauge(label: "clinicsync_identity_conflicts").record(conflicts.count) }
         var held: Set<String> = []
         if let records = try? store.heldOrigins() {
             Gauge(label: "clinicsync_held_origins").record(records.count)

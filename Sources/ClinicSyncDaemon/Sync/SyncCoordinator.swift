@@ -122,7 +122,6 @@ public actor SyncCoordinator {
             }
         } catch {
             entry.error = String(describing: error)
-            entry.clock_problem = (error as? SyncError)?.isClockProblem ?? false
             await forgetClient(of: peer)
         }
         let held = outcome.heldHere.map { SyncReport.Held($0, where: "here") } + outcome.heldAtPeer.map { SyncReport.Held($0, where: "peer") }

@@ -19,6 +19,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v8-held-origins", migrate: createHeldOrigins)
         migrator.registerMigration("v9-reported-drift-bounds", migrate: addReportedDriftBounds)
         migrator.registerMigration("v10-refuse-oversized-values", migrate: refuseOversizedValues)
+        migrator.registerMigration("v11-site-incarnations", migrate: createSiteIncarnations)
         return migrator
     }
 
@@ -230,6 +231,22 @@ enum SchemaMigrations {
                     """)
             }
         }
+    }
+
+    /// Each database gets an incarnation (kept by backups and restores; see `Incarnation`), sites
+    /// report it, and each site remembers the one it first saw per site (local, not synchronised),
+    /// with any second one seen since.
+    private static func createSiteIncarnations(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE site_identity ADD COLUMN incarnation TEXT;
+            UPDATE site_identity SET incarnation = lower(hex(randomblob(16)));
+            CREATE TABLE known_incarnations (
+                site TEXT PRIMARY KEY NOT NULL,
+                incarnation TEXT NOT NULL,
+                other TEXT,
+                other_seen_ms INTEGER
+            ) WITHOUT ROWID;
+            """)
     }
 
     /// Sites report their drift bound; the fleet's smallest applies everywhere.

@@ -73,6 +73,10 @@ public struct PeerSynchronizer: Sendable {
             }
         }
         try await feed.learn(reports)
+        if let site = outcome.peerSite, let conflict = try await feed.identityConflict(of: site),
+           reports.first(where: { $0.site == site })?.incarnation != conflict.known {
+            throw SyncError.identityConflict(peer: client.peer.name, reason: conflict.description)
+        }
         // A pull refused as a whole (its answer or batch was at fault, not the link) does not stop
         // the push: the peer still gets this site's changes, and the refusal is reported after.
         var refused: SyncError?
@@ -125,7 +129,7 @@ public struct PeerSynchronizer: Sendable {
             async let next = more ? pull(from: nextVector, fleet: fleet) : nil
             let applied: ApplyOutcome
             do { applied = try await feed.apply(changes, through: through) } catch let rejected as ChangeRejected {
-                throw SyncError.rejectedIncoming(peer: client.peer.name, reason: rejected.reason, clockSkew: rejected.isClockSkew)
+                throw SyncError.rejectedIncoming(peer: client.peer.name, reason: rejected.reason)
             }
             outcome.received += applied.applied
             outcome.conflicts += applied.conflicts

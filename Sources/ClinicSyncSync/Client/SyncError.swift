@@ -10,17 +10,10 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongSite(peer: String, reported: String)
     /// The peer presented a certificate whose fingerprint is not the pinned one.
     case wrongFingerprint(peer: String, expected: String, presented: String)
-    /// This site refused a batch the peer sent (e.g. timestamps beyond the drift bound).
-    case rejectedIncoming(peer: String, reason: String, clockSkew: Bool)
-
-    /// Whether the failure is a clock problem of the peer (or of this site) rather than the link.
-    public var isClockProblem: Bool {
-        switch self {
-        case let .refused(_, _, code, _): return code == "clock_skew"
-        case let .rejectedIncoming(_, _, clockSkew): return clockSkew
-        default: return false
-        }
-    }
+    /// This site refused a batch the peer sent (a change breaking a domain rule).
+    case rejectedIncoming(peer: String, reason: String)
+    /// The peer is a second database under a site id this site knows from another database.
+    case identityConflict(peer: String, reason: String)
 
     public var description: String {
         switch self {
@@ -34,7 +27,9 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the server configured as peer '\(peer)' says it is site '\(reported)'; fix the peer's url or name"
         case let .wrongFingerprint(peer, expected, presented):
             return "peer \(peer) presented certificate \(presented) but the configuration pins \(expected); if the peer rotated its key, update its fingerprint"
-        case let .rejectedIncoming(peer, reason, _):
+        case let .identityConflict(peer, reason):
+            return "peer \(peer) refused (identity_conflict): \(reason)"
+        case let .rejectedIncoming(peer, reason):
             return "changes from peer \(peer) were refused: \(reason)"
         }
     }

@@ -65,7 +65,9 @@ public struct PeerAPI: Sendable {
         guard pull.limit > 0, pull.max_bytes > 0 else { throw PeerRequestError.badRequest("limit and max_bytes must be positive") }
         let limit = min(pull.limit, WireProtocol.maximumBatchChanges)
         let budget = min(pull.max_bytes, WireProtocol.maximumBodyBytes / 2)
-        try await feed.learn(try Self.reports(pull.fleet))
+        let reports = try Self.reports(pull.fleet)
+        try await feed.learn(reports)
+        try await refuseSecondDatabase(of: sender, reporting: reports.first { $0.site == sender })
         let batch = try await feed.changes(missingFrom: vector, limit: limit)
         var encoded: [Data] = []
         var bytes = 0
@@ -102,11 +104,13 @@ public struct PeerAPI: Sendable {
         do {
             let through: VersionVector
             do { through = try VersionVector(wire: push.through) } catch { throw PeerRequestError.badRequest("through: \(error.rule)") }
-            try await feed.learn(try Self.reports([push.report]))
+            let report = try Self.reports([push.report])
+            try await feed.learn(report)
+            try await refuseSecondDatabase(of: sender, reporting: report.first { $0.site == sender })
             outcome = try await feed.apply(changes, through: through)
         } catch let rejected as ChangeRejected {
             logger.warning("push refused", metadata: ["peer": "\(sender)", "reason": "\(rejected.reason)"])
-            throw PeerRequestError(status: .unprocessableContent, code: rejected.isClockSkew ? "clock_skew" : "change_rejected",
+            throw PeerRequestError(status: .unprocessableContent, code: "change_rejected",
                                    message: rejected.reason)
         }
         logger.info("push applied", metadata: [
@@ -119,6 +123,13 @@ public struct PeerAPI: Sendable {
         return WireMessage.PushResponse(
             applied: outcome.applied, duplicates: outcome.duplicates, conflicts: outcome.conflicts,
             vector: fleet[0].vector.wire, report: fleet[0].wire, held: outcome.held.isEmpty ? nil : outcome.held.map(\.wire))
+    }
+
+    /// Refuses a caller whose report comes from another database than the one this site knows
+    /// under its site id (see ``IdentityConflict``), naming both.
+    private func refuseSecondDatabase(of sender: SiteID, reporting report: FleetReport?) async throws {
+        guard let conflict = try await feed.identityConflict(of: sender), report?.incarnation != conflict.known else { return }
+        throw PeerRequestError(status: .conflict, code: "identity_conflict", message: "\(conflict)")
     }
 
     /// Reads the fleet reports of a request; a malformed one refuses the request.

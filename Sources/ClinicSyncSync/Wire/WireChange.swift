@@ -146,7 +146,9 @@ extension VersionVector {
 extension FleetReport {
     /// The wire form of a report.
     public var wire: WireMessage.Report {
-        WireMessage.Report(site: site.rawValue, vector: vector.wire, peers: peers.map(\.rawValue), at: at.rawValue, max_drift_ms: maximumDrift?.value)
+        WireMessage.Report(
+            site: site.rawValue, vector: vector.wire, peers: peers.map(\.rawValue), at: at.rawValue, max_drift_ms: maximumDrift?.value,
+            incarnation: incarnation?.rawValue)
     }
 
     /// Reads a report from the wire, refusing malformed site ids or timestamps.
@@ -162,7 +164,8 @@ extension FleetReport {
                     throw ValidationError(field: "fleet.max_drift_ms", rule: "must be between 60000 (one minute) and 86400000 (one day)")
                 }
                 return Milliseconds(value)
-            })
+            },
+            incarnation: try wire.incarnation.map { text throws(ValidationError) in try Incarnation(text) })
     }
 }
 

@@ -22,6 +22,8 @@ public enum WireMessage {
         public var at: Int64
         /// The site's drift bound in milliseconds; absent from sites that do not say.
         public var max_drift_ms: UInt64?
+        /// The reporting database's incarnation; absent from sites that do not say.
+        public var incarnation: String?
     }
 
     /// `POST /v2/pull` request: send me what I lack.

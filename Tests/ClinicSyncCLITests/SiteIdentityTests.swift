@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// Finding 5 of the "sync keeps flowing" issue: two databases under one site id.
+@Suite("Site identity: a second database under a known site id is refused", .serialized)
+struct SiteIdentityTests {
+    private static func appointmentIDs(_ site: SiteProcess) throws -> Set<String> {
+        let list = try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]]
+        return Set((list ?? []).compactMap { $0["id"] as? String })
+    }
+
+    private static func incarnation(of site: SiteProcess) throws -> String? {
+        (try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["identity", "show", "--json"]).utf8)) as? [String: String])?["incarnation"]
+    }
+
+    private static func moveDatabase(of site: SiteProcess, to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: site.cli.databasePath + suffix) {
+            try FileManager.default.moveItem(atPath: site.cli.databasePath + suffix, toPath: directory + "/site.sqlite" + suffix)
+        }
+    }
+
+    private static func restoreDatabase(of site: SiteProcess, from directory: String) throws {
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: directory + "/site.sqlite" + suffix) {
+            try FileManager.default.moveItem(atPath: directory + "/site.sqlite" + suffix, toPath: site.cli.databasePath + suffix)
+        }
+    }
+
+    @Test("a site re-initialised instead of restored: its peer refuses it naming both databases, holds its changes, and takes the original back once an operator clears the conflict")
+    func reinitialisedSite() throws {
+        let alpha = try SiteProcess("alpha"), beta = try SiteProcess("beta")
+        try alpha.configure(peers: [beta])
+        try beta.configure(peers: [alpha])
+        try beta.start()
+        let first = try alpha.addAppointment(patient: "p1")
+        #expect(try alpha.syncNow().status == 0)
+        let original = try #require(try Self.incarnation(of: alpha))
+
+        // The disk is "lost": alpha is initialised afresh under the same id and books a visit. Its
+        // numbering starts again at 1, where beta already holds the first database's changes.
+        let aside = alpha.cli.directory + "/original"
+        try Self.moveDatabase(of: alpha, to: aside)
+        try alpha.cli.succeed(["init"])
+        let fresh = try #require(try Self.incarnation(of: alpha))
+        #expect(fresh != original)
+        let lost = try alpha.addAppointment(patient: "p2")
+        let betaBefore = try beta.state()
+        let refused = try alpha.syncNow()
+        #expect(refused.status == 69, "\(refused.report)")
+        let error = try #require((refused.report["peers"] as? [[String: Any]])?.first?["error"] as? String)
+        #expect(error.contains("identity_conflict") && error.contains(String(original.prefix(8))) && error.contains(String(fresh.prefix(8))), "\(error)")
+        let conflicts = try beta.status()["identity_conflicts"] as? [String] ?? []
+        #expect(conflicts.count == 1 && conflicts[0].contains("two databases report as site 'alpha'"), "\(conflicts)")
+        #expect(try beta.state() == betaBefore)
+        #expect(try !Self.appointmentIDs(beta).contains(lost))
+        // The store's gauges are refreshed every five seconds.
+        var metrics = ""
+        for _ in 0..<70 where !metrics.contains("clinicsync_identity_conflicts 1") {
+            metrics = try String(contentsOf: URL(string: "http://127.0.0.1:\(beta.metricsPort)/metrics")!, encoding: .utf8)
+            usleep(100_000)
+        }
+        #expect(metrics.contains("clinicsync_identity_conflicts 1"), "\(metrics.split(separator: "\n").filter { $0.contains("identity") })")
+
+        // The operator puts the original database back and clears the conflict at beta.
+        try Self.moveDatabase(of: alpha, to: alpha.cli.directory + "/mistake")
+        try Self.restoreDatabase(of: alpha, from: aside)
+        let cleared = try beta.cli.run(["identity", "clear-conflict", "alpha"])
+        #expect(cleared.status == 0, "\(cleared.stderr)")
+        let later = try alpha.addAppointment(patient: "p3")
+        #expect(try alpha.syncNow().status == 0)
+        #expect(try Self.appointmentIDs(beta) == [first, later])
+        #expect(try beta.status()["identity_conflicts"] as? [String] == [])
+        let again = try beta.cli.run(["identity", "clear-conflict", "alpha"])
+        #expect(again.status == 66 && again.stderr.contains("no identity conflict"), "\(again.stderr)")
+    }
+}

@@ -3,6 +3,7 @@ public enum DaemonError: Error, Equatable, Sendable, CustomStringConvertible {
     case lockUnavailable(path: String, reason: String)
     case alreadyRunning(path: String, holder: String?)
     case restoreWhileRunning(holder: String?)
+    case clockRecoveryWhileRunning(holder: String?)
     case syncBusy(timeout: String)
     case unknownPeer(name: String, known: [String])
     case noPeers
@@ -18,6 +19,9 @@ public enum DaemonError: Error, Equatable, Sendable, CustomStringConvertible {
             return "another clinicsync daemon is already serving this database (\(holder.map { "pid \($0)" } ?? "lock \(path)"))"
         case let .restoreWhileRunning(holder):
             return "the daemon is serving this database\(holder.map { " (pid \($0))" } ?? ""); stop it first (systemctl stop clinicsync), then restore"
+        case let .clockRecoveryWhileRunning(holder):
+            return "the daemon is serving this database\(holder.map { " (pid \($0))" } ?? ""); stop it first (systemctl stop clinicsync), "
+                + "then recover the clock: a peer must not receive a change while its timestamp is being replaced"
         case let .syncBusy(timeout):
             return "another sync of this database did not finish within \(timeout); try again later"
         case let .unknownPeer(name, known):

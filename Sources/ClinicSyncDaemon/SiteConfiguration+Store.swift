@@ -16,6 +16,14 @@ extension SiteConfiguration {
         try SiteStore.open(path: databasePath, siteID: siteID, wallClock: Self.wallClock(), maximumDrift: maximumDrift)
     }
 
+    /// Opens the site's database to write records, refused while the site's clock runs ahead of its
+    /// wall clock beyond the drift bound (unless `force`): such a change would be held at every peer.
+    public func openStoreForRecordWrites(force: Bool) throws(StoreError) -> SiteStore {
+        let store = try openStore()
+        _ = try store.checkClockNotAhead(configuredPeers: peerSiteIDs, force: force)
+        return store
+    }
+
     /// Opens the site's database for reading only (see ``SiteStore/openReadOnly(path:siteID:maximumDrift:)``).
     public func openStoreReadOnly() throws(StoreError) -> SiteStore {
         try SiteStore.openReadOnly(path: databasePath, siteID: siteID, maximumDrift: maximumDrift)

@@ -29,6 +29,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A stored row cannot be read as a complete, valid record (written by another program, or
     /// still missing fields whose changes have not arrived).
     case storedRowUnreadable(table: SyncedTable, id: RowID, reason: ValidationError)
+    /// A clock recovery would change the order of this site's changes and a received one.
+    case clockRecoveryInterleaved(site: SiteID)
+    /// The site's clock runs ahead of its wall clock by more than the drift bound (it ran fast and
+    /// was corrected): a new change would be held at every peer.
+    case clockAhead(lead: Milliseconds, bound: Milliseconds)
     /// No deleted row has that id.
     case notDeleted(id: RowID)
     /// A deleted row's last values do not make a complete, valid row (some of its writes have not
@@ -63,6 +68,13 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .rowDeleted(table, id):
             return "\(table.singular) \(id) was deleted; deletes are final, so it cannot be changed or re-created under its id "
                 + "(`clinicsync deleted restore \(id)` re-creates it as a new row)"
+        case let .clockRecoveryInterleaved(site):
+            return "site '\(site)' holds changes from other sites stamped after its own fast ones; re-stamping them would reorder "
+                + "writes, so nothing was changed. Wait until the wall clock has caught up with `clinicsync status` → clock"
+        case let .clockAhead(lead, bound):
+            return "this site's clock runs \(lead) ahead of its wall clock (it ran fast and was corrected), beyond the drift bound "
+                + "(\(bound)): a change made now would be held at every peer. Stop the daemon and run `clinicsync clock recover`, "
+                + "or pass --force to write anyway"
         case let .notDeleted(id):
             return "no deleted appointment or prescription has id \(id); `clinicsync deleted list` lists them"
         case let .removedRowIncomplete(table, id, reason):

@@ -20,6 +20,7 @@ struct ClinicSync: AsyncParsableCommand {
             SyncCommand.self,
             StatusCommand.self,
             IdentityCommand.self,
+            ClockCommand.self,
             BackupCommand.self,
             RestoreCommand.self,
             CheckCommand.self,

@@ -112,12 +112,13 @@ struct DeletedRestore: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The deleted row's id.") var id: String
     @Option(name: .customLong("new-id"), help: "A UUID for the new row instead of a generated one.") var newID: String?
+    @OptionGroup var write: RecordWriteOptions
 
     func run() throws {
         let rowID = try Parse.rowID(id, flag: "id")
         let replacement = try Parse.rowID(newID ?? UUID().uuidString, flag: "--new-id")
         try reportingFailures {
-            let removed = try options.openStore().restoreRemovedRow(id: rowID, as: replacement)
+            let removed = try write.openStore(options).restoreRemovedRow(id: rowID, as: replacement)
             if options.json {
                 return try Output.json(["id": replacement.rawValue, "restored_from": rowID.rawValue, "table": removed.table.rawValue])
             }

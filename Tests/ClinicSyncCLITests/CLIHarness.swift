@@ -43,9 +43,10 @@ struct CLIHarness {
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    /// Runs `clinicsync ARGS --config <this config>`.
+    /// Runs `clinicsync ARGS --config <this config>`; with `timeout`, kills it (SIGKILL) if it has
+    /// not finished by then (for commands that should exit at once but might serve forever).
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:], addConfig: Bool = true) throws -> Result {
+    func run(_ arguments: [String], environment: [String: String] = [:], addConfig: Bool = true, timeout: Double? = nil) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments + (addConfig ? ["--config", configPath] : [])
@@ -60,6 +61,11 @@ struct CLIHarness {
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         try process.run()
+        if let timeout {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning, Date() < deadline { usleep(50_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
         process.waitUntilExit()
         defer {
             try? FileManager.default.removeItem(atPath: out)

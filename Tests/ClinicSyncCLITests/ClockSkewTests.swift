@@ -26,10 +26,16 @@ struct ClockSkewTests {
             "appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
             "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30",
         ], environment: Self.oneHourAhead).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        // fox's clock is corrected; its persisted clock stays an hour ahead, so its next write is too.
-        let laterFoxBooking = try fox.addAppointment(patient: "p2")
+        // fox's clock is corrected; its persisted clock stays an hour ahead, so its next write is too
+        // (refused unless forced, and so is the daemon's start: see the recovery test below).
+        let refusedWrite = try fox.cli.run(["appointment", "add", "--patient-id", "p2", "--patient-name", "N", "--therapist", "T",
+                                            "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30"])
+        #expect(refusedWrite.status == 75 && refusedWrite.stderr.contains("clock recover"), "\(refusedWrite.stderr)")
+        let laterFoxBooking = try fox.cli.succeed(["appointment", "add", "--patient-id", "p2", "--patient-name", "N", "--therapist", "T",
+                                                   "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30", "--force"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         try alpha.start()
-        try fox.start()
+        try fox.start(arguments: ["--force"])
         try zulu.start()
         let zuluBooking = try zulu.addAppointment(patient: "p3")
 
@@ -91,20 +97,57 @@ struct ClockSkewTests {
         #expect(try tolerant.status()["drift_bound_ms"] as? Int == 60_000)
     }
 
+    @Test("after a fast clock is corrected, the site refuses to write or start until `clock recover` re-stamps its held changes; one round later every site has them")
+    func recoveryFromFastClock() throws {
+        let line = try SiteProcess.line("alpha", "fox", "zulu")
+        let (alpha, fox, zulu) = (line[0], line[1], line[2])
+        let fastBooking = try fox.cli.run([
+            "appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
+            "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30",
+        ], environment: Self.oneHourAhead).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try fox.cli.succeed(["appointment", "update", fastBooking, "--notes", "while fast", "--force"])
+        // Corrected: the daemon refuses to start (exit 75, which systemd does not restart), naming the fix.
+        let refusedStart = try fox.cli.run(["serve"], timeout: 20)
+        #expect(refusedStart.status == 75 && refusedStart.stderr.contains("clinicsync clock recover"), "\(refusedStart.stderr)")
+        try alpha.start()
+        try zulu.start()
+        #expect(try fox.syncNow().status == 0)
+        for site in [alpha, zulu] { #expect(try Self.heldOrigins(site).first?["origin"] as? String == "fox") }
+
+        let recovered = try #require(try JSONSerialization.jsonObject(with: Data(fox.cli.succeed(["clock", "recover", "--json"]).utf8)) as? [String: Any])
+        #expect(recovered["restamped"] as? Int == 2 && recovered["kept_ahead"] as? Int == 0, "\(recovered)")
+        #expect((recovered["lead_before_ms"] as? Int ?? 0) > 3_500_000 && recovered["lead_after_ms"] as? Int == 0, "\(recovered)")
+        let afterwards = try fox.addAppointment(patient: "p2")
+        try fox.start()
+        let round = try fox.syncNow()
+        #expect(round.status == 0, "\(round.stderr)")
+        for site in [alpha, zulu] {
+            #expect(try Self.appointmentIDs(site) == [fastBooking, afterwards], "\(site.name)")
+            #expect(try Self.heldOrigins(site).isEmpty, "\(site.name)")
+        }
+        #expect(try alpha.state() == fox.state() && zulu.state() == fox.state())
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(zulu.cli.succeed(["appointment", "show", fastBooking, "--json"]).utf8)) as? [String: Any])
+        #expect(shown["notes"] as? String == "while fast")
+        // With the daemon running, recovery is refused and nothing changes.
+        let whileRunning = try fox.cli.run(["clock", "recover"])
+        #expect(whileRunning.status == 1 && whileRunning.stderr.contains("stop it first"), "\(whileRunning.stderr)")
+    }
+
     @Test("a site whose clock jumps back keeps issuing increasing timestamps, across restarts too")
     func clockStepBack() throws {
         let site = try SiteProcess("stepper")
         try site.configure(peers: [])
+        // --force: writing with the clock ahead of the wall clock is refused otherwise.
         func add(_ environment: [String: String]) throws {
             let result = try site.cli.run([
                 "appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
-                "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30",
+                "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30", "--force",
             ], environment: environment)
             #expect(result.status == 0)
         }
         try add(["CLINICSYNC_TEST_CLOCK_OFFSET_MS": String(2 * 3600 * 1000)])
         try add(["CLINICSYNC_TEST_CLOCK_OFFSET_MS": "0"])
-        try site.start(environment: ["CLINICSYNC_TEST_CLOCK_OFFSET_MS": String(-3600 * 1000)])
+        try site.start(environment: ["CLINICSYNC_TEST_CLOCK_OFFSET_MS": String(-3600 * 1000)], arguments: ["--force"])
         try add(["CLINICSYNC_TEST_CLOCK_OFFSET_MS": String(-3600 * 1000)])
         try site.cli.sqlite3("UPDATE appointments SET notes = 'from the front desk';")
         #expect(site.stop() == 0)

@@ -69,10 +69,10 @@ final class SiteProcess {
     static func secret(_ one: String, _ other: String) -> String { "pair-" + [one, other].sorted().joined(separator: "-") + "-secret" }
 
     /// Starts `clinicsync serve` and waits until its control socket answers.
-    func start(environment: [String: String] = [:]) throws {
+    func start(environment: [String: String] = [:], arguments: [String] = []) throws {
         let process = Process()
         process.executableURL = CLIHarness.binary
-        process.arguments = ["serve", "--config", cli.configPath]
+        process.arguments = ["serve", "--config", cli.configPath] + arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env

@@ -18,8 +18,9 @@ public enum Daemon {
     /// systemd unit's `TimeoutStopSec`.
     public static let maximumShutdownDuration: Duration = .seconds(20)
 
-    /// Serves until a shutdown signal arrives.
-    public static func run(configuration: SiteConfiguration) async throws {
+    /// Serves until a shutdown signal arrives. Refuses to start while the site's clock runs ahead of
+    /// its wall clock beyond the drift bound (its changes would be held everywhere), unless `force`.
+    public static func run(configuration: SiteConfiguration, force: Bool = false) async throws {
         let logger = DaemonLogging.logger(level: configuration.logLevel)
         let notifier = SystemdNotifier()
         let lockPath = configuration.databasePath + ".daemon-lock"
@@ -30,6 +31,11 @@ public enum Daemon {
         try configuration.listen.checkAvailable()
         try configuration.metricsListen.checkAvailable()
         let store = try configuration.openStore()
+        let lead = try store.checkClockNotAhead(configuredPeers: configuration.peerSiteIDs, force: force)
+        if force, lead > (try store.agreedDrift(configuredPeers: configuration.peerSiteIDs)) {
+            logger.warning("starting with the clock ahead (--force): this site's changes are held at every peer until real time catches up",
+                           metadata: ["ahead": "\(lead)"])
+        }
         let identity = try configuration.loadIdentityIfNeeded()
         let http = PeerHTTPClient.make(requestTimeoutSeconds: configuration.sync.requestTimeout.components.seconds)
         let coordinator = SyncCoordinator(configuration: configuration, store: store, http: http, identity: identity, logger: logger)

@@ -7,6 +7,7 @@ struct AppointmentAdd: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "Book an appointment; prints its id.")
 
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var write: RecordWriteOptions
     @Option(name: .customLong("patient-id")) var patientID: String
     @Option(name: .customLong("patient-name")) var patientName: String
     @Option var therapist: String
@@ -28,7 +29,7 @@ struct AppointmentAdd: ParsableCommand {
             prescriptionID: try prescriptionID.map { try Parse.rowID($0, flag: "--prescription") },
             notes: notes.flatMap(Parse.optionalText))
         try reportingFailures {
-            let store = try options.openStore()
+            let store = try write.openStore(options)
             var booked = appointment
             if site == nil { booked.site = store.siteID.rawValue }
             try store.addAppointment(booked)

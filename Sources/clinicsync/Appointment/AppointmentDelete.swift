@@ -6,12 +6,13 @@ struct AppointmentDelete: ParsableCommand {
         commandName: "delete", abstract: "Delete an appointment at every site (deletes are final).")
 
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var write: RecordWriteOptions
     @Argument(help: "The appointment's id.") var id: String
 
     func run() throws {
         let rowID = try Parse.rowID(id, flag: "id")
         try reportingFailures {
-            try options.openStore().deleteAppointment(id: rowID)
+            try write.openStore(options).deleteAppointment(id: rowID)
             if options.json { return try Output.json(["deleted": rowID.rawValue]) }
             print("Deleted appointment \(rowID).")
         }

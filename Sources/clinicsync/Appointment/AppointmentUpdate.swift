@@ -7,6 +7,7 @@ struct AppointmentUpdate: ParsableCommand {
         commandName: "update", abstract: "Change fields of an appointment; only changed fields are synced.")
 
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var write: RecordWriteOptions
     @Argument(help: "The appointment's id.") var id: String
     @Option var status: String?
     @Option(name: .customLong("starts-at")) var startsAt: String?
@@ -34,7 +35,7 @@ struct AppointmentUpdate: ParsableCommand {
             throw ValidationError("nothing to change: give at least one of --status, --starts-at, --therapist, --minutes, --units, --site, --patient-id, --patient-name, --prescription, --notes")
         }
         try reportingFailures {
-            let record = try options.openStore().updateAppointment(id: rowID) { appointment in
+            let record = try write.openStore(options).updateAppointment(id: rowID) { appointment in
                 if let newStatus { appointment.status = newStatus }
                 if let newStart { appointment.startsAt = newStart }
                 if let therapist { appointment.therapist = therapist }

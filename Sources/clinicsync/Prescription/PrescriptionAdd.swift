@@ -7,6 +7,7 @@ struct PrescriptionAdd: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "Record a prescription; prints its id.")
 
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var write: RecordWriteOptions
     @Option(name: .customLong("patient-id")) var patientID: String
     @Option(name: .customLong("patient-name")) var patientName: String
     @Option var prescriber: String
@@ -35,7 +36,7 @@ struct PrescriptionAdd: ParsableCommand {
             issuedOn: try Parse.date(issuedOn, flag: "--issued-on"), expiresOn: try Parse.date(expiresOn, flag: "--expires-on"),
             payer: payer, memberID: memberID, notes: notes.flatMap(Parse.optionalText))
         try reportingFailures {
-            try options.openStore().addPrescription(prescription)
+            try write.openStore(options).addPrescription(prescription)
             if options.json { return try Output.json(["id": prescription.id.rawValue]) }
             print(prescription.id.rawValue)
         }

@@ -7,6 +7,7 @@ struct PrescriptionUpdate: ParsableCommand {
         commandName: "update", abstract: "Change fields of a prescription; only changed fields are synced.")
 
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var write: RecordWriteOptions
     @Argument(help: "The prescription's id.") var id: String
     @Option(name: .customLong("patient-id")) var patientID: String?
     @Option(name: .customLong("patient-name")) var patientName: String?
@@ -41,7 +42,7 @@ struct PrescriptionUpdate: ParsableCommand {
             throw ValidationError("nothing to change: give at least one field option (see --help)")
         }
         try reportingFailures {
-            let record = try options.openStore().updatePrescription(id: rowID) { prescription in
+            let record = try write.openStore(options).updatePrescription(id: rowID) { prescription in
                 if let value = texts.0 { prescription.patientID = value }
                 if let value = texts.1 { prescription.patientName = value }
                 if let value = texts.2 { prescription.prescriber = value }

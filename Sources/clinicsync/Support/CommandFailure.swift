@@ -11,6 +11,8 @@ enum ExitStatus {
     static let invalidData: Int32 = 65
     static let notFound: Int32 = 66
     static let peersFailed: Int32 = 69
+    /// The clock runs ahead (EX_TEMPFAIL): recover it, or wait.
+    static let clockAhead: Int32 = 75
     static let configuration: Int32 = 78
 }
 
@@ -34,6 +36,8 @@ struct CommandFailure: Error, CustomStringConvertible {
             self.init(message: error.description, status: ExitStatus.invalidData)
         case .notFound, .notDeleted:
             self.init(message: error.description, status: ExitStatus.notFound)
+        case .clockAhead, .clockRecoveryInterleaved:
+            self.init(message: error.description, status: ExitStatus.clockAhead)
         case .notInitialized, .siteMismatch:
             self.init(message: error.description, status: ExitStatus.configuration)
         default:

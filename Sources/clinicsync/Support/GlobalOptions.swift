@@ -29,3 +29,15 @@ struct GlobalOptions: ParsableArguments {
         do { return try configuration.openStoreReadOnly() } catch { throw CommandFailure(error) }
     }
 }
+
+/// Options of the commands that write records.
+struct RecordWriteOptions: ParsableArguments {
+    @Flag(name: .long, help: "Write even though the site's clock runs ahead of its wall clock (the change is held at every peer until real time catches up; see `clinicsync clock recover`).")
+    var force = false
+
+    /// The site's open store, refused while its clock runs ahead beyond the drift bound (unless `--force`).
+    func openStore(_ options: GlobalOptions) throws(CommandFailure) -> SiteStore {
+        let configuration = try options.loadConfiguration()
+        do { return try configuration.openStoreForRecordWrites(force: force) } catch { throw CommandFailure(error) }
+    }
+}

@@ -1,0 +1,30 @@
+import ClinicSyncCore
+import ClinicSyncStore
+
+/// `clinicsync clock recover`: after the site's wall clock ran fast and was corrected, its changes
+/// stamped ahead get new timestamps so peers stop holding them (see ``SiteStore/recoverFromFastClock()``).
+public enum ClockRecover {
+    /// Recovers `configuration`'s site; refused while the daemon (or a sync round) uses the database.
+    public static func run(configuration: SiteConfiguration) throws -> ClockRecovery {
+        let daemonLockPath = configuration.databasePath + ".daemon-lock"
+        guard let daemonLock = try FileLock.tryAcquire(path: daemonLockPath) else {
+            throw DaemonError.clockRecoveryWhileRunning(holder: FileLock.holderText(path: daemonLockPath))
+        }
+        guard let syncLock = try FileLock.tryAcquire(path: configuration.databasePath + ".sync-lock") else {
+            throw DaemonError.syncBusy(timeout: "0s")
+        }
+        defer { withExtendedLifetime((daemonLock, syncLock)) {} }
+        return try configuration.openStore().recoverFromFastClock()
+    }
+}
+
+extension SiteStore {
+    /// Refuses a write (or the daemon's start) while this site's clock runs ahead of its wall clock
+    /// by more than the fleet's drift bound, unless `force`.
+    public func checkClockNotAhead(configuredPeers: [SiteID], force: Bool) throws(StoreError) -> Milliseconds {
+        let lead = try clockLead()
+        let bound = try agreedDrift(configuredPeers: configuredPeers)
+        guard lead > bound, !force else { return lead }
+        throw .clockAhead(lead: lead, bound: bound)
+    }
+}

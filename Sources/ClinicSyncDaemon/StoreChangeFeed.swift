@@ -23,11 +23,14 @@ struct StoreChangeFeed: ChangeFeed {
 
     func fleet() async throws -> [FleetReport] {
         let peers = configuredPeers()
-        return try await onStore { [try $0.ownReport(peers: peers)] + Array(try $0.fleetView().reports.values) }
+        return try await onStore { store in
+            let others = try store.fleetView().reports.values.sorted { $0.at > $1.at }.prefix(FleetView.maximumSites - 1)
+            return [try store.ownReport(peers: peers)] + others
+        }
     }
 
-    func learn(_ reports: [FleetReport]) async throws {
-        try await onStore { try $0.learn(reports) }
+    func learn(_ reports: [FleetReport], from sender: SiteID) async throws {
+        try await onStore { try $0.learn(reports, from: sender) }
     }
 
     func identityConflict(of site: SiteID) async throws -> IdentityConflict? {

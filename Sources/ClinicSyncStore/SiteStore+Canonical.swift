@@ -4,7 +4,7 @@ import GRDB
 
 extension SiteStore {
     /// The synchronised state as deterministic text: every row of every synchronised table, the
-    /// deleted rows with their last values, and the conflict journal, each in primary-key order.
+    /// deleted rows, and the conflict journal, each in primary-key order.
     ///
     /// Two sites that have exchanged all their changes produce identical text; the change log
     /// itself differs (local sequence numbers) and is left out.
@@ -18,12 +18,15 @@ extension SiteStore {
                     "\(table)|" + columns.map { FieldValue(row[$0] as DatabaseValue).canonical }.joined(separator: "|")
                 }
             }
-            // Each deleted row with its first delete (by stamp) and its last values, as `deleted list`
-            // shows them: every site that holds the same changes agrees on them.
-            lines += try Self.removedRows(db).map { row in
-                let values = row.table.columns.map { column in row.values[column].map(\.canonical) ?? "-" }
-                return "deleted|\(row.table)|\(row.rowID)|\(row.delete.timestamp.rawValue)|\(row.delete.origin)|" + values.joined(separator: "|")
-            }
+            // The first delete of each row (by stamp): every site that holds the same changes agrees on
+            // it. (Deleted rows' last values are left out: sites that compacted them away before
+            // clinicsync kept them would differ for ever; `deleted list` shows them.)
+            lines += try Row.fetchAll(db, sql: """
+                SELECT tbl, row_id, MIN(hlc) AS hlc FROM change_log WHERE cols = 0 GROUP BY tbl, row_id ORDER BY tbl, row_id
+                """).map { row in
+                    let table = SyncedTable(code: row["tbl"])?.rawValue ?? "?"
+                    return "deleted|\(table)|\(row["row_id"] as String)|\(row["hlc"] as Int64)"
+                }
             lines += try conflictLines(db)
             return lines.joined(separator: "\n")
         }

@@ -38,22 +38,28 @@ extension SiteStore {
     }
 
     /// Keeps each report that is newer than the one known from its site (this site's own are ignored:
-    /// its own state is read live). A report from a second database under a known site id is not
-    /// kept but recorded (see ``identityConflicts()``), and neither is one dated beyond this site's
-    /// drift bound (a site whose clock ran fast would otherwise stay "newest" until its clock caught up).
-    public func learn(_ reports: [FleetReport]) throws(StoreError) {
+    /// its own state is read live). `sender` is the site the reports came from (authenticated): its
+    /// own report from a second database under its site id is not kept but recorded (see
+    /// ``identityConflicts()``). A report dated beyond this site's drift bound is kept as dated at
+    /// the bound, so that a site whose clock ran fast does not stay "newest" until real time catches
+    /// up; at most ``FleetView/maximumSites`` sites are remembered.
+    public func learn(_ reports: [FleetReport], from sender: SiteID? = nil) throws(StoreError) {
         guard !reports.isEmpty else { return }
         let now = wallClock.nowMilliseconds()
-        let latest = now.addingReportingOverflow(maximumDrift.value).partialValue
+        let latest = HybridTimestamp(milliseconds: min(now.addingReportingOverflow(maximumDrift.value).partialValue, HybridTimestamp.maxMilliseconds),
+                                     counter: 0)
         try StoreError.mapping(path: path) {
             try pool.write { db in
-                let own = try KnownIncarnations.own(db)
                 var others: [FleetReport] = []
-                for report in reports where try KnownIncarnations.admit(db, report, site: siteID, own: own, now: now) {
-                    if report.at.milliseconds <= latest { others.append(report) }
+                for report in reports where report.site != siteID {
+                    guard try KnownIncarnations.admit(db, report, sender: sender, now: now) else { continue }
+                    others.append(report.at <= latest ? report : FleetReport(
+                        site: report.site, vector: report.vector, peers: report.peers, at: latest, maximumDrift: report.maximumDrift,
+                        incarnation: report.incarnation))
                 }
                 guard !others.isEmpty else { return }
                 var view = try Self.fleetView(db)
+                others.removeAll { view.reports[$0.site] == nil && view.reports.count >= FleetView.maximumSites }
                 let statement = try db.cachedStatement(sql: """
                     INSERT INTO fleet_reports (site, vector, peers, reported_hlc, max_drift_ms) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (site) DO UPDATE SET vector = excluded.vector, peers = excluded.peers,

@@ -28,8 +28,7 @@ extension SiteStore {
                 .filter { $0.held.sequence > holding[$0.held.origin] }.map { ($0.held.origin, $0.held) })
             // A site seen reporting from two databases: none of its changes apply until an operator
             // has dealt with it (each database numbers its changes from the same point).
-            let conflicts = Dictionary(uniqueKeysWithValues: try KnownIncarnations.conflicts(db, site: siteID)
-                .filter { !$0.isSelf }.map { ($0.site, $0) })
+            let conflicts = Dictionary(uniqueKeysWithValues: try KnownIncarnations.conflicts(db).map { ($0.site, $0) })
             var passed: Set<SiteID> = []
             var held: [SiteID: HeldOrigin] = [:]
             var accepted: [Change] = []

@@ -40,13 +40,37 @@ extension SiteStore {
         }
     }
 
+    /// What a restored appointment's prescription link becomes.
+    public enum RestoredLink: Sendable, Equatable {
+        /// As it was (refused if that prescription is gone).
+        case keep
+        /// None.
+        case unlink
+        /// Another prescription, e.g. the deleted one restored under a new id.
+        case to(RowID)
+    }
+
     /// Re-creates the removed row `id` with its last values as a new row with id `newID` (checked
-    /// and stored like any new row); returns the removed row.
+    /// and stored like any new row; an appointment's prescription link as `link` says); returns the
+    /// removed row.
     @discardableResult
-    public func restoreRemovedRow(id: RowID, as newID: RowID) throws(StoreError) -> RemovedRow {
+    public func restoreRemovedRow(id: RowID, as newID: RowID, link: RestoredLink = .keep) throws(StoreError) -> RemovedRow {
         guard let removed = try removedRow(id: id) else { throw .notDeleted(id: id) }
+        if link != .keep, removed.table != .appointments {
+            throw .invalid(ValidationError(field: "prescription", rule: "can be changed only when restoring an appointment"))
+        }
+        let exists = removed.table == .appointments
+            ? try one(AppointmentRecord.self, id: newID) != nil : try one(PrescriptionRecord.self, id: newID) != nil
+        if exists {
+            throw .alreadyRestored(table: removed.table, id: id, as: newID)
+        }
         var columns: [String: DatabaseValue] = ["id": newID.rawValue.databaseValue]
         for (column, value) in removed.values { columns[column.name] = value.databaseValue }
+        switch link {
+        case .keep: break
+        case .unlink: columns["prescription_id"] = .null
+        case let .to(prescription): columns["prescription_id"] = prescription.rawValue.databaseValue
+        }
         let row = Row(columns)
         switch removed.table {
         case .appointments:

@@ -32,9 +32,9 @@ extension SiteStore {
         }
         try checkBackup(backup, siteID: siteID)
         let replacedSequence = lastSequence(in: path)
-        // A backup made before databases had incarnations gets a new one when it is migrated; the
-        // site keeps the one its peers know, from the database it replaces.
-        let inherited = incarnation(in: backup) == nil ? incarnation(in: path) : nil
+        // A backup made before databases had incarnations would get a new one when it is migrated,
+        // which peers would take for a second database; it has none instead (peers check nothing).
+        let predatesIncarnations = incarnation(in: backup) == nil
         let replaced = try moveAside(path)
         try StoreError.mapping(path: path) {
             var readOnly = Configuration()
@@ -47,9 +47,9 @@ extension SiteStore {
             try source.close()
         }
         let store = try open(path: path, siteID: siteID, wallClock: wallClock, maximumDrift: maximumDrift)
-        if let inherited {
+        if predatesIncarnations {
             try StoreError.mapping(path: path) {
-                try store.pool.write { db in try db.execute(sql: "UPDATE site_identity SET incarnation = ?", arguments: [inherited]) }
+                try store.pool.write { db in try db.execute(sql: "UPDATE site_identity SET incarnation = NULL") }
             }
         }
         let (backupSequence, nextSequence) = try store.beginRecovery(from: peers, numberedAtLeast: replacedSequence)
@@ -102,8 +102,6 @@ extension SiteStore {
         return kept
     }
 
-    /// The greatest number the database at `path` gave or holds of its own site, if it can be read
-    /// (a second restore must not reuse the numbers the first one's writes took).
     /// The incarnation of the database at `path`, if it has one.
     private static func incarnation(in path: String) -> String? {
         var readOnly = Configuration()
@@ -116,6 +114,8 @@ extension SiteStore {
         }) ?? nil
     }
 
+    /// The greatest number the database at `path` gave or holds of its own site, if it can be read
+    /// (a second restore must not reuse the numbers the first one's writes took).
     private static func lastSequence(in path: String) -> Int64 {
         var readOnly = Configuration()
         readOnly.readonly = true

@@ -34,6 +34,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The site's clock runs ahead of its wall clock by more than the drift bound (it ran fast and
     /// was corrected): a new change would be held at every peer.
     case clockAhead(lead: Milliseconds, bound: Milliseconds)
+    /// The deleted row was re-created already, under `as`.
+    case alreadyRestored(table: SyncedTable, id: RowID, as: RowID)
     /// No deleted row has that id.
     case notDeleted(id: RowID)
     /// A deleted row's last values do not make a complete, valid row (some of its writes have not
@@ -75,11 +77,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "this site's clock runs \(lead) ahead of its wall clock (it ran fast and was corrected), beyond the drift bound "
                 + "(\(bound)): a change made now would be held at every peer. Stop the daemon and run `clinicsync clock recover`, "
                 + "or pass --force to write anyway"
+        case let .alreadyRestored(table, id, newID):
+            return "deleted \(table.singular) \(id) was restored already, as \(newID); nothing was changed"
         case let .notDeleted(id):
             return "no deleted appointment or prescription has id \(id); `clinicsync deleted list` lists them"
         case let .removedRowIncomplete(table, id, reason):
             return "deleted \(table.singular) \(id) cannot be re-created from its last values (\(reason)); nothing was changed. "
-                + "Some of its writes may not have arrived from other sites yet: sync and try again"
+                + "Some of its writes may not have arrived from other sites yet (sync and try again), or, for a row deleted before "
+                + "this version of clinicsync, compaction removed them; `deleted show \(id)` lists what is left"
         case let .invalid(error):
             return error.description
         case let .storedRowUnreadable(table, id, reason):

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicSyncCore
+import ClinicSyncDaemon
 import ClinicSyncStore
 import Foundation
 
@@ -104,21 +105,27 @@ struct DeletedRestore: ParsableCommand {
         commandName: "restore", abstract: "Re-create a deleted appointment or prescription as a new row; prints its id.",
         discussion: """
             The new row has the deleted row's last values and a new id (deletes are final for the old \
-            id); it is checked like any new row and reaches the other sites with the next sync. An \
-            appointment whose prescription was deleted too needs that prescription restored first, \
-            and then its new id (`appointment update ID --prescription NEW`).
+            id); it is checked like any new row and reaches the other sites with the next sync. The new \
+            id is derived from the old one, so restoring the same row twice, or at two sites, makes one \
+            row. An appointment whose prescription was deleted too: restore the prescription first, \
+            then the appointment with --prescription and the prescription's new id (or none).
             """)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The deleted row's id.") var id: String
-    @Option(name: .customLong("new-id"), help: "A UUID for the new row instead of a generated one.") var newID: String?
+    @Option(name: .customLong("new-id"), help: "A UUID for the new row instead of the one derived from the old id.") var newID: String?
+    @Option(help: ArgumentHelp("For an appointment: link it to this prescription instead, or `none`.", valueName: "id|none"))
+    var prescription: String?
     @OptionGroup var write: RecordWriteOptions
 
     func run() throws {
         let rowID = try Parse.rowID(id, flag: "id")
-        let replacement = try Parse.rowID(newID ?? UUID().uuidString, flag: "--new-id")
+        let replacement = try newID.map { try Parse.rowID($0, flag: "--new-id") } ?? RemovedRowRestore.replacementID(for: rowID)
+        let link: SiteStore.RestoredLink = try prescription.map { text in
+            text == "none" ? .unlink : .to(try Parse.rowID(text, flag: "--prescription"))
+        } ?? .keep
         try reportingFailures {
-            let removed = try write.openStore(options).restoreRemovedRow(id: rowID, as: replacement)
+            let removed = try write.openStore(options).restoreRemovedRow(id: rowID, as: replacement, link: link)
             if options.json {
                 return try Output.json(["id": replacement.rawValue, "restored_from": rowID.rawValue, "table": removed.table.rawValue])
             }

@@ -41,11 +41,19 @@ struct DeletedRowsTests {
         let shown = try south.cli.succeed(["deleted", "show", id])
         #expect(shown.contains("bring the x-ray") && shown.contains("north"), "\(shown)")
 
-        // Restored at south as a new row; it reaches north like any booking.
+        // Restored at both sites before they sync (two front desks fixing the same mistake): one new
+        // row, with the same id at both; it reaches the other like any booking.
         let restored = try #require(try JSONSerialization.jsonObject(with: Data(south.cli.succeed(["deleted", "restore", id, "--json"]).utf8)) as? [String: String])
         let newID = try #require(restored["id"])
         #expect(newID != id && restored["restored_from"] == id)
+        #expect(try north.cli.succeed(["deleted", "restore", id]) == newID)
+        let twice = try south.cli.run(["deleted", "restore", id])
+        #expect(twice.status == 65 && twice.stderr.contains("restored already, as \(newID)"), "\(twice.stderr)")
         #expect(try south.syncNow().status == 0)
+        for site in [north, south] {
+            let list = try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]]
+            #expect(list?.count == 1, "\(site.name): \(list ?? [])")
+        }
         let copy = try #require(try JSONSerialization.jsonObject(with: Data(north.cli.succeed(["appointment", "show", newID, "--json"]).utf8)) as? [String: Any])
         #expect(copy["notes"] as? String == "bring the x-ray" && copy["therapist"] as? String == "Kim" && copy["patient_id"] as? String == "p7" && copy["starts_at"] as? String == "2026-12-01T09:30:00Z")
         #expect(try north.state() == south.state())
@@ -54,11 +62,11 @@ struct DeletedRowsTests {
         // The old id stays deleted; an id that was never deleted is named.
         let again = try north.cli.run(["appointment", "update", id, "--notes", "x"])
         #expect(again.status == 65 && again.stderr.contains("deleted restore"), "\(again.stderr)")
-        let unknown = try north.cli.run(["deleted", "restore", newID])
+        let unknown = try north.cli.run(["deleted", "restore", newID, "--new-id", UUID().uuidString.lowercased()])
         #expect(unknown.status == 66 && unknown.stderr.contains("no deleted appointment or prescription"), "\(unknown.stderr)")
     }
 
-    @Test("restoring an appointment whose prescription was deleted too is refused, naming why, and writes nothing")
+    @Test("an appointment whose prescription was deleted too: its restore is refused, naming why, and writes nothing, until it is linked to the prescription's restored copy")
     func restoreNeedsItsPrescription() throws {
         let site = try SiteProcess("north")
         let prescription = try site.cli.succeed([
@@ -80,5 +88,11 @@ struct DeletedRowsTests {
         let listed = try Self.deleted(site).map { $0["id"] as? String }
         #expect(Set(listed.compactMap { $0 }) == [visit, prescription])
         #expect(try site.cli.run(["prescription", "show", newPrescription]).status == 0)
+        #expect(try site.cli.run(["deleted", "restore", visit]).status == 65, "the old link is still gone")
+        let newVisit = try site.cli.succeed(["deleted", "restore", visit, "--prescription", newPrescription])
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["appointment", "show", newVisit, "--json"]).utf8)) as? [String: Any])
+        #expect(shown["prescription_id"] as? String == newPrescription)
+        let wrongTable = try site.cli.run(["deleted", "restore", prescription, "--prescription", "none", "--new-id", UUID().uuidString.lowercased()])
+        #expect(wrongTable.status == 65 && wrongTable.stderr.contains("only when restoring an appointment"), "\(wrongTable.stderr)")
     }
 }

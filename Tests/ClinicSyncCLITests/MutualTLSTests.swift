@@ -132,6 +132,12 @@ struct PeerSecretTests {
         let error = try #require((refused.report["peers"] as? [[String: Any]])?.first?["error"] as? String)
         #expect(error.contains("unauthenticated_peer") && error.contains("south"), "\(error)")
         #expect(north.log().contains("unauthenticated_peer") && !north.log().contains("a-secret-north-never-had"), "\(north.log())")
+        // The other way: north presents the right secret, which south does not hold.
+        try south.start()
+        let other = try north.syncNow()
+        let otherError = try #require((other.report["peers"] as? [[String: Any]])?.first?["error"] as? String)
+        #expect(other.status == 69 && otherError.contains("unauthenticated_peer") && otherError.contains("north"), "\(otherError)")
+        #expect(south.stop() == 0)
         #expect(try north.state() == northBefore)
         #expect(try south.state() == southBefore)
 

@@ -70,8 +70,10 @@ struct RelayCompactionPropertyTests {
                 }
             }
             let reference = try sites[0].canonicalDump()
+            let removed = try sites[0].removedRows()
             for site in sites {
                 #expect(try site.canonicalDump() == reference, "seed \(seed): \(site.siteID) diverged")
+                #expect(try site.removedRows() == removed, "seed \(seed): \(site.siteID) lists other deleted rows")
                 let problems = try site.check()
                 #expect(problems.isEmpty, "seed \(seed): \(site.siteID): \(problems)")
             }

@@ -41,6 +41,9 @@ extension FleetReport {
 
 /// The latest report known from each site of the fleet, and the compaction frontier they allow.
 public struct FleetView: Sendable, Equatable {
+    /// The most sites a fleet has: reports from further sites are neither kept nor passed on.
+    public static let maximumSites = 1_000
+
     /// The latest report per site.
     public private(set) var reports: [SiteID: FleetReport]
 

@@ -18,30 +18,32 @@ public struct Incarnation: Hashable, Sendable, CustomStringConvertible {
     public var description: String { String(rawValue.prefix(8)) }
 }
 
-/// A site seen reporting from two databases: the one this site knew first, and the other.
+/// A site seen reporting, itself, from two databases: the one this site knew first, and the other.
 public struct IdentityConflict: Hashable, Sendable, CustomStringConvertible {
     public let site: SiteID
-    /// The database this site knew first (for this site itself: its own).
+    /// The database this site knew first.
     public let known: Incarnation
-    /// The database that reported under the same site id since.
+    /// The database that reported as the same site since.
     public let other: Incarnation
-    /// Whether the site is this one: another database claims to be it.
-    public let isSelf: Bool
 
-    public init(site: SiteID, known: Incarnation, other: Incarnation, isSelf: Bool) {
+    public init(site: SiteID, known: Incarnation, other: Incarnation) {
         self.site = site
         self.known = known
         self.other = other
-        self.isSelf = isSelf
     }
 
+    /// What the site that records the conflict shows its operator.
     public var description: String {
-        if isSelf {
-            return "another database (incarnation \(other)) reports as this site '\(site)' (incarnation \(known)): "
-                + "give one of them a site id of its own"
-        }
-        return "two databases report as site '\(site)': incarnation \(known) (known here first) and \(other); "
+        "two databases report as site '\(site)': incarnation \(known) (known here first) and \(other); "
             + "its changes are held. Restore the site from a backup (`clinicsync restore`) or give the new database "
             + "a site id of its own, then `clinicsync identity clear-conflict \(site)` here"
+    }
+
+    /// What the refused database is told.
+    public var refusal: String {
+        "site '\(site)' is known here as database incarnation \(known), but this request comes from incarnation \(other): "
+            + "a second database under the same site id (initialised afresh instead of restored?). Restore the site from a "
+            + "backup (`clinicsync restore`) or give this database a site id of its own; the operator of the refusing site "
+            + "then runs `clinicsync identity clear-conflict \(site)` there"
     }
 }

@@ -22,7 +22,7 @@ extension SiteConfiguration {
             ConfigDocument.Key(path: "name", expected: "the peer's site.id"),
             ConfigDocument.Key(path: "url", expected: "the peer's http(s) URL"),
             ConfigDocument.Key(path: "fingerprint", expected: "the peer's certificate fingerprint, sha256:<64 hex digits>"),
-            ConfigDocument.Key(path: "secret", expected: "the secret both sites configure for each other, 16 to 256 printable characters (server.plaintext only)"),
+            ConfigDocument.Key(path: "secret", expected: "the secret both sites configure for each other, 16 to 256 of A-Z a-z 0-9 . _ ~ + / = - (server.plaintext only)"),
         ]
         static let scalars = [
             siteID, database, maxDrift, listen, plaintext, metricsListen, controlSocket, interval, maxBackoff, timeout, batchChanges, batchBytes,

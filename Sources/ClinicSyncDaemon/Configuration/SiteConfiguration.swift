@@ -143,7 +143,7 @@ extension SiteConfiguration {
             throw .missingKey(path: document.path, key: key, expected: "the secret both sites configure for each other (with server.plaintext: true, peers prove themselves by it); make one with `openssl rand -hex 24`")
         }
         do { return try PeerSecret(text) } catch {
-            throw .invalidValue(path: document.path, key: key, expected: "16 to 256 printable ASCII characters without spaces, for example from `openssl rand -hex 24`")
+            throw .invalidValue(path: document.path, key: key, expected: "16 to 256 characters of A-Z, a-z, 0-9 and . _ ~ + / = -, for example from `openssl rand -hex 24`")
         }
     }
 }

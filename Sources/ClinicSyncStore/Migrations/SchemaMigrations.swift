@@ -234,17 +234,19 @@ enum SchemaMigrations {
     }
 
     /// Each database gets an incarnation (kept by backups and restores; see `Incarnation`), sites
-    /// report it, and each site remembers the one it first saw per site (local, not synchronised),
-    /// with any second one seen since.
+    /// report it, and each site remembers per site (local, not synchronised) the database that site
+    /// itself first reported from, any second one it reported from since, and the one its reports
+    /// relayed by others name (`heard`: informational, since a relay could forge it).
     private static func createSiteIncarnations(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE site_identity ADD COLUMN incarnation TEXT;
             UPDATE site_identity SET incarnation = lower(hex(randomblob(16)));
             CREATE TABLE known_incarnations (
                 site TEXT PRIMARY KEY NOT NULL,
-                incarnation TEXT NOT NULL,
+                incarnation TEXT,
                 other TEXT,
-                other_seen_ms INTEGER
+                other_seen_ms INTEGER,
+                heard TEXT
             ) WITHOUT ROWID;
             """)
     }

@@ -62,7 +62,10 @@ public struct PeerSynchronizer: Sendable {
         guard hello.value.site == client.peer.name else {
             throw SyncError.wrongSite(peer: client.peer.name, reported: hello.value.site)
         }
-        outcome.peerSite = try? SiteID(hello.value.site)
+        guard let peerSite = try? SiteID(hello.value.site) else {
+            throw SyncError.malformedResponse(peer: client.peer.name, reason: "site: not a site id")
+        }
+        outcome.peerSite = peerSite
         do { outcome.peerVector = try VersionVector(wire: hello.value.vector) } catch {
             throw SyncError.malformedResponse(peer: client.peer.name, reason: "vector: \(error.rule)")
         }
@@ -72,9 +75,9 @@ public struct PeerSynchronizer: Sendable {
                 throw SyncError.malformedResponse(peer: client.peer.name, reason: "fleet report: \(error.description)")
             }
         }
-        try await feed.learn(reports)
-        if let site = outcome.peerSite, let conflict = try await feed.identityConflict(of: site),
-           reports.first(where: { $0.site == site })?.incarnation != conflict.known {
+        try await feed.learn(reports, from: peerSite)
+        if let conflict = try await feed.identityConflict(of: peerSite),
+           reports.first(where: { $0.site == peerSite })?.incarnation != conflict.known {
             throw SyncError.identityConflict(peer: client.peer.name, reason: conflict.description)
         }
         // A pull refused as a whole (its answer or batch was at fault, not the link) does not stop
@@ -175,7 +178,8 @@ public struct PeerSynchronizer: Sendable {
                 throw SyncError.malformedResponse(peer: client.peer.name, reason: "vector: \(error.rule)")
             }
             do {
-                try await feed.learn([try FleetReport(wire: answer.value.report)])
+                let report = try FleetReport(wire: answer.value.report)
+                try await feed.learn([report], from: outcome.peerSite ?? report.site)
                 Self.merge(try (answer.value.held ?? []).map { wire throws(ValidationError) in try HeldOrigin(wire: wire) }, into: &outcome.heldAtPeer)
             } catch let error as ValidationError {
                 throw SyncError.malformedResponse(peer: client.peer.name, reason: "report: \(error.description)")

@@ -87,14 +87,17 @@ extension PeerAPI {
     private func readBody(_ request: Request) async throws -> ByteBuffer {
         let body: ByteBuffer
         let stream = request.body
+        let deadline = limits.bodyDeadline(contentLength: request.headers[.contentLength].flatMap(Int.init))
         do {
-            body = try await withDeadline(limits.bodyDeadline) { try await stream.collect(upTo: WireProtocol.maximumBodyBytes) }
+            body = try await withDeadline(deadline) { try await stream.collect(upTo: WireProtocol.maximumBodyBytes) }
         } catch is BodyDeadlineExceeded {
             throw PeerRequestError(status: .requestTimeout, code: "request_timeout",
-                                   message: "the request body did not arrive within \(limits.bodyDeadline) (sync.timeout_seconds)")
-        } catch {
+                                   message: "the request body did not arrive within \(deadline) (sync.timeout_seconds plus 1 s per 16 KiB)")
+        } catch is NIOTooManyBytesError {
             throw PeerRequestError(status: .contentTooLarge, code: "body_too_large",
                                    message: "request body exceeds \(WireProtocol.maximumBodyBytes) bytes")
+        } catch {
+            throw PeerRequestError.badRequest("the request body could not be read: the connection failed")
         }
         switch request.headers[.contentEncoding]?.lowercased() {
         case nil, "identity":

@@ -66,7 +66,7 @@ public struct PeerAPI: Sendable {
         let limit = min(pull.limit, WireProtocol.maximumBatchChanges)
         let budget = min(pull.max_bytes, WireProtocol.maximumBodyBytes / 2)
         let reports = try Self.reports(pull.fleet)
-        try await feed.learn(reports)
+        try await feed.learn(reports, from: sender)
         try await refuseSecondDatabase(of: sender, reporting: reports.first { $0.site == sender })
         let batch = try await feed.changes(missingFrom: vector, limit: limit)
         var encoded: [Data] = []
@@ -105,7 +105,7 @@ public struct PeerAPI: Sendable {
             let through: VersionVector
             do { through = try VersionVector(wire: push.through) } catch { throw PeerRequestError.badRequest("through: \(error.rule)") }
             let report = try Self.reports([push.report])
-            try await feed.learn(report)
+            try await feed.learn(report, from: sender)
             try await refuseSecondDatabase(of: sender, reporting: report.first { $0.site == sender })
             outcome = try await feed.apply(changes, through: through)
         } catch let rejected as ChangeRejected {
@@ -129,7 +129,7 @@ public struct PeerAPI: Sendable {
     /// under its site id (see ``IdentityConflict``), naming both.
     private func refuseSecondDatabase(of sender: SiteID, reporting report: FleetReport?) async throws {
         guard let conflict = try await feed.identityConflict(of: sender), report?.incarnation != conflict.known else { return }
-        throw PeerRequestError(status: .conflict, code: "identity_conflict", message: "\(conflict)")
+        throw PeerRequestError(status: .conflict, code: "identity_conflict", message: conflict.refusal)
     }
 
     /// Reads the fleet reports of a request; a malformed one refuses the request.

@@ -5,13 +5,18 @@ import ClinicSyncCore
 public struct PeerSecret: Hashable, Sendable {
     let value: String
 
-    /// Validates the configured form: 16 to 256 printable ASCII characters without spaces.
+    /// Validates the configured form: 16 to 256 of `A-Z a-z 0-9 . _ ~ + / = -` (the characters of a
+    /// bearer token, none of which YAML reads as syntax).
     public init(_ text: String) throws(ValidationError) {
-        guard (16...256).contains(text.utf8.count), text.utf8.allSatisfy({ (33...126).contains($0) }) else {
-            throw ValidationError(field: "secret", rule: "must be 16 to 256 printable ASCII characters without spaces, for example from `openssl rand -hex 24`")
+        guard (16...256).contains(text.utf8.count), text.utf8.allSatisfy(Self.allowed.contains) else {
+            throw ValidationError(field: "secret", rule: Self.rule)
         }
         value = text
     }
+
+    static let rule = "must be 16 to 256 characters of A-Z, a-z, 0-9 and . _ ~ + / = -, for example from `openssl rand -hex 24`"
+
+    private static let allowed: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+/=-".utf8))
 
     /// Whether `presented` is this secret; takes the same time wherever the two differ, so timing
     /// tells a caller nothing about how close its guess was.

@@ -18,7 +18,8 @@ public struct PeerRequestContext: RequestContext {
     /// cannot be read is reported as such, to be refused), over plain HTTP its bearer secret.
     func presentedCredential(overTLS: Bool, authorization: String?) async -> PresentedCredential {
         guard overTLS else {
-            guard let authorization, authorization.hasPrefix("Bearer ") else { return .secret(nil) }
+            // The scheme is case-insensitive (RFC 9110).
+            guard let authorization, authorization.prefix(7).lowercased() == "bearer " else { return .secret(nil) }
             return .secret(String(authorization.dropFirst(7)))
         }
         guard let certificate = try? await channel.nioSSL_peerCertificate().get(),

@@ -7,12 +7,19 @@ import Synchronization
 public struct PeerRequestLimits: Sendable {
     /// Requests one peer may have in progress at once; more get 429 `too_many_requests`.
     public var concurrentPerPeer: Int
-    /// How long a request's body may take to arrive; a slower one gets 408 `request_timeout`.
+    /// How long a request's body may take to arrive, plus one second per 16 KiB it declares (so a
+    /// large batch over a slow link still arrives); a slower one gets 408 `request_timeout`.
     public var bodyDeadline: Duration
 
     public init(concurrentPerPeer: Int = 4, bodyDeadline: Duration) {
         self.concurrentPerPeer = concurrentPerPeer
         self.bodyDeadline = bodyDeadline
+    }
+
+    /// The deadline of a body of `contentLength` bytes (the largest body allowed when not declared).
+    func bodyDeadline(contentLength: Int?) -> Duration {
+        let bytes = min(max(contentLength ?? WireProtocol.maximumBodyBytes, 0), WireProtocol.maximumBodyBytes)
+        return bodyDeadline + .seconds(bytes / 16_384)
     }
 }
 

@@ -25,5 +25,5 @@ public enum WireProtocol {
     /// The most changes one batch may carry.
     public static let maximumBatchChanges = 10_000
     /// The most fleet reports one message may carry (one per site of the fleet).
-    public static let maximumFleetSites = 1_000
+    public static let maximumFleetSites = FleetView.maximumSites
 }

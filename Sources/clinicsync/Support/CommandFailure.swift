@@ -32,7 +32,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     init(_ error: StoreError) {
         switch error {
-        case .invalid, .storedRowUnreadable, .alreadyExists, .rowDeleted, .stillReferenced, .removedRowIncomplete:
+        case .invalid, .storedRowUnreadable, .alreadyExists, .rowDeleted, .stillReferenced, .removedRowIncomplete, .alreadyRestored:
             self.init(message: error.description, status: ExitStatus.invalidData)
         case .notFound, .notDeleted:
             self.init(message: error.description, status: ExitStatus.notFound)

@@ -2,10 +2,10 @@
 
 SWIFT ?= swift
 CONFIG ?= Config/clinicsync.yaml
-APT_PACKAGES = libsqlite3-dev libcurl4-openssl-dev sqlite3 zlib1g-dev python3
+APT_PACKAGES = libsqlite3-dev libcurl4-openssl-dev sqlite3 zlib1g-dev python3 python3-venv curl
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test verify-unit install bench bench-sync clean
+.PHONY: deps build run test api-fuzz verify-unit install bench bench-sync clean
 
 # Installs the system packages the build and tests need, only if one is missing.
 deps:
@@ -25,6 +25,13 @@ run: build
 
 test: deps
 	$(SWIFT) test
+	scripts/api-fuzz.sh 25
+
+# schemathesis (from PyPI, into .build/schemathesis-venv) against a live daemon's peer and control
+# APIs, checked against docs/openapi.yaml. More examples: `make api-fuzz EXAMPLES=500`.
+EXAMPLES ?= 100
+api-fuzz: deps
+	scripts/api-fuzz.sh $(EXAMPLES)
 
 # systemd-analyze verify and the offline security score of systemd/clinicsync.service.
 verify-unit: deps

@@ -1,5 +1,6 @@
 import ClinicSyncCore
 import ClinicSyncStore
+import ClinicSyncSync
 import Foundation
 import Hummingbird
 import Logging
@@ -26,6 +27,7 @@ struct ControlAPI: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: ResponseBody(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(report))))
         }
+        router.add(middleware: MethodRefusal(allowed: ["/v1/status": .get, "/v1/report": .get, "/v1/sync": .post]))
         router.post("/v1/sync") { request, _ in
             let peer = request.uri.queryParameters["peer"].map(String.init)
             return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: syncStream(peer: peer))

@@ -52,10 +52,12 @@ extension PeerAPI {
             throw PeerRequestError(status: .conflict, code: "protocol_mismatch",
                                    message: "peer speaks protocol \(version), this site speaks \(WireProtocol.version); upgrade the older site")
         }
-        let schema = request.headers[HTTPField.Name(WireProtocol.schemaHeader)!] ?? ""
+        guard let schema = request.headers[HTTPField.Name(WireProtocol.schemaHeader)!], !schema.isEmpty else {
+            throw PeerRequestError.badRequest("missing \(WireProtocol.schemaHeader) header")
+        }
         guard schema == WireProtocol.schemaVersion else {
             throw PeerRequestError(status: .conflict, code: "schema_mismatch",
-                                   message: "peer has table schema \(schema.isEmpty ? "(none)" : schema), this site has \(WireProtocol.schemaVersion); upgrade the older site")
+                                   message: "peer has table schema \(schema), this site has \(WireProtocol.schemaVersion); upgrade the older site")
         }
         guard let siteText = request.headers[HTTPField.Name(WireProtocol.siteHeader)!], let sender = try? SiteID(siteText) else {
             throw PeerRequestError.badRequest("missing or malformed \(WireProtocol.siteHeader) header")

@@ -33,7 +33,13 @@ public struct PeerAPI: Sendable {
     public func addRoutes(to router: Router<PeerRequestContext>) {
         let prefix = WireProtocol.pathPrefix
         router.post("\(prefix)/hello") { request, context in
-            await self.respond(to: request, context) { _, _ in try await self.hello() }
+            await self.respond(to: request, context) { _, body in
+                // The body says nothing, but must be empty or a JSON object, as the protocol states.
+                guard body.readableBytes == 0 || (try? BodyCoding.decode(EmptyObject.self, from: body)) != nil else {
+                    throw PeerRequestError.badRequest("the hello body must be empty or a JSON object")
+                }
+                return try await self.hello()
+            }
         }
         router.post("\(prefix)/pull") { request, context in
             await self.respond(to: request, context) { sender, body in try await self.pull(sender, body, request) }
@@ -41,6 +47,8 @@ public struct PeerAPI: Sendable {
         router.post("\(prefix)/push") { request, context in
             await self.respond(to: request, context) { sender, body in try await self.push(sender, body) }
         }
+        router.add(middleware: MethodRefusal(allowed: Dictionary(uniqueKeysWithValues: ["hello", "pull", "push"]
+            .flatMap { ["\(prefix)/\($0)", "/v1/\($0)"] }.map { ($0, HTTPRequest.Method.post) })))
         // A site still on protocol 1 calls these; it learns why the sync fails and what to do.
         for endpoint in ["hello", "pull", "push"] {
             router.post("/v1/\(endpoint)") { _, _ in

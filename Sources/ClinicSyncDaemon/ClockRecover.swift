@@ -14,17 +14,15 @@ public enum ClockRecover {
             throw DaemonError.syncBusy(timeout: "0s")
         }
         defer { withExtendedLifetime((daemonLock, syncLock)) {} }
-        return try configuration.openStore().recoverFromFastClock()
+        return try configuration.openStore().recoverFromFastClock(configuredPeers: configuration.peerSiteIDs)
     }
 }
 
 extension SiteStore {
-    /// Refuses a write (or the daemon's start) while this site's clock runs ahead of its wall clock
-    /// by more than the fleet's drift bound, unless `force`.
-    public func checkClockNotAhead(configuredPeers: [SiteID], force: Bool) throws(StoreError) -> Milliseconds {
-        let lead = try clockLead()
-        let bound = try agreedDrift(configuredPeers: configuredPeers)
-        guard lead > bound, !force else { return lead }
-        throw .clockAhead(lead: lead, bound: bound)
+    /// Refuses a record write while a change made now would be held at every peer (see
+    /// ``clockProblem(configuredPeers:)``), unless `force`.
+    public func checkClockNotAhead(configuredPeers: [SiteID], force: Bool) throws(StoreError) {
+        guard !force, let problem = try clockProblem(configuredPeers: configuredPeers) else { return }
+        throw .clockAhead(problem, bound: try agreedDrift(configuredPeers: configuredPeers))
     }
 }

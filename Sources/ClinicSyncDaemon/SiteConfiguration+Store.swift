@@ -20,7 +20,7 @@ extension SiteConfiguration {
     /// wall clock beyond the drift bound (unless `force`): such a change would be held at every peer.
     public func openStoreForRecordWrites(force: Bool) throws(StoreError) -> SiteStore {
         let store = try openStore()
-        _ = try store.checkClockNotAhead(configuredPeers: peerSiteIDs, force: force)
+        try store.checkClockNotAhead(configuredPeers: peerSiteIDs, force: force)
         return store
     }
 

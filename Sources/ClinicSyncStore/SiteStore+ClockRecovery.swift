@@ -1,85 +1,134 @@
 import ClinicSyncCore
 import GRDB
 
-/// What ``SiteStore/recoverFromFastClock()`` did.
+/// What ``SiteStore/recoverFromFastClock(configuredPeers:)`` did.
 public struct ClockRecovery: Sendable, Equatable {
-    /// How far the site's clock was ahead of its wall clock before.
+    /// How far the site's newest own change was ahead of its wall clock before.
     public let leadBefore: Milliseconds
     /// How many of its own changes got new timestamps (from the first re-stamped number on).
     public let restamped: Int
     public let firstRestamped: Int64?
-    /// Changes stamped ahead that another site already holds: they keep their timestamps.
-    public let keptAhead: Int
-    /// The sites known to hold some of those.
-    public let heldElsewhereBy: [SiteID]
-    /// How far the clock is ahead of the wall clock now (zero once recovered).
+    /// How far its newest own change is ahead of its wall clock now (within the drift bound).
     public let leadAfter: Milliseconds
 }
 
+/// Why a site may not write now: a change made now would be held at every peer.
+public enum ClockProblem: Sendable, Equatable {
+    /// The site's newest own change is stamped this far ahead of its wall clock (the wall clock ran
+    /// fast and was corrected; its clock never goes back).
+    case ownChangesAhead(Milliseconds)
+    /// The wall clock is this far ahead of every peer heard from in the last 15 minutes (it runs fast now).
+    case wallClockAhead(of: [SiteID], by: Milliseconds)
+}
+
 extension SiteStore {
-    /// How far this site's clock (its last timestamp, issued or witnessed) runs ahead of its wall
-    /// clock: more than the drift bound after the wall clock ran fast and was corrected, when every
-    /// new change would still be stamped ahead and held at every peer.
-    public func clockLead() throws(StoreError) -> Milliseconds {
-        let now = wallClock.nowMilliseconds()
-        let clock = try self.clock().milliseconds
-        return Milliseconds(clock > now ? clock - now : 0)
+    /// How far this site's newest own change is stamped ahead of its wall clock (0 if not ahead).
+    public func ownLead() throws(StoreError) -> Milliseconds {
+        try read { db in try ownLead(db, now: wallClock.nowMilliseconds()) }
     }
 
-    /// After the wall clock ran fast and was corrected: gives this site's own changes stamped ahead
-    /// of the wall clock new timestamps from now on, in the same order, so that peers accept them at
-    /// once instead of holding them until real time catches up, and brings the clock back.
+    func ownLead(_ db: Database, now: UInt64) throws -> Milliseconds {
+        let newest = try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log WHERE origin = ?", arguments: [siteID.rawValue])
+            .flatMap(HybridTimestamp.init(rawValue:))?.milliseconds ?? 0
+        return Milliseconds(newest > now ? newest - now : 0)
+    }
+
+    /// What stops a write now, if anything: this site's own changes stamped beyond the fleet's
+    /// drift bound (``ClockProblem/ownChangesAhead(_:)``), or a wall clock beyond the bound ahead of
+    /// every configured peer heard from lately. A site with no peers has none.
+    public func clockProblem(configuredPeers: [SiteID]) throws(StoreError) -> ClockProblem? {
+        guard !configuredPeers.isEmpty else { return nil }
+        let now = wallClock.nowMilliseconds()
+        return try read { db in
+            let bound = try Self.fleetView(db).agreedDrift(own: maximumDrift, site: siteID, configuredPeers: configuredPeers)
+            let lead = try ownLead(db, now: now)
+            if lead > bound { return .ownChangesAhead(lead) }
+            let readings = try PeerClockReadings.fresh(db, peers: configuredPeers, now: now)
+            guard !readings.isEmpty, let least = readings.values.min(), least > bound.value else { return nil }
+            return .wallClockAhead(of: readings.keys.sorted(), by: Milliseconds(UInt64(least)))
+        }
+    }
+
+    /// After the wall clock ran fast and was corrected: gives this site's own changes stamped
+    /// beyond what any site of the fleet can have accepted (further ahead of the wall clock than
+    /// the largest drift bound configured or reported) new timestamps from now on, in the same
+    /// order and above every other change the log holds, and brings the clock back with them.
     ///
-    /// Only changes no other site is known to hold are re-stamped (a site that accepted one keeps it
-    /// as it is; those, and the clock, stay ahead). Every outcome of merging is unchanged: the new
-    /// stamps keep the changes' order among themselves and above every change received, which is
-    /// checked (a received change stamped between two of them refuses the recovery). Run it with the
-    /// daemon stopped, after every peer has synced since the clock was corrected.
-    public func recoverFromFastClock() throws(StoreError) -> ClockRecovery {
-        let leadBefore = try clockLead()
+    /// No site applying the fleet's rules with a correct clock can hold those changes, so none
+    /// holds two versions of one; changes within the bound keep their stamps (peers accept them at
+    /// the next round). Refused while the site recovers from a restore (its lost changes, stamped
+    /// by the old clock, are still on their way back). Run it with the daemon stopped.
+    public func recoverFromFastClock(configuredPeers: [SiteID]) throws(StoreError) -> ClockRecovery {
+        guard try recoveringFrom().isEmpty else { throw .clockRecoveryDuringRestore }
+        let leadBefore = try ownLead()
         return try write { transaction in
             let db = transaction.db
             let own = siteID.rawValue
-            let nowStamp = HybridTimestamp(milliseconds: min(transaction.now, HybridTimestamp.maxMilliseconds), counter: 0).rawValue
-            let ahead = try Row.fetchOne(db, sql: "SELECT MIN(seq) AS first, COUNT(*) AS count FROM change_log WHERE origin = ? AND hlc > ?",
-                                         arguments: [own, nowStamp])
-            guard let first: Int64 = ahead?["first"] else {
-                return ClockRecovery(leadBefore: leadBefore, restamped: 0, firstRestamped: nil, keptAhead: 0, heldElsewhereBy: [],
-                                     leadAfter: leadBefore)
+            let view = try Self.fleetView(db)
+            let agreed = view.agreedDrift(own: maximumDrift, site: siteID, configuredPeers: configuredPeers)
+            let largest = view.reports.values.compactMap(\.maximumDrift).reduce(maximumDrift, max)
+            let now = transaction.now
+            let beyond = HybridTimestamp(milliseconds: min(now + largest.value, HybridTimestamp.maxMilliseconds), counter: UInt16.max).rawValue
+            let sequences = try Int64.fetchAll(db, sql: "SELECT seq FROM change_log WHERE origin = ? AND hlc > ? ORDER BY seq",
+                                               arguments: [own, beyond])
+            guard let start = sequences.first else {
+                return ClockRecovery(leadBefore: leadBefore, restamped: 0, firstRestamped: nil, leadAfter: leadBefore)
             }
-            // What other sites are known to hold of this site's changes.
-            var heldBy: [SiteID: Int64] = [:]
-            for report in try Self.fleetView(db).reports.values where report.site != siteID && report.vector[siteID] >= first {
-                heldBy[report.site] = report.vector[siteID]
+            // A site reported holding one of them cannot have applied the fleet's rules; refuse.
+            if let holder = view.reports.values.first(where: { $0.site != siteID && $0.vector[siteID] >= start }) {
+                throw StoreError.clockRecoveryHeldElsewhere(site: holder.site, sequence: start)
             }
-            let start = max(first, (heldBy.values.max() ?? 0) + 1)
-            let keptAhead = Int(start - first)
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE origin = ? AND seq >= ?", arguments: [own, start]) ?? 0
-            if count > 0 {
-                let oldFirst = try Int64.fetchOne(db, sql: "SELECT hlc FROM change_log WHERE origin = ? AND seq = ?", arguments: [own, start])
-                    ?? nowStamp
-                // Everything else the log holds stays below the new stamps; a received change stamped
-                // after the first re-stamped one would change places with it, so none may be.
-                let others = try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log WHERE NOT (origin = ? AND seq >= ?)",
-                                                arguments: [own, start]) ?? 0
-                let received = try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log WHERE origin != ?", arguments: [own]) ?? 0
-                guard received < oldFirst else { throw StoreError.clockRecoveryInterleaved(site: siteID) }
-                let base = max(nowStamp, others)
-                try db.execute(sql: "UPDATE change_log SET hlc = ? + (seq - ?) + 1 WHERE origin = ? AND seq >= ?",
-                               arguments: [base, start, own, start])
-                try db.execute(sql: "UPDATE conflicts SET loser_hlc = ? + (loser_seq - ?) + 1 WHERE loser_origin = ? AND loser_seq >= ?",
-                               arguments: [base, start, own, start])
-                try db.execute(sql: "UPDATE conflicts SET winner_hlc = ? + (winner_seq - ?) + 1 WHERE winner_origin = ? AND winner_seq >= ?",
-                               arguments: [base, start, own, start])
+            let others = try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log WHERE NOT (origin = ? AND seq >= ?)",
+                                            arguments: [own, start]) ?? 0
+            let firstOld = try Int64.fetchOne(db, sql: "SELECT MIN(hlc) FROM change_log WHERE origin = ? AND seq >= ?",
+                                              arguments: [own, start]) ?? 0
+            // Every other change stays below the new stamps, as it was below the old ones.
+            guard others < firstOld else { throw StoreError.clockRecoveryInterleaved(site: siteID) }
+            let base = max(HybridTimestamp(milliseconds: min(now, HybridTimestamp.maxMilliseconds), counter: 0).rawValue, others)
+            let lastNew = base + Int64(sequences.count)
+            let leadAfter = (HybridTimestamp(rawValue: lastNew)?.milliseconds).map { $0 > now ? $0 - now : 0 } ?? 0
+            guard leadAfter <= agreed.value else { throw StoreError.clockRecoveryIneffective(lead: Milliseconds(leadAfter), bound: agreed) }
+            let restamp = try db.makeStatement(sql: "UPDATE change_log SET hlc = ? WHERE origin = ? AND seq = ?")
+            let loser = try db.makeStatement(sql: "UPDATE conflicts SET loser_hlc = ? WHERE loser_origin = ? AND loser_seq = ?")
+            let winner = try db.makeStatement(sql: "UPDATE conflicts SET winner_hlc = ? WHERE winner_origin = ? AND winner_seq = ?")
+            for (index, sequence) in sequences.enumerated() {
+                let arguments: StatementArguments = [base + Int64(index) + 1, own, sequence]
+                for statement in [restamp, loser, winner] { try statement.execute(arguments: arguments) }
             }
-            // The clock comes back to the greatest timestamp the log still holds (never below it).
+            // The clock comes back to the greatest timestamp the log now holds.
             let newest = try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log") ?? 0
             try db.execute(sql: "UPDATE sync_clock SET last_hlc = ?", arguments: [newest])
             transaction.clock = HybridLogicalClock(lastIssued: HybridTimestamp(rawValue: newest) ?? .zero, maximumDrift: maximumDrift)
-            let after = (HybridTimestamp(rawValue: newest)?.milliseconds ?? 0)
-            return ClockRecovery(
-                leadBefore: leadBefore, restamped: count, firstRestamped: count > 0 ? start : nil, keptAhead: keptAhead,
-                heldElsewhereBy: heldBy.keys.sorted(), leadAfter: Milliseconds(after > transaction.now ? after - transaction.now : 0))
+            return ClockRecovery(leadBefore: leadBefore, restamped: sequences.count, firstRestamped: start,
+                                 leadAfter: Milliseconds(leadAfter))
         }
+    }
+}
+
+/// `peer_clock_readings`: how far this site's wall clock was ahead of each peer's clock when the
+/// peer last reported itself (its report's time, at least its wall clock), and when.
+enum PeerClockReadings {
+    /// How long a reading counts.
+    static let freshness: UInt64 = 15 * 60_000
+
+    static func record(_ db: Database, peer: SiteID, reportedAt: HybridTimestamp, now: UInt64) throws {
+        let ahead = Int64(clamping: now) - Int64(clamping: reportedAt.milliseconds)
+        try db.execute(sql: """
+            INSERT INTO peer_clock_readings (site, ahead_ms, read_ms) VALUES (?, ?, ?)
+            ON CONFLICT (site) DO UPDATE SET ahead_ms = excluded.ahead_ms, read_ms = excluded.read_ms
+            """, arguments: [peer.rawValue, ahead, Int64(clamping: now)])
+    }
+
+    /// The readings of `peers` taken in the last 15 minutes (by this site's wall clock; one taken
+    /// "later" than now, before the wall clock stepped back, does not count).
+    static func fresh(_ db: Database, peers: [SiteID], now: UInt64) throws -> [SiteID: Int64] {
+        var readings: [SiteID: Int64] = [:]
+        let wanted = Set(peers)
+        for row in try Row.fetchAll(db, sql: "SELECT site, ahead_ms, read_ms FROM peer_clock_readings WHERE read_ms BETWEEN ? AND ?",
+                                    arguments: [Int64(clamping: now) - Int64(freshness), Int64(clamping: now)]) {
+            guard let site = try? SiteID(row["site"]), wanted.contains(site) else { continue }
+            readings[site] = row["ahead_ms"]
+        }
+        return readings
     }
 }

@@ -53,6 +53,7 @@ extension SiteStore {
                 var others: [FleetReport] = []
                 for report in reports where report.site != siteID {
                     guard try KnownIncarnations.admit(db, report, sender: sender, now: now) else { continue }
+                    if report.site == sender { try PeerClockReadings.record(db, peer: report.site, reportedAt: report.at, now: now) }
                     others.append(report.at <= latest ? report : FleetReport(
                         site: report.site, vector: report.vector, peers: report.peers, at: latest, maximumDrift: report.maximumDrift,
                         incarnation: report.incarnation))

@@ -31,9 +31,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case storedRowUnreadable(table: SyncedTable, id: RowID, reason: ValidationError)
     /// A clock recovery would change the order of this site's changes and a received one.
     case clockRecoveryInterleaved(site: SiteID)
-    /// The site's clock runs ahead of its wall clock by more than the drift bound (it ran fast and
-    /// was corrected): a new change would be held at every peer.
-    case clockAhead(lead: Milliseconds, bound: Milliseconds)
+    /// A clock recovery would find a site holding a change it would re-stamp.
+    case clockRecoveryHeldElsewhere(site: SiteID, sequence: Int64)
+    /// A clock recovery would leave the clock still beyond the drift bound.
+    case clockRecoveryIneffective(lead: Milliseconds, bound: Milliseconds)
+    /// A clock recovery while the site still recovers from a restore.
+    case clockRecoveryDuringRestore
+    /// A write now would be held at every peer (see `ClockProblem`).
+    case clockAhead(ClockProblem, bound: Milliseconds)
     /// The deleted row was re-created already, under `as`.
     case alreadyRestored(table: SyncedTable, id: RowID, as: RowID)
     /// No deleted row has that id.
@@ -71,12 +76,28 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(table.singular) \(id) was deleted; deletes are final, so it cannot be changed or re-created under its id "
                 + "(`clinicsync deleted restore \(id)` re-creates it as a new row)"
         case let .clockRecoveryInterleaved(site):
-            return "site '\(site)' holds changes from other sites stamped after its own fast ones; re-stamping them would reorder "
-                + "writes, so nothing was changed. Wait until the wall clock has caught up with `clinicsync status` → clock"
-        case let .clockAhead(lead, bound):
-            return "this site's clock runs \(lead) ahead of its wall clock (it ran fast and was corrected), beyond the drift bound "
-                + "(\(bound)): a change made now would be held at every peer. Stop the daemon and run `clinicsync clock recover`, "
-                + "or pass --force to write anyway"
+            return "site '\(site)' holds changes from other sites stamped after its own fast ones (another site's clock ran "
+                + "fast too?); re-stamping would reorder writes, so nothing was changed. Its changes apply once real time catches up"
+        case let .clockRecoveryHeldElsewhere(site, sequence):
+            return "site '\(site)' reports holding this site's change #\(sequence), which is stamped beyond any drift bound "
+                + "(its clock ran fast too?); re-stamping it would leave two versions, so nothing was changed"
+        case let .clockRecoveryIneffective(lead, bound):
+            return "after re-stamping, this site's changes would still be \(lead) ahead of its wall clock, beyond the drift "
+                + "bound (\(bound)), because of changes it must keep; nothing was changed. They apply once real time catches up"
+        case .clockRecoveryDuringRestore:
+            return "this site is still getting back its changes after a restore (see `clinicsync status` → recovering); "
+                + "sync with those peers first, then recover the clock"
+        case let .clockAhead(problem, bound):
+            switch problem {
+            case let .ownChangesAhead(lead):
+                return "this site's newest change is stamped \(lead) ahead of its wall clock (the clock ran fast and was "
+                    + "corrected), beyond the drift bound (\(bound)): a change made now would be held at every peer. Stop the "
+                    + "daemon and run `clinicsync clock recover`, or pass --force to write anyway"
+            case let .wallClockAhead(peers, lead):
+                return "this site's wall clock is at least \(lead) ahead of \(peers.map { "'\($0)'" }.joined(separator: ", ")) "
+                    + "(every peer heard from in the last 15 minutes), beyond the drift bound (\(bound)): a change made now would "
+                    + "be held at every peer. Fix the clock (NTP), or pass --force to write anyway"
+            }
         case let .alreadyRestored(table, id, newID):
             return "deleted \(table.singular) \(id) was restored already, as \(newID); nothing was changed"
         case let .notDeleted(id):

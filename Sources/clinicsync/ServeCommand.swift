@@ -9,12 +9,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "Runs until SIGTERM or SIGINT, then shuts down gracefully and exits 0.")
 
     @OptionGroup var options: GlobalOptions
-    @Flag(help: "Start even though the site's clock runs ahead of its wall clock (see `clinicsync clock recover`).")
-    var force = false
 
     func run() async throws {
         try await reportingFailures {
-            try await Daemon.run(configuration: try options.loadConfiguration(), force: force)
+            try await Daemon.run(configuration: try options.loadConfiguration())
         }
     }
 }

@@ -7,27 +7,41 @@ import Testing
 struct ClockRecoveryTests {
     static let hour: UInt64 = 3_600_000
 
-    @Test("changes another site already accepted keep their stamps, and the clock stays ahead of them")
-    func acceptedChangesKeepTheirStamps() throws {
+    @Test("only changes stamped beyond any drift bound are re-stamped; one within the bound keeps its stamp")
+    func withinBoundKeepsItsStamp() throws {
         let directory = try TemporaryDirectory()
         let real = ManualWallClock()
-        let fast = ManualWallClock(real.nowMilliseconds() + Self.hour)
-        let north = try Fixtures.store("north", in: directory, clock: fast)
-        // south's clock ran fast at the same time, so it accepted north's changes.
+        let skewed = ManualWallClock(real.nowMilliseconds() + 120_000)
+        let north = try Fixtures.store("north", in: directory, clock: skewed)
+        try north.addAppointment(Fixtures.appointment())
+        skewed.set(real.nowMilliseconds() + Self.hour)
+        try north.addAppointment(Fixtures.appointment())
+        let corrected = try SiteStore.open(path: directory.file("north.sqlite"), siteID: north.siteID, wallClock: real)
+        let before = try corrected.changes()
+        let recovery = try corrected.recoverFromFastClock(configuredPeers: [Fixtures.site("south")])
+        #expect(recovery.restamped == 1 && recovery.firstRestamped == 2, "\(recovery)")
+        #expect(recovery.leadBefore.value > Self.hour - 60_000 && recovery.leadAfter.value <= 121_000, "\(recovery)")
+        let after = try corrected.changes()
+        #expect(after[0] == before[0], "within the bound: peers accept it as it is")
+        #expect(after[1].timestamp > after[0].timestamp && after[1].timestamp < before[1].timestamp)
+        #expect(try corrected.clockProblem(configuredPeers: [Fixtures.site("south")]) == nil)
+    }
+
+    @Test("a site reported holding a change stamped beyond any bound (its clock ran fast too) refuses the recovery, which changes nothing")
+    func heldElsewhereRefuses() throws {
+        let directory = try TemporaryDirectory()
+        let real = ManualWallClock()
+        let north = try Fixtures.store("north", in: directory, clock: ManualWallClock(real.nowMilliseconds() + Self.hour))
         let south = try Fixtures.store("south", in: directory, clock: ManualWallClock(real.nowMilliseconds() + Self.hour))
         for _ in 0..<2 { try north.addAppointment(Fixtures.appointment()) }
         #expect(try Fixtures.deliverAll(from: north, to: south).applied == 2)
-        try north.learn([try south.ownReport(peers: [north.siteID])])
+        try north.learn([try south.ownReport(peers: [north.siteID])], from: south.siteID)
         let corrected = try SiteStore.open(path: directory.file("north.sqlite"), siteID: north.siteID, wallClock: real)
-        try corrected.addAppointment(Fixtures.appointment())
-        let before = try corrected.changes()
-        let recovery = try corrected.recoverFromFastClock()
-        #expect(recovery.keptAhead == 2 && recovery.heldElsewhereBy == [south.siteID], "\(recovery)")
-        #expect(recovery.restamped == 1 && recovery.firstRestamped == 3)
-        #expect(recovery.leadAfter.value > Self.hour - 60_000, "still ahead of the kept changes: \(recovery)")
-        let after = try corrected.changes()
-        #expect(Array(after.prefix(2)) == Array(before.prefix(2)), "accepted changes are untouched")
-        #expect(after[2].timestamp > after[1].timestamp, "order kept")
+        let changes = try corrected.changes(), clock = try corrected.clock()
+        #expect(throws: StoreError.clockRecoveryHeldElsewhere(site: south.siteID, sequence: 1)) {
+            try corrected.recoverFromFastClock(configuredPeers: [south.siteID])
+        }
+        #expect(try corrected.changes() == changes && corrected.clock() == clock)
     }
 
     @Test("a received change stamped after the first fast one refuses the recovery, which changes nothing")
@@ -41,11 +55,11 @@ struct ClockRecoveryTests {
         #expect(try Fixtures.deliverAll(from: south, to: north).applied == 1)
         let corrected = try SiteStore.open(path: directory.file("north.sqlite"), siteID: north.siteID, wallClock: real)
         let dump = try corrected.canonicalDump(), changes = try corrected.changes(), clock = try corrected.clock()
-        #expect(throws: StoreError.clockRecoveryInterleaved(site: north.siteID)) { try corrected.recoverFromFastClock() }
+        #expect(throws: StoreError.clockRecoveryInterleaved(site: north.siteID)) { try corrected.recoverFromFastClock(configuredPeers: [south.siteID]) }
         #expect(try corrected.canonicalDump() == dump && corrected.changes() == changes && corrected.clock() == clock)
     }
 
-    @Test("re-stamped changes keep every merge outcome: journal entries follow them, and peers end identical")
+    @Test("re-stamped changes keep every outcome of what the site holds: journal entries follow them, and peers end identical")
     func restampKeepsOutcomes() throws {
         let directory = try TemporaryDirectory()
         let real = ManualWallClock()
@@ -60,14 +74,39 @@ struct ClockRecoveryTests {
         try Fixtures.deliverAll(from: south, to: north)
         #expect(try north.conflicts().count == 1)
         let corrected = try SiteStore.open(path: directory.file("north.sqlite"), siteID: north.siteID, wallClock: real)
-        #expect(try corrected.clockLead().value > Self.hour - 60_000)
-        let recovery = try corrected.recoverFromFastClock()
+        #expect(try corrected.clockProblem(configuredPeers: [south.siteID]) == .ownChangesAhead(try corrected.ownLead()))
+        let recovery = try corrected.recoverFromFastClock(configuredPeers: [south.siteID])
         // Within a second: the capture triggers stamp from SQLite's running clock, the test's clock stands still.
         #expect(recovery.restamped == 1 && recovery.leadAfter.value < 1_000, "\(recovery)")
-        #expect(try corrected.clockLead().value < 1_000)
+        #expect(try corrected.clockProblem(configuredPeers: [south.siteID]) == nil)
         #expect(try Fixtures.deliverAll(from: corrected, to: south).held.isEmpty)
         #expect(try corrected.canonicalDump() == south.canonicalDump())
         #expect(try south.appointment(id: shared.id)?.notes == "north, fast")
         #expect(try corrected.check().isEmpty && south.check().isEmpty)
+    }
+
+    @Test("a wall clock running fast now is caught from what peers report: ahead of every peer heard from lately")
+    func wallClockAheadOfPeers() throws {
+        let directory = try TemporaryDirectory()
+        let real = ManualWallClock()
+        let fast = ManualWallClock(real.nowMilliseconds() + Self.hour)
+        let north = try Fixtures.store("north", in: directory, clock: fast)
+        let south = try Fixtures.store("south", in: directory, clock: real)
+        #expect(try north.clockProblem(configuredPeers: [south.siteID]) == nil, "nothing heard yet")
+        try north.learn([try south.ownReport(peers: [north.siteID])], from: south.siteID)
+        guard case let .wallClockAhead(peers, lead)? = try north.clockProblem(configuredPeers: [south.siteID]) else {
+            Issue.record("not caught")
+            return
+        }
+        #expect(peers == [south.siteID] && lead.value > Self.hour - 60_000)
+        #expect(try north.clockProblem(configuredPeers: []) == nil, "a site without peers holds nothing back")
+        // A report relayed by another site says nothing about its clock.
+        let east = try Fixtures.store("east", in: directory, clock: real)
+        try east.learn([try south.ownReport(peers: [])], from: north.siteID)
+        #expect(try east.clockProblem(configuredPeers: [south.siteID]) == nil)
+        // Corrected, with a fresh reading, north may write again.
+        fast.set(real.nowMilliseconds())
+        try north.learn([try south.ownReport(peers: [north.siteID])], from: south.siteID)
+        #expect(try north.clockProblem(configuredPeers: [south.siteID]) == nil)
     }
 }

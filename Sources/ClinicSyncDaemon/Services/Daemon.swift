@@ -18,9 +18,10 @@ public enum Daemon {
     /// systemd unit's `TimeoutStopSec`.
     public static let maximumShutdownDuration: Duration = .seconds(20)
 
-    /// Serves until a shutdown signal arrives. Refuses to start while the site's clock runs ahead of
-    /// its wall clock beyond the drift bound (its changes would be held everywhere), unless `force`.
-    public static func run(configuration: SiteConfiguration, force: Bool = false) async throws {
+    /// Serves until a shutdown signal arrives. A site whose changes would be held everywhere (its
+    /// clock ran fast) still starts, with a warning: it keeps receiving and relaying every other
+    /// site's changes, and its record writes are refused until it recovers.
+    public static func run(configuration: SiteConfiguration) async throws {
         let logger = DaemonLogging.logger(level: configuration.logLevel)
         let notifier = SystemdNotifier()
         let lockPath = configuration.databasePath + ".daemon-lock"
@@ -31,10 +32,9 @@ public enum Daemon {
         try configuration.listen.checkAvailable()
         try configuration.metricsListen.checkAvailable()
         let store = try configuration.openStore()
-        let lead = try store.checkClockNotAhead(configuredPeers: configuration.peerSiteIDs, force: force)
-        if force, lead > (try store.agreedDrift(configuredPeers: configuration.peerSiteIDs)) {
-            logger.warning("starting with the clock ahead (--force): this site's changes are held at every peer until real time catches up",
-                           metadata: ["ahead": "\(lead)"])
+        if let problem = try store.clockProblem(configuredPeers: configuration.peerSiteIDs) {
+            logger.warning("this site's clock is ahead: its changes are held at every peer until `clinicsync clock recover` or real time catches up",
+                           metadata: ["problem": "\(problem)"])
         }
         let identity = try configuration.loadIdentityIfNeeded()
         let http = PeerHTTPClient.make(requestTimeoutSeconds: configuration.sync.requestTimeout.components.seconds)

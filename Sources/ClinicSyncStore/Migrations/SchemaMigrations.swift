@@ -20,6 +20,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v9-reported-drift-bounds", migrate: addReportedDriftBounds)
         migrator.registerMigration("v10-refuse-oversized-values", migrate: refuseOversizedValues)
         migrator.registerMigration("v11-site-incarnations", migrate: createSiteIncarnations)
+        migrator.registerMigration("v12-peer-clock-readings", migrate: createPeerClockReadings)
         return migrator
     }
 
@@ -247,6 +248,18 @@ enum SchemaMigrations {
                 other TEXT,
                 other_seen_ms INTEGER,
                 heard TEXT
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    /// How far this site's wall clock was ahead of each peer's when it last reported itself: a
+    /// wall clock running fast now is caught before its changes are held everywhere.
+    private static func createPeerClockReadings(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE peer_clock_readings (
+                site TEXT PRIMARY KEY NOT NULL,
+                ahead_ms INTEGER NOT NULL,
+                read_ms INTEGER NOT NULL
             ) WITHOUT ROWID;
             """)
     }

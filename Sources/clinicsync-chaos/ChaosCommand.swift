@@ -21,6 +21,7 @@ struct ChaosCommand: ParsableCommand {
     @Option(help: "The clinicsync binary (default: beside this one).") var binary: String?
     @Option(name: .customLong("compaction-seconds"), help: "Each daemon's compaction interval (0: off).") var compactionSeconds = 2
     @Flag(help: "Keep each run's directory (databases, logs) for inspection.") var keep = false
+    @Flag(help: "Print every seed's schedule, passed or not.") var verbose = false
 
     func validate() throws {
         guard (3...5).contains(sites) else { throw ValidationError("--sites: must be 3 to 5") }
@@ -51,6 +52,7 @@ struct ChaosCommand: ParsableCommand {
             if failures.isEmpty {
                 passed += 1
                 print("seed \(seed) (\(shape)): ok — \(run.counts)")
+                if verbose { for line in run.log { print("    \(line)") } }
             } else {
                 failedSeeds.append(seed)
                 print("seed \(seed) (\(shape)): FAILED" + (keep ? " (files in \(root))" : ""))
@@ -68,6 +70,7 @@ struct ChaosCommand: ParsableCommand {
         totals.writes += run.writes; totals.changes += run.changes; totals.partitions += run.partitions
         totals.cuts += run.cuts; totals.delays += run.delays; totals.stalls += run.stalls; totals.kills += run.kills
         totals.clockSteps += run.clockSteps; totals.manualSyncs += run.manualSyncs
+        totals.clockJumps += run.clockJumps; totals.clockRecoveries += run.clockRecoveries; totals.forgedPushes += run.forgedPushes
         totals.cutConnections += run.cutConnections; totals.refusedConnections += run.refusedConnections
         totals.compacted += run.compacted
         totals.resaves += run.resaves

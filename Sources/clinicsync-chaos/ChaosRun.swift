@@ -5,12 +5,14 @@ import Foundation
 final class ChaosRun {
     struct Counts: CustomStringConvertible {
         var writes = 0, partitions = 0, cuts = 0, delays = 0, stalls = 0, kills = 0, clockSteps = 0, manualSyncs = 0, resaves = 0
+        var clockJumps = 0, clockRecoveries = 0, forgedPushes = 0
         var cutConnections = 0, refusedConnections = 0, changes = 0, compacted = 0
         var convergeSeconds = 0.0
 
         var description: String {
             "writes=\(writes) changes=\(changes) compacted=\(compacted) partitions=\(partitions) cuts=\(cuts) (connections cut: \(cutConnections), refused: \(refusedConnections)) "
-                + "delays=\(delays) stalls=\(stalls) kill-9=\(kills) clock-steps=\(clockSteps) sync-now=\(manualSyncs) resaves-refused=\(resaves) "
+                + "delays=\(delays) stalls=\(stalls) kill-9=\(kills) clock-steps=\(clockSteps) clock-jumps=\(clockJumps) "
+                + "clock-recoveries=\(clockRecoveries) forged-pushes-refused=\(forgedPushes) sync-now=\(manualSyncs) resaves-refused=\(resaves) "
                 + String(format: "converged in %.1f s", convergeSeconds)
         }
     }
@@ -23,6 +25,8 @@ final class ChaosRun {
     private(set) var counts = Counts()
     private var sites: [ChaosSite] = []
     private var proxies: [(from: Int, to: Int, proxy: FaultProxy)] = []
+    /// Sites whose wall clock jumped hours ahead, with the step at which it is corrected.
+    private var pendingClockFixes: [Int: Int] = [:]
 
     init(seed: UInt64, siteCount: Int, topology: Topology, steps: Int, binary: String, root: String, compactionSeconds: Int) throws {
         self.seed = seed
@@ -61,6 +65,10 @@ final class ChaosRun {
             for (index, due) in pendingRestarts where due <= step {
                 try restart(index)
                 pendingRestarts.removeValue(forKey: index)
+            }
+            for (index, due) in pendingClockFixes where due <= step {
+                violations += try correctClock(index)
+                pendingClockFixes.removeValue(forKey: index)
             }
             for (link, due) in pendingHeals where due <= step {
                 proxies[link].proxy.mode = .pass
@@ -117,7 +125,32 @@ final class ChaosRun {
                 counts.kills += 1
                 pendingRestarts[index] = step + Int.random(in: 1...5, using: &random)
                 note("step \(step): kill -9 \(sites[index].name)")
-            case 84..<94:
+            case 84..<86:
+                let index = Int.random(in: 0..<sites.count, using: &random)
+                guard pendingClockFixes[index] == nil else { continue }
+                // A dead CMOS battery or a bad NTP answer: the wall clock jumps hours ahead; the site
+                // keeps working (its changes held at every peer) until the clock is corrected.
+                sites[index].stop()
+                sites[index].clockOffsetMilliseconds = Int64.random(in: 1...6, using: &random) * 3_600_000
+                try sites[index].start()
+                pendingClockFixes[index] = step + Int.random(in: 2...8, using: &random)
+                counts.clockJumps += 1
+                note("step \(step): clock of \(sites[index].name) jumps \(sites[index].clockOffsetMilliseconds / 3_600_000) h ahead")
+                // The front desk keeps working meanwhile: clinicsync refuses its writes once it knows
+                // the clock is ahead, and it insists (--force), so they are stamped hours ahead.
+                for _ in 0..<3 {
+                    do { note("step \(step): " + (try workload.step(at: sites[index], force: true))) } catch let violation as WorkloadViolation {
+                        violations.append(violation.description)
+                    }
+                }
+            case 86..<88:
+                let target = sites.randomElement(using: &random)!
+                let impersonated = sites.filter { $0.name != target.name }.randomElement(using: &random)!
+                let refused = try ForgedPush.send(to: target, impersonating: impersonated.name, using: &random)
+                if let problem = refused.problem { violations.append(problem) }
+                counts.forgedPushes += 1
+                note("step \(step): forged push to \(target.name) (\(refused.kind)) -> \(refused.status)")
+            case 88..<94:
                 let site = sites.randomElement(using: &random)!
                 let result = try site.run(["sync", "now", "--json"])
                 counts.manualSyncs += 1
@@ -132,9 +165,26 @@ final class ChaosRun {
         return violations + (try healAndVerify(workload.ledger))
     }
 
+    /// The jumped clock is corrected (NTP): the operator stops the daemon, recovers the clock and
+    /// starts it again; returns a violation if the recovery fails.
+    private func correctClock(_ index: Int) throws -> [String] {
+        let site = sites[index]
+        let wasRunning = site.isRunning
+        site.stop()
+        site.clockOffsetMilliseconds = Int64.random(in: -120_000...120_000, using: &random)
+        let recovered = try site.run(["clock", "recover", "--json"])
+        counts.clockRecoveries += 1
+        note("clock of \(site.name) corrected to \(site.clockOffsetMilliseconds) ms; clock recover -> exit \(recovered.status) \(recovered.output.replacingOccurrences(of: "\n", with: " "))")
+        // A site killed meanwhile is started by its pending restart.
+        if wasRunning { try site.start() }
+        return recovered.status == 0 ? [] : ["clock recover failed at \(site.name) (exit \(recovered.status)): \(recovered.errors)"]
+    }
+
     private func restart(_ index: Int) throws {
         let site = sites[index]
-        if random.chance(30) {
+        if pendingClockFixes[index] != nil {
+            note("restart \(site.name) (clock still ahead)")
+        } else if random.chance(30) {
             // Step the clock on restart (NTP correction or a bad RTC), backwards as often as forwards.
             site.clockOffsetMilliseconds = Int64.random(in: -120_000...120_000, using: &random)
             counts.clockSteps += 1
@@ -150,6 +200,9 @@ final class ChaosRun {
     }
 
     private func healAndVerify(_ ledger: Ledger) throws -> [String] {
+        var recoveries: [String] = []
+        for index in pendingClockFixes.keys.sorted() { recoveries += try correctClock(index) }
+        pendingClockFixes = [:]
         for entry in proxies { entry.proxy.mode = .pass }
         for site in sites where !site.isRunning { try site.start() }
         note("healed: all links pass, all daemons running")
@@ -187,7 +240,7 @@ final class ChaosRun {
         let held = (status?["holds"] as? [String: Int] ?? [:]).values.reduce(0, +)
         counts.compacted = held - counts.changes
         for site in sites { site.stop() }
-        var failures = quiet ? [] : ["the sites did not become quiet after 8 sync passes"]
+        var failures = recoveries + (quiet ? [] : ["the sites did not become quiet after 8 sync passes"])
         failures += try Verification.sitesAgree(sites)
         failures += try Verification.acknowledgedWritesSurvive(ledger, at: sites[0])
         return failures

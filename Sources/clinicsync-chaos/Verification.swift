@@ -31,7 +31,9 @@ struct Verification {
         var failures: [String] = []
         var digests: [String: String] = [:]
         var holdings: [String: [String: Int]] = [:]
+        var deleted: [String: String] = [:]
         for site in sites {
+            deleted[site.name] = try site.run(["deleted", "list", "--json"]).output
             let check = try site.run(["check", "--json"])
             let report = try JSONSerialization.jsonObject(with: Data(check.output.utf8)) as? [String: Any] ?? [:]
             if check.status != 0 { failures.append("check failed at \(site.name): \(report["problems"] ?? check.errors)") }
@@ -41,6 +43,7 @@ struct Verification {
         }
         if Set(digests.values).count != 1 { failures.append("sites differ: \(digests.sorted { $0.key < $1.key })") }
         if Set(holdings.values).count != 1 { failures.append("sites hold different changes (one missing or applied twice): \(holdings)") }
+        if Set(deleted.values).count != 1 { failures.append("sites list different deleted rows: \(deleted.sorted { $0.key < $1.key })") }
         return failures
     }
 

@@ -50,9 +50,11 @@ struct Workload {
         return "\(site.name): resave of \(row.prefix(8)) refused"
     }
 
-    /// Performs one write at `site`; returns a line for the schedule log.
-    mutating func step(at site: ChaosSite) throws -> String {
+    /// Performs one write at `site` (with `force`, clinicsync's writes pass `--force`, as a front
+    /// desk would while its site's clock is ahead); returns a line for the schedule log.
+    mutating func step(at site: ChaosSite, force: Bool = false) throws -> String {
         counter += 1
+        let forced = force ? ["--force"] : []
         let roll = Int.random(in: 0..<100, using: &random)
         if roll < 15 || ledger.appointments.isEmpty {
             let therapist = ["Sam", "Kim", "Alex"].randomElement(using: &random)!
@@ -60,7 +62,7 @@ struct Workload {
             let patient = "p\(Int.random(in: 1...3, using: &random))"
             let result = try site.run(["appointment", "add", "--patient-id", patient, "--patient-name", "Patient \(patient)",
                                        "--therapist", therapist, "--starts-at", "2026-12-0\(Int.random(in: 1...9, using: &random))T10:00:00Z",
-                                       "--minutes", String(minutes)])
+                                       "--minutes", String(minutes)] + forced)
             guard result.status == 0 else { return "\(site.name): add appointment failed (\(result.status))" }
             let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
             ledger.created("appointments", id)
@@ -73,7 +75,7 @@ struct Workload {
         if roll < 22 {
             let visits = Int.random(in: 4...12, using: &random)
             if let id = ledger.prescriptions.randomElement(using: &random), random.chance(60) {
-                let result = try site.run(["prescription", "update", id, "--visits", String(visits)])
+                let result = try site.run(["prescription", "update", id, "--visits", String(visits)] + forced)
                 guard result.status == 0 else { return "\(site.name): update prescription refused (\(result.status))" }
                 guard let sequence = try lastSequence(at: site) else { return "\(site.name): prescription \(id.prefix(8)) already \(visits) visits" }
                 ledger.wrote(site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits),
@@ -82,7 +84,7 @@ struct Workload {
             }
             let result = try site.run(["prescription", "add", "--patient-id", "p1", "--patient-name", "Patient p1", "--prescriber", "Dr Lee",
                                        "--npi", "1234567893", "--diagnosis", "Lumbago", "--icd10", "M54.50", "--visits", String(visits),
-                                       "--issued-on", "2026-11-01", "--expires-on", "2027-05-01", "--payer", "Aetna", "--member-id", "W1"])
+                                       "--issued-on", "2026-11-01", "--expires-on", "2027-05-01", "--payer", "Aetna", "--member-id", "W1"] + forced)
             guard result.status == 0 else { return "\(site.name): add prescription failed (\(result.status))" }
             let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
             ledger.created("prescriptions", id)
@@ -101,7 +103,7 @@ struct Workload {
             return "\(site.name): sqlite3 notes of \(row.prefix(8))"
         }
         if roll < 34 {
-            let result = try site.run(["appointment", "delete", row])
+            let result = try site.run(["appointment", "delete", row] + forced)
             guard result.status == 0 else { return "\(site.name): delete \(row.prefix(8)) refused (\(result.status))" }
             ledger.deleted()
             _ = try lastSequence(at: site)  // the delete took a number: the next write's is above it
@@ -118,7 +120,7 @@ struct Workload {
             default: let v = String([15, 30, 45, 60, 90].randomElement(using: &random)!); return ("--minutes", "minutes", v)
             }
         }()
-        let result = try site.run(["appointment", "update", row, flag, value])
+        let result = try site.run(["appointment", "update", row, flag, value] + forced)
         guard result.status == 0 else { return "\(site.name): update \(row.prefix(8)) refused (\(result.status))" }
         guard let sequence = try lastSequence(at: site) else { return "\(site.name): \(column) of \(row.prefix(8)) already \(value)" }
         ledger.wrote(site: site.name, table: "appointments", row: row, column: column, value: value, sequence: sequence)

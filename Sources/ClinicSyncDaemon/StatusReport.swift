@@ -63,6 +63,8 @@ public struct StatusReport: Codable, Sendable {
     public var drift_bound_ms: UInt64
     /// The same, for people (`5m 0s`).
     public var drift_bound: String
+    /// Why a change made now would be held at every peer (the clock ran or runs fast), with the fix.
+    public var clock_warning: String?
     /// What this site holds: the greatest sequence number per origin site.
     public var holds: [String: Int64]
     /// `ready`, or why compaction is held back (the site it waits for).
@@ -109,7 +111,10 @@ public struct StatusReport: Codable, Sendable {
             appointments: statistics.appointments, prescriptions: statistics.prescriptions,
             change_log_entries: statistics.changeLogEntries, conflicts: statistics.conflicts, deleted_rows: statistics.deletedRows,
             clock: clock == .zero ? "never ticked" : "\(UTCDateTime(secondsSinceEpoch: seconds)) +\(clock.counter)",
-            clock_hlc: clock.rawValue, drift_bound_ms: driftBound.value, drift_bound: driftBound.description, holds: holding.wire, compaction: compaction,
+            clock_hlc: clock.rawValue, drift_bound_ms: driftBound.value, drift_bound: driftBound.description,
+            clock_warning: try store.clockProblem(configuredPeers: configuration.peerSiteIDs)
+                .map { StoreError.clockAhead($0, bound: driftBound).description },
+            holds: holding.wire, compaction: compaction,
             recovering_from: try store.recoveringFrom().map(\.rawValue), held_origins: try store.heldOrigins().map(HeldState.init),
             incarnation: try store.incarnation()?.rawValue, identity_conflicts: try store.identityConflicts().map(\.description),
             peers: peers)

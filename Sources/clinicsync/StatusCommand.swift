@@ -20,6 +20,7 @@ struct StatusCommand: AsyncParsableCommand {
                 ("recovering", "after a restore: sync with \(report.recovering_from.joined(separator: ", ")) to get back the changes made after the backup"),
             ]
             let identity: [(String, String)] = report.identity_conflicts.map { ("identity", $0) }
+            let clockWarning: [(String, String?)] = report.clock_warning.map { [("clock warning", $0)] } ?? []
             let held: [(String, String)] = report.held_origins.map { held in
                 ("held", "\(held.message) (since \(held.since), last tried \(held.checked))")
             }
@@ -31,6 +32,7 @@ struct StatusCommand: AsyncParsableCommand {
                 ("change log", "\(report.change_log_entries) entries"), ("deleted rows", String(report.deleted_rows)),
                 ("conflicts", String(report.conflicts)), ("clock", report.clock),
                 ("drift bound", "\(report.drift_bound) (the smallest any site of the fleet reported)"),
+            ] + clockWarning + [
                 ("holds", report.holds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
                 ("compaction", report.compaction),
             ] + recovering + identity + held)

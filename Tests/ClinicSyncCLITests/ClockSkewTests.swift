@@ -119,6 +119,7 @@ struct ClockSkewTests {
         // the daemon starts with a warning (it keeps relaying), and peers hold fox's changes.
         let refused = try fox.cli.run(book)
         #expect(refused.status == 75 && refused.stderr.contains("clinicsync clock recover"), "\(refused.stderr)")
+        #expect((try fox.status()["clock_warning"] as? String)?.contains("clinicsync clock recover") == true)
         try fox.start()
         #expect(fox.waitForLog("this site's clock is ahead"), "\(fox.log())")
         #expect(try fox.syncNow().status == 0)
@@ -130,6 +131,7 @@ struct ClockSkewTests {
         let recovered = try #require(try JSONSerialization.jsonObject(with: Data(fox.cli.succeed(["clock", "recover", "--json"]).utf8)) as? [String: Any])
         #expect(recovered["restamped"] as? Int == 2, "\(recovered)")
         #expect((recovered["lead_before_ms"] as? Int ?? 0) > 3_500_000 && (recovered["lead_after_ms"] as? Int ?? 99_999) < 5_000, "\(recovered)")
+        #expect(try fox.status()["clock_warning"] == nil)
         let afterwards = try fox.addAppointment(patient: "p2")
         try fox.start()
         let round = try fox.syncNow()

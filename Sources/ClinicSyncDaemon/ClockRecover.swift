@@ -6,15 +6,9 @@ import ClinicSyncStore
 public enum ClockRecover {
     /// Recovers `configuration`'s site; refused while the daemon (or a sync round) uses the database.
     public static func run(configuration: SiteConfiguration) throws -> ClockRecovery {
-        let daemonLockPath = configuration.databasePath + ".daemon-lock"
-        guard let daemonLock = try FileLock.tryAcquire(path: daemonLockPath) else {
-            throw DaemonError.clockRecoveryWhileRunning(holder: FileLock.holderText(path: daemonLockPath))
+        try OfflineOperation.run(configuration: configuration, whileRunning: DaemonError.clockRecoveryWhileRunning) {
+            try configuration.openStore().recoverFromFastClock(configuredPeers: configuration.peerSiteIDs)
         }
-        guard let syncLock = try FileLock.tryAcquire(path: configuration.databasePath + ".sync-lock") else {
-            throw DaemonError.syncBusy(timeout: "0s")
-        }
-        defer { withExtendedLifetime((daemonLock, syncLock)) {} }
-        return try configuration.openStore().recoverFromFastClock(configuredPeers: configuration.peerSiteIDs)
     }
 }
 

@@ -127,7 +127,9 @@ final class ChaosRun {
                 note("step \(step): kill -9 \(sites[index].name)")
             case 84..<86:
                 let index = Int.random(in: 0..<sites.count, using: &random)
-                guard pendingClockFixes[index] == nil else { continue }
+                // One site at a time: two sites fast together accept each other's changes, and
+                // nothing but real time brings them back (see the README's limits).
+                guard pendingClockFixes.isEmpty else { continue }
                 // A dead CMOS battery or a bad NTP answer: the wall clock jumps hours ahead; the site
                 // keeps working (its changes held at every peer) until the clock is corrected.
                 sites[index].stop()

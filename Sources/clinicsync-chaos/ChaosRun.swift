@@ -135,6 +135,7 @@ final class ChaosRun {
                 sites[index].stop()
                 sites[index].clockOffsetMilliseconds = Int64.random(in: 1...6, using: &random) * 3_600_000
                 try sites[index].start()
+                pendingRestarts.removeValue(forKey: index)  // a killed site is running again now
                 pendingClockFixes[index] = step + Int.random(in: 2...8, using: &random)
                 counts.clockJumps += 1
                 note("step \(step): clock of \(sites[index].name) jumps \(sites[index].clockOffsetMilliseconds / 3_600_000) h ahead")
@@ -184,6 +185,7 @@ final class ChaosRun {
 
     private func restart(_ index: Int) throws {
         let site = sites[index]
+        guard !site.isRunning else { return }
         if pendingClockFixes[index] != nil {
             note("restart \(site.name) (clock still ahead)")
         } else if random.chance(30) {

@@ -71,6 +71,7 @@ struct ChaosCommand: ParsableCommand {
         totals.cuts += run.cuts; totals.delays += run.delays; totals.stalls += run.stalls; totals.kills += run.kills
         totals.clockSteps += run.clockSteps; totals.manualSyncs += run.manualSyncs
         totals.clockJumps += run.clockJumps; totals.clockRecoveries += run.clockRecoveries; totals.forgedPushes += run.forgedPushes
+        totals.reloads += run.reloads
         totals.cutConnections += run.cutConnections; totals.refusedConnections += run.refusedConnections
         totals.compacted += run.compacted
         totals.resaves += run.resaves

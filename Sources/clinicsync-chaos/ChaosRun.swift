@@ -5,14 +5,15 @@ import Foundation
 final class ChaosRun {
     struct Counts: CustomStringConvertible {
         var writes = 0, partitions = 0, cuts = 0, delays = 0, stalls = 0, kills = 0, clockSteps = 0, manualSyncs = 0, resaves = 0
-        var clockJumps = 0, clockRecoveries = 0, forgedPushes = 0
+        var clockJumps = 0, clockRecoveries = 0, forgedPushes = 0, reloads = 0
         var cutConnections = 0, refusedConnections = 0, changes = 0, compacted = 0
         var convergeSeconds = 0.0
 
         var description: String {
             "writes=\(writes) changes=\(changes) compacted=\(compacted) partitions=\(partitions) cuts=\(cuts) (connections cut: \(cutConnections), refused: \(refusedConnections)) "
                 + "delays=\(delays) stalls=\(stalls) kill-9=\(kills) clock-steps=\(clockSteps) clock-jumps=\(clockJumps) "
-                + "clock-recoveries=\(clockRecoveries) forged-pushes-refused=\(forgedPushes) sync-now=\(manualSyncs) resaves-refused=\(resaves) "
+                + "clock-recoveries=\(clockRecoveries) forged-pushes-refused=\(forgedPushes) peer-reloads=\(reloads) sync-now=\(manualSyncs) "
+                + "resaves-refused=\(resaves) "
                 + String(format: "converged in %.1f s", convergeSeconds)
         }
     }
@@ -27,6 +28,8 @@ final class ChaosRun {
     private var proxies: [(from: Int, to: Int, proxy: FaultProxy)] = []
     /// Sites whose wall clock jumped hours ahead, with the step at which it is corrected.
     private var pendingClockFixes: [Int: Int] = [:]
+    /// Sites whose configuration dropped one peer (by its link), with the step at which it is put back.
+    private var droppedPeers: [Int: (link: Int, due: Int)] = [:]
 
     init(seed: UInt64, siteCount: Int, topology: Topology, steps: Int, binary: String, root: String, compactionSeconds: Int) throws {
         self.seed = seed
@@ -69,6 +72,11 @@ final class ChaosRun {
             for (index, due) in pendingClockFixes where due <= step {
                 violations += try correctClock(index)
                 pendingClockFixes.removeValue(forKey: index)
+            }
+            for (index, dropped) in droppedPeers where dropped.due <= step {
+                try reconfigure(index, dropping: nil)
+                droppedPeers.removeValue(forKey: index)
+                note("step \(step): \(sites[index].name) configured with all its peers again (SIGHUP)")
             }
             for (link, due) in pendingHeals where due <= step {
                 proxies[link].proxy.mode = .pass
@@ -153,7 +161,15 @@ final class ChaosRun {
                 if let problem = refused.problem { violations.append(problem) }
                 counts.forgedPushes += 1
                 note("step \(step): forged push to \(target.name) (\(refused.kind)) -> \(refused.status)")
-            case 88..<94:
+            case 88..<90:
+                // An operator edits the peer list and reloads: one peer goes, and comes back later.
+                let index = proxies[link].from
+                guard droppedPeers[index] == nil else { continue }
+                try reconfigure(index, dropping: link)
+                droppedPeers[index] = (link, step + Int.random(in: 2...8, using: &random))
+                counts.reloads += 1
+                note("step \(step): \(sites[index].name) drops peer \(sites[proxies[link].to].name) from its configuration (SIGHUP)")
+            case 90..<94:
                 let site = sites.randomElement(using: &random)!
                 let result = try site.run(["sync", "now", "--json"])
                 counts.manualSyncs += 1
@@ -166,6 +182,15 @@ final class ChaosRun {
         }
         counts.resaves = workload.resavesRefused
         return violations + (try healAndVerify(workload.ledger))
+    }
+
+    /// Rewrites site `index`'s configuration with its peers, less the one of link `dropping`, and
+    /// reloads the daemon (SIGHUP) if it runs.
+    private func reconfigure(_ index: Int, dropping: Int?) throws {
+        let peers = proxies.indices.filter { proxies[$0].from == index && $0 != dropping }
+            .map { (sites[proxies[$0].to].name, proxies[$0].proxy.port) }
+        try sites[index].configure(peers: peers)
+        sites[index].reload()
     }
 
     /// The jumped clock is corrected (NTP): the operator stops the daemon, recovers the clock and
@@ -207,6 +232,8 @@ final class ChaosRun {
         var recoveries: [String] = []
         for index in pendingClockFixes.keys.sorted() { recoveries += try correctClock(index) }
         pendingClockFixes = [:]
+        for index in droppedPeers.keys.sorted() { try reconfigure(index, dropping: nil) }
+        droppedPeers = [:]
         for entry in proxies { entry.proxy.mode = .pass }
         for site in sites where !site.isRunning { try site.start() }
         note("healed: all links pass, all daemons running")

@@ -85,6 +85,12 @@ final class ChaosSite: @unchecked Sendable {
         while Date() < deadline, !FileManager.default.fileExists(atPath: directory + "/control.sock") { usleep(20_000) }
     }
 
+    /// SIGHUP, as `systemctl reload` sends it: the daemon re-reads its configuration.
+    func reload() {
+        guard let daemon, daemon.isRunning else { return }
+        Glibc.kill(daemon.processIdentifier, SIGHUP)
+    }
+
     /// SIGKILL: no chance to finish anything, as a power cut.
     func kill() {
         guard let daemon, daemon.isRunning else { return }

@@ -75,8 +75,11 @@ done
 COMMON=(--max-examples "$EXAMPLES" --seed 1 --checks all --exclude-checks positive_data_acceptance
         --request-timeout 10 --suppress-health-check all --output-truncate true)
 status=0
-"$VENV/bin/st" run docs/openapi.yaml --url "http://127.0.0.1:$PEER_PORT" --include-tag peer \
-    -H "Authorization: Bearer $SECRET" -H "ClinicSync-Site: fuzzer" "${COMMON[@]}" || status=1
-"$VENV/bin/st" run docs/openapi.yaml --url "http://127.0.0.1:$CONTROL_PORT" --include-tag control "${COMMON[@]}" || status=1
+# From the scratch directory: schemathesis keeps a cache (.schemathesis/) where it runs.
+SPEC="$PWD/docs/openapi.yaml"
+ST="$PWD/$VENV/bin/st"
+(cd "$WORK" && "$ST" run "$SPEC" --url "http://127.0.0.1:$PEER_PORT" --include-tag peer \
+    -H "Authorization: Bearer $SECRET" -H "ClinicSync-Site: fuzzer" "${COMMON[@]}") || status=1
+(cd "$WORK" && "$ST" run "$SPEC" --url "http://127.0.0.1:$CONTROL_PORT" --include-tag control "${COMMON[@]}") || status=1
 kill -0 "$DAEMON" 2>/dev/null || { echo "the daemon died:"; cat "$WORK/serve.log"; status=1; }
 exit $status

@@ -29,12 +29,8 @@ struct StoreChangeFeed: ChangeFeed {
         }
     }
 
-    func learn(_ reports: [FleetReport], from sender: SiteID) async throws {
+    func learn(_ reports: [FleetReport], from sender: SiteID) async throws -> IdentityConflict? {
         try await onStore { try $0.learn(reports, from: sender) }
-    }
-
-    func identityConflict(of site: SiteID) async throws -> IdentityConflict? {
-        try await onStore { try $0.identityConflicts().first { $0.site == site } }
     }
 
     /// Runs `body` on a store thread; a store locked by another program becomes ``FeedBusy``.

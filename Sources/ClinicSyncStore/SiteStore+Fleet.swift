@@ -43,12 +43,15 @@ extension SiteStore {
     /// ``identityConflicts()``). A report dated beyond this site's drift bound is kept as dated at
     /// the bound, so that a site whose clock ran fast does not stay "newest" until real time catches
     /// up; at most ``FleetView/maximumSites`` sites are remembered.
-    public func learn(_ reports: [FleetReport], from sender: SiteID? = nil) throws(StoreError) {
-        guard !reports.isEmpty else { return }
+    /// Returns the identity conflict that refuses `sender`, if its own report comes from another
+    /// database than the one known under its site id.
+    @discardableResult
+    public func learn(_ reports: [FleetReport], from sender: SiteID? = nil) throws(StoreError) -> IdentityConflict? {
+        guard !reports.isEmpty else { return nil }
         let now = wallClock.nowMilliseconds()
         let latest = HybridTimestamp(milliseconds: min(now.addingReportingOverflow(maximumDrift.value).partialValue, HybridTimestamp.maxMilliseconds),
                                      counter: 0)
-        try StoreError.mapping(path: path) {
+        return try StoreError.mapping(path: path) {
             try pool.write { db in
                 var others: [FleetReport] = []
                 for report in reports where report.site != siteID {
@@ -58,7 +61,11 @@ extension SiteStore {
                         site: report.site, vector: report.vector, peers: report.peers, at: latest, maximumDrift: report.maximumDrift,
                         incarnation: report.incarnation))
                 }
-                guard !others.isEmpty else { return }
+                let refusal = try sender.flatMap { sender in
+                    try KnownIncarnations.conflicts(db).first { $0.site == sender }
+                        .flatMap { conflict in reports.first { $0.site == sender }?.incarnation == conflict.known ? nil : conflict }
+                }
+                guard !others.isEmpty else { return refusal }
                 var view = try Self.fleetView(db)
                 others.removeAll { view.reports[$0.site] == nil && view.reports.count >= FleetView.maximumSites }
                 let statement = try db.cachedStatement(sql: """
@@ -72,6 +79,7 @@ extension SiteStore {
                         report.maximumDrift.map { Int64(clamping: $0.value) },
                     ])
                 }
+                return refusal
             }
         }
     }

@@ -15,10 +15,10 @@ public protocol ChangeFeed: Sendable {
     /// What this site knows of the fleet: its own report, fresh, first; then the latest of every other site.
     func fleet() async throws -> [FleetReport]
     /// Keeps the reports that are newer than what this site knew; `sender`'s own report from a
-    /// second database under its site id is not kept but recorded as an ``IdentityConflict``.
-    func learn(_ reports: [FleetReport], from sender: SiteID) async throws
-    /// The identity conflict recorded for `site`, if any: a peer in conflict is refused.
-    func identityConflict(of site: SiteID) async throws -> IdentityConflict?
+    /// second database under its site id is not kept but recorded as an ``IdentityConflict``, which
+    /// is returned when the sender is that second database (it is refused).
+    @discardableResult
+    func learn(_ reports: [FleetReport], from sender: SiteID) async throws -> IdentityConflict?
 }
 
 /// Changes a peer lacks, and how far they bring it.

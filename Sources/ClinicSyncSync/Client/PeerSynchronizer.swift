@@ -75,9 +75,7 @@ public struct PeerSynchronizer: Sendable {
                 throw SyncError.malformedResponse(peer: client.peer.name, reason: "fleet report: \(error.description)")
             }
         }
-        try await feed.learn(reports, from: peerSite)
-        if let conflict = try await feed.identityConflict(of: peerSite),
-           reports.first(where: { $0.site == peerSite })?.incarnation != conflict.known {
+        if let conflict = try await feed.learn(reports, from: peerSite) {
             throw SyncError.identityConflict(peer: client.peer.name, reason: conflict.description)
         }
         // A pull refused as a whole (its answer or batch was at fault, not the link) does not stop

@@ -74,8 +74,7 @@ public struct PeerAPI: Sendable {
         let limit = min(pull.limit, WireProtocol.maximumBatchChanges)
         let budget = min(pull.max_bytes, WireProtocol.maximumBodyBytes / 2)
         let reports = try Self.reports(pull.fleet)
-        try await feed.learn(reports, from: sender)
-        try await refuseSecondDatabase(of: sender, reporting: reports.first { $0.site == sender })
+        if let conflict = try await feed.learn(reports, from: sender) { throw Self.secondDatabase(conflict) }
         let batch = try await feed.changes(missingFrom: vector, limit: limit)
         var encoded: [Data] = []
         var bytes = 0
@@ -113,8 +112,7 @@ public struct PeerAPI: Sendable {
             let through: VersionVector
             do { through = try VersionVector(wire: push.through) } catch { throw PeerRequestError.badRequest("through: \(error.rule)") }
             let report = try Self.reports([push.report])
-            try await feed.learn(report, from: sender)
-            try await refuseSecondDatabase(of: sender, reporting: report.first { $0.site == sender })
+            if let conflict = try await feed.learn(report, from: sender) { throw Self.secondDatabase(conflict) }
             outcome = try await feed.apply(changes, through: through)
         } catch let rejected as ChangeRejected {
             logger.warning("push refused", metadata: ["peer": "\(sender)", "reason": "\(rejected.reason)"])
@@ -133,11 +131,10 @@ public struct PeerAPI: Sendable {
             vector: fleet[0].vector.wire, report: fleet[0].wire, held: outcome.held.isEmpty ? nil : outcome.held.map(\.wire))
     }
 
-    /// Refuses a caller whose report comes from another database than the one this site knows
-    /// under its site id (see ``IdentityConflict``), naming both.
-    private func refuseSecondDatabase(of sender: SiteID, reporting report: FleetReport?) async throws {
-        guard let conflict = try await feed.identityConflict(of: sender), report?.incarnation != conflict.known else { return }
-        throw PeerRequestError(status: .conflict, code: "identity_conflict", message: conflict.refusal)
+    /// The refusal of a caller whose report comes from another database than the one this site
+    /// knows under its site id (see ``IdentityConflict``), naming both.
+    private static func secondDatabase(_ conflict: IdentityConflict) -> PeerRequestError {
+        PeerRequestError(status: .conflict, code: "identity_conflict", message: conflict.refusal)
     }
 
     /// Reads the fleet reports of a request; a malformed one refuses the request.

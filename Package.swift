@@ -101,6 +101,8 @@ let package = Package(
             name: "ClinicSyncCoreTests",
             dependencies: [
                 "ClinicSyncCore",
+                // Real SHA-256 and P-256 for the origin-chain tests; the core itself takes them through protocols.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -1,0 +1,90 @@
+extension ChainVerifier {
+    /// One origin's chain as the proof's groups extend it, and the checks of the batch's changes
+    /// and `through` against it.
+    struct Walk {
+        let origin: SiteID
+        let held: Int64
+        let changes: [Int64: Change]
+        private(set) var genesis: SealedGroup?
+        private(set) var tip: SealedGroup?
+        /// Groups held before and groups verified now, genesis excepted, in sequence order.
+        private var groups: [OriginChainState.StoredGroup]
+        private(set) var verified: [OriginChainState.StoredGroup] = []
+
+        init(origin: SiteID, state: OriginChainState, changes: [Int64: Change]) {
+            self.origin = origin
+            held = state.held
+            self.changes = changes
+            genesis = state.genesis
+            tip = state.tip ?? state.genesis
+            groups = state.groups.sorted { $0.header.first < $1.header.first }
+        }
+
+        /// The group the site holds (or has just verified) at the numbers of `group`, if any.
+        func heldGroup(matching group: SealedGroup) -> SealedGroup? {
+            if group.isGenesis { return genesis }
+            return groups.first { $0.header.first <= group.last && group.first <= $0.header.last }?.header
+        }
+
+        /// The refusal of a validly signed group that contradicts the chain held (a second history).
+        func conflict(with group: SealedGroup, verifier: ChainVerifier, keys: [(publicKey: [UInt8], pin: FleetKeys.Key)]) -> ChainRefusal {
+            do { try verifier.verifySignature(group, keys: keys) } catch { return error }
+            return ChainRefusal(.conflictingChange, origin: origin,
+                                "two histories signed by the site: group #\(group.first)...\(group.last) has genesis #\(group.genesis), "
+                                + "the chain held here starts at #\(genesis?.genesis ?? 0)")
+        }
+
+        mutating func accept(_ group: OriginChainState.StoredGroup) {
+            if group.header.isGenesis {
+                genesis = group.header
+            } else {
+                let index = groups.firstIndex { $0.header.first > group.header.first } ?? groups.endIndex
+                groups.insert(group, at: index)
+            }
+            if tip.map({ group.header.last > $0.last }) ?? true { tip = group.header }
+            verified.append(group)
+        }
+
+        /// Every change at or above the genesis must lie in a group and give its leaf.
+        func checkChanges(_ changes: [Change], crypto: Crypto) throws(ChainRefusal) {
+            var index = 0
+            for change in changes {
+                let sequence = change.sequence
+                guard let genesis else {
+                    throw ChainRefusal(.unsignedChange, origin: origin, "#\(sequence) came without the start of the site's chain (its genesis group)")
+                }
+                guard sequence >= genesis.genesis else { continue }
+                while index < groups.count, groups[index].header.last < sequence { index += 1 }
+                guard index < groups.count, groups[index].header.contains(sequence) else {
+                    throw ChainRefusal(.unsignedChange, origin: origin, "#\(sequence) is in no group the site signed")
+                }
+                let group = groups[index]
+                if verified.contains(group) { continue }
+                guard let expected = group.leaf(sequence) else {
+                    guard sequence <= held else {
+                        throw ChainRefusal(.unsignedChange, origin: origin, "#\(sequence) lies in group #\(group.header.first)...\(group.header.last), "
+                                           + "which reached this site without its changes, so it cannot be checked")
+                    }
+                    continue
+                }
+                guard crypto.leaf(of: change) == expected else {
+                    if sequence <= held {
+                        throw ChainRefusal(.conflictingChange, origin: origin, "#\(sequence) is held here with other content")
+                    }
+                    throw ChainRefusal(.chainMismatch, origin: origin, "#\(sequence) is not the change the site sealed in group #\(group.header.first)...\(group.header.last)")
+                }
+            }
+        }
+
+        /// The sender's number for the origin may move the site's only as far as the chain it proved.
+        func checkThrough(_ through: Int64?) throws(ChainRefusal) {
+            guard let through, through > held else { return }
+            guard let genesis else {
+                throw ChainRefusal(.unsignedChange, origin: origin, "the batch holds the site up to #\(through) without the start of its chain")
+            }
+            guard through < genesis.genesis || through <= (tip?.last ?? genesis.last) else {
+                throw ChainRefusal(.chainGap, origin: origin, "the batch holds the site up to #\(through), beyond its signed chain (#\(tip?.last ?? genesis.last))")
+            }
+        }
+    }
+}

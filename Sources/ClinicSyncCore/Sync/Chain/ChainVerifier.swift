@@ -1,0 +1,134 @@
+/// Checks that one origin's changes in a batch were written by that origin: every change at or
+/// above the origin's genesis lies in a group the origin signed with a key the fleet pins, the
+/// groups follow the chain the site holds, and each change gives the leaf its group was sealed
+/// with. Pure: the store passes in what it holds and keeps what comes back, in the apply transaction.
+public struct ChainVerifier<Crypto: ChainCrypto>: Sendable {
+    public let crypto: Crypto
+    public let fleet: FleetKeys
+
+    public init(crypto: Crypto, fleet: FleetKeys) {
+        self.crypto = crypto
+        self.fleet = fleet
+    }
+
+    /// Verifies `changes` (all of `origin`, in sequence order), the sender's `through` number for
+    /// the origin, and the proof, against what the site holds.
+    /// - Returns: the groups and keys to keep.
+    public func verify(
+        origin: SiteID, changes: [Change], through: Int64?, proof: OriginProof?, state: OriginChainState
+    ) throws(ChainRefusal) -> VerifiedChain {
+        guard let pins = fleet.keys[origin], !pins.isEmpty else {
+            throw ChainRefusal(.unknownOrigin, origin: origin, "the site is not in this site's fleet (configure it under `fleet`)")
+        }
+        var keys: [(publicKey: [UInt8], pin: FleetKeys.Key)] = []
+        var result = VerifiedChain()
+        for publicKey in state.knownKeys + (proof?.publicKeys ?? []) where !keys.contains(where: { $0.publicKey == publicKey }) {
+            let fingerprint = crypto.fingerprint(ofPublicKey: publicKey)
+            guard let pin = pins.first(where: { $0.fingerprint == fingerprint }) else { continue }
+            keys.append((publicKey, pin))
+            if !state.knownKeys.contains(publicKey) { result.publicKeys.append(publicKey) }
+        }
+        var walk = Walk(origin: origin, state: state, changes: try Self.bySequence(changes, origin: origin))
+        for item in proof?.groups ?? [] {
+            try check(item, keys: keys, walk: &walk)
+        }
+        result.groups = walk.verified
+        try walk.checkChanges(changes, crypto: crypto)
+        try walk.checkThrough(through)
+        return result
+    }
+
+    private static func bySequence(_ changes: [Change], origin: SiteID) throws(ChainRefusal) -> [Int64: Change] {
+        var bySequence: [Int64: Change] = [:]
+        var previous = Int64.min
+        for change in changes {
+            guard change.origin == origin, change.sequence > previous else {
+                throw ChainRefusal(.malformedProof, origin: origin, "its changes are not in strictly increasing sequence order at #\(change.sequence)")
+            }
+            previous = change.sequence
+            bySequence[change.sequence] = change
+        }
+        return bySequence
+    }
+
+    /// Checks one group of the proof and adds it to the walk.
+    private func check(_ item: OriginProof.Group, keys: [(publicKey: [UInt8], pin: FleetKeys.Key)], walk: inout Walk) throws(ChainRefusal) {
+        let group = item.header
+        let origin = walk.origin
+        if let problem = group.shapeProblem, group.origin == origin {
+            throw ChainRefusal(.malformedProof, origin: origin, problem)
+        } else if group.origin != origin {
+            throw ChainRefusal(.malformedProof, origin: origin, "a group of site '\(group.origin)' is in its proof")
+        }
+        if let held = walk.heldGroup(matching: group) {
+            guard held == group else {
+                try verifySignature(group, keys: keys)
+                throw ChainRefusal(.conflictingChange, origin: origin,
+                                   "two histories signed by the site: this site holds group #\(held.first)...\(held.last), "
+                                   + "the peer offers #\(group.first)...\(group.last) with other content")
+            }
+            return
+        }
+        if group.isGenesis {
+            guard walk.genesis == nil else { throw walk.conflict(with: group, verifier: self, keys: keys) }
+            guard group.root == crypto.root(ofLeaves: []), item.leaves.isEmpty else {
+                throw ChainRefusal(.malformedProof, origin: origin, "its genesis group #\(group.first) is not empty")
+            }
+        } else {
+            guard let genesis = walk.genesis else {
+                throw ChainRefusal(.chainGap, origin: origin, "group #\(group.first)...\(group.last) came before the chain's start (its genesis group)")
+            }
+            guard group.genesis == genesis.genesis else { throw walk.conflict(with: group, verifier: self, keys: keys) }
+            guard let tip = walk.tip, group.previous == tip.last else {
+                throw ChainRefusal(.chainGap, origin: origin,
+                                   "group #\(group.first)...\(group.last) follows #\(group.previous), but this site's chain of the site ends at #\(walk.tip?.last ?? genesis.last)")
+            }
+        }
+        let leaves = group.isGenesis ? nil : try leaves(of: item, changes: walk.changes, origin: origin)
+        if let leaves {
+            guard crypto.root(ofLeaves: leaves) == group.root else {
+                throw ChainRefusal(.chainMismatch, origin: origin,
+                                   "the changes and leaves of group #\(group.first)...\(group.last) do not give the root the site signed (altered, forged or reordered)")
+            }
+        }
+        try verifySignature(group, keys: keys)
+        walk.accept(OriginChainState.StoredGroup(header: group, leaves: leaves))
+    }
+
+    /// The group's leaves from the batch's changes and the proof, or `nil` when it carries neither
+    /// (a group compacted at the sender, which stands for its changes by its root).
+    private func leaves(of item: OriginProof.Group, changes: [Int64: Change], origin: SiteID) throws(ChainRefusal) -> [[UInt8]]? {
+        let group = item.header
+        if let stray = item.leaves.keys.first(where: { !group.contains($0) || changes[$0] != nil }) {
+            throw ChainRefusal(.malformedProof, origin: origin, "group #\(group.first)...\(group.last) carries a leaf for #\(stray), outside it or for a change the batch holds")
+        }
+        if let bad = item.leaves.first(where: { $0.value.count != 32 }) {
+            throw ChainRefusal(.malformedProof, origin: origin, "the leaf of #\(bad.key) is not 32 bytes")
+        }
+        let carried = (group.first...group.last).contains { changes[$0] != nil }
+        guard carried || !item.leaves.isEmpty else { return nil }
+        var leaves: [[UInt8]] = []
+        leaves.reserveCapacity(Int(group.count))
+        for sequence in group.first...group.last {
+            if let change = changes[sequence] {
+                leaves.append(crypto.leaf(of: change))
+            } else if let leaf = item.leaves[sequence] {
+                leaves.append(leaf)
+            } else {
+                throw ChainRefusal(.malformedProof, origin: origin, "group #\(group.first)...\(group.last) lacks the leaf of #\(sequence)")
+            }
+        }
+        return leaves
+    }
+
+    func verifySignature(_ group: SealedGroup, keys: [(publicKey: [UInt8], pin: FleetKeys.Key)]) throws(ChainRefusal) {
+        let message = group.message
+        let usable = keys.filter { $0.pin.covers(group.last) }
+        guard usable.contains(where: { crypto.isValidSignature(group.signature, of: message, publicKey: $0.publicKey) }) else {
+            let pinned = fleet.keys[group.origin]?.map(\.fingerprint.rawValue).joined(separator: ", ") ?? "none"
+            throw ChainRefusal(.badSignature, origin: group.origin,
+                               "group #\(group.first)...\(group.last) is not signed by a key the fleet pins for the site (\(pinned))"
+                               + (keys.isEmpty ? "; the peer sent no such key" : ""))
+        }
+    }
+}

@@ -110,6 +110,8 @@ let package = Package(
             name: "ClinicSyncStoreTests",
             dependencies: [
                 "ClinicSyncStore",
+                // The real chain crypto (SHA-256, P-256) the daemon gives the store.
+                "ClinicSyncSync",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -5,6 +5,10 @@ extension SiteStore {
     /// Merges changes received from other sites in one transaction, then holds each origin of
     /// `through` up to its number (the sender had nothing more of it to send).
     ///
+    /// With a `verifier`, every origin's changes and `through` are first checked against the groups
+    /// its origin signed (`proofs`, and those held here): one that fails refuses the whole batch
+    /// (``StoreError/chainRefused(_:)``) and nothing is applied; the groups and keys verified are kept.
+    ///
     /// Each origin's changes must come in sequence order. An origin whose next change cannot be
     /// accepted now (timestamped beyond the clock's drift bound, or invalid) is held at that
     /// change: it and the origin's later changes in the batch are left out, its number does not
@@ -12,7 +16,8 @@ extension SiteStore {
     /// changes apply. Applying the same changes again, or in another order, leaves the same database.
     @discardableResult
     public func apply(
-        _ changes: [Change], through: VersionVector = VersionVector(), configuredPeers: [SiteID] = []
+        _ changes: [Change], through: VersionVector = VersionVector(), proofs: [SiteID: OriginProof] = [:],
+        verifier: ChainVerifier? = nil, configuredPeers: [SiteID] = []
     ) throws(StoreError) -> ApplyOutcome {
         try catchUpRowIndex()
         return try write { transaction in
@@ -21,6 +26,9 @@ extension SiteStore {
             let bound = try Self.fleetView(db).agreedDrift(own: maximumDrift, site: siteID, configuredPeers: configuredPeers)
             transaction.clock = HybridLogicalClock(lastIssued: transaction.clock.lastIssued, maximumDrift: bound)
             let holding = try VersionVectorTable.load(db)
+            if let verifier {
+                try ChainTables.verify(db, changes: changes, through: through, proofs: proofs, verifier: verifier, holding: holding)
+            }
             // An origin held in an earlier batch stays held at that change: its later changes (a
             // sender moves on past held ones) must not apply, or this site would hold the origin
             // past a gap it never fills.

@@ -9,28 +9,53 @@ extension SiteStore {
     }
 
     /// Up to `limit` changes a holder of `vector` lacks: for each origin (in site-id order), the
-    /// changes above the vector's number in sequence order. `through` names each origin whose
-    /// missing changes all fit, with this site's number for it (compacted numbers have no entry).
+    /// changes above the vector's number in sequence order, with the groups its origin signed them
+    /// in. `through` names each origin whose missing changes all fit, with this site's number for it
+    /// (compacted numbers have no entry).
     ///
-    /// While the site recovers from a restore, it serves its own changes only up to what it has got
-    /// back: a receiver holds an origin up to the greatest number it received, so sending a new
-    /// change first would make it skip the ones being recovered.
+    /// An origin is served up to the end of its chain here (this site's own changes: as far as they
+    /// are sealed), and a batch cut by `limit` ends each origin at the end of a group unless that
+    /// would leave it empty. While the site recovers from a restore, it serves its own changes only
+    /// up to what it has got back: a receiver holds an origin up to the greatest number it received,
+    /// so sending a new change first would make it skip the ones being recovered.
     public func changes(missingFrom vector: VersionVector, limit: Int) throws(StoreError) -> ChangeBatch {
         try read { db in
             var batch = ChangeBatch(changes: [], through: VersionVector())
             var decoder = ChangeLogDecoder()
+            let tips = try ChainTables.tips(db)
             for (origin, held) in try VersionVectorTable.load(db, asking: true).sequences.sorted(by: { $0.key < $1.key }) {
                 let known = vector[origin]
                 let room = limit - batch.changes.count
-                guard held > known, room > 0 else { continue }
+                let servable = tips[origin].map { min(held, $0) } ?? held
+                guard servable > known, room > 0 else { continue }
                 let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?
-                    """), arguments: [origin.rawValue, known, held, room])
-                for row in rows { batch.changes.append(try decoder.change(from: row)) }
-                if rows.count < room { batch.through.advance(origin, to: held) }
+                    """), arguments: [origin.rawValue, known, servable, room])
+                var changes = try rows.map { try decoder.change(from: $0) }
+                let complete = rows.count < room
+                if !complete, tips[origin] != nil, let last = changes.last?.sequence,
+                   let group = try ChainTables.groups(db, origin, overlapping: last...last).first, group.header.last > last {
+                    let whole = changes.filter { $0.sequence < group.header.first }
+                    if !whole.isEmpty || !batch.changes.isEmpty { changes = whole }
+                    if changes.isEmpty { continue }
+                }
+                batch.changes += changes
+                if complete { batch.through.advance(origin, to: servable) }
+                if tips[origin] != nil {
+                    batch.proofs[origin] = try Self.proof(db, origin, from: known + 1, to: complete ? servable : changes.last!.sequence,
+                                                          carrying: Set(changes.map(\.sequence)))
+                }
             }
             return batch
         }
+    }
+
+    /// The proof of `origin`'s numbers `from...to` for a receiver at `from - 1`.
+    private static func proof(_ db: Database, _ origin: SiteID, from: Int64, to: Int64, carrying: Set<Int64>) throws -> OriginProof? {
+        guard let genesis = try ChainTables.genesis(db, origin) else { return nil }
+        let start = max(from, genesis.genesis)
+        let groups = start <= to ? try ChainTables.groups(db, origin, overlapping: start...to) : []
+        return OriginProof(publicKeys: try ChainTables.keys(db, origin), genesis: genesis, groups: groups, from: from, carrying: carrying)
     }
 
     /// How many changes a holder of `vector` lacks.

@@ -47,8 +47,13 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// arrived yet, or it was deleted and compacted before deleted rows kept their values).
     case removedRowIncomplete(table: SyncedTable, id: RowID, reason: ValidationError)
 
+    /// A batch whose changes of one origin cannot be verified as written by it; nothing was applied.
+    case chainRefused(ChainRefusal)
+
     public var description: String {
         switch self {
+        case let .chainRefused(refusal):
+            return "\(refusal); nothing of the batch was applied"
         case let .notInitialized(path):
             return "no ClinicSync database at \(path); run `clinicsync init` first"
         case let .siteMismatch(path, database, configured):

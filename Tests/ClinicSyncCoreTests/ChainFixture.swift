@@ -40,7 +40,7 @@ struct ChainFixture {
 
     var fleet: FleetKeys { FleetKeys([origin: [FleetKeys.Key(fingerprint: signer.fingerprint)]]) }
 
-    var verifier: ChainVerifier<ChainTestCrypto> { ChainVerifier(crypto: crypto, fleet: fleet) }
+    var verifier: ChainVerifier { ChainVerifier(crypto: crypto, fleet: fleet) }
 
     /// What a sender holding `held` (default: every change) sends to a receiver at `from - 1`, up to `to`.
     func batch(from: Int64, to: Int64? = nil, held: Set<Int64>? = nil) -> (changes: [Change], proof: OriginProof) {

@@ -3,8 +3,8 @@ import ClinicSyncStore
 import PropertyBased
 import Testing
 
-/// Sites in a line that reach each other only through relays, exchanging fleet reports as the
-/// protocol does, compacting at random moments: they must end with identical tables, deletes and
+/// Sites in a line that reach each other only through relays, exchanging fleet reports and signed,
+/// verified batches as the protocol does, compacting at random moments: they must end with identical tables, deletes and
 /// conflict journals, and every store must pass `check`.
 @Suite("Relayed sync with compaction")
 struct RelayCompactionPropertyTests {
@@ -12,7 +12,7 @@ struct RelayCompactionPropertyTests {
     /// callee learns the caller's), then pushes; `limit` bounds batches and `maxBatches` cuts the
     /// session short, as a dropped link does.
     static func session(
-        _ caller: SiteStore, _ callerPeers: [SiteID], _ callee: SiteStore, _ calleePeers: [SiteID], limit: Int, maxBatches: Int
+        _ caller: SiteStore, _ callerPeers: [SiteID], _ callee: SiteStore, _ calleePeers: [SiteID], limit: Int, maxBatches: Int, fleet keys: TestFleet
     ) throws {
         func fleet(_ store: SiteStore, _ peers: [SiteID]) throws -> [FleetReport] {
             [try store.ownReport(peers: peers)] + Array(try store.fleetView().reports.values)
@@ -23,9 +23,10 @@ struct RelayCompactionPropertyTests {
         for (source, target) in [(callee, caller), (caller, callee)] {
             while batches < maxBatches {
                 let held = try target.versionVector()
+                try keys.seal(source)
                 let batch = try source.changes(missingFrom: held, limit: limit)
                 guard !batch.changes.isEmpty || !held.dominates(batch.through) else { break }
-                try target.apply(batch.changes, through: batch.through)
+                try keys.apply(batch, to: target)
                 batches += 1
             }
         }
@@ -40,12 +41,13 @@ struct RelayCompactionPropertyTests {
             let directory = try TemporaryDirectory()
             let clock = ManualWallClock()
             let sites = try (0..<siteCount).map { try Fixtures.store("line-\($0)", in: directory, clock: clock) }
+            let keys = TestFleet(sites.map(\.siteID))
             let neighbours: [[SiteID]] = sites.indices.map { index in
                 [index - 1, index + 1].filter { sites.indices.contains($0) }.map { sites[$0].siteID }
             }
             for _ in 0..<3 { try sites[0].addAppointment(Fixtures.appointment()) }
             for index in 0..<(siteCount - 1) {
-                try Self.session(sites[index], neighbours[index], sites[index + 1], neighbours[index + 1], limit: 1000, maxBatches: 100)
+                try Self.session(sites[index], neighbours[index], sites[index + 1], neighbours[index + 1], limit: 1000, maxBatches: 100, fleet: keys)
             }
             for _ in 0..<60 {
                 clock.advance(by: UInt64.random(in: 0...3, using: &random))
@@ -55,7 +57,7 @@ struct RelayCompactionPropertyTests {
                     try StoreConvergencePropertyTests.randomLocalWrite(at: sites[index], using: &random)
                 case 6...8 where index + 1 < siteCount:
                     try Self.session(sites[index], neighbours[index], sites[index + 1], neighbours[index + 1],
-                                     limit: Int.random(in: 1...5, using: &random), maxBatches: Int.random(in: 1...6, using: &random))
+                                     limit: Int.random(in: 1...5, using: &random), maxBatches: Int.random(in: 1...6, using: &random), fleet: keys)
                 default:
                     entriesCompacted += try sites[index].compact(configuredPeers: neighbours[index], partitionEntries: Int.random(in: 1...40, using: &random), sweepBatch: Int.random(in: 1...20, using: &random)).removed
                 }
@@ -63,7 +65,7 @@ struct RelayCompactionPropertyTests {
             // Heal: relay along the line both ways until a pass moves nothing, compacting as we go.
             for _ in 0..<(2 * siteCount) {
                 for index in 0..<(siteCount - 1) {
-                    try Self.session(sites[index], neighbours[index], sites[index + 1], neighbours[index + 1], limit: 7, maxBatches: 1000)
+                    try Self.session(sites[index], neighbours[index], sites[index + 1], neighbours[index + 1], limit: 7, maxBatches: 1000, fleet: keys)
                 }
                 for index in sites.indices {
                     entriesCompacted += try sites[index].compact(configuredPeers: neighbours[index]).removed

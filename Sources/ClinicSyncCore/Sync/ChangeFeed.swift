@@ -21,7 +21,7 @@ public protocol ChangeFeed: Sendable {
     func learn(_ reports: [FleetReport], from sender: SiteID) async throws -> IdentityConflict?
 }
 
-/// Changes a peer lacks, and how far they bring it.
+/// Changes a peer lacks, how far they bring it, and the proof that their origins wrote them.
 public struct ChangeBatch: Sendable, Equatable {
     /// Each origin's changes in sequence order.
     public var changes: [Change]
@@ -29,18 +29,46 @@ public struct ChangeBatch: Sendable, Equatable {
     /// sender may hold no entry for some numbers below it (compacted: superseded everywhere), so
     /// the receiver holds the origin up to it once the batch is applied.
     public var through: VersionVector
+    /// For each origin of `changes` or `through`: the groups its origin signed them in.
+    public var proofs: [SiteID: OriginProof]
 
     /// A batch of changes.
-    public init(changes: [Change], through: VersionVector) {
+    public init(changes: [Change], through: VersionVector, proofs: [SiteID: OriginProof] = [:]) {
         self.changes = changes
         self.through = through
+        self.proofs = proofs
     }
 
-    /// The first `count` changes, and `through` only for origins none of whose changes were cut.
+    /// About the first `count` changes: the origin cut there keeps its changes up to the end of a
+    /// group (back to the last group that ends before the cut, or, when that would leave the batch
+    /// empty, on to the end of the group cut), so that its receiver needs no leaf the proof lacks.
+    /// `through` stays only for origins none of whose changes were left out.
     public func prefix(_ count: Int) -> ChangeBatch {
         guard count < changes.count else { return self }
-        let cut = Set(changes[count...].map(\.origin))
-        return ChangeBatch(changes: Array(changes.prefix(count)), through: VersionVector(through.sequences.filter { !cut.contains($0.key) }))
+        let cutChange = changes[count]
+        var end = count
+        if let group = proofs[cutChange.origin]?.groups.first(where: { $0.header.contains(cutChange.sequence) })?.header {
+            var start = count
+            while start > 0, changes[start - 1].origin == cutChange.origin, changes[start - 1].sequence >= group.first { start -= 1 }
+            end = start
+            if end == 0 {
+                while end < changes.count, changes[end].origin == cutChange.origin, changes[end].sequence <= group.last { end += 1 }
+            }
+        }
+        guard end < changes.count else { return self }
+        let kept = Array(changes[..<end])
+        let cut = Set(changes[end...].map(\.origin))
+        var proofs: [SiteID: OriginProof] = [:]
+        for (origin, proof) in self.proofs {
+            guard let last = kept.last(where: { $0.origin == origin })?.sequence else {
+                if !cut.contains(origin), through[origin] != VersionVector.nothing { proofs[origin] = proof }
+                continue
+            }
+            var trimmed = proof
+            if cut.contains(origin) { trimmed.groups.removeAll { !$0.header.isGenesis && $0.header.first > last } }
+            proofs[origin] = trimmed
+        }
+        return ChangeBatch(changes: kept, through: VersionVector(through.sequences.filter { !cut.contains($0.key) }), proofs: proofs)
     }
 }
 

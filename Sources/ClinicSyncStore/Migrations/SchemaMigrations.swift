@@ -21,6 +21,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v10-refuse-oversized-values", migrate: refuseOversizedValues)
         migrator.registerMigration("v11-site-incarnations", migrate: createSiteIncarnations)
         migrator.registerMigration("v12-peer-clock-readings", migrate: createPeerClockReadings)
+        migrator.registerMigration("v13-origin-chains", migrate: createOriginChains)
         return migrator
     }
 
@@ -254,6 +255,32 @@ enum SchemaMigrations {
 
     /// How far this site's wall clock was ahead of each peer's when it last reported itself: a
     /// wall clock running fast now is caught before its changes are held everywhere.
+    /// Each origin's signed groups and keys (docs/design/authenticated-origins.md). This site's own
+    /// chain starts after every change it made so far: those stay legacy, accepted as before.
+    private static func createOriginChains(_ db: Database) throws {
+        try db.execute(sql: """
+            -- leaves: 32 bytes per number of the group, NULL once its root alone stands for them.
+            CREATE TABLE chain_groups (
+                origin TEXT NOT NULL,
+                last INTEGER NOT NULL,
+                first INTEGER NOT NULL,
+                genesis INTEGER NOT NULL,
+                previous INTEGER NOT NULL,
+                root BLOB NOT NULL,
+                signature BLOB NOT NULL,
+                leaves BLOB,
+                PRIMARY KEY (origin, last)
+            ) WITHOUT ROWID;
+            CREATE TABLE chain_keys (
+                origin TEXT NOT NULL,
+                public_key BLOB NOT NULL,
+                PRIMARY KEY (origin, public_key)
+            ) WITHOUT ROWID;
+            ALTER TABLE sync_clock ADD COLUMN chain_genesis INTEGER NOT NULL DEFAULT 1;
+            UPDATE sync_clock SET chain_genesis = last_seq + 1;
+            """)
+    }
+
     private static func createPeerClockReadings(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE peer_clock_readings (

@@ -1,10 +1,10 @@
 /// Cuts a site's own new changes into groups and signs them: consecutive numbers, at most
 /// ``SealedGroup/maximumChanges`` each, a new group wherever the numbers jump (after a restore).
-public struct ChainSealer<Crypto: ChainCrypto>: Sendable {
-    public let crypto: Crypto
+public struct ChainSealer: Sendable {
+    public let crypto: any ChainCrypto
     public let signer: any GroupSigner
 
-    public init(crypto: Crypto, signer: any GroupSigner) {
+    public init(crypto: any ChainCrypto, signer: any GroupSigner) {
         self.crypto = crypto
         self.signer = signer
     }

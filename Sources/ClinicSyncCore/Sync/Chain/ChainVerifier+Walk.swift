@@ -46,7 +46,7 @@ extension ChainVerifier {
         }
 
         /// Every change at or above the genesis must lie in a group and give its leaf.
-        func checkChanges(_ changes: [Change], crypto: Crypto) throws(ChainRefusal) {
+        func checkChanges(_ changes: [Change], crypto: any ChainCrypto) throws(ChainRefusal) {
             var index = 0
             for change in changes {
                 let sequence = change.sequence

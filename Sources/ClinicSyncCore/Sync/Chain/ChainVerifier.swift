@@ -2,11 +2,11 @@
 /// above the origin's genesis lies in a group the origin signed with a key the fleet pins, the
 /// groups follow the chain the site holds, and each change gives the leaf its group was sealed
 /// with. Pure: the store passes in what it holds and keeps what comes back, in the apply transaction.
-public struct ChainVerifier<Crypto: ChainCrypto>: Sendable {
-    public let crypto: Crypto
+public struct ChainVerifier: Sendable {
+    public let crypto: any ChainCrypto
     public let fleet: FleetKeys
 
-    public init(crypto: Crypto, fleet: FleetKeys) {
+    public init(crypto: any ChainCrypto, fleet: FleetKeys) {
         self.crypto = crypto
         self.fleet = fleet
     }

@@ -1,0 +1,90 @@
+import ClinicSyncCore
+import ClinicSyncStore
+import Testing
+
+/// Sealing a site's changes, serving them with proofs and verifying them on apply, through real
+/// SQLite files (docs/design/authenticated-origins.md).
+@Suite("Origin chains in the store")
+struct OriginChainStoreTests {
+    static func sites(_ names: String..., in directory: TemporaryDirectory) throws -> ([SiteStore], TestFleet) {
+        let stores = try names.map { try Fixtures.store($0, in: directory) }
+        return (stores, TestFleet(stores.map(\.siteID)))
+    }
+
+    @Test("writes by another program are sealed like clinicsync's own; unsealed ones are never served")
+    func sealsEveryWrite() throws {
+        let directory = try TemporaryDirectory()
+        let (stores, fleet) = try Self.sites("a", "b", in: directory)
+        let a = stores[0], b = stores[1]
+        try a.addAppointment(Fixtures.appointment())
+        #expect(try sqlite3(a.path, "INSERT INTO appointments (id, patient_id) VALUES ('\(RowID.random())', 'p2');").status == 0)
+        #expect(try a.unsealedCount() == 2)
+        #expect(try fleet.seal(a) == 2 && a.unsealedCount() == 0)
+        try a.addAppointment(Fixtures.appointment())
+        let batch = try a.changes(missingFrom: VersionVector(), limit: 100)
+        #expect(batch.changes.count == 2 && batch.through[a.siteID] == 2, "the third write is not sealed yet")
+        #expect(batch.proofs[a.siteID]?.groups.map(\.header.count) == [0, 2])
+        #expect(try fleet.apply(batch, to: b).applied == 2)
+        try fleet.deliver(from: a, to: b)
+        #expect(try b.canonicalDump() == a.canonicalDump())
+    }
+
+    @Test("a batch cut by its limit ends at a group's end, or carries the leaves of the rest when one group does not fit")
+    func cutsAtGroupEnds() throws {
+        let directory = try TemporaryDirectory()
+        let (stores, fleet) = try Self.sites("a", "b", in: directory)
+        let a = stores[0], b = stores[1]
+        for _ in 0..<600 { try a.addAppointment(Fixtures.appointment()) }
+        try fleet.seal(a)
+        #expect(try a.changes(missingFrom: VersionVector(), limit: 300).changes.count == 256)
+        let small = try a.changes(missingFrom: VersionVector(), limit: 100)
+        #expect(small.changes.count == 100 && small.proofs[a.siteID]?.groups.last?.leaves.count == 156)
+        try fleet.apply(small, to: b)
+        while try b.versionVector()[a.siteID] < 600 { try fleet.deliver(from: a, to: b, limit: 100) }
+        #expect(try b.canonicalDump() == a.canonicalDump())
+    }
+
+    @Test("a relay that alters one change, or passes on an origin outside the fleet, gets the whole batch refused")
+    func forgedBatchesApplyNothing() throws {
+        let directory = try TemporaryDirectory()
+        let (stores, fleet) = try Self.sites("a", "b", "c", in: directory)
+        let a = stores[0], b = stores[1], c = stores[2]
+        for _ in 0..<3 { try a.addAppointment(Fixtures.appointment()) }
+        try b.addAppointment(Fixtures.appointment())
+        try fleet.deliver(from: a, to: b)
+        try fleet.seal(b)
+        let honest = try b.changes(missingFrom: c.versionVector(), limit: 100)
+        var forged = honest
+        let target = forged.changes.firstIndex { $0.origin == a.siteID }! + 1
+        let original = forged.changes[target]
+        forged.changes[target] = Change(table: original.table, rowID: original.rowID, operation: .delete, origin: original.origin,
+                                        sequence: original.sequence, timestamp: original.timestamp, knowledge: original.knowledge)
+        let before = try c.canonicalDump()
+        #expect(Self.refusal { try fleet.apply(forged, to: c) } == .chainMismatch)
+        #expect(try c.canonicalDump() == before && c.versionVector() == VersionVector(), "b's own, valid change was not applied either")
+
+        let withoutB = ChainVerifier(crypto: fleet.crypto, fleet: FleetKeys(fleet.keys.keys.filter { $0.key != b.siteID }))
+        #expect(Self.refusal { try c.apply(honest.changes, through: honest.through, proofs: honest.proofs, verifier: withoutB) } == .unknownOrigin)
+        #expect(try fleet.apply(honest, to: c).applied == 4)
+    }
+
+    @Test("a second database signing as the same site is refused where the two histories meet, and the first kept")
+    func secondHistoryIsConflicting() throws {
+        let directory = try TemporaryDirectory()
+        let twinDirectory = try TemporaryDirectory()
+        let (stores, fleet) = try Self.sites("a", "c", in: directory)
+        let a = stores[0], c = stores[1]
+        let twin = try Fixtures.store("a", in: twinDirectory)
+        try a.addAppointment(Fixtures.appointment())
+        for _ in 0..<2 { try twin.addAppointment(Fixtures.appointment()) }
+        try fleet.deliver(from: a, to: c)
+        let before = try c.canonicalDump()
+        #expect(Self.refusal { try fleet.deliver(from: twin, to: c) } == .conflictingChange)
+        #expect(try c.canonicalDump() == before)
+    }
+
+    static func refusal(_ body: () throws -> Any) -> ChainRefusal.Code? {
+        do { _ = try body() } catch let StoreError.chainRefused(refusal) { return refusal.code } catch { Issue.record("\(error)") }
+        return nil
+    }
+}

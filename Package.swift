@@ -89,6 +89,8 @@ let package = Package(
             name: "clinicsync-benchmarks",
             dependencies: [
                 "ClinicSyncStore",
+                // The chain crypto, to measure sealing and verification as the daemon does them.
+                "ClinicSyncSync",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

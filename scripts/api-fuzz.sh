@@ -38,6 +38,7 @@ peers:
   - name: fuzzer
     url: http://127.0.0.1:$ABSENT_PORT
     secret: $SECRET
+    fingerprint: sha256:0000000000000000000000000000000000000000000000000000000000000000
 YAML
 "$BIN" init --config "$WORK/clinicsync.yaml" >/dev/null
 "$BIN" appointment add --config "$WORK/clinicsync.yaml" --patient-id p1 --patient-name Fuzz --therapist Sam \

@@ -4,6 +4,7 @@ public enum DaemonError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyRunning(path: String, holder: String?)
     case restoreWhileRunning(holder: String?)
     case clockRecoveryWhileRunning(holder: String?)
+    case keyRotationWhileRunning(holder: String?)
     case syncBusy(timeout: String)
     case unknownPeer(name: String, known: [String])
     case noPeers
@@ -22,6 +23,9 @@ public enum DaemonError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .clockRecoveryWhileRunning(holder):
             return "the daemon is serving this database\(holder.map { " (pid \($0))" } ?? ""); stop it first (systemctl stop clinicsync), "
                 + "then recover the clock: a peer must not receive a change while its timestamp is being replaced"
+        case let .keyRotationWhileRunning(holder):
+            return "the daemon is serving this database\(holder.map { " (pid \($0))" } ?? ""); stop it first (systemctl stop clinicsync), "
+                + "then rotate: every change signed with the old key must be sealed before the new key takes over"
         case let .syncBusy(timeout):
             return "another sync of this database did not finish within \(timeout); try again later"
         case let .unknownPeer(name, known):

@@ -8,6 +8,8 @@ struct StoreChangeFeed: ChangeFeed {
     let store: SiteStore
     /// The sites this site is configured to sync with now (they follow configuration reloads).
     let configuredPeers: @Sendable () -> [SiteID]
+    /// The site's key and the fleet's (they follow configuration reloads).
+    let chains: @Sendable () -> SiteChains
 
     var siteID: SiteID { store.siteID }
 
@@ -17,8 +19,14 @@ struct StoreChangeFeed: ChangeFeed {
         try await onStore { try $0.versionVector() }
     }
 
+    /// Seals this site's new changes first (by clinicsync or any other program): only sealed
+    /// changes are served.
     func changes(missingFrom vector: VersionVector, limit: Int) async throws -> ChangeBatch {
-        try await onStore { try $0.changes(missingFrom: vector, limit: limit) }
+        let sealer = chains().sealer
+        return try await onStore { store in
+            try store.seal(using: sealer)
+            return try store.changes(missingFrom: vector, limit: limit)
+        }
     }
 
     func fleet() async throws -> [FleetReport] {
@@ -43,15 +51,25 @@ struct StoreChangeFeed: ChangeFeed {
         }
     }
 
-    func apply(_ changes: [Change], through: VersionVector) async throws -> ApplyOutcome {
+    func apply(_ batch: ChangeBatch) async throws -> ApplyOutcome {
         do {
             let peers = configuredPeers()
-            let outcome = try await onStore { try $0.apply(changes, through: through, configuredPeers: peers) }
+            let verifier = chains().verifier
+            let outcome = try await onStore {
+                try $0.apply(batch.changes, through: batch.through, proofs: batch.proofs, verifier: verifier, configuredPeers: peers)
+            }
             SyncMetrics.applied(outcome)
             return outcome
         } catch let error as StoreError {
-            guard case .invalid = error else { throw error }
-            throw ChangeRejected(reason: error.description)
+            switch error {
+            case let .chainRefused(refusal):
+                SyncMetrics.chainRefused(refusal)
+                throw refusal
+            case .invalid:
+                throw ChangeRejected(reason: error.description)
+            default:
+                throw error
+            }
         }
     }
 }

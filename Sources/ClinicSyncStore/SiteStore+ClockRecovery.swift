@@ -95,6 +95,9 @@ extension SiteStore {
                 let arguments: StatementArguments = [base + Int64(index) + 1, own, sequence]
                 for statement in [restamp, loser, winner] { try statement.execute(arguments: arguments) }
             }
+            // The re-stamped changes are sealed again, in new groups: no peer holds the old ones, since
+            // a site keeps a group only once it holds all of its changes (and none holds these).
+            try db.execute(sql: "DELETE FROM chain_groups WHERE origin = ? AND last >= ? AND last >= first", arguments: [own, start])
             // The clock comes back to the greatest timestamp the log now holds.
             let newest = try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log") ?? 0
             try db.execute(sql: "UPDATE sync_clock SET last_hlc = ?", arguments: [newest])

@@ -26,9 +26,9 @@ extension SiteStore {
             let bound = try Self.fleetView(db).agreedDrift(own: maximumDrift, site: siteID, configuredPeers: configuredPeers)
             transaction.clock = HybridLogicalClock(lastIssued: transaction.clock.lastIssued, maximumDrift: bound)
             let holding = try VersionVectorTable.load(db)
-            if let verifier {
+            let verifiedGroups = try verifier.map { verifier in
                 try ChainTables.verify(db, changes: changes, through: through, proofs: proofs, verifier: verifier, holding: holding)
-            }
+            } ?? []
             // An origin held in an earlier batch stays held at that change: its later changes (a
             // sender moves on past held ones) must not apply, or this site would hold the origin
             // past a gap it never fills.
@@ -81,6 +81,7 @@ extension SiteStore {
                 }
             }
             if !received.sequences.isEmpty { try VersionVectorTable.refreshKnowledge(db, site: siteID) }
+            try ChainTables.keep(verifiedGroups, db, holding: try VersionVectorTable.load(db))
             try HeldOriginsTable.record(db, outcome.held, now: transaction.now)
             try HeldOriginsTable.release(db)
             try db.execute(sql: "UPDATE sync_clock SET capturing = 1")

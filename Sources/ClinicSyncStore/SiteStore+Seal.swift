@@ -15,6 +15,13 @@ extension SiteStore {
     /// - Returns: how many changes were sealed.
     @discardableResult
     public func seal(using sealer: ChainSealer) throws(StoreError) -> Int {
+        // Nothing to seal (the usual case before serving a peer): no write transaction at all.
+        let pending = try read { db in
+            guard let tip = try ChainTables.tip(db, siteID) else { return true }
+            return try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE origin = ? AND seq > ?)"),
+                                     arguments: [siteID.rawValue, tip.last])!
+        }
+        guard pending else { return 0 }
         var sealed = 0
         while true {
             let (count, more): (Int, Bool) = try StoreError.mapping(path: path) {
@@ -40,6 +47,13 @@ extension SiteStore {
             }
             sealed += count
             if !more { return sealed }
+        }
+    }
+
+    /// The last number of this site's chain (its genesis − 1 before anything is sealed).
+    public func sealedThrough() throws(StoreError) -> Int64 {
+        try read { db in
+            try ChainTables.tip(db, siteID)?.last ?? (try Int64.fetchOne(db, sql: "SELECT chain_genesis - 1 FROM sync_clock")!)
         }
     }
 

@@ -14,8 +14,9 @@ extension SiteStore {
     /// (compacted numbers have no entry).
     ///
     /// An origin is served up to the end of its chain here (this site's own changes: as far as they
-    /// are sealed), and a batch cut by `limit` ends each origin at the end of a group unless that
-    /// would leave it empty. While the site recovers from a restore, it serves its own changes only
+    /// are sealed; an origin whose chain start has not arrived is not served at all, since no
+    /// receiver could verify it), and a batch cut by `limit` ends each origin at the end of a group
+    /// unless that would leave it empty. While the site recovers from a restore, it serves its own changes only
     /// up to what it has got back: a receiver holds an origin up to the greatest number it received,
     /// so sending a new change first would make it skip the ones being recovered.
     public func changes(missingFrom vector: VersionVector, limit: Int) throws(StoreError) -> ChangeBatch {
@@ -26,14 +27,20 @@ extension SiteStore {
             for (origin, held) in try VersionVectorTable.load(db, asking: true).sequences.sorted(by: { $0.key < $1.key }) {
                 let known = vector[origin]
                 let room = limit - batch.changes.count
-                let servable = tips[origin].map { min(held, $0) } ?? held
-                guard servable > known, room > 0 else { continue }
+                guard let tip = tips[origin] else { continue }
+                let servable = min(held, tip)
+                guard servable > known else { continue }
+                guard room > 0 else {
+                    batch.isComplete = false
+                    break
+                }
                 let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?
                     """), arguments: [origin.rawValue, known, servable, room])
                 var changes = try rows.map { try decoder.change(from: $0) }
                 let complete = rows.count < room
-                if !complete, tips[origin] != nil, let last = changes.last?.sequence,
+                if !complete { batch.isComplete = false }
+                if !complete, let last = changes.last?.sequence,
                    let group = try ChainTables.groups(db, origin, overlapping: last...last).first, group.header.last > last {
                     let whole = changes.filter { $0.sequence < group.header.first }
                     if !whole.isEmpty || !batch.changes.isEmpty { changes = whole }
@@ -41,10 +48,8 @@ extension SiteStore {
                 }
                 batch.changes += changes
                 if complete { batch.through.advance(origin, to: servable) }
-                if tips[origin] != nil {
-                    batch.proofs[origin] = try Self.proof(db, origin, from: known + 1, to: complete ? servable : changes.last!.sequence,
-                                                          carrying: Set(changes.map(\.sequence)))
-                }
+                batch.proofs[origin] = try Self.proof(db, origin, from: known + 1, to: complete ? servable : changes.last!.sequence,
+                                                      carrying: Set(changes.map(\.sequence)))
             }
             return batch
         }

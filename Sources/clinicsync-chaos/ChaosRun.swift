@@ -46,10 +46,15 @@ final class ChaosRun {
         for (from, to) in topology.links(siteCount) {
             proxies.append((from, to, try FaultProxy(targetPort: sites[to].port, port: ChaosSite.freePort())))
         }
-        for (index, site) in sites.enumerated() {
-            try site.configure(peers: proxies.filter { $0.from == index }.map { (sites[$0.to].name, $0.proxy.port) })
+        for site in sites {
+            try site.configure(peers: [])
             let initialized = try site.run(["init"])
             guard initialized.status == 0 else { throw ChaosError.setup("init failed at \(site.name): \(initialized.errors)") }
+        }
+        let fleet = Dictionary(uniqueKeysWithValues: try sites.map { ($0.name, try $0.fingerprint()) })
+        for (index, site) in sites.enumerated() {
+            site.fleet = fleet
+            try site.configure(peers: proxies.filter { $0.from == index }.map { (sites[$0.to].name, $0.proxy.port) })
         }
         note("seed \(seed): \(siteCount) sites, \(topology), clock offsets " + sites.map { "\($0.name)=\($0.clockOffsetMilliseconds)ms" }.joined(separator: " "))
     }
@@ -157,7 +162,9 @@ final class ChaosRun {
             case 86..<88:
                 let target = sites.randomElement(using: &random)!
                 let impersonated = sites.filter { $0.name != target.name }.randomElement(using: &random)!
-                let refused = try ForgedPush.send(to: target, impersonating: impersonated.name, using: &random)
+                let targetIndex = sites.firstIndex { $0 === target }!
+                let peer = proxies.filter { $0.from == targetIndex && sites[$0.to].name != impersonated.name }.randomElement(using: &random)
+                let refused = try ForgedPush.send(to: target, peer: peer.map { sites[$0.to].name }, impersonating: impersonated.name, using: &random)
                 if let problem = refused.problem { violations.append(problem) }
                 counts.forgedPushes += 1
                 note("step \(step): forged push to \(target.name) (\(refused.kind)) -> \(refused.status)")

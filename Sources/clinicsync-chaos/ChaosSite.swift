@@ -32,6 +32,20 @@ final class ChaosSite: @unchecked Sendable {
     var configPath: String { directory + "/clinicsync.yaml" }
     var databasePath: String { directory + "/site.sqlite" }
 
+    /// Every site of the run with its key fingerprint (known once every site is initialised): each
+    /// site pins them all, since changes reach it relayed through the topology.
+    var fleet: [String: String] = [:]
+
+    /// This site's key fingerprint, as `identity show` prints it.
+    func fingerprint() throws -> String {
+        let shown = try run(["identity", "show", "--json"])
+        guard shown.status == 0, let object = try JSONSerialization.jsonObject(with: Data(shown.output.utf8)) as? [String: Any],
+              let fingerprint = object["fingerprint"] as? String else {
+            throw ChaosError.setup("identity show failed at \(name): \(shown.errors)")
+        }
+        return fingerprint
+    }
+
     /// Writes the configuration; `peers` maps each peer's name to the proxy port this site calls it through.
     func configure(peers: [(name: String, port: Int)]) throws {
         var text = """
@@ -61,6 +75,11 @@ final class ChaosSite: @unchecked Sendable {
             // The same secret at both ends of a pair, as two operators would configure it.
             let secret = "chaos-" + [name, peer.name].sorted().joined(separator: "-") + "-secret"
             text += "  - name: \(peer.name)\n    url: http://127.0.0.1:\(peer.port)\n    secret: \(secret)\n"
+            if let fingerprint = fleet[peer.name] { text += "    fingerprint: \(fingerprint)\n" }
+        }
+        if !fleet.isEmpty {
+            text += "fleet:\n"
+            for (site, fingerprint) in fleet.sorted(by: { $0.key < $1.key }) { text += "  - site: \(site)\n    fingerprint: \(fingerprint)\n" }
         }
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }

@@ -61,24 +61,24 @@ struct IdentityRotate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate", abstract: "Replace the site's key and certificate; prints the new fingerprint.",
         discussion: """
-            The old pair is kept as <database>.cert.previous.pem and .key.previous.pem. Then: give the new \\
-            fingerprint to every peer (their `fingerprint` for this site) and reload them (SIGHUP or \\
-            restart); restart this site's daemon. Peers refuse this site until they have the new fingerprint.
+            Stop the daemon first. Everything the site wrote so far is signed with the old key, then the \
+            old pair is kept as <database>.cert.previous.pem and .key.previous.pem. Then, at every other \
+            site of the fleet: set this site's fingerprint (under `peers`, or `fleet` for a site that is \
+            not a peer) to the new one, and add `previous: <old fingerprint>@<number>` as printed to its \
+            `fleet` entry, so the changes signed with the old key stay verifiable; reload them (SIGHUP). \
+            Peers refuse this site's new changes until they have the new fingerprint.
             """)
 
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
         try reportingFailures {
-            let configuration = try options.loadConfiguration()
-            let files = configuration.identityFiles
-            let old = try? files.load().fingerprint.rawValue
-            try files.rotate(site: configuration.siteID)
-            let identity = try files.load()
+            let rotation = try KeyRotation.run(configuration: try options.loadConfiguration())
             if options.json {
-                return try Output.json(["fingerprint": identity.fingerprint.rawValue, "previous_fingerprint": old ?? ""])
+                return try Output.json(["fingerprint": rotation.fingerprint.rawValue, "previous_fingerprint": rotation.previousFingerprint.rawValue,
+                                        "previous": rotation.previousEntry])
             }
-            Output.fields([("fingerprint", identity.fingerprint.rawValue), ("previous", old ?? "none")])
+            Output.fields([("fingerprint", rotation.fingerprint.rawValue), ("previous", rotation.previousEntry)])
         }
     }
 }

@@ -75,6 +75,13 @@ struct CLIBadInputTests {
             ("site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 127.0.0.1:7420\n  plaintext: true\npeers:\n  - name: uptown\n    url: http://127.0.0.1:7421\n", "peers[0].secret"),
             ("site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 127.0.0.1:7420\n  plaintext: true\npeers:\n  - name: uptown\n    url: http://127.0.0.1:7421\n    secret: short\n", "peers[0].secret"),
             ("site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: https://10.0.0.2:7420\n    fingerprint: sha256:\(String(repeating: "a", count: 64))\n    secret: 0123456789abcdef0123\n", "peers[0].secret"),
+            // Every peer's key is pinned, over plain HTTP too: it verifies the changes the peer signs.
+            ("site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 127.0.0.1:7420\n  plaintext: true\npeers:\n  - name: uptown\n    url: http://127.0.0.1:7421\n    secret: 0123456789abcdef0123\n", "peers[0].fingerprint"),
+            // The fleet: far sites need their key; retired keys need the number they are valid to.
+            ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: westside\n", "fleet[0].fingerprint"),
+            ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: westside\n    fingerprint: sha256:\(String(repeating: "a", count: 64))\n    previous: sha256:\(String(repeating: "b", count: 64))\n", "fleet[0].previous"),
+            ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: Westside\n", "fleet[0].site"),
+            ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: downtown\n  - site: downtown\n", "fleet[1].site"),
         ]
         for (text, mention) in badFiles {
             try cli.writeConfig(text)

@@ -35,7 +35,7 @@ struct CompactionTests {
 
         // A site that joins after compaction receives the current state of every field.
         let late = try SiteProcess("site-d")
-        try late.configure(peers: [a])
+        try late.configure(peers: [a], fleet: [b, c])
         try a.configure(peers: [b, c, late])
         a.stop()
         try a.start()
@@ -53,7 +53,7 @@ struct CompactionTests {
         #expect(try a.cli.succeed(["changes", "--origin", "site-b", "--json"]).filter { $0 == "{" }.isEmpty,
                 "site-b's only change is compacted at site-a")
         let joiner = try SiteProcess("site-e")
-        try joiner.configure(peers: [a])
+        try joiner.configure(peers: [a], fleet: [b, c, late])
         try a.configure(peers: [b, c, late, joiner])
         a.stop()
         try a.start()

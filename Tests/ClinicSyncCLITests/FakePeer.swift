@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// A peer that speaks protocol 2 badly on purpose: a `python3` HTTP server on 127.0.0.1 whose
+/// A peer that speaks protocol 3 badly on purpose: a `python3` HTTP server on 127.0.0.1 whose
 /// hello is valid, whose pull answer is not, and which records every push body it receives.
 final class FakePeer {
     let name: String
@@ -55,12 +55,12 @@ final class FakePeer {
                 self.wfile.write(data)
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                if self.path == "/v2/hello":
-                    self.answer(json.dumps({"site": "\(name)", "protocol_version": 2, "schema_version": self.headers.get("ClinicSync-Schema"),
+                if self.path == "/v3/hello":
+                    self.answer(json.dumps({"site": "\(name)", "protocol_version": 3, "schema_version": self.headers.get("ClinicSync-Schema"),
                                             "vector": {}, "accept_encoding": [], "fleet": [REPORT]}))
-                elif self.path == "/v2/pull":
-                    self.answer('{"changes": [{"not": "a change"}], "more": false, "through": {}}')
-                elif self.path == "/v2/push":
+                elif self.path == "/v3/pull":
+                    self.answer('{"changes": [{"not": "a change"}], "more": false, "through": {}, "proofs": {}}')
+                elif self.path == "/v3/push":
                     with open("\(pushes)", "a") as f: f.write(body.decode() + "\\n")
                     count = len(json.loads(body)["changes"])
                     self.answer(json.dumps({"applied": count, "duplicates": 0, "conflicts": 0, "vector": {}, "report": REPORT}))

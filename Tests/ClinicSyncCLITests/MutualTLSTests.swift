@@ -81,9 +81,16 @@ struct MutualTLSTests {
         try north.start()
         let beforeUpdate = try south.syncNow()
         #expect(beforeUpdate.status == 69, "south still pins the old key")
+        // Pinning the new key alone: what north signed with the old one (its chain start) is refused.
         try south.configure(peers: [north], tls: true)
         #expect(try String(contentsOfFile: south.cli.configPath, encoding: .utf8).contains(new))
         try north.addAppointment()
+        let withoutPrevious = try south.syncNow()
+        #expect(withoutPrevious.status == 69 && "\(withoutPrevious.report)".contains("bad_signature"), "\(withoutPrevious.report)")
+        // With the old key accepted up to where it signed, as `identity rotate` printed it.
+        let previous = try #require(rotated["previous"])
+        #expect(previous.hasPrefix(old + "@"))
+        try south.configure(peers: [north], tls: true, extra: "fleet:\n  - site: north\n    previous: \(previous)\n")
         let after = try south.syncNow()
         #expect(after.status == 0, "\(after.report) \(north.log())")
         #expect(try north.state() == south.state())

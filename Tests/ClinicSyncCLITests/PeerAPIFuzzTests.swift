@@ -18,7 +18,7 @@ struct PeerAPIFuzzTests {
             return ["table": "appointments", "row_id": row, "op": "write", "values": [column: value],
                     "hlc": now + Int64(index), "origin": origin, "seq": index + 1, "seen": [String: Int]()]
         }
-        return try! JSONSerialization.data(withJSONObject: ["changes": changes, "through": [String: Int](), "report": ["site": origin, "vector": [String: Int](), "peers": [String](), "at": 1]])
+        return try! JSONSerialization.data(withJSONObject: ["changes": changes, "through": [String: Int](), "proofs": [String: Any](), "report": ["site": origin, "vector": [String: Int](), "peers": [String](), "at": 1]])
     }
 
     /// One random mutation: flip, insert, delete or duplicate bytes, truncate, or splice in a token
@@ -55,7 +55,7 @@ struct PeerAPIFuzzTests {
         let valid = Self.validBatch(origin: "elsewhere", count: 12)
         var statuses: [Int: Int] = [:]
         for attempt in 0..<3000 {
-            var request = URLRequest(url: URL(string: target.url + (attempt % 10 == 0 ? "/v2/pull" : "/v2/push"))!)
+            var request = URLRequest(url: URL(string: target.url + (attempt % 10 == 0 ? "/v3/pull" : "/v3/push"))!)
             request.httpMethod = "POST"
             for (name, value) in PeerAPIRefusalTests.goodHeaders { request.setValue(value, forHTTPHeaderField: name) }
             request.httpBody = Self.mutate(valid, using: &random)

@@ -9,7 +9,7 @@ import FoundationNetworking
 struct PeerAPIRefusalTests {
     struct BadRequest: CustomTestStringConvertible, Sendable {
         let label: String
-        var path = "/v2/push"
+        var path = "/v3/push"
         var headers: [String: String] = PeerAPIRefusalTests.goodHeaders
         let body: Data
         let status: Int
@@ -19,7 +19,7 @@ struct PeerAPIRefusalTests {
     }
 
     static let goodHeaders = [
-        "ClinicSync-Protocol": "2", "ClinicSync-Schema": "1", "ClinicSync-Site": "friend",
+        "ClinicSync-Protocol": "3", "ClinicSync-Schema": "1", "ClinicSync-Site": "friend",
         "Content-Type": "application/json", "Authorization": "Bearer " + SiteProcess.secret("target", "friend"),
     ]
 
@@ -34,8 +34,8 @@ struct PeerAPIRefusalTests {
         return change
     }
 
-    static func push(_ changes: [[String: Any]]) -> Data {
-        try! JSONSerialization.data(withJSONObject: ["changes": changes, "through": [String: Int](), "report": ["site": "friend", "vector": [String: Int](), "peers": [String](), "at": 1]])
+    static func push(_ changes: [[String: Any]], proofs: [String: Any] = [:]) -> Data {
+        try! JSONSerialization.data(withJSONObject: ["changes": changes, "through": [String: Int](), "proofs": proofs, "report": ["site": "friend", "vector": [String: Int](), "peers": [String](), "at": 1]])
     }
 
     static let cases: [BadRequest] = {
@@ -43,10 +43,12 @@ struct PeerAPIRefusalTests {
         var cases: [BadRequest] = []
         headers.removeValue(forKey: "ClinicSync-Protocol")
         cases.append(BadRequest(label: "no protocol header", headers: headers, body: push([change([:])]), status: 400, code: "malformed_request"))
-        headers = goodHeaders; headers["ClinicSync-Protocol"] = "3"
-        cases.append(BadRequest(label: "protocol 3", headers: headers, body: push([change([:])]), status: 409, code: "protocol_mismatch", mentions: "protocol 3"))
+        headers = goodHeaders; headers["ClinicSync-Protocol"] = "4"
+        cases.append(BadRequest(label: "protocol 4", headers: headers, body: push([change([:])]), status: 409, code: "protocol_mismatch", mentions: "protocol 4"))
         headers = goodHeaders; headers["ClinicSync-Protocol"] = "1"
-        cases.append(BadRequest(label: "a version-1 site", path: "/v1/push", headers: headers, body: push([change([:])]), status: 409, code: "protocol_mismatch", mentions: "protocol 1, this site speaks 2"))
+        cases.append(BadRequest(label: "a version-1 site", path: "/v1/push", headers: headers, body: push([change([:])]), status: 409, code: "protocol_mismatch", mentions: "protocol 1, this site speaks 3"))
+        headers = goodHeaders; headers["ClinicSync-Protocol"] = "2"
+        cases.append(BadRequest(label: "a version-2 site", path: "/v2/push", headers: headers, body: push([change([:])]), status: 409, code: "protocol_mismatch", mentions: "protocol 2, this site speaks 3"))
         headers = goodHeaders; headers["ClinicSync-Schema"] = "9"
         cases.append(BadRequest(label: "newer table schema", headers: headers, body: push([change([:])]), status: 409, code: "schema_mismatch", mentions: "schema 9"))
         headers = goodHeaders; headers["ClinicSync-Site"] = "stranger"
@@ -58,7 +60,7 @@ struct PeerAPIRefusalTests {
         headers = goodHeaders; headers["Authorization"] = "Basic " + SiteProcess.secret("target", "friend")
         cases.append(BadRequest(label: "the right secret in the wrong scheme", headers: headers, body: push([change([:])]), status: 403, code: "unauthenticated_peer"))
         headers = goodHeaders; headers.removeValue(forKey: "Authorization")
-        cases.append(BadRequest(label: "a pull without a secret", path: "/v2/pull", headers: headers, body: try! JSONSerialization.data(withJSONObject: ["vector": [String: Int](), "fleet": [Any](), "limit": 10, "max_bytes": 1000]), status: 403, code: "unauthenticated_peer"))
+        cases.append(BadRequest(label: "a pull without a secret", path: "/v3/pull", headers: headers, body: try! JSONSerialization.data(withJSONObject: ["vector": [String: Int](), "fleet": [Any](), "limit": 10, "max_bytes": 1000]), status: 403, code: "unauthenticated_peer"))
         headers = goodHeaders; headers["ClinicSync-Site"] = "target"
         cases.append(BadRequest(label: "a peer's secret under this site's own name", headers: headers, body: push([change([:])]), status: 403, code: "unknown_peer"))
         headers = goodHeaders; headers["Content-Encoding"] = "br"
@@ -77,9 +79,9 @@ struct PeerAPIRefusalTests {
             BadRequest(label: "17 MiB body", body: Data(repeating: UInt8(ascii: " "), count: 17 << 20), status: 413, code: "body_too_large"),
             BadRequest(label: "zero sequence number", body: push([change(["seq": 0])]), status: 400, code: "malformed_request", mentions: "seq"),
             BadRequest(label: "knowledge of its own future", body: push([change(["seen": ["friend": 5]])]), status: 400, code: "malformed_request", mentions: "seen"),
-            BadRequest(label: "pull with a forged fleet report", path: "/v2/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": [String: Int](), "fleet": [["site": "friend", "vector": [String: Int](), "peers": ["Bad Site"], "at": 1]], "limit": 10, "max_bytes": 1000]), status: 400, code: "malformed_request", mentions: "fleet report #0"),
-            BadRequest(label: "pull with 1,001 fleet reports", path: "/v2/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": [String: Int](), "fleet": (0...1_000).map { _ in ["site": "friend", "vector": [String: Int](), "peers": [String](), "at": 1] }, "limit": 10, "max_bytes": 1000]), status: 413, code: "batch_too_large", mentions: "fleet"),
-            BadRequest(label: "pull with a malformed vector", path: "/v2/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": ["Not A Site": 1], "fleet": [Any](), "limit": 10, "max_bytes": 1000]), status: 400, code: "malformed_request", mentions: "vector"),
+            BadRequest(label: "pull with a forged fleet report", path: "/v3/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": [String: Int](), "fleet": [["site": "friend", "vector": [String: Int](), "peers": ["Bad Site"], "at": 1]], "limit": 10, "max_bytes": 1000]), status: 400, code: "malformed_request", mentions: "fleet report #0"),
+            BadRequest(label: "pull with 1,001 fleet reports", path: "/v3/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": [String: Int](), "fleet": (0...1_000).map { _ in ["site": "friend", "vector": [String: Int](), "peers": [String](), "at": 1] }, "limit": 10, "max_bytes": 1000]), status: 413, code: "batch_too_large", mentions: "fleet"),
+            BadRequest(label: "pull with a malformed vector", path: "/v3/pull", body: try! JSONSerialization.data(withJSONObject: ["vector": ["Not A Site": 1], "fleet": [Any](), "limit": 10, "max_bytes": 1000]), status: 400, code: "malformed_request", mentions: "vector"),
         ]
         return cases
     }()
@@ -111,27 +113,30 @@ struct PeerAPIRefusalTests {
                 #expect((body["error"] as? String)?.contains(mention) == true, "\(request.label): \(body)")
             }
         }
-        // A change timestamped an hour ahead is not refused with its batch: its origin is held
-        // (the answer says so), nothing of it is applied, and the site's status names it.
-        let farFuture = BadRequest(
-            label: "far-future timestamp", body: Self.push([Self.change(["hlc": (Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000) << 16])]),
-            status: 200, code: "")
-        let (heldStatus, heldBody) = try await Self.send(farFuture, to: target)
-        let held = (heldBody["held"] as? [[String: Any]])?.first
-        #expect(heldStatus == 200 && heldBody["applied"] as? Int == 0, "\(heldBody)")
-        #expect(held?["origin"] as? String == "friend" && (held?["ahead_ms"] as? Int ?? 0) > 3_500_000, "\(heldBody)")
-        #expect((try target.status()["held_origins"] as? [[String: Any]])?.first?["origin"] as? String == "friend")
+        // Well-formed changes that their origin did not sign: refused whole, with the code that
+        // names why, whoever sends them (here the configured peer, with its secret).
+        let unsigned = [
+            BadRequest(label: "a change without its origin's signature", body: Self.push([Self.change([:])]), status: 422, code: "unsigned_change", mentions: "friend"),
+            BadRequest(label: "a change in the name of a site outside the fleet", body: Self.push([Self.change(["origin": "mallory"])]), status: 403, code: "unknown_origin", mentions: "mallory"),
+            BadRequest(label: "a proof that is not base64", body: Self.push([Self.change([:])], proofs: ["friend": ["keys": ["%%%"], "groups": [Any]()]]), status: 400, code: "malformed_proof", mentions: "base64"),
+            BadRequest(label: "a forged genesis", body: Self.push([Self.change([:])], proofs: ["friend": ["keys": [String](), "groups": [[
+                "genesis": 1, "previous": 0, "first": 1, "last": 0, "root": Data(count: 32).base64EncodedString(), "sig": Data(count: 64).base64EncodedString()]]]]),
+                       status: 400, code: "malformed_proof", mentions: "genesis"),
+        ]
+        for request in unsigned {
+            let (status, body) = try await Self.send(request, to: target)
+            #expect(status == request.status && body["code"] as? String == request.code, "\(request.label): got \(status) \(body)")
+            if let mention = request.mentions {
+                #expect((body["error"] as? String)?.contains(mention) == true, "\(request.label): \(body)")
+            }
+        }
         #expect(try target.state() == before)
         #expect(try target.changeCount() == changesBefore)
-        // Still serving: a well-formed push from the configured peer is applied.
-        let good = BadRequest(label: "good", body: Self.push([Self.change(["row_id": UUID().uuidString.lowercased()], column: "patient_id", value: "p9")]), status: 200, code: "")
-        let (status, body) = try await Self.send(good, to: target)
-        #expect(status == 200 && body["applied"] as? Int == 1, "\(body)")
-        // A replayed batch is harmless: recognised as duplicates, nothing changes.
-        let stateAfterGood = try target.state()
-        let (replayStatus, replay) = try await Self.send(good, to: target)
-        #expect(replayStatus == 200 && replay["applied"] as? Int == 0 && replay["duplicates"] as? Int == 1, "\(replay)")
-        #expect(try target.state() == stateAfterGood)
+        // Still serving: the real peer's signed changes apply.
+        try friend.configure(peers: [target])
+        try friend.addAppointment()
+        #expect(try friend.syncNow().status == 0)
+        #expect(try target.changeCount() == changesBefore + 1)
         #expect(target.isRunning)
     }
 }

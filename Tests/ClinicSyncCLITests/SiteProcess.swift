@@ -30,15 +30,29 @@ final class SiteProcess {
     var url: String { "http://127.0.0.1:\(port)" }
     var tlsURL: String { "https://127.0.0.1:\(port)" }
 
-    /// This site's certificate fingerprint, as `identity show` prints it.
+    /// This site's key fingerprint, as `identity show` prints it (read again whenever the key file changes).
     func fingerprint() throws -> String {
+        let keyPath = cli.directory + "/data/\(name).sqlite.key.pem"
+        let modified = (try? FileManager.default.attributesOfItem(atPath: keyPath)[.modificationDate] as? Date) ?? nil
+        if let cached = fingerprintCache.withLock({ $0 }), cached.modified == modified { return cached.fingerprint }
         let shown = try JSONSerialization.jsonObject(with: Data(cli.succeed(["identity", "show", "--json"]).utf8)) as? [String: String]
-        return shown?["fingerprint"] ?? ""
+        let fingerprint = shown?["fingerprint"] ?? ""
+        fingerprintCache.withLock { $0 = (modified, fingerprint) }
+        return fingerprint
     }
 
+    private let fingerprintCache = Mutex<(modified: Date?, fingerprint: String)?>(nil)
+
+    /// A fingerprint no key has, for peers that are not clinicsync sites (they never sign anything).
+    static let strangerFingerprint = "sha256:" + String(repeating: "0", count: 64)
+
     /// Rewrites the configuration with these peers (and any extra YAML); with `tls`, peers are
-    /// reached over https and pinned by fingerprint, otherwise over plain HTTP on loopback.
-    func configure(peers: [SiteProcess], tls: Bool = false, others: [(name: String, url: String)] = [], extra: String = "") throws {
+    /// reached over https, otherwise over plain HTTP on loopback with a shared secret. Every peer is
+    /// pinned by its key fingerprint; `fleet` lists the sites beyond the peers whose changes arrive
+    /// relayed.
+    func configure(
+        peers: [SiteProcess], tls: Bool = false, others: [(name: String, url: String)] = [], fleet: [SiteProcess] = [], extra: String = ""
+    ) throws {
         var text = """
             site:
               id: \(name)
@@ -59,9 +73,15 @@ final class SiteProcess {
         for peer in peers {
             text += tls
                 ? "  - name: \(peer.name)\n    url: \(peer.tlsURL)\n    fingerprint: \(try peer.fingerprint())\n"
-                : "  - name: \(peer.name)\n    url: \(peer.url)\n    secret: \(Self.secret(name, peer.name))\n"
+                : "  - name: \(peer.name)\n    url: \(peer.url)\n    fingerprint: \(try peer.fingerprint())\n    secret: \(Self.secret(name, peer.name))\n"
         }
-        for other in others { text += "  - name: \(other.name)\n    url: \(other.url)\n    secret: \(Self.secret(name, other.name))\n" }
+        for other in others {
+            text += "  - name: \(other.name)\n    url: \(other.url)\n    fingerprint: \(Self.strangerFingerprint)\n    secret: \(Self.secret(name, other.name))\n"
+        }
+        if !fleet.isEmpty {
+            text += "fleet:\n"
+            for member in fleet { text += "  - site: \(member.name)\n    fingerprint: \(try member.fingerprint())\n" }
+        }
         try cli.writeConfig(text + extra)
     }
 
@@ -198,7 +218,9 @@ extension SiteProcess {
     static func line(_ names: String...) throws -> [SiteProcess] {
         let sites = try names.map { try SiteProcess($0) }
         for (index, site) in sites.enumerated() {
-            try site.configure(peers: [index - 1, index + 1].filter(sites.indices.contains).map { sites[$0] })
+            let neighbours = [index - 1, index + 1].filter(sites.indices.contains)
+            try site.configure(peers: neighbours.map { sites[$0] },
+                               fleet: sites.indices.filter { $0 != index && !neighbours.contains($0) }.map { sites[$0] })
         }
         return sites
     }

@@ -53,8 +53,8 @@ struct StoreConvergencePropertyTests {
         } else {
             // A partial exchange with one peer: what it lacks, cut off after a random number.
             let peer = peers.randomElement(using: &random)!
-            let batch = try site.changes(missingFrom: peer.versionVector(), limit: Int.random(in: 1...30, using: &random))
-            try peer.apply(batch.changes, through: batch.through)
+            let fleet = TestFleet(([site] + peers).map(\.siteID))
+            try fleet.deliver(from: site, to: peer, limit: Int.random(in: 1...30, using: &random))
         }
     }
 

@@ -54,11 +54,12 @@ enum Fixtures {
             prescriptionID: prescription)
     }
 
-    /// Sends every change `source` holds and `target` lacks in one batch.
+    /// Sends every change `source` holds and `target` lacks in one batch, sealed and verified (the
+    /// fleet: the two sites and every origin `source` holds).
     @discardableResult
     static func deliverAll(from source: SiteStore, to target: SiteStore) throws -> ApplyOutcome {
-        let batch = try source.changes(missingFrom: target.versionVector(), limit: .max)
-        return try target.apply(batch.changes, through: batch.through)
+        let origins = Array(try source.versionVector().sequences.keys)
+        return try TestFleet(Array(Set(origins + [source.siteID, target.siteID]))).deliver(from: source, to: target)
     }
 }
 

@@ -7,11 +7,12 @@ public protocol ChangeFeed: Sendable {
     func versionVector() async throws -> VersionVector
     /// Up to `limit` changes that a holder of `vector` lacks, each origin's in sequence order.
     func changes(missingFrom vector: VersionVector, limit: Int) async throws -> ChangeBatch
-    /// Merges every change of the batch it can accept in one transaction, then holds each origin
-    /// of `through` up to its number. An origin whose next change cannot be accepted now (beyond
-    /// the drift bound, or malformed) is held at that change (``ApplyOutcome/held``) while the
-    /// others apply; throws ``ChangeRejected`` only when the batch as a whole is at fault.
-    func apply(_ changes: [Change], through: VersionVector) async throws -> ApplyOutcome
+    /// Verifies the batch against the groups its origins signed (``ChainRefusal`` refuses it whole),
+    /// then merges every change it can accept in one transaction and holds each origin of `through`
+    /// up to its number. An origin whose next change cannot be accepted now (beyond the drift bound,
+    /// or malformed) is held at that change (``ApplyOutcome/held``) while the others apply; throws
+    /// ``ChangeRejected`` only when the batch as a whole is at fault.
+    func apply(_ batch: ChangeBatch) async throws -> ApplyOutcome
     /// What this site knows of the fleet: its own report, fresh, first; then the latest of every other site.
     func fleet() async throws -> [FleetReport]
     /// Keeps the reports that are newer than what this site knew; `sender`'s own report from a
@@ -31,12 +32,15 @@ public struct ChangeBatch: Sendable, Equatable {
     public var through: VersionVector
     /// For each origin of `changes` or `through`: the groups its origin signed them in.
     public var proofs: [SiteID: OriginProof]
+    /// Whether the batch holds everything the sender could send (no origin was cut short).
+    public var isComplete: Bool
 
     /// A batch of changes.
-    public init(changes: [Change], through: VersionVector, proofs: [SiteID: OriginProof] = [:]) {
+    public init(changes: [Change], through: VersionVector, proofs: [SiteID: OriginProof] = [:], isComplete: Bool = true) {
         self.changes = changes
         self.through = through
         self.proofs = proofs
+        self.isComplete = isComplete
     }
 
     /// About the first `count` changes: the origin cut there keeps its changes up to the end of a
@@ -68,7 +72,7 @@ public struct ChangeBatch: Sendable, Equatable {
             if cut.contains(origin) { trimmed.groups.removeAll { !$0.header.isGenesis && $0.header.first > last } }
             proofs[origin] = trimmed
         }
-        return ChangeBatch(changes: kept, through: VersionVector(through.sequences.filter { !cut.contains($0.key) }), proofs: proofs)
+        return ChangeBatch(changes: kept, through: VersionVector(through.sequences.filter { !cut.contains($0.key) }), proofs: proofs, isComplete: false)
     }
 }
 

@@ -24,6 +24,12 @@ extension SiteConfiguration {
             ConfigDocument.Key(path: "fingerprint", expected: "the peer's certificate fingerprint, sha256:<64 hex digits>"),
             ConfigDocument.Key(path: "secret", expected: "the secret both sites configure for each other, 16 to 256 of A-Z a-z 0-9 . _ ~ + / = - (server.plaintext only)"),
         ]
+        static let fleet = "fleet"
+        static let fleetItem = [
+            ConfigDocument.Key(path: "site", expected: "a site.id of the fleet"),
+            ConfigDocument.Key(path: "fingerprint", expected: "the site's key fingerprint, sha256:<64 hex digits>, as `clinicsync identity show` prints it"),
+            ConfigDocument.Key(path: "previous", expected: "retired keys as sha256:<64 hex digits>@<last number>, comma-separated, as `clinicsync identity rotate` prints them"),
+        ]
         static let scalars = [
             siteID, database, maxDrift, listen, plaintext, metricsListen, controlSocket, interval, maxBackoff, timeout, batchChanges, batchBytes,
             compression, compaction, logLevel,

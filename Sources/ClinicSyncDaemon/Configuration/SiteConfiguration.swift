@@ -33,6 +33,9 @@ public struct SiteConfiguration: Sendable {
     public let logLevel: String
     /// `peers`: the sites this site exchanges changes with; `name` is the peer's `site.id`.
     public let peers: [PeerEndpoint]
+    /// `fleet`: the sites beyond `peers` whose changes this site accepts (relayed), each with the
+    /// fingerprint of its key, and retired keys of any site (this one and peers included).
+    public let fleet: [FleetMember]
 
     /// `sync.*` settings.
     public struct SyncSettings: Sendable {
@@ -52,7 +55,7 @@ public struct SiteConfiguration: Sendable {
 
     /// Reads and validates the file at `path`, applying `CLINICSYNC_*` environment overrides.
     public init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) {
-        let document = try ConfigDocument(path: path, keys: Keys.scalars, listKeys: [Keys.peers: Keys.peerItem], environment: environment)
+        let document = try ConfigDocument(path: path, keys: Keys.scalars, listKeys: [Keys.peers: Keys.peerItem, Keys.fleet: Keys.fleetItem], environment: environment)
         self.path = path
         let siteText = try document.required(Keys.siteID)
         guard let siteID = try? SiteID(siteText) else {
@@ -87,6 +90,7 @@ public struct SiteConfiguration: Sendable {
             throw .invalidValue(path: path, key: Keys.logLevel.path, expected: Keys.logLevel.expected)
         }
         peers = try Self.readPeers(document, site: siteID, plaintext: plaintext)
+        fleet = try Self.readFleet(document, site: siteID, peers: peers)
     }
 
     /// The site's TLS identity files, beside the database.
@@ -113,17 +117,18 @@ public struct SiteConfiguration: Sendable {
                 }
                 fingerprint = parsed
             }
-            if parsed.scheme == "https" {
-                guard fingerprint != nil else {
-                    throw .missingKey(path: document.path, key: "\(key).fingerprint", expected: "the peer's certificate fingerprint (run `clinicsync status` at that site)")
-                }
-            } else {
+            if parsed.scheme != "https" {
                 guard plaintext, ["127.0.0.1", "localhost", "::1"].contains(parsed.host ?? "") else {
                     throw .invalidValue(path: document.path, key: "\(key).url", expected: "an https:// URL (plain http:// is allowed only with server.plaintext: true, to a loopback address)")
                 }
             }
-            peers.append(PeerEndpoint(name: name, url: url, fingerprint: fingerprint,
-                                      secret: try readSecret(item["secret"], key: "\(key).secret", document: document, plaintext: plaintext)))
+            let secret = try readSecret(item["secret"], key: "\(key).secret", document: document, plaintext: plaintext)
+            // Every peer's key is pinned, over plain HTTP too: the peer signs the changes it makes.
+            guard let fingerprint else {
+                throw .missingKey(path: document.path, key: "\(key).fingerprint",
+                                  expected: "the peer's key fingerprint (`clinicsync identity show` at that site prints it); it verifies the peer's certificate and the changes it signs")
+            }
+            peers.append(PeerEndpoint(name: name, url: url, fingerprint: fingerprint, secret: secret))
         }
         return peers
     }

@@ -17,7 +17,8 @@ public enum ManualSync {
             return try await HTTPClient.using(http) { http in
                 let coordinator = SyncCoordinator(
                     configuration: configuration, store: try configuration.openStore(), http: http,
-                    identity: try configuration.loadIdentityIfNeeded(), logger: DaemonLogging.logger(level: "error"))
+                    identity: try configuration.loadIdentityIfNeeded(), chains: try SiteChains(configuration: configuration),
+                    logger: DaemonLogging.logger(level: "error"))
                 do {
                     let report = try await coordinator.runRound(peer: peer, progress: progress)
                     await coordinator.shutdown()

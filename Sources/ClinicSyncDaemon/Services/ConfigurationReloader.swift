@@ -11,6 +11,7 @@ struct ConfigurationReloader: Service {
     let path: String
     let coordinator: SyncCoordinator
     let peers: PeerDirectory
+    let chains: CurrentChains
     let notifier: SystemdNotifier
     let logger: Logger
 
@@ -20,7 +21,9 @@ struct ConfigurationReloader: Service {
             notifier.notify("RELOADING=1")
             do {
                 let configuration = try SiteConfiguration(path: path)
-                await coordinator.reload(configuration)
+                let newChains = try SiteChains(configuration: configuration)
+                await coordinator.reload(configuration, chains: newChains)
+                chains.replace(with: newChains)
                 peers.replace(with: configuration.peerDirectoryEntries)
                 logger.notice("configuration reloaded", metadata: ["peers": "\(configuration.peers.map(\.name).joined(separator: ","))"])
             } catch {

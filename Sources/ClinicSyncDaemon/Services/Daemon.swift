@@ -37,15 +37,16 @@ public enum Daemon {
                            metadata: ["problem": "\(problem)"])
         }
         let identity = try configuration.loadIdentityIfNeeded()
+        let chains = CurrentChains(try SiteChains(configuration: configuration))
         let http = PeerHTTPClient.make(requestTimeoutSeconds: configuration.sync.requestTimeout.components.seconds)
-        let coordinator = SyncCoordinator(configuration: configuration, store: store, http: http, identity: identity, logger: logger)
+        let coordinator = SyncCoordinator(configuration: configuration, store: store, http: http, identity: identity, chains: chains.value, logger: logger)
         let started = Date()
 
         let peers = PeerDirectory(configuration.peerDirectoryEntries)
         let peerRouter = Router(context: PeerRequestContext.self)
         let transport: PeerTransport = configuration.plaintext ? .plaintext : .tls
         let limits = PeerRequestLimits(bodyDeadline: configuration.sync.requestTimeout)
-        PeerAPI(feed: StoreChangeFeed(store: store) { peers.sites }, peers: peers, transport: transport, limits: limits, logger: logger)
+        PeerAPI(feed: StoreChangeFeed(store: store, configuredPeers: { peers.sites }, chains: { chains.value }), peers: peers, transport: transport, limits: limits, logger: logger)
             .addRoutes(to: peerRouter)
         // Idle connections close after five minutes (clients drop theirs after one), so a caller
         // that opens connections and sends nothing cannot hold them for ever.
@@ -94,7 +95,7 @@ public enum Daemon {
             coordinator: coordinator, interval: configuration.sync.interval, maximumBackoff: configuration.sync.maximumBackoff,
             notifier: notifier, ready: ready, logger: logger)
         let reloader = ConfigurationReloader(
-            path: configuration.path, coordinator: coordinator, peers: peers, notifier: notifier, logger: logger)
+            path: configuration.path, coordinator: coordinator, peers: peers, chains: chains, notifier: notifier, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: peerServer), .init(service: controlServer), .init(service: metricsServer), .init(service: scheduler),

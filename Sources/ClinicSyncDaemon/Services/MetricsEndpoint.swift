@@ -109,6 +109,11 @@ enum SyncMetrics {
         Counter(label: "clinicsync_changes_duplicate_total").increment(by: outcome.duplicates)
         Counter(label: "clinicsync_conflicts_total").increment(by: outcome.conflicts)
     }
+
+    /// A batch refused because one origin's changes could not be verified as written by it.
+    static func chainRefused(_ refusal: ChainRefusal) {
+        Counter(label: "clinicsync_chain_refusals_total", dimensions: [("origin", refusal.origin.rawValue), ("code", refusal.code.rawValue)]).increment()
+    }
 }
 
 /// Refreshes the gauges that describe the store every five seconds, off the scrape path.

@@ -14,16 +14,18 @@ public actor SyncCoordinator {
     private let store: SiteStore
     private let http: HTTPClient
     private let identity: SiteIdentity?
+    private var chains: SiteChains
     private let logger: Logger
     /// One client per TLS peer, trusting only that peer's pinned certificate.
     private var tlsClients: [String: HTTPClient] = [:]
 
     /// A coordinator for `store`, using `http` for plain-HTTP peers and `identity` for TLS peers.
-    public init(configuration: SiteConfiguration, store: SiteStore, http: HTTPClient, identity: SiteIdentity?, logger: Logger) {
+    public init(configuration: SiteConfiguration, store: SiteStore, http: HTTPClient, identity: SiteIdentity?, chains: SiteChains, logger: Logger) {
         self.configuration = configuration
         self.store = store
         self.http = http
         self.identity = identity
+        self.chains = chains
         self.logger = logger
     }
 
@@ -33,9 +35,10 @@ public actor SyncCoordinator {
         tlsClients = [:]
     }
 
-    /// Takes a reloaded configuration's peers and limits for the next rounds.
-    public func reload(_ newConfiguration: SiteConfiguration) {
+    /// Takes a reloaded configuration's peers, fleet keys and limits for the next rounds.
+    public func reload(_ newConfiguration: SiteConfiguration, chains newChains: SiteChains) {
         configuration = newConfiguration
+        chains = newChains
     }
 
     /// The configured peers.
@@ -148,7 +151,7 @@ public actor SyncCoordinator {
             http: try await httpClient(for: peer), peer: peer, localSite: store.siteID,
             timeout: .seconds(settings.requestTimeout.components.seconds), compression: settings.compression)
         let synchronizer = PeerSynchronizer(
-            feed: StoreChangeFeed(store: store) { [peers = settingsPeers] in peers }, client: client,
+            feed: StoreChangeFeed(store: store, configuredPeers: { [peers = settingsPeers] in peers }, chains: { [chains] in chains }), client: client,
             limits: .init(changes: settings.batchChanges, bytes: settings.batchBytes, compress: settings.compression))
         try await synchronizer.run(into: &outcome) { moved in progress(SyncProgress(peer: peer.name, moved: moved)) }
     }

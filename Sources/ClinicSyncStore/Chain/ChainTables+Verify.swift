@@ -3,10 +3,12 @@ import GRDB
 
 extension ChainTables {
     /// Verifies each origin of a batch against what the site holds of its chain and keeps the new
-    /// groups and keys; throws the first origin's refusal (the caller's transaction then rolls back).
+    /// keys; throws the first origin's refusal (the caller's transaction then rolls back).
+    /// - Returns: the groups verified, to keep with ``keep(_:holding:)`` once the batch is applied.
     static func verify(
         _ db: Database, changes: [Change], through: VersionVector, proofs: [SiteID: OriginProof], verifier: ChainVerifier, holding: VersionVector
-    ) throws {
+    ) throws -> [OriginChainState.StoredGroup] {
+        var verifiedGroups: [OriginChainState.StoredGroup] = []
         var byOrigin: [SiteID: [Change]] = [:]
         for change in changes { byOrigin[change.origin, default: []].append(change) }
         let moved = through.sequences.filter { $0.value > holding[$0.key] }.keys
@@ -21,8 +23,19 @@ extension ChainTables {
             } catch {
                 throw StoreError.chainRefused(error)
             }
-            for group in verified.groups { try insert(db, group) }
+            verifiedGroups += verified.groups
             for key in verified.publicKeys { try insertKey(db, origin, key) }
+        }
+        return verifiedGroups
+    }
+
+    /// Keeps the verified groups whose changes the site now holds all of (its number for the
+    /// origin reached their end), and every genesis. A group with a change held back, or cut off
+    /// by the batch's end, comes again with the rest; keeping only whole groups means a site that
+    /// re-seals changes no peer holds (after `clock recover`) never contradicts a group kept elsewhere.
+    static func keep(_ groups: [OriginChainState.StoredGroup], _ db: Database, holding: VersionVector) throws {
+        for group in groups where group.header.isGenesis || group.header.last <= holding[group.header.origin] {
+            try insert(db, group)
         }
     }
 }

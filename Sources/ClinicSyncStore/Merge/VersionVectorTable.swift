@@ -5,7 +5,8 @@ import GRDB
 /// transaction that applies changes. This site's own number is the greater of its row here (its
 /// changes from before version 2, or recovered from peers) and `sync_clock.last_seq`, which the
 /// capture triggers advance. While it recovers from a restore, the vector it *asks* with counts only
-/// its row, so that peers send back the changes it made after the backup.
+/// its row, and no further than its sealed chain, so that peers send back the changes it made after
+/// the backup and the groups they were sealed in.
 enum VersionVectorTable {
     static func advance(_ db: Database, _ origin: SiteID, to sequence: Int64) throws {
         try db.cachedStatement(sql: """
@@ -21,10 +22,16 @@ enum VersionVectorTable {
             sequences[try SiteID(row["origin"])] = row["seq"]
         }
         let clock = try Row.fetchOne(db, sql: """
-            SELECT site_id, last_seq, EXISTS (SELECT 1 FROM recovery_peers) AS recovering FROM sync_clock
+            SELECT site_id, last_seq, EXISTS (SELECT 1 FROM recovery_peers) AS recovering,
+                   COALESCE((SELECT MAX(last) FROM chain_groups WHERE origin = site_id), chain_genesis - 1) AS sealed
+            FROM sync_clock
             """)
-        if let clock, let own = try? SiteID(clock["site_id"]), let last: Int64 = clock["last_seq"], last > 0,
-           !(asking && clock["recovering"]) {
+        guard let clock, let own = try? SiteID(clock["site_id"]) else { return VersionVector(sequences) }
+        if asking && clock["recovering"] {
+            // A restored site asks for its own changes from the end of its chain too: its peers then
+            // send back the groups its backup's unsealed changes were sealed in, with those changes.
+            if let held = sequences[own] { sequences[own] = min(held, clock["sealed"]) }
+        } else if let last: Int64 = clock["last_seq"], last > 0 {
             sequences[own] = max(sequences[own] ?? VersionVector.nothing, last)
         }
         return VersionVector(sequences)

@@ -24,6 +24,12 @@ public struct SiteKeySigner: GroupSigner {
         self.key = key
     }
 
+    /// A signer with the key whose 32-byte private scalar is `rawRepresentation` (tests and
+    /// benchmarks derive keys this way, so that a site has the same key in every store they make).
+    public init(rawRepresentation: [UInt8]) throws {
+        key = try P256.Signing.PrivateKey(rawRepresentation: rawRepresentation)
+    }
+
     /// A signer with the key in PEM form, as `clinicsync init` writes it.
     public init(privateKeyPEM: String) throws {
         key = try P256.Signing.PrivateKey(pemRepresentation: privateKeyPEM)

@@ -106,16 +106,15 @@ public struct PeerSynchronizer: Sendable {
         var heldAny = false
         while true {
             outcome.bytesIn += answer.wireBytes
-            var changes: [Change] = []
-            for (index, wire) in answer.value.changes.enumerated() {
-                do { changes.append(try wire.change()) } catch {
-                    throw SyncError.malformedResponse(peer: client.peer.name, reason: "change #\(index): \(error.description)")
+            let batch: ChangeBatch
+            do {
+                batch = try BatchBody.decode(changes: answer.value.changes, through: answer.value.through, proofs: answer.value.proofs) { reason in
+                    SyncError.malformedResponse(peer: client.peer.name, reason: reason)
                 }
+            } catch let refusal as ChainRefusal {
+                throw SyncError.rejectedIncoming(peer: client.peer.name, reason: refusal.description)
             }
-            let through: VersionVector
-            do { through = try VersionVector(wire: answer.value.through) } catch {
-                throw SyncError.malformedResponse(peer: client.peer.name, reason: "through: \(error.rule)")
-            }
+            let changes = batch.changes, through = batch.through
             // Nothing new and nothing compacted away to catch up on: the pull is done.
             guard !changes.isEmpty || !vector.dominates(through) else {
                 outcome.pulledEverything = !answer.value.more
@@ -129,8 +128,10 @@ public struct PeerSynchronizer: Sendable {
             let more = answer.value.more, nextVector = expected
             async let next = more ? pull(from: nextVector, fleet: fleet) : nil
             let applied: ApplyOutcome
-            do { applied = try await feed.apply(changes, through: through) } catch let rejected as ChangeRejected {
+            do { applied = try await feed.apply(batch) } catch let rejected as ChangeRejected {
                 throw SyncError.rejectedIncoming(peer: client.peer.name, reason: rejected.reason)
+            } catch let refusal as ChainRefusal {
+                throw SyncError.rejectedIncoming(peer: client.peer.name, reason: "\(refusal); nothing of the batch was applied")
             }
             outcome.received += applied.applied
             outcome.conflicts += applied.conflicts
@@ -164,7 +165,7 @@ public struct PeerSynchronizer: Sendable {
             let batch = try await feed.changes(missingFrom: outcome.peerVector, limit: limits.changes)
             guard !batch.changes.isEmpty || !outcome.peerVector.dominates(batch.through) || acknowledgeReceipt else { return }
             acknowledgeReceipt = false
-            let (body, carried) = try encodeBounded(batch, report: try await feed.fleet()[0])
+            let (body, delivered) = try encodeBounded(batch, report: try await feed.fleet()[0])
             let (answer, sent) = try await client.push(body, compress: limits.compress && acceptsGzip)
             outcome.bytesOut += sent
             outcome.bytesIn += answer.wireBytes
@@ -183,30 +184,22 @@ public struct PeerSynchronizer: Sendable {
                 throw SyncError.malformedResponse(peer: client.peer.name, reason: "report: \(error.description)")
             }
             // The peer holds what it acknowledged, whatever its vector says: never send it again.
-            let delivered = batch.prefix(carried)
             for change in delivered.changes { outcome.peerVector.advance(change.origin, to: change.sequence) }
             outcome.peerVector = outcome.peerVector.merged(with: delivered.through)
         }
     }
 
-    /// Encodes as many changes of `batch` as fit the byte bound (at least one), with `through` for
-    /// the origins none of whose changes were left out, and this site's `report`.
-    private func encodeBounded(_ batch: ChangeBatch, report: FleetReport) throws -> (ByteBuffer, Int) {
-        let encoder = JSONEncoder()
-        var buffer = ByteBuffer(string: "{\"changes\":[")
-        var count = 0
-        for change in batch.changes {
-            let data = try encoder.encode(WireChange(change))
-            if count > 0, buffer.readableBytes + data.count > limits.bytes { break }
-            if count > 0 { buffer.writeString(",") }
-            buffer.writeBytes(data)
-            count += 1
-        }
-        buffer.writeString("],\"through\":")
-        buffer.writeBytes(try encoder.encode(batch.prefix(count).through.wire))
+    /// Encodes as many changes of `batch` as fit the byte bound (at least one, and on to the end of
+    /// a group), with `through` for the origins none of whose changes were left out, their proofs,
+    /// and this site's `report`.
+    /// - Returns: the body, and the batch it carries.
+    private func encodeBounded(_ batch: ChangeBatch, report: FleetReport) throws -> (ByteBuffer, ChangeBatch) {
+        let (sent, members) = try BatchBody.encode(batch, budget: limits.bytes)
+        var buffer = ByteBuffer(string: "{")
+        buffer.writeImmutableBuffer(members)
         buffer.writeString(",\"report\":")
-        buffer.writeBytes(try encoder.encode(report.wire))
+        buffer.writeBytes(try JSONEncoder().encode(report.wire))
         buffer.writeString("}")
-        return (buffer, count)
+        return (buffer, sent)
     }
 }

@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// The peer protocol's server side: `/v2/hello`, `/v2/pull` and `/v2/push`; a version-1 peer's
+/// The peer protocol's server side: `/v3/hello`, `/v3/pull` and `/v3/push`; an older peer's
 /// requests get a 409 naming both versions.
 ///
 /// Every request is checked in the same order before anything is read from or written to the
@@ -47,14 +47,17 @@ public struct PeerAPI: Sendable {
         router.post("\(prefix)/push") { request, context in
             await self.respond(to: request, context) { sender, body in try await self.push(sender, body) }
         }
+        let older = 1..<WireProtocol.version
         router.add(middleware: MethodRefusal(allowed: Dictionary(uniqueKeysWithValues: ["hello", "pull", "push"]
-            .flatMap { ["\(prefix)/\($0)", "/v1/\($0)"] }.map { ($0, HTTPRequest.Method.post) })))
-        // A site still on protocol 1 calls these; it learns why the sync fails and what to do.
-        for endpoint in ["hello", "pull", "push"] {
-            router.post("/v1/\(endpoint)") { _, _ in
-                Self.failure(PeerRequestError(
-                    status: .conflict, code: "protocol_mismatch",
-                    message: "peer speaks protocol 1, this site speaks \(WireProtocol.version); upgrade the older site (its changes wait in its log)"))
+            .flatMap { endpoint in ["\(prefix)/\(endpoint)"] + older.map { "/v\($0)/\(endpoint)" } }.map { ($0, HTTPRequest.Method.post) })))
+        // A site still on an older protocol calls these; it learns why the sync fails and what to do.
+        for version in older {
+            for endpoint in ["hello", "pull", "push"] {
+                router.post("/v\(version)/\(endpoint)") { _, _ in
+                    Self.failure(PeerRequestError(
+                        status: .conflict, code: "protocol_mismatch",
+                        message: "peer speaks protocol \(version), this site speaks \(WireProtocol.version); upgrade the older site (its changes wait in its log)"))
+                }
             }
         }
     }
@@ -76,48 +79,31 @@ public struct PeerAPI: Sendable {
         let reports = try Self.reports(pull.fleet)
         if let conflict = try await feed.learn(reports, from: sender) { throw Self.secondDatabase(conflict) }
         let batch = try await feed.changes(missingFrom: vector, limit: limit)
-        var encoded: [Data] = []
-        var bytes = 0
-        let encoder = JSONEncoder()
-        for change in batch.changes {
-            let data = try encoder.encode(WireChange(change))
-            if !encoded.isEmpty, bytes + data.count > budget { break }
-            encoded.append(data)
-            bytes += data.count + 1
-        }
-        let more = encoded.count < batch.changes.count || batch.changes.count == limit
-        var buffer = ByteBuffer(string: "{\"changes\":[")
-        for (index, data) in encoded.enumerated() {
-            if index > 0 { buffer.writeString(",") }
-            buffer.writeBytes(data)
-        }
-        buffer.writeString("],\"more\":\(more),\"through\":")
-        buffer.writeBytes(try encoder.encode(batch.prefix(encoded.count).through.wire))
-        buffer.writeString("}")
-        logger.info("pull served", metadata: ["peer": "\(sender)", "changes": "\(encoded.count)", "more": "\(more)"])
+        let (sent, members) = try BatchBody.encode(batch, budget: budget)
+        var buffer = ByteBuffer(string: "{")
+        buffer.writeImmutableBuffer(members)
+        buffer.writeString(",\"more\":\(!sent.isComplete)}")
+        logger.info("pull served", metadata: ["peer": "\(sender)", "changes": "\(sent.changes.count)", "more": "\(!sent.isComplete)"])
         return buffer
     }
 
     private func push(_ sender: SiteID, _ body: ByteBuffer) async throws -> WireMessage.PushResponse {
         let push = try decode(WireMessage.PushRequest.self, body)
-        var changes: [Change] = []
-        changes.reserveCapacity(push.changes.count)
-        for (index, wire) in push.changes.enumerated() {
-            do { changes.append(try wire.change()) } catch {
-                throw PeerRequestError.badRequest("change #\(index): \(error.description)")
-            }
-        }
         let outcome: ApplyOutcome
         do {
-            let through: VersionVector
-            do { through = try VersionVector(wire: push.through) } catch { throw PeerRequestError.badRequest("through: \(error.rule)") }
+            let batch = try BatchBody.decode(changes: push.changes, through: push.through, proofs: push.proofs) { PeerRequestError.badRequest($0) }
             let report = try Self.reports([push.report])
             if let conflict = try await feed.learn(report, from: sender) { throw Self.secondDatabase(conflict) }
-            outcome = try await feed.apply(changes, through: through)
+            outcome = try await feed.apply(batch)
         } catch let rejected as ChangeRejected {
             logger.warning("push refused", metadata: ["peer": "\(sender)", "reason": "\(rejected.reason)"])
             throw PeerRequestError(status: .unprocessableContent, code: "change_rejected",
                                    message: rejected.reason)
+        } catch let refusal as ChainRefusal {
+            logger.warning("push refused", metadata: ["peer": "\(sender)", "origin": "\(refusal.origin)", "code": "\(refusal.code.rawValue)",
+                                                      "reason": "\(refusal.reason)"])
+            throw PeerRequestError(status: HTTPResponse.Status(code: refusal.code.status), code: refusal.code.rawValue,
+                                   message: "\(refusal); nothing of the batch was applied")
         }
         logger.info("push applied", metadata: [
             "peer": "\(sender)", "applied": "\(outcome.applied)", "duplicates": "\(outcome.duplicates)", "conflicts": "\(outcome.conflicts)",

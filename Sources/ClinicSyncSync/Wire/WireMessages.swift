@@ -1,7 +1,7 @@
 /// The JSON bodies of the peer protocol. Field names are part of the protocol: change them only
 /// with a new protocol version.
 public enum WireMessage {
-    /// `POST /v2/hello` response: who the peer is and what it holds.
+    /// `POST /v3/hello` response: who the peer is and what it holds.
     public struct Hello: Codable, Sendable {
         public var site: String
         public var protocol_version: Int
@@ -26,7 +26,7 @@ public enum WireMessage {
         public var incarnation: String?
     }
 
-    /// `POST /v2/pull` request: send me what I lack.
+    /// `POST /v3/pull` request: send me what I lack.
     public struct PullRequest: Codable, Sendable {
         public var vector: [String: Int64]
         /// What the caller knows of the fleet, its own report first: the callee learns from it what
@@ -36,24 +36,28 @@ public enum WireMessage {
         public var max_bytes: Int
     }
 
-    /// `POST /v2/pull` response: a bounded batch, and whether more is waiting.
+    /// `POST /v3/pull` response: a bounded batch, and whether more is waiting.
     public struct PullResponse: Codable, Sendable {
         public var changes: [WireChange]
         public var more: Bool
         /// Origins whose missing changes were all sent, with the sender's number for each.
         public var through: [String: Int64]
+        /// For each origin of `changes` and `through`: the groups its origin signed them in.
+        public var proofs: [String: WireProof]
     }
 
-    /// `POST /v2/push` request: changes the receiver lacks.
+    /// `POST /v3/push` request: changes the receiver lacks.
     public struct PushRequest: Codable, Sendable {
         public var changes: [WireChange]
         /// Origins whose missing changes were all sent, with the sender's number for each.
         public var through: [String: Int64]
+        /// For each origin of `changes` and `through`: the groups its origin signed them in.
+        public var proofs: [String: WireProof]
         /// The sender's report about itself: what it holds now, received changes included.
         public var report: Report
     }
 
-    /// `POST /v2/push` response: what was merged, and what the receiver now holds.
+    /// `POST /v3/push` response: what was merged, and what the receiver now holds.
     public struct PushResponse: Codable, Sendable {
         public var applied: Int
         public var duplicates: Int
@@ -91,6 +95,7 @@ extension WireMessage.PushRequest {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         changes = try container.decodeList(WireChange.self, forKey: .changes, atMost: WireProtocol.maximumBatchChanges)
         through = try container.decode([String: Int64].self, forKey: .through)
+        proofs = try container.decode([String: WireProof].self, forKey: .proofs)
         report = try container.decode(WireMessage.Report.self, forKey: .report)
     }
 }
@@ -101,6 +106,7 @@ extension WireMessage.PullResponse {
         changes = try container.decodeList(WireChange.self, forKey: .changes, atMost: WireProtocol.maximumBatchChanges)
         more = try container.decode(Bool.self, forKey: .more)
         through = try container.decode([String: Int64].self, forKey: .through)
+        proofs = try container.decode([String: WireProof].self, forKey: .proofs)
     }
 }
 

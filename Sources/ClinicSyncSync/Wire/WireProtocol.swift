@@ -1,6 +1,7 @@
 import ClinicSyncCore
 
-/// Version 2 of the peer protocol: JSON over HTTP, under the path prefix `/v2`.
+/// Version 3 of the peer protocol: JSON over HTTP, under the path prefix `/v3`. Version 3 added
+/// the proofs that each change was written by its origin (docs/design/authenticated-origins.md).
 ///
 /// Every request carries three headers that the receiver checks before reading the body:
 /// ``protocolHeader`` (this protocol's version), ``schemaHeader`` (the version of the synchronised
@@ -8,7 +9,7 @@ import ClinicSyncCore
 /// (the sender's site id). The endpoints are documented in `docs/protocol.md`.
 public enum WireProtocol {
     /// The protocol version this build speaks.
-    public static let version = 2
+    public static let version = 3
     /// The path prefix of this version's endpoints.
     public static let pathPrefix = "/v\(version)"
     /// The synchronised tables' shape this build sends and expects.

@@ -67,10 +67,9 @@ extension ChainVerifier {
                     }
                     continue
                 }
+                // Other content under a number the site sealed, with no group signed over it: altered or
+                // forged (a second signed history is caught as a conflicting group instead).
                 guard crypto.leaf(of: change) == expected else {
-                    if sequence <= held {
-                        throw ChainRefusal(.conflictingChange, origin: origin, "#\(sequence) is held here with other content")
-                    }
                     throw ChainRefusal(.chainMismatch, origin: origin, "#\(sequence) is not the change the site sealed in group #\(group.header.first)...\(group.header.last)")
                 }
             }

@@ -1,5 +1,6 @@
 import ClinicSyncCore
 import ClinicSyncStore
+import ClinicSyncSync
 import Crypto
 
 /// A short fingerprint of a site's synchronised state, for comparing sites.
@@ -8,5 +9,12 @@ public enum ContentDigest {
     /// certificate ``Fingerprint``).
     public static func of(_ store: SiteStore) throws(StoreError) -> String {
         Fingerprint(sha256Digest: SHA256.hash(data: Array(try store.canonicalDump().utf8))).rawValue
+    }
+}
+
+extension SiteStore {
+    /// ``check()`` and the origin chains held here (``checkChains(crypto:)``).
+    public func checkAll() throws(StoreError) -> [String] {
+        try check() + checkChains(crypto: SiteChainCrypto())
     }
 }

@@ -32,7 +32,7 @@ struct CheckCommand: ParsableCommand {
             } else {
                 store = try options.openStoreReadOnly()
             }
-            let problems = try store.check()
+            let problems = try store.checkAll()
             let result = Result(ok: problems.isEmpty, problems: problems, digest: try ContentDigest.of(store))
             if options.json {
                 try Output.json(result)

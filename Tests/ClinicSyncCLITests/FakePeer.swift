@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// A peer that speaks protocol 3 badly on purpose: a `python3` HTTP server on 127.0.0.1 whose
-/// hello is valid, whose pull answer is not, and which records every push body it receives.
+/// hello is valid, whose pull answer is malformed or forged, and which records every push body it receives.
 final class FakePeer {
     let name: String
     let port: Int
@@ -11,12 +11,14 @@ final class FakePeer {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    init(name: String) throws {
+    /// A peer whose pull answer is `pullAnswer` (default: a change that is not one).
+    init(name: String, pullAnswer: String = #"{"changes": [{"not": "a change"}], "more": false, "through": {}, "proofs": {}}"#) throws {
         self.name = name
         port = try SiteProcess.freePort()
         directory = NSTemporaryDirectory() + "clinicsync-fake-peer-" + UUID().uuidString.lowercased()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let script = directory + "/peer.py"
+        try pullAnswer.write(toFile: directory + "/pull.json", atomically: true, encoding: .utf8)
         try Self.script(name: name, port: port, pushes: directory + "/pushes").write(toFile: script, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [script]
@@ -59,7 +61,7 @@ final class FakePeer {
                     self.answer(json.dumps({"site": "\(name)", "protocol_version": 3, "schema_version": self.headers.get("ClinicSync-Schema"),
                                             "vector": {}, "accept_encoding": [], "fleet": [REPORT]}))
                 elif self.path == "/v3/pull":
-                    self.answer('{"changes": [{"not": "a change"}], "more": false, "through": {}, "proofs": {}}')
+                    self.answer(open(os.path.join(os.path.dirname("\(pushes)"), "pull.json")).read())
                 elif self.path == "/v3/push":
                     with open("\(pushes)", "a") as f: f.write(body.decode() + "\\n")
                     count = len(json.loads(body)["changes"])
@@ -75,6 +77,29 @@ final class FakePeer {
 
 @Suite("Flow control: one bad answer or origin stops nothing else")
 struct FlowControlTests {
+    @Test("a peer that answers a pull with changes their origins never signed is refused (exit 69, the code named), nothing applied, and the push still runs")
+    func forgedPullIsRefused() throws {
+        let site = try SiteProcess("north")
+        let booking = try site.addAppointment()
+        // The fake itself, a site outside the fleet, and north's own name (sealed by then: other content under its number).
+        for (origin, code) in [("fake", "unsigned_change"), ("mallory", "unknown_origin"), ("north", "chain_mismatch")] {
+            let change: [String: Any] = [
+                "table": "appointments", "row_id": UUID().uuidString.lowercased(), "op": "write", "values": ["notes": "forged"],
+                "origin": origin, "seq": 1, "hlc": Int64(Date().timeIntervalSince1970 * 1000) << 16, "seen": [String: Int](),
+            ]
+            let answer = try JSONSerialization.data(withJSONObject: ["changes": [change], "more": false, "through": [String: Int](), "proofs": [String: Any]()])
+            let fake = try FakePeer(name: "fake", pullAnswer: String(decoding: answer, as: UTF8.self))
+            try site.configure(peers: [], others: [(fake.name, fake.url)])
+            let before = try site.state()
+            let round = try site.syncNow()
+            let error = (round.report["peers"] as? [[String: Any]])?.first?["error"] as? String ?? ""
+            #expect(round.status == 69 && error.contains(code) && error.contains(origin), "\(origin): \(round.report)")
+            #expect(try site.state() == before, "\(origin): nothing of the forged batch applied")
+            let pushed = fake.pushes().flatMap { ($0["changes"] as? [[String: Any]]) ?? [] }
+            #expect(pushed.contains { $0["row_id"] as? String == booking }, "\(origin): the push still ran: \(fake.pushes())")
+        }
+    }
+
     @Test("a pull refused because the peer's answer is malformed does not stop the push; the refusal is still reported")
     func pushRunsAfterRefusedPull() throws {
         let fake = try FakePeer(name: "fake")

@@ -83,6 +83,20 @@ struct OriginChainStoreTests {
         #expect(try c.canonicalDump() == before)
     }
 
+    @Test("check names a chain whose held changes no longer give what was sealed, and one that does not follow on")
+    func checkFindsBrokenChains() throws {
+        let directory = try TemporaryDirectory()
+        let (stores, fleet) = try Self.sites("a", "b", in: directory)
+        let a = stores[0], b = stores[1]
+        for _ in 0..<3 { try a.addAppointment(Fixtures.appointment()) }
+        try fleet.deliver(from: a, to: b)
+        #expect(try b.checkChains(crypto: fleet.crypto).isEmpty)
+        #expect(try sqlite3(b.path, "UPDATE change_log SET hlc = hlc + 1 WHERE origin = 'a' AND seq = 2;").status == 0)
+        #expect(try b.checkChains(crypto: fleet.crypto) == ["group #1...3 of 'a': 1 change(s) differ from what was sealed"])
+        #expect(try sqlite3(a.path, "UPDATE chain_groups SET previous = 5 WHERE origin = 'a' AND last = 3;").status == 0)
+        #expect(try a.checkChains(crypto: fleet.crypto) == ["group #1...3 of 'a' does not follow #0 of its chain"])
+    }
+
     static func refusal(_ body: () throws -> Any) -> ChainRefusal.Code? {
         do { _ = try body() } catch let StoreError.chainRefused(refusal) { return refusal.code } catch { Issue.record("\(error)") }
         return nil

@@ -76,7 +76,7 @@ struct RelayCompactionPropertyTests {
             for site in sites {
                 #expect(try site.canonicalDump() == reference, "seed \(seed): \(site.siteID) diverged")
                 #expect(try site.removedRows() == removed, "seed \(seed): \(site.siteID) lists other deleted rows")
-                let problems = try site.check()
+                let problems = try site.check() + site.checkChains(crypto: keys.crypto)
                 #expect(problems.isEmpty, "seed \(seed): \(site.siteID): \(problems)")
             }
             if try sites[0].conflictCount() > 0 { runsWithConflicts += 1 }

@@ -26,14 +26,19 @@ extension SiteStore {
             let bound = try Self.fleetView(db).agreedDrift(own: maximumDrift, site: siteID, configuredPeers: configuredPeers)
             transaction.clock = HybridLogicalClock(lastIssued: transaction.clock.lastIssued, maximumDrift: bound)
             let holding = try VersionVectorTable.load(db)
-            let verifiedGroups = try verifier.map { verifier in
-                try ChainTables.verify(db, changes: changes, through: through, proofs: proofs, verifier: verifier, holding: holding)
-            } ?? []
+            // What the site tells peers it holds: a change at or below it is never applied again,
+            // whatever arrives (a replay of a compacted change, or a forgery under a number whose
+            // group is kept by its root alone). A restored site still takes its own changes back.
+            let known = try VersionVectorTable.load(db, asking: true)
             // An origin held in an earlier batch stays held at that change: its later changes (a
             // sender moves on past held ones) must not apply, or this site would hold the origin
             // past a gap it never fills.
             let barriers = Dictionary(uniqueKeysWithValues: try HeldOriginsTable.load(db)
                 .filter { $0.held.sequence > holding[$0.held.origin] }.map { ($0.held.origin, $0.held) })
+            let (verifiedGroups, unverifiable) = try verifier.map { verifier in
+                try ChainTables.verify(db, changes: changes, through: through, proofs: proofs, verifier: verifier, holding: holding,
+                                       barriers: Set(barriers.keys))
+            } ?? ([], [])
             // A site seen reporting from two databases: none of its changes apply until an operator
             // has dealt with it (each database numbers its changes from the same point).
             let conflicts = Dictionary(uniqueKeysWithValues: try KnownIncarnations.conflicts(db).map { ($0.site, $0) })
@@ -41,8 +46,13 @@ extension SiteStore {
             var held: [SiteID: HeldOrigin] = [:]
             var accepted: [Change] = []
             accepted.reserveCapacity(changes.count)
+            var replayed = 0
             for change in changes where held[change.origin] == nil {
-                if let conflict = conflicts[change.origin], change.sequence > holding[change.origin] {
+                if change.sequence <= known[change.origin] {
+                    replayed += 1
+                } else if unverifiable.contains(change.origin), let barrier = barriers[change.origin] {
+                    held[change.origin] = barrier
+                } else if let conflict = conflicts[change.origin], change.sequence > holding[change.origin] {
                     held[change.origin] = HeldOrigin(origin: change.origin, sequence: change.sequence, reason: .invalid(conflict.description))
                 } else if let barrier = barriers[change.origin], !passed.contains(change.origin), change.sequence > barrier.sequence {
                     held[change.origin] = barrier
@@ -56,7 +66,7 @@ extension SiteStore {
             try RowIndex.catchUp(db)
             try db.execute(sql: "UPDATE sync_clock SET capturing = 0")
             var applier = try MergeApplier(db: db)
-            var outcome = ApplyOutcome(held: held.values.sorted { $0.origin < $1.origin })
+            var outcome = ApplyOutcome(duplicates: replayed, held: held.values.sorted { $0.origin < $1.origin })
             var received = VersionVector()
             for change in accepted {
                 switch try applier.apply(change) {
@@ -69,7 +79,7 @@ extension SiteStore {
                 }
             }
             for (origin, sequence) in through.sequences
-            where sequence > holding[origin] && held[origin] == nil && conflicts[origin] == nil
+            where sequence > holding[origin] && held[origin] == nil && conflicts[origin] == nil && !unverifiable.contains(origin)
                 && (barriers[origin] == nil || passed.contains(origin)) {
                 received.advance(origin, to: sequence)
             }

@@ -29,7 +29,14 @@ extension SiteStore {
                 let room = limit - batch.changes.count
                 guard let tip = tips[origin] else { continue }
                 let servable = min(held, tip)
-                guard servable > known else { continue }
+                guard servable > known else {
+                    // A receiver that holds all of an origin's legacy changes still needs its chain's
+                    // start, to relay that history and to verify what comes next.
+                    if let genesis = try ChainTables.genesis(db, origin), known == genesis.genesis - 1 {
+                        batch.proofs[origin] = OriginProof(publicKeys: try ChainTables.keys(db, origin), groups: [OriginProof.Group(header: genesis)])
+                    }
+                    continue
+                }
                 guard room > 0 else {
                     batch.isComplete = false
                     break

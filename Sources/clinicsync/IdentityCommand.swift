@@ -62,11 +62,12 @@ struct IdentityRotate: ParsableCommand {
         commandName: "rotate", abstract: "Replace the site's key and certificate; prints the new fingerprint.",
         discussion: """
             Stop the daemon first. Everything the site wrote so far is signed with the old key, then the \
-            old pair is kept as <database>.cert.previous.pem and .key.previous.pem. Then, at every other \
-            site of the fleet: set this site's fingerprint (under `peers`, or `fleet` for a site that is \
-            not a peer) to the new one, and add `previous: <old fingerprint>@<number>` as printed to its \
-            `fleet` entry, so the changes signed with the old key stay verifiable; reload them (SIGHUP). \
-            Peers refuse this site's new changes until they have the new fingerprint.
+            old pair is kept as <database>.cert.previous.pem and .key.previous.pem. Then, at every site \
+            of the fleet, this one included: add `previous: <old fingerprint>@<number>` as printed to this \
+            site's `fleet` entry, so the changes signed with the old key stay verifiable (here too: a \
+            restore from an older backup gets them back from peers); elsewhere also set this site's \
+            fingerprint (under `peers`, or `fleet`) to the new one; reload them (SIGHUP). Peers refuse \
+            this site's new changes until they have the new fingerprint.
             """)
 
     @OptionGroup var options: GlobalOptions

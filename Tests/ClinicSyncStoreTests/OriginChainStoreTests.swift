@@ -97,6 +97,70 @@ struct OriginChainStoreTests {
         #expect(try a.checkChains(crypto: fleet.crypto) == ["group #1...3 of 'a' does not follow #0 of its chain"])
     }
 
+    @Test("a number the site holds is never applied again: not a replayed compacted change, not a forgery under a group kept by its root")
+    func heldNumbersAreNeverAppliedAgain() throws {
+        let directory = try TemporaryDirectory()
+        let (stores, fleet) = try Self.sites("a", "c", in: directory)
+        let a = stores[0], c = stores[1]
+        for _ in 0..<3 { try a.addAppointment(Fixtures.appointment()) }
+        try fleet.seal(a)
+        let honest = try a.changes(missingFrom: VersionVector(), limit: 100)
+        // A relay passes a's group off as compacted (header alone): c holds a up to 3 without its changes.
+        var headerOnly = honest
+        headerOnly.changes = []
+        headerOnly.proofs[a.siteID]!.groups = headerOnly.proofs[a.siteID]!.groups.map { OriginProof.Group(header: $0.header) }
+        try fleet.apply(headerOnly, to: c)
+        #expect(try c.versionVector()[a.siteID] == 3 && c.appointments().isEmpty)
+        // Then sends "a's" change #2 with other content: nothing to check it against, and not applied.
+        let original = honest.changes[1]
+        var forged = headerOnly
+        forged.changes = [Change(table: original.table, rowID: RowID.random(), operation: original.operation, origin: original.origin,
+                                 sequence: 2, timestamp: original.timestamp, knowledge: original.knowledge)]
+        #expect(try fleet.apply(forged, to: c).applied == 0)
+        #expect(try c.appointments().isEmpty && Self.logged(c, origin: "a") == 0)
+
+        // A genuine change compacted at the receiver and sent again is not logged twice.
+        let b = try Fixtures.store("b", in: directory)
+        try fleet.apply(honest, to: b)
+        #expect(try sqlite3(b.path, "DELETE FROM change_log WHERE origin = 'a' AND seq = 1;").status == 0)
+        let again = try fleet.apply(honest, to: b)
+        #expect(again.applied == 0 && again.duplicates == 3)
+        #expect(try Self.logged(b, origin: "a") == 2)
+    }
+
+    @Test("an origin held at a change stays held, not refused, when its sender moves on past the change's group")
+    func heldOriginSkippedPastIsHeldNotRefused() throws {
+        let directory = try TemporaryDirectory()
+        let clock = ManualWallClock()
+        let a = try Fixtures.store("a", in: directory, clock: clock)
+        let bClock = ManualWallClock()
+        let b = try Fixtures.store("b", in: directory, clock: bClock)
+        let fleet = TestFleet([a.siteID, b.siteID])
+        try a.addAppointment(Fixtures.appointment())
+        clock.advance(by: 3_600_000)
+        try a.addAppointment(Fixtures.appointment())
+        try fleet.seal(a)
+        for _ in 0..<2 { try a.addAppointment(Fixtures.appointment()) }
+        try fleet.seal(a)
+        let first = try a.changes(missingFrom: VersionVector(), limit: 2)
+        #expect(first.changes.count == 2)
+        let outcome = try fleet.apply(first, to: b)
+        #expect(outcome.applied == 1 && outcome.held.map(\.sequence) == [2])
+        // The next batch, asked for from past the held change (as a pipelined pull does).
+        let next = try a.changes(missingFrom: VersionVector([a.siteID: 2]), limit: 10)
+        let skipped = try fleet.apply(next, to: b)
+        #expect(skipped.applied == 0 && skipped.held.map(\.sequence) == [2])
+        #expect(try b.versionVector()[a.siteID] == 1)
+        // Once b's clock allows, the origin applies from the held change on.
+        bClock.advance(by: 3_600_000)
+        #expect(try fleet.deliver(from: a, to: b).applied == 3)
+        #expect(try b.canonicalDump() == a.canonicalDump())
+    }
+
+    static func logged(_ store: SiteStore, origin: String) throws -> Int {
+        Int(try sqlite3(store.path, "SELECT COUNT(*) FROM change_log WHERE origin = '\(origin)';").output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
     static func refusal(_ body: () throws -> Any) -> ChainRefusal.Code? {
         do { _ = try body() } catch let StoreError.chainRefused(refusal) { return refusal.code } catch { Issue.record("\(error)") }
         return nil

@@ -64,5 +64,15 @@ struct UpgradeTests {
         // New writes are numbered from 1 and conflict correctly with migrated history.
         try alpha.updateAppointment(id: try RowID("e58c30d0-9005-4f47-b403-0adcde4b44c1")) { $0.therapist = "Jo" }
         #expect(try alpha.changes(origin: alpha.siteID, after: 0).map(\.sequence) == [1])
+
+        // Chains start after what each site had written: beta's pending write stays legacy (unsigned),
+        // and a site that joins now gets both histories through alpha alone, verified.
+        let gamma = try SiteStore.initialize(path: directory.file("gamma.sqlite"), siteID: try SiteID("gamma")).store
+        try Fixtures.deliverAll(from: beta, to: alpha)
+        try TestFleet([alpha.siteID, beta.siteID, gamma.siteID]).deliver(from: alpha, to: gamma)
+        #expect(try gamma.canonicalDump() == alpha.canonicalDump())
+        let crypto = TestFleet([]).crypto
+        #expect(try alpha.checkChains(crypto: crypto).isEmpty && beta.checkChains(crypto: crypto).isEmpty && gamma.checkChains(crypto: crypto).isEmpty)
+        #expect(try Self.scalar(betaPath, "SELECT chain_genesis FROM sync_clock") == "2")
     }
 }

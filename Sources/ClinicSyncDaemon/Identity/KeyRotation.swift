@@ -24,6 +24,13 @@ public enum KeyRotation {
             let oldSigner = try files.signer()
             let crypto = SiteChainCrypto()
             let store = try configuration.openStore()
+            // While recovering, the site seals nothing: the old key's groups would end at a number
+            // below what peers hold of it, and they would refuse what it signed above that.
+            let recovering = try store.recoveringFrom()
+            guard recovering.isEmpty else {
+                throw DaemonError.identity(reason: "this site is still getting back its changes after a restore (from "
+                    + recovering.map(\.rawValue).joined(separator: ", ") + "); sync with those peers first, then rotate")
+            }
             try store.seal(using: ChainSealer(crypto: crypto, signer: oldSigner))
             let sealedThrough = try store.sealedThrough()
             try files.rotate(site: configuration.siteID)

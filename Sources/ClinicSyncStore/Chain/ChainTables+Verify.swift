@@ -4,29 +4,64 @@ import GRDB
 extension ChainTables {
     /// Verifies each origin of a batch against what the site holds of its chain and keeps the new
     /// keys; throws the first origin's refusal (the caller's transaction then rolls back).
-    /// - Returns: the groups verified, to keep with ``keep(_:holding:)`` once the batch is applied.
+    ///
+    /// An origin held in an earlier batch (`barriers`) whose groups do not follow the chain held is
+    /// not refused but returned as unverifiable: its sender moved on past the held change (a
+    /// pipelined pull, or a push it counted as delivered), and the group holding that change is kept
+    /// only once it applies; none of the origin's changes may apply from this batch.
+    /// - Returns: the groups verified, to keep with ``keep(_:_:holding:)`` once the batch is applied,
+    ///   and the unverifiable origins.
     static func verify(
-        _ db: Database, changes: [Change], through: VersionVector, proofs: [SiteID: OriginProof], verifier: ChainVerifier, holding: VersionVector
-    ) throws -> [OriginChainState.StoredGroup] {
+        _ db: Database, changes: [Change], through: VersionVector, proofs: [SiteID: OriginProof], verifier: ChainVerifier,
+        holding: VersionVector, barriers: Set<SiteID>
+    ) throws -> (groups: [OriginChainState.StoredGroup], unverifiable: Set<SiteID>) {
         var verifiedGroups: [OriginChainState.StoredGroup] = []
+        var unverifiable: Set<SiteID> = []
         var byOrigin: [SiteID: [Change]] = [:]
         for change in changes { byOrigin[change.origin, default: []].append(change) }
         let moved = through.sequences.filter { $0.value > holding[$0.key] }.keys
         for origin in Set(byOrigin.keys).union(moved).union(proofs.keys).sorted() {
             let carried = byOrigin[origin] ?? []
             let proof = proofs[origin]
-            let numbers = carried.map(\.sequence) + (proof?.groups.flatMap { [$0.header.first, $0.header.last] } ?? [])
-            let state = try Self.state(db, origin, overlapping: numbers.min().map { $0...numbers.max()! }, held: holding[origin])
+            let ranges = carried.map { $0.sequence...$0.sequence } + (proof?.groups.map { $0.header.first...max($0.header.first, $0.header.last) } ?? [])
+            var state = try Self.state(db, origin, overlapping: nil, held: holding[origin])
+            state.groups = try groups(db, origin, covering: ranges)
             let verified: VerifiedChain
             do {
                 verified = try verifier.verify(origin: origin, changes: carried, through: through.sequences[origin], proof: proof, state: state)
             } catch {
+                if error.code == .chainGap, barriers.contains(origin) {
+                    unverifiable.insert(origin)
+                    continue
+                }
                 throw StoreError.chainRefused(error)
             }
             verifiedGroups += verified.groups
             for key in verified.publicKeys { try insertKey(db, origin, key) }
         }
-        return verifiedGroups
+        return (verifiedGroups, unverifiable)
+    }
+
+    /// The held groups of `origin` (genesis excepted) that overlap any of `ranges`, in order: one
+    /// lookup per group found, however far apart the ranges lie.
+    static func groups(_ db: Database, _ origin: SiteID, covering ranges: [ClosedRange<Int64>]) throws -> [OriginChainState.StoredGroup] {
+        var found: [OriginChainState.StoredGroup] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = found.last, last.header.last >= range.upperBound { continue }
+            let start = max(range.lowerBound, (found.last?.header.last ?? Int64.min) + (found.isEmpty ? 0 : 1))
+            // Each group overlapping the range, read one at a time from the index.
+            var cursor = start
+            while cursor <= range.upperBound,
+                  let group = try Row.fetchOne(db.cachedStatement(sql: """
+                      SELECT origin, last, first, genesis, previous, root, signature, leaves FROM chain_groups
+                      WHERE origin = ? AND last >= ? AND last >= first ORDER BY last LIMIT 1
+                      """), arguments: [origin.rawValue, cursor]).map(Self.group), group.header.first <= range.upperBound {
+                found.append(group)
+                guard group.header.last < Int64.max else { break }
+                cursor = group.header.last + 1
+            }
+        }
+        return found
     }
 
     /// Keeps the verified groups whose changes the site now holds all of (its number for the

@@ -61,7 +61,7 @@ enum ChainTables {
             groups: try numbers.map { try groups(db, origin, overlapping: $0) } ?? [], held: held, knownKeys: try keys(db, origin))
     }
 
-    private static func group(_ row: Row) throws -> OriginChainState.StoredGroup {
+    static func group(_ row: Row) throws -> OriginChainState.StoredGroup {
         let header = SealedGroup(
             origin: try SiteID(row["origin"]), genesis: row["genesis"], previous: row["previous"], first: row["first"], last: row["last"],
             root: Array(row["root"] as Data), signature: Array(row["signature"] as Data))

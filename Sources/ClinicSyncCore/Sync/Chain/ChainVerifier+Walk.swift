@@ -7,9 +7,12 @@ extension ChainVerifier {
         let changes: [Int64: Change]
         private(set) var genesis: SealedGroup?
         private(set) var tip: SealedGroup?
-        /// Groups held before and groups verified now, genesis excepted, in sequence order.
+        /// Groups held before and groups verified now, genesis excepted, in sequence order (groups
+        /// never overlap, so by `first` and by `last` alike).
         private var groups: [OriginChainState.StoredGroup]
         private(set) var verified: [OriginChainState.StoredGroup] = []
+        /// The `first` of each group verified now.
+        private var verifiedFirsts: Set<Int64> = []
 
         init(origin: SiteID, state: OriginChainState, changes: [Int64: Change]) {
             self.origin = origin
@@ -23,7 +26,19 @@ extension ChainVerifier {
         /// The group the site holds (or has just verified) at the numbers of `group`, if any.
         func heldGroup(matching group: SealedGroup) -> SealedGroup? {
             if group.isGenesis { return genesis }
-            return groups.first { $0.header.first <= group.last && group.first <= $0.header.last }?.header
+            let index = firstIndex(endingAtOrAfter: group.first)
+            guard index < groups.count, groups[index].header.first <= group.last else { return nil }
+            return groups[index].header
+        }
+
+        /// The index of the first group whose `last` is at or after `sequence` (binary search).
+        private func firstIndex(endingAtOrAfter sequence: Int64) -> Int {
+            var low = 0, high = groups.count
+            while low < high {
+                let middle = (low + high) / 2
+                if groups[middle].header.last < sequence { low = middle + 1 } else { high = middle }
+            }
+            return low
         }
 
         /// The refusal of a validly signed group that contradicts the chain held (a second history).
@@ -38,8 +53,8 @@ extension ChainVerifier {
             if group.header.isGenesis {
                 genesis = group.header
             } else {
-                let index = groups.firstIndex { $0.header.first > group.header.first } ?? groups.endIndex
-                groups.insert(group, at: index)
+                groups.insert(group, at: firstIndex(endingAtOrAfter: group.header.first))
+                verifiedFirsts.insert(group.header.first)
             }
             if tip.map({ group.header.last > $0.last }) ?? true { tip = group.header }
             verified.append(group)
@@ -47,20 +62,21 @@ extension ChainVerifier {
 
         /// Every change at or above the genesis must lie in a group and give its leaf.
         func checkChanges(_ changes: [Change], crypto: any ChainCrypto) throws(ChainRefusal) {
-            var index = 0
             for change in changes {
                 let sequence = change.sequence
                 guard let genesis else {
                     throw ChainRefusal(.unsignedChange, origin: origin, "#\(sequence) came without the start of the site's chain (its genesis group)")
                 }
                 guard sequence >= genesis.genesis else { continue }
-                while index < groups.count, groups[index].header.last < sequence { index += 1 }
+                let index = firstIndex(endingAtOrAfter: sequence)
                 guard index < groups.count, groups[index].header.contains(sequence) else {
                     throw ChainRefusal(.unsignedChange, origin: origin, "#\(sequence) is in no group the site signed")
                 }
                 let group = groups[index]
-                if verified.contains(group) { continue }
+                if verifiedFirsts.contains(group.header.first) { continue }
                 guard let expected = group.leaf(sequence) else {
+                    // A number the site already holds (it is never applied again), in a group it
+                    // keeps by its root alone: nothing to check it against, nothing to accept.
                     guard sequence <= held else {
                         throw ChainRefusal(.unsignedChange, origin: origin, "#\(sequence) lies in group #\(group.header.first)...\(group.header.last), "
                                            + "which reached this site without its changes, so it cannot be checked")

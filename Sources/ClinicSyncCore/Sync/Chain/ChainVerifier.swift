@@ -61,7 +61,8 @@ public struct ChainVerifier: Sendable {
             throw ChainRefusal(.malformedProof, origin: origin, "a group of site '\(group.origin)' is in its proof")
         }
         if let held = walk.heldGroup(matching: group) {
-            guard held == group else {
+            // Not the signature bytes: an ECDSA signature has two valid forms, and a relay may send either.
+            guard held.sameContent(as: group) else {
                 try verifySignature(group, keys: keys)
                 throw ChainRefusal(.conflictingChange, origin: origin,
                                    "two histories signed by the site: this site holds group #\(held.first)...\(held.last), "

@@ -44,6 +44,12 @@ public struct SealedGroup: Hashable, Sendable {
                     root: crypto.root(ofLeaves: []), signature: [])
     }
 
+    /// Whether `other` is this group: the same signed header, whatever the signature's bytes.
+    public func sameContent(as other: SealedGroup) -> Bool {
+        origin == other.origin && genesis == other.genesis && previous == other.previous && first == other.first
+            && last == other.last && root == other.root
+    }
+
     /// Whether this is the empty group that starts the origin's chain.
     public var isGenesis: Bool { first == genesis && last == genesis - 1 && previous == genesis - 1 }
 

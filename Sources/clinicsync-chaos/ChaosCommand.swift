@@ -71,7 +71,7 @@ struct ChaosCommand: ParsableCommand {
         totals.cuts += run.cuts; totals.delays += run.delays; totals.stalls += run.stalls; totals.kills += run.kills
         totals.clockSteps += run.clockSteps; totals.manualSyncs += run.manualSyncs
         totals.clockJumps += run.clockJumps; totals.clockRecoveries += run.clockRecoveries; totals.forgedPushes += run.forgedPushes
-        totals.reloads += run.reloads
+        totals.reloads += run.reloads; totals.tampers += run.tampers; totals.tamperedValues += run.tamperedValues
         totals.cutConnections += run.cutConnections; totals.refusedConnections += run.refusedConnections
         totals.compacted += run.compacted
         totals.resaves += run.resaves

@@ -5,13 +5,13 @@ import Foundation
 final class ChaosRun {
     struct Counts: CustomStringConvertible {
         var writes = 0, partitions = 0, cuts = 0, delays = 0, stalls = 0, kills = 0, clockSteps = 0, manualSyncs = 0, resaves = 0
-        var clockJumps = 0, clockRecoveries = 0, forgedPushes = 0, reloads = 0
-        var cutConnections = 0, refusedConnections = 0, changes = 0, compacted = 0
+        var clockJumps = 0, clockRecoveries = 0, forgedPushes = 0, reloads = 0, tampers = 0
+        var cutConnections = 0, refusedConnections = 0, tamperedValues = 0, changes = 0, compacted = 0
         var convergeSeconds = 0.0
 
         var description: String {
             "writes=\(writes) changes=\(changes) compacted=\(compacted) partitions=\(partitions) cuts=\(cuts) (connections cut: \(cutConnections), refused: \(refusedConnections)) "
-                + "delays=\(delays) stalls=\(stalls) kill-9=\(kills) clock-steps=\(clockSteps) clock-jumps=\(clockJumps) "
+                + "delays=\(delays) stalls=\(stalls) tampers=\(tampers) (values rewritten: \(tamperedValues)) kill-9=\(kills) clock-steps=\(clockSteps) clock-jumps=\(clockJumps) "
                 + "clock-recoveries=\(clockRecoveries) forged-pushes-refused=\(forgedPushes) peer-reloads=\(reloads) sync-now=\(manualSyncs) "
                 + "resaves-refused=\(resaves) "
                 + String(format: "converged in %.1f s", convergeSeconds)
@@ -54,6 +54,8 @@ final class ChaosRun {
         let fleet = Dictionary(uniqueKeysWithValues: try sites.map { ($0.name, try $0.fingerprint()) })
         for (index, site) in sites.enumerated() {
             site.fleet = fleet
+            // Half the sites send and ask uncompressed, so that a tampering link can rewrite what they exchange.
+            site.compression = Bool.random(using: &random)
             try site.configure(peers: proxies.filter { $0.from == index }.map { (sites[$0.to].name, $0.proxy.port) })
         }
         note("seed \(seed): \(siteCount) sites, \(topology), clock offsets " + sites.map { "\($0.name)=\($0.clockOffsetMilliseconds)ms" }.joined(separator: " "))
@@ -119,7 +121,16 @@ final class ChaosRun {
                 let result = try caller.run(["sync", "now", "--json", "--peer", sites[proxies[link].to].name])
                 counts.manualSyncs += 1
                 note("step \(step): sync now at \(caller.name) through the cut link -> exit \(result.status)")
-            case 70..<74:
+            case 72..<74:
+                // A link that alters what it carries: every batch with a rewritten value must be refused.
+                proxies[link].proxy.mode = .tamper
+                pendingHeals[link] = step + Int.random(in: 1...4, using: &random)
+                counts.tampers += 1
+                let caller = sites[proxies[link].from]
+                let result = try caller.run(["sync", "now", "--json", "--peer", sites[proxies[link].to].name])
+                counts.manualSyncs += 1
+                note("step \(step): tamper \(linkName(link)); sync now at \(caller.name) through it -> exit \(result.status)")
+            case 70..<72:
                 proxies[link].proxy.mode = .delay(milliseconds: Int.random(in: 20...150, using: &random))
                 pendingHeals[link] = step + Int.random(in: 1...6, using: &random)
                 counts.delays += 1
@@ -271,6 +282,7 @@ final class ChaosRun {
             let faults = entry.proxy.faultCounts
             counts.cutConnections += faults.cuts
             counts.refusedConnections += faults.refusals
+            counts.tamperedValues += faults.tampered
         }
         let status = try JSONSerialization.jsonObject(with: Data(sites[0].run(["status", "--json"]).output.utf8)) as? [String: Any]
         counts.changes = status?["change_log_entries"] as? Int ?? 0

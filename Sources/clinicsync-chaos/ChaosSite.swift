@@ -35,6 +35,8 @@ final class ChaosSite: @unchecked Sendable {
     /// Every site of the run with its key fingerprint (known once every site is initialised): each
     /// site pins them all, since changes reach it relayed through the topology.
     var fleet: [String: String] = [:]
+    /// `sync.compression`.
+    var compression = true
 
     /// This site's key fingerprint, as `identity show` prints it.
     func fingerprint() throws -> String {
@@ -64,6 +66,7 @@ final class ChaosSite: @unchecked Sendable {
               max_backoff_seconds: 2
               timeout_seconds: 3
               batch_changes: 50
+              compression: \(compression)
             compaction:
               interval_seconds: \(compactionSeconds)
             log:

@@ -7,7 +7,7 @@ import Glibc
 
 /// A TCP proxy in front of one directed peer link (site A calling site B) that injects faults:
 /// refused connections (a partition), connections cut after some bytes (mid-request or
-/// mid-response), delays and stalls. Plain threads and sockets: it is test equipment, kept apart
+/// mid-response), delays, stalls, and tampering (a value in an uncompressed body rewritten). Plain threads and sockets: it is test equipment, kept apart
 /// from the product's code.
 final class FaultProxy: Sendable {
     enum Mode: Sendable, Equatable, CustomStringConvertible {
@@ -16,6 +16,9 @@ final class FaultProxy: Sendable {
         case cutAfter(bytes: Int)
         case delay(milliseconds: Int)
         case stall
+        /// Rewrites one letter of every `"notes":"` value passing through (bodies a site sends
+        /// uncompressed): a relay or link altering a change, which its receiver must refuse.
+        case tamper
 
         var description: String {
             switch self {
@@ -24,6 +27,7 @@ final class FaultProxy: Sendable {
             case let .cutAfter(bytes): return "cut after \(bytes) bytes"
             case let .delay(milliseconds): return "delay \(milliseconds) ms"
             case .stall: return "stall"
+            case .tamper: return "tamper"
             }
         }
     }
@@ -31,7 +35,7 @@ final class FaultProxy: Sendable {
     let port: Int
     let targetPort: Int
     private let listener: Int32
-    private let state = Mutex<(mode: Mode, closed: Bool, cuts: Int, refusals: Int)>((.pass, false, 0, 0))
+    private let state = Mutex<(mode: Mode, closed: Bool, cuts: Int, refusals: Int, tampered: Int)>((.pass, false, 0, 0, 0))
 
     init(targetPort: Int, port listenPort: Int) throws {
         self.targetPort = targetPort
@@ -56,8 +60,8 @@ final class FaultProxy: Sendable {
         set { state.withLock { $0.mode = newValue } }
     }
 
-    /// Connections cut and refused so far.
-    var faultCounts: (cuts: Int, refusals: Int) { state.withLock { ($0.cuts, $0.refusals) } }
+    /// Connections cut and refused, and values rewritten, so far.
+    var faultCounts: (cuts: Int, refusals: Int, tampered: Int) { state.withLock { ($0.cuts, $0.refusals, $0.tampered) } }
 
     func close() {
         state.withLock { $0.closed = true }
@@ -127,6 +131,9 @@ final class FaultProxy: Sendable {
                 // Hold the connection silent until the client gives up (its request timeout).
                 while !state.withLock({ $0.closed }) && self.mode == .stall { usleep(50_000) }
                 return
+            case .tamper:
+                let rewritten = Self.tamper(&buffer, count: count)
+                if rewritten > 0 { state.withLock { $0.tampered += rewritten } }
             default: break
             }
             let allowed = budget.take(count)
@@ -136,6 +143,28 @@ final class FaultProxy: Sendable {
                 return
             }
         }
+    }
+
+    /// Changes the first letter of each `"notes":"` value in `buffer[..<count]` (a to b, b to a,
+    /// others to x), keeping the JSON valid and its length; returns how many it changed.
+    private static func tamper(_ buffer: inout [UInt8], count: Int) -> Int {
+        let pattern = Array(#""notes":""#.utf8)
+        var changed = 0
+        var index = 0
+        while index + pattern.count < count {
+            if buffer[index] == pattern[0], Array(buffer[index..<(index + pattern.count)]) == pattern {
+                let target = index + pattern.count
+                let letter = buffer[target]
+                if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(letter) {
+                    buffer[target] = letter == UInt8(ascii: "a") ? UInt8(ascii: "b") : letter == UInt8(ascii: "b") ? UInt8(ascii: "a") : UInt8(ascii: "x")
+                    changed += 1
+                }
+                index = target
+            } else {
+                index += 1
+            }
+        }
+        return changed
     }
 
     private static func loopback(port: Int) -> sockaddr_in {

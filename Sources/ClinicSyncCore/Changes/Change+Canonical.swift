@@ -8,15 +8,23 @@
 ///         ‖ knowledge: 0x00 u32 n (str(site) i64 seq)* by site id | 0x01 (no base) | 0x02 i64 str(origin)
 ///     str(s) = u32 byte count ‖ UTF-8; integers big-endian
 extension Change {
-    public var canonicalBytes: [UInt8] {
-        var bytes: [UInt8] = Array("CSE1".utf8)
-        bytes.reserveCapacity(96)
+    public var canonicalBytes: [UInt8] { canonicalBytes(prefixedBy: nil) }
+
+    /// The canonical bytes after `prefix` (a leaf hashes them after a 0 byte), built in one buffer.
+    public func canonicalBytes(prefixedBy prefix: UInt8?) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(160)
+        if let prefix { bytes.append(prefix) }
+        bytes.append(contentsOf: "CSE1".utf8)
         Self.append(origin.rawValue, to: &bytes)
         Self.append(sequence, to: &bytes)
         Self.append(timestamp.rawValue, to: &bytes)
         bytes.append(UInt8(truncatingIfNeeded: table.code))
         Self.append(rowID.rawValue, to: &bytes)
-        let written = values.sorted { $0.column.position < $1.column.position }
+        let values = self.values
+        // Changes read from the log or the wire list their values by position already.
+        let written = values.indices.dropFirst().allSatisfy { values[$0 - 1].column.position < values[$0].column.position }
+            ? values : values.sorted { $0.column.position < $1.column.position }
         Self.append(UInt32(written.reduce(0) { $0 | (UInt32(1) << UInt32($1.column.position)) }), to: &bytes)
         for entry in written {
             switch entry.value {
@@ -50,9 +58,8 @@ extension Change {
     }
 
     private static func append(_ text: String, to bytes: inout [UInt8]) {
-        let utf8 = Array(text.utf8)
-        append(UInt32(truncatingIfNeeded: utf8.count), to: &bytes)
-        bytes += utf8
+        append(UInt32(truncatingIfNeeded: text.utf8.count), to: &bytes)
+        bytes.append(contentsOf: text.utf8)
     }
 
     private static func append(_ number: Int64, to bytes: inout [UInt8]) {

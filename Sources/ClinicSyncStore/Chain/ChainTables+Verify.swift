@@ -17,8 +17,15 @@ extension ChainTables {
     ) throws -> (groups: [OriginChainState.StoredGroup], unverifiable: Set<SiteID>) {
         var verifiedGroups: [OriginChainState.StoredGroup] = []
         var unverifiable: Set<SiteID> = []
+        // A batch lists each origin's changes together: one dictionary update per origin, not per change.
         var byOrigin: [SiteID: [Change]] = [:]
-        for change in changes { byOrigin[change.origin, default: []].append(change) }
+        var start = changes.startIndex
+        while start < changes.endIndex {
+            var end = start + 1
+            while end < changes.endIndex, changes[end].origin == changes[start].origin { end += 1 }
+            byOrigin[changes[start].origin, default: []] += changes[start..<end]
+            start = end
+        }
         let moved = through.sequences.filter { $0.value > holding[$0.key] }.keys
         for origin in Set(byOrigin.keys).union(moved).union(proofs.keys).sorted() {
             let carried = byOrigin[origin] ?? []

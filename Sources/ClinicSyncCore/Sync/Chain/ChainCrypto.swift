@@ -24,9 +24,7 @@ extension ChainCrypto {
 
     /// The digest of one change in its origin's chain: SHA-256 of 0x00 and its canonical bytes.
     public func leaf(of change: Change) -> [UInt8] {
-        var bytes: [UInt8] = [0]
-        bytes += change.canonicalBytes
-        return sha256(bytes)
+        sha256(change.canonicalBytes(prefixedBy: 0))
     }
 
     /// The root of a group: SHA-256 of 0x01 and its leaves in sequence order (an empty group, the

@@ -4,7 +4,8 @@ extension ChainVerifier {
     struct Walk {
         let origin: SiteID
         let held: Int64
-        let changes: [Int64: Change]
+        /// The batch's changes of the origin, in sequence order.
+        let changes: [Change]
         private(set) var genesis: SealedGroup?
         private(set) var tip: SealedGroup?
         /// Groups held before and groups verified now, genesis excepted, in sequence order (groups
@@ -14,7 +15,7 @@ extension ChainVerifier {
         /// The `first` of each group verified now.
         private var verifiedFirsts: Set<Int64> = []
 
-        init(origin: SiteID, state: OriginChainState, changes: [Int64: Change]) {
+        init(origin: SiteID, state: OriginChainState, changes: [Change]) {
             self.origin = origin
             held = state.held
             self.changes = changes

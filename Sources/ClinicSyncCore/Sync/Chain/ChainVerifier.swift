@@ -28,7 +28,8 @@ public struct ChainVerifier: Sendable {
             keys.append((publicKey, pin))
             if !state.knownKeys.contains(publicKey) { result.publicKeys.append(publicKey) }
         }
-        var walk = Walk(origin: origin, state: state, changes: try Self.bySequence(changes, origin: origin))
+        try Self.checkOrder(changes, origin: origin)
+        var walk = Walk(origin: origin, state: state, changes: changes)
         for item in proof?.groups ?? [] {
             try check(item, keys: keys, walk: &walk)
         }
@@ -38,17 +39,25 @@ public struct ChainVerifier: Sendable {
         return result
     }
 
-    private static func bySequence(_ changes: [Change], origin: SiteID) throws(ChainRefusal) -> [Int64: Change] {
-        var bySequence: [Int64: Change] = [:]
+    /// Checks that `changes` are all `origin`'s, in strictly increasing sequence order.
+    private static func checkOrder(_ changes: [Change], origin: SiteID) throws(ChainRefusal) {
         var previous = Int64.min
         for change in changes {
             guard change.origin == origin, change.sequence > previous else {
                 throw ChainRefusal(.malformedProof, origin: origin, "its changes are not in strictly increasing sequence order at #\(change.sequence)")
             }
             previous = change.sequence
-            bySequence[change.sequence] = change
         }
-        return bySequence
+    }
+
+    /// The index of the first of `changes` (in sequence order) numbered `sequence` or more.
+    static func firstIndex(of sequence: Int64, in changes: [Change]) -> Int {
+        var low = 0, high = changes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if changes[middle].sequence < sequence { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// Checks one group of the proof and adds it to the walk.
@@ -98,21 +107,28 @@ public struct ChainVerifier: Sendable {
 
     /// The group's leaves from the batch's changes and the proof, or `nil` when it carries neither
     /// (a group compacted at the sender, which stands for its changes by its root).
-    private func leaves(of item: OriginProof.Group, changes: [Int64: Change], origin: SiteID) throws(ChainRefusal) -> [[UInt8]]? {
+    private func leaves(of item: OriginProof.Group, changes: [Change], origin: SiteID) throws(ChainRefusal) -> [[UInt8]]? {
         let group = item.header
-        if let stray = item.leaves.keys.first(where: { !group.contains($0) || changes[$0] != nil }) {
+        let start = Self.firstIndex(of: group.first, in: changes)
+        let carried = start < changes.count && changes[start].sequence <= group.last
+        if let stray = item.leaves.keys.first(where: { number in
+            guard group.contains(number) else { return true }
+            let index = Self.firstIndex(of: number, in: changes)
+            return index < changes.count && changes[index].sequence == number
+        }) {
             throw ChainRefusal(.malformedProof, origin: origin, "group #\(group.first)...\(group.last) carries a leaf for #\(stray), outside it or for a change the batch holds")
         }
         if let bad = item.leaves.first(where: { $0.value.count != 32 }) {
             throw ChainRefusal(.malformedProof, origin: origin, "the leaf of #\(bad.key) is not 32 bytes")
         }
-        let carried = (group.first...group.last).contains { changes[$0] != nil }
         guard carried || !item.leaves.isEmpty else { return nil }
         var leaves: [[UInt8]] = []
         leaves.reserveCapacity(Int(group.count))
+        var next = start
         for sequence in group.first...group.last {
-            if let change = changes[sequence] {
-                leaves.append(crypto.leaf(of: change))
+            if next < changes.count, changes[next].sequence == sequence {
+                leaves.append(crypto.leaf(of: changes[next]))
+                next += 1
             } else if let leaf = item.leaves[sequence] {
                 leaves.append(leaf)
             } else {

@@ -97,7 +97,7 @@ public struct StatusReport: Codable, Sendable {
         let holding = try store.versionVector()
         let driftBound = try store.agreedDrift(configuredPeers: configuration.peerSiteIDs)
         let compaction: String
-        switch try store.fleetView().compactionFrontier(site: store.siteID, configuredPeers: configuration.peerSiteIDs, holding: holding) {
+        switch try store.fleetView().compactionFrontier(site: store.siteID, configuredPeers: configuration.fleetSiteIDs, holding: holding) {
         case .ready: compaction = "ready"
         case let .blocked(reason): compaction = "held back: \(reason)"
         }

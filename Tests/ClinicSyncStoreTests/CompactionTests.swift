@@ -21,6 +21,17 @@ struct CompactionTests {
         return (north, south)
     }
 
+    @Test("a site listed in the fleet holds compaction back even when no report names it any more (a peer dropped for a while)")
+    func listedSitesHoldCompactionBack() throws {
+        let directory = try TemporaryDirectory()
+        let (north, south) = try Self.acknowledgedHistory(edits: 3, in: directory)
+        // south reports only north as its peer: its own far site, west, is out of reach of reports.
+        let west = try SiteID("west")
+        let listed = try north.compact(configuredPeers: [south.siteID, west])
+        #expect(listed.removed == 0 && listed.blocked?.contains("west") == true, "\(listed)")
+        #expect(try north.compact(configuredPeers: [south.siteID]).removed > 0, "the same fleet without west compacts")
+    }
+
     private static func indexEntries(_ store: SiteStore) throws -> Int? {
         Int(try sqlite3(store.path, "SELECT COUNT(*) FROM row_entries").output.filter(\.isNumber))
     }

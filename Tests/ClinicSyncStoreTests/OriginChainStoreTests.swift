@@ -97,7 +97,7 @@ struct OriginChainStoreTests {
         #expect(try a.checkChains(crypto: fleet.crypto) == ["group #1...3 of 'a' does not follow #0 of its chain"])
     }
 
-    @Test("a number the site holds is never applied again: not a replayed compacted change, not a forgery under a group kept by its root")
+    @Test("a number the site holds is never applied again: not a replayed compacted change; a forgery under a group kept by its root is refused")
     func heldNumbersAreNeverAppliedAgain() throws {
         let directory = try TemporaryDirectory()
         let (stores, fleet) = try Self.sites("a", "c", in: directory)
@@ -111,12 +111,18 @@ struct OriginChainStoreTests {
         headerOnly.proofs[a.siteID]!.groups = headerOnly.proofs[a.siteID]!.groups.map { OriginProof.Group(header: $0.header) }
         try fleet.apply(headerOnly, to: c)
         #expect(try c.versionVector()[a.siteID] == 3 && c.appointments().isEmpty)
-        // Then sends "a's" change #2 with other content: nothing to check it against, and not applied.
+        // Then sends "a's" change #2 with other content: nothing to check it against, so refused.
         let original = honest.changes[1]
         var forged = headerOnly
         forged.changes = [Change(table: original.table, rowID: RowID.random(), operation: original.operation, origin: original.origin,
                                  sequence: 2, timestamp: original.timestamp, knowledge: original.knowledge)]
-        #expect(try fleet.apply(forged, to: c).applied == 0)
+        #expect(Self.refusal { try fleet.apply(forged, to: c) } == .malformedProof, "the header alone does not cover it")
+        forged.proofs = [:]
+        #expect(Self.refusal { try fleet.apply(forged, to: c) } == .unsignedChange, "nor does the root c keeps")
+        // The genuine changes, with their group's leaves, check against the root c keeps; c holds
+        // their numbers already, so they are not applied either.
+        let resent = try fleet.apply(honest, to: c)
+        #expect(resent.applied == 0 && resent.duplicates == 3)
         #expect(try c.appointments().isEmpty && Self.logged(c, origin: "a") == 0)
 
         // A genuine change compacted at the receiver and sent again is not logged twice.

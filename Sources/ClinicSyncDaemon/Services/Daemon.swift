@@ -102,7 +102,10 @@ public enum Daemon {
                 .init(service: reloader), .init(service: ShutdownAnnouncer(notifier: notifier)),
                 .init(service: WatchdogHeartbeat(notifier: notifier, ready: ready)),
                 .init(service: StoreGauges(configuration: configuration, store: store)),
-                .init(service: CompactionScheduler(interval: configuration.compactionInterval, store: store, peers: peers, logger: logger)),
+                .init(service: CompactionScheduler(
+                    interval: configuration.compactionInterval, store: store,
+                    members: { [site = configuration.siteID] in chains.value.verifier.fleet.keys.keys.filter { $0 != site }.sorted() },
+                    logger: logger)),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = maximumShutdownDuration

@@ -6,23 +6,31 @@ import ServiceLifecycle
 
 /// Change-log compaction below the fleet's frontier (see ``SiteStore/compact(configuredPeers:partitionEntries:sweepBatch:)``).
 public enum Compaction {
-    /// Compacts now with the configuration's peers.
+    /// Compacts now, waiting for every site of the configuration's fleet.
     public static func run(configuration: SiteConfiguration, store: SiteStore) throws(StoreError) -> CompactionOutcome {
-        try store.compact(configuredPeers: configuration.peerSiteIDs)
+        try store.compact(configuredPeers: configuration.fleetSiteIDs)
     }
 }
 
 extension SiteConfiguration {
     /// The configured peers' site ids.
     var peerSiteIDs: [SiteID] { peers.compactMap { try? SiteID($0.name) } }
+
+    /// The other sites of the fleet: the peers and the sites listed under `fleet`. Compaction waits
+    /// for each of them, so a peer dropped for a while by another site's reload (its changes still
+    /// on their way) does not leave the fleet; removing a site means removing it here.
+    public var fleetSiteIDs: [SiteID] {
+        Array(Set(peerSiteIDs + fleet.map(\.site)).subtracting([siteID])).sorted()
+    }
 }
 
-/// Compacts the change log every `compaction.interval_seconds` (0 disables it), with the peers
-/// configured at that moment: a peer added or removed by a reload counts from the next run.
+/// Compacts the change log every `compaction.interval_seconds` (0 disables it), with the fleet
+/// configured at that moment: a site added or removed by a reload counts from the next run.
 struct CompactionScheduler: Service {
     let interval: Duration
     let store: SiteStore
-    let peers: PeerDirectory
+    /// The other sites of the fleet now (they follow reloads).
+    let members: @Sendable () -> [SiteID]
     let logger: Logger
 
     func run() async throws {
@@ -31,7 +39,7 @@ struct CompactionScheduler: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             guard !Task.isShuttingDownGracefully && !Task.isCancelled else { return }
             do {
-                let sites = peers.sites
+                let sites = members()
                 let outcome = try await StoreThreads.run { [store] in try store.compact(configuredPeers: sites) }
                 var metadata: Logger.Metadata = ["removed": "\(outcome.removed)"]
                 if let blocked = outcome.blocked { metadata["waiting"] = "\(blocked)" }

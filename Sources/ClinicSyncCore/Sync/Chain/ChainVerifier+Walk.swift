@@ -32,6 +32,16 @@ extension ChainVerifier {
             return groups[index].header
         }
 
+        /// Whether the site keeps the leaves of `group`, one it holds.
+        func keepsLeaves(of group: SealedGroup) -> Bool {
+            let index = firstIndex(endingAtOrAfter: group.first)
+            return index < groups.count && groups[index].header.first == group.first && groups[index].leaves != nil
+        }
+
+        /// Counts the batch's changes in `group` (held by its root alone) as checked: the proof gave
+        /// the rest of its leaves and they give its root.
+        mutating func confirm(_ group: SealedGroup) { verifiedFirsts.insert(group.first) }
+
         /// The index of the first group whose `last` is at or after `sequence` (binary search).
         private func firstIndex(endingAtOrAfter sequence: Int64) -> Int {
             var low = 0, high = groups.count
@@ -76,13 +86,10 @@ extension ChainVerifier {
                 let group = groups[index]
                 if verifiedFirsts.contains(group.header.first) { continue }
                 guard let expected = group.leaf(sequence) else {
-                    // A number the site already holds (it is never applied again), in a group it
-                    // keeps by its root alone: nothing to check it against, nothing to accept.
-                    guard sequence <= held else {
-                        throw ChainRefusal(.unsignedChange, origin: origin, "#\(sequence) lies in group #\(group.header.first)...\(group.header.last), "
-                                           + "which reached this site without its changes, so it cannot be checked")
-                    }
-                    continue
+                    // In a group kept here by its root alone, and the proof did not give the rest of
+                    // its leaves: nothing to check the change against.
+                    throw ChainRefusal(.unsignedChange, origin: origin, "#\(sequence) lies in group #\(group.header.first)...\(group.header.last), "
+                                       + "which this site keeps by its root alone, and the batch does not give the group's other leaves")
                 }
                 // Other content under a number the site sealed, with no group signed over it: altered or
                 // forged (a second signed history is caught as a conflicting group instead).

@@ -77,6 +77,15 @@ public struct ChainVerifier: Sendable {
                                    "two histories signed by the site: this site holds group #\(held.first)...\(held.last), "
                                    + "the peer offers #\(group.first)...\(group.last) with other content")
             }
+            // A group kept here by its root alone: changes of it in the batch are checked against
+            // that root, with the leaves the proof gives for the rest.
+            if !group.isGenesis, !walk.keepsLeaves(of: held), let leaves = try leaves(of: item, changes: walk.changes, origin: origin) {
+                guard crypto.root(ofLeaves: leaves) == held.root else {
+                    throw ChainRefusal(.chainMismatch, origin: origin,
+                                       "the changes and leaves of group #\(group.first)...\(group.last) do not give the root the site signed (altered, forged or reordered)")
+                }
+                walk.confirm(held)
+            }
             return
         }
         if group.isGenesis {

@@ -82,6 +82,8 @@ struct CLIBadInputTests {
             ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: westside\n    fingerprint: sha256:\(String(repeating: "a", count: 64))\n    previous: sha256:\(String(repeating: "b", count: 64))\n", "fleet[0].previous"),
             ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: Westside\n", "fleet[0].site"),
             ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: downtown\n  - site: downtown\n", "fleet[1].site"),
+            ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: downtown\n    retired: true\n", "fleet[0].retired"),
+            ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: westside\n    fingerprint: sha256:\(String(repeating: "a", count: 64))\n    retired: maybe\n", "fleet[0].retired"),
         ]
         for (text, mention) in badFiles {
             try cli.writeConfig(text)

@@ -9,6 +9,9 @@ public struct FleetMember: Sendable, Equatable {
     public let fingerprint: Fingerprint?
     /// Retired keys, each valid for groups that end at or before its number.
     public let previous: [FleetKeys.Key]
+    /// `retired: true`: a site shut down for good. Its changes (still relayed to sites that join
+    /// later) are accepted, but compaction no longer waits for it.
+    public let retired: Bool
 }
 
 extension SiteConfiguration {
@@ -65,7 +68,17 @@ extension SiteConfiguration {
                 }
                 previous.append(FleetKeys.Key(fingerprint: retired, validThrough: until))
             }
-            members.append(FleetMember(site: site, fingerprint: fingerprint, previous: previous))
+            var retired = false
+            if let text = item["retired"] {
+                guard let flag = Bool(text.lowercased()) else {
+                    throw .invalidValue(path: document.path, key: "\(key).retired", expected: "true or false")
+                }
+                guard !flag || (site != own && !peers.contains(where: { $0.name == site.rawValue })) else {
+                    throw .invalidValue(path: document.path, key: "\(key).retired", expected: "false for this site and its peers (remove a retired site from peers)")
+                }
+                retired = flag
+            }
+            members.append(FleetMember(site: site, fingerprint: fingerprint, previous: previous, retired: retired))
         }
         return members
     }

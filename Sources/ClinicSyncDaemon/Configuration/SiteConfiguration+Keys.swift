@@ -29,6 +29,7 @@ extension SiteConfiguration {
             ConfigDocument.Key(path: "site", expected: "a site.id of the fleet"),
             ConfigDocument.Key(path: "fingerprint", expected: "the site's key fingerprint, sha256:<64 hex digits>, as `clinicsync identity show` prints it"),
             ConfigDocument.Key(path: "previous", expected: "retired keys as sha256:<64 hex digits>@<last number>, comma-separated, as `clinicsync identity rotate` prints them"),
+            ConfigDocument.Key(path: "retired", expected: "true for a site that was shut down: its changes are still accepted, compaction no longer waits for it"),
         ]
         static let scalars = [
             siteID, database, maxDrift, listen, plaintext, metricsListen, controlSocket, interval, maxBackoff, timeout, batchChanges, batchBytes,

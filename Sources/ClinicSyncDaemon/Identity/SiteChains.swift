@@ -8,6 +8,8 @@ import Synchronization
 public struct SiteChains: Sendable {
     public let sealer: ChainSealer
     public let verifier: ChainVerifier
+    /// The other sites compaction waits for (``SiteConfiguration/fleetSiteIDs``), as configured with these keys.
+    public let members: [SiteID]
 
     /// Loads the site's key (beside the database) and the fleet's pinned keys from `configuration`.
     public init(configuration: SiteConfiguration) throws {
@@ -15,6 +17,7 @@ public struct SiteChains: Sendable {
         let crypto = SiteChainCrypto()
         sealer = ChainSealer(crypto: crypto, signer: signer)
         verifier = ChainVerifier(crypto: crypto, fleet: try configuration.fleetKeys(ownFingerprint: crypto.fingerprint(ofPublicKey: signer.publicKey)))
+        members = configuration.fleetSiteIDs
     }
 }
 

@@ -104,7 +104,7 @@ public enum Daemon {
                 .init(service: StoreGauges(configuration: configuration, store: store)),
                 .init(service: CompactionScheduler(
                     interval: configuration.compactionInterval, store: store,
-                    members: { [site = configuration.siteID] in chains.value.verifier.fleet.keys.keys.filter { $0 != site }.sorted() },
+                    members: { chains.value.members },
                     logger: logger)),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

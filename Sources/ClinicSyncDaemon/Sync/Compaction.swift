@@ -16,11 +16,12 @@ extension SiteConfiguration {
     /// The configured peers' site ids.
     var peerSiteIDs: [SiteID] { peers.compactMap { try? SiteID($0.name) } }
 
-    /// The other sites of the fleet: the peers and the sites listed under `fleet`. Compaction waits
-    /// for each of them, so a peer dropped for a while by another site's reload (its changes still
-    /// on their way) does not leave the fleet; removing a site means removing it here.
+    /// The other sites of the fleet: the peers and the sites listed under `fleet`, retired ones
+    /// excepted. Compaction waits for each of them, so a peer dropped for a while by another site's
+    /// reload (its changes still on their way) does not leave the fleet; a site shut down for good
+    /// is marked `retired: true` (its key stays pinned: its changes still travel).
     public var fleetSiteIDs: [SiteID] {
-        Array(Set(peerSiteIDs + fleet.map(\.site)).subtracting([siteID])).sorted()
+        Array(Set(peerSiteIDs + fleet.filter { !$0.retired }.map(\.site)).subtracting([siteID])).sorted()
     }
 }
 

@@ -30,7 +30,12 @@ extension ChainTables {
         for origin in Set(byOrigin.keys).union(moved).union(proofs.keys).sorted() {
             let carried = byOrigin[origin] ?? []
             let proof = proofs[origin]
-            let ranges = carried.map { $0.sequence...$0.sequence } + (proof?.groups.map { $0.header.first...max($0.header.first, $0.header.last) } ?? [])
+            // A proof alone (no change, no number moved) of a site this one does not know asks nothing of it.
+            if carried.isEmpty, !moved.contains(origin), verifier.fleet.keys[origin] == nil { continue }
+            // Only headers that can be groups (at most 256 numbers) name ranges to look up: the
+            // verifier refuses the others, and a claimed range must not make this site read its chain.
+            let ranges = carried.map { $0.sequence...$0.sequence }
+                + (proof?.groups.filter { $0.header.shapeProblem == nil }.map { $0.header.first...max($0.header.first, $0.header.last) } ?? [])
             var state = try Self.state(db, origin, overlapping: nil, held: holding[origin])
             state.groups = try groups(db, origin, covering: ranges)
             let verified: VerifiedChain

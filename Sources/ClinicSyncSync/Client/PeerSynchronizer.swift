@@ -115,8 +115,15 @@ public struct PeerSynchronizer: Sendable {
                 throw SyncError.rejectedIncoming(peer: client.peer.name, reason: refusal.description)
             }
             let changes = batch.changes, through = batch.through
-            // Nothing new and nothing compacted away to catch up on: the pull is done.
+            // Nothing new and nothing compacted away to catch up on: the pull is done, once the
+            // origins' chain starts the batch carries alone (of origins whose legacy changes this
+            // site holds) are kept, so that it can pass that history on.
             guard !changes.isEmpty || !vector.dominates(through) else {
+                if !batch.proofs.isEmpty {
+                    do { _ = try await feed.apply(batch) } catch let refusal as ChainRefusal {
+                        throw SyncError.rejectedIncoming(peer: client.peer.name, reason: "\(refusal); nothing of the batch was applied")
+                    }
+                }
                 outcome.pulledEverything = !answer.value.more
                 return
             }

@@ -22,6 +22,8 @@ struct ChaosCommand: ParsableCommand {
     @Option(name: .customLong("compaction-seconds"), help: "Each daemon's compaction interval (0: off).") var compactionSeconds = 2
     @Flag(help: "Keep each run's directory (databases, logs) for inspection.") var keep = false
     @Flag(help: "Print every seed's schedule, passed or not.") var verbose = false
+    @Flag(help: "Also back sites up and restore them from their backups (lost disks). Off by default: it finds open problems (see issue 10's notes).")
+    var restores = false
 
     func validate() throws {
         guard (3...5).contains(sites) else { throw ValidationError("--sites: must be 3 to 5") }
@@ -46,7 +48,7 @@ struct ChaosCommand: ParsableCommand {
             defer { if !keep { try? FileManager.default.removeItem(atPath: root) } }
             let run = try ChaosRun(
                 seed: seed, siteCount: sites, topology: shape, steps: steps, binary: executable, root: root,
-                compactionSeconds: compactionSeconds)
+                compactionSeconds: compactionSeconds, restores: restores)
             let failures = try run.execute()
             accumulate(&totals, run.counts)
             if failures.isEmpty {

@@ -31,7 +31,11 @@ final class ChaosRun {
     /// Sites whose configuration dropped one peer (by its link), with the step at which it is put back.
     private var droppedPeers: [Int: (link: Int, due: Int)] = [:]
 
-    init(seed: UInt64, siteCount: Int, topology: Topology, steps: Int, binary: String, root: String, compactionSeconds: Int) throws {
+    /// Whether lost disks are restored from backups (`--restores`).
+    private let restores: Bool
+
+    init(seed: UInt64, siteCount: Int, topology: Topology, steps: Int, binary: String, root: String, compactionSeconds: Int, restores: Bool = false) throws {
+        self.restores = restores
         self.seed = seed
         self.topology = topology
         self.steps = steps
@@ -201,7 +205,7 @@ final class ChaosRun {
                 // A backup now, a lost disk later: the site is restored from it and gets back from
                 // its peers what it made meanwhile.
                 let index = Int.random(in: 0..<sites.count, using: &random)
-                guard pendingRestores[index] == nil, sites[index].isRunning else { continue }
+                guard restores, pendingRestores[index] == nil, sites[index].isRunning else { continue }
                 let backup = sites[index].directory + "/backup-\(step).sqlite"
                 let result = try sites[index].run(["backup", "--to", backup])
                 guard result.status == 0 else {

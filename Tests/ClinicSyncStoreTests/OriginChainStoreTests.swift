@@ -163,6 +163,31 @@ struct OriginChainStoreTests {
         #expect(try b.canonicalDump() == a.canonicalDump())
     }
 
+    @Test("a restored site tells its peers the last number it issued, not the numbers its restore skipped, so holdings agree")
+    func restoredSiteReportsWhatItIssued() throws {
+        let directory = try TemporaryDirectory()
+        // The system clock at both: a restored store is opened with it.
+        let a = try SiteStore.initialize(path: directory.file("a.sqlite"), siteID: Fixtures.site("a")).store
+        let b = try SiteStore.initialize(path: directory.file("b.sqlite"), siteID: Fixtures.site("b")).store
+        let fleet = TestFleet([a.siteID, b.siteID])
+        try a.addAppointment(Fixtures.appointment())
+        let backup = directory.file("a-backup.sqlite")
+        try a.backup(to: backup)
+        try a.addAppointment(Fixtures.appointment())
+        try fleet.deliver(from: a, to: b)
+        let outcome = try SiteStore.restore(from: backup, to: a.path, siteID: a.siteID, recoveringFrom: [b.siteID])
+        let restored = try SiteStore.open(path: a.path, siteID: a.siteID)
+        try fleet.deliver(from: b, to: restored)
+        try restored.recovered(from: b.siteID, configuredPeers: [b.siteID])
+        try fleet.deliver(from: restored, to: b)
+        #expect(try restored.versionVector()[a.siteID] == 2 && b.versionVector()[a.siteID] == 2)
+        // Its next change is numbered past the reservation, and follows its chain at b.
+        try restored.addAppointment(Fixtures.appointment())
+        try fleet.deliver(from: restored, to: b)
+        #expect(try b.versionVector()[a.siteID] == outcome.nextSequence && restored.versionVector() == b.versionVector())
+        #expect(try b.canonicalDump() == restored.canonicalDump())
+    }
+
     static func logged(_ store: SiteStore, origin: String) throws -> Int {
         Int(try sqlite3(store.path, "SELECT COUNT(*) FROM change_log WHERE origin = '\(origin)';").output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }

@@ -23,7 +23,8 @@ enum VersionVectorTable {
         }
         let clock = try Row.fetchOne(db, sql: """
             SELECT site_id, last_seq, EXISTS (SELECT 1 FROM recovery_peers) AS recovering,
-                   COALESCE((SELECT MAX(last) FROM chain_groups WHERE origin = site_id), chain_genesis - 1) AS sealed
+                   COALESCE((SELECT MAX(last) FROM chain_groups WHERE origin = site_id), chain_genesis - 1) AS sealed,
+                   (SELECT MAX(seq) FROM change_log WHERE origin = site_id) AS logged
             FROM sync_clock
             """)
         guard let clock, let own = try? SiteID(clock["site_id"]) else { return VersionVector(sequences) }
@@ -32,7 +33,10 @@ enum VersionVectorTable {
             // send back the groups its backup's unsealed changes were sealed in, with those changes.
             if let held = sequences[own] { sequences[own] = min(held, clock["sealed"]) }
         } else if let last: Int64 = clock["last_seq"], last > 0 {
-            sequences[own] = max(sequences[own] ?? VersionVector.nothing, last)
+            // What it tells peers stops at the last number it issued: after a restore, `last_seq`
+            // also reserves the numbers the lost disk may have used, which no chain carries.
+            let issued = asking ? min(last, max(clock["sealed"] as Int64, clock["logged"] as Int64? ?? VersionVector.nothing)) : last
+            sequences[own] = max(sequences[own] ?? VersionVector.nothing, issued)
         }
         return VersionVector(sequences)
     }

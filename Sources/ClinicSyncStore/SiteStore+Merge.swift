@@ -91,7 +91,7 @@ extension SiteStore {
                 }
             }
             if !received.sequences.isEmpty { try VersionVectorTable.refreshKnowledge(db, site: siteID) }
-            try ChainTables.keep(verifiedGroups, db, holding: try VersionVectorTable.load(db))
+            if !verifiedGroups.isEmpty { try ChainTables.keep(verifiedGroups, db, holding: try VersionVectorTable.load(db)) }
             try HeldOriginsTable.record(db, outcome.held, now: transaction.now)
             try HeldOriginsTable.release(db)
             try db.execute(sql: "UPDATE sync_clock SET capturing = 1")

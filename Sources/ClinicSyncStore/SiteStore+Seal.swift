@@ -27,15 +27,13 @@ extension SiteStore {
             let (count, more): (Int, Bool) = try StoreError.mapping(path: path) {
                 try pool.write { db in
                     guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM recovery_peers)")! else { return (0, false) }
-                    var tip = try ChainTables.tip(db, siteID)
-                    if tip == nil {
+                    let tip = try ChainTables.tip(db, siteID) ?? {
                         let genesis = try sealer.genesis(of: siteID, at: try Int64.fetchOne(db, sql: "SELECT chain_genesis FROM sync_clock")!)
                         try ChainTables.insert(db, OriginChainState.StoredGroup(header: genesis, leaves: nil))
-                        tip = genesis
-                    }
+                        return genesis
+                    }()
                     // The key the site signs with now (a new one after `identity rotate`), for peers' proofs.
                     try ChainTables.insertKey(db, siteID, sealer.signer.publicKey)
-                    guard let tip else { return (0, false) }
                     let rows = try Row.fetchAll(db.cachedStatement(sql: """
                         SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
                         """), arguments: [siteID.rawValue, tip.last, Self.sealBatch])
@@ -52,15 +50,13 @@ extension SiteStore {
 
     /// The last number of this site's chain (its genesis − 1 before anything is sealed).
     public func sealedThrough() throws(StoreError) -> Int64 {
-        try read { db in
-            try ChainTables.tip(db, siteID)?.last ?? (try Int64.fetchOne(db, sql: "SELECT chain_genesis - 1 FROM sync_clock")!)
-        }
+        try read { db in try ChainTables.sealedThrough(db, siteID) }
     }
 
     /// How many of this site's changes are not sealed yet (not servable to peers).
     public func unsealedCount() throws(StoreError) -> Int {
         try read { db in
-            let tip = try ChainTables.tip(db, siteID)?.last ?? (try Int64.fetchOne(db, sql: "SELECT chain_genesis - 1 FROM sync_clock")!)
+            let tip = try ChainTables.sealedThrough(db, siteID)
             return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE origin = ? AND seq > ?", arguments: [siteID.rawValue, tip])!
         }
     }

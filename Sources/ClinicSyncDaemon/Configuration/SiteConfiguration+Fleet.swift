@@ -49,13 +49,7 @@ extension SiteConfiguration {
             guard !members.contains(where: { $0.site == site }) else {
                 throw .invalidValue(path: document.path, key: "\(key).site", expected: "a site not listed twice in fleet")
             }
-            var fingerprint: Fingerprint?
-            if let text = item["fingerprint"] {
-                guard let parsed = try? Fingerprint(text) else {
-                    throw .invalidValue(path: document.path, key: "\(key).fingerprint", expected: "sha256: followed by 64 lowercase hex digits, as `clinicsync identity show` prints it")
-                }
-                fingerprint = parsed
-            }
+            let fingerprint = try readFingerprint(item["fingerprint"], key: "\(key).fingerprint", document: document)
             guard fingerprint != nil || site == own || peers.contains(where: { $0.name == site.rawValue }) else {
                 throw .missingKey(path: document.path, key: "\(key).fingerprint",
                                   expected: "the current key fingerprint of '\(site)', which is neither this site nor a peer (`clinicsync identity show` at that site prints it)")

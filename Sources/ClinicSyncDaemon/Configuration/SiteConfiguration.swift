@@ -110,13 +110,7 @@ public struct SiteConfiguration: Sendable {
             guard !peers.contains(where: { $0.name == name }) else {
                 throw .invalidValue(path: document.path, key: "\(key).name", expected: "a name not used by another peer")
             }
-            var fingerprint: Fingerprint?
-            if let text = item["fingerprint"] {
-                guard let parsed = try? Fingerprint(text) else {
-                    throw .invalidValue(path: document.path, key: "\(key).fingerprint", expected: "sha256: followed by 64 lowercase hex digits, as `clinicsync init` prints it")
-                }
-                fingerprint = parsed
-            }
+            let fingerprint = try readFingerprint(item["fingerprint"], key: "\(key).fingerprint", document: document)
             if parsed.scheme != "https" {
                 guard plaintext, ["127.0.0.1", "localhost", "::1"].contains(parsed.host ?? "") else {
                     throw .invalidValue(path: document.path, key: "\(key).url", expected: "an https:// URL (plain http:// is allowed only with server.plaintext: true, to a loopback address)")
@@ -135,6 +129,15 @@ public struct SiteConfiguration: Sendable {
 }
 
 extension SiteConfiguration {
+    /// A `fingerprint` key, if given.
+    static func readFingerprint(_ text: String?, key: String, document: ConfigDocument) throws(ConfigError) -> Fingerprint? {
+        guard let text else { return nil }
+        guard let parsed = try? Fingerprint(text) else {
+            throw .invalidValue(path: document.path, key: key, expected: "sha256: followed by 64 lowercase hex digits, as `clinicsync identity show` prints it")
+        }
+        return parsed
+    }
+
     /// A peer's `secret`: required with `server.plaintext: true` (a plain-HTTP caller has no
     /// certificate to prove itself with) and refused otherwise, where it would protect nothing.
     private static func readSecret(_ text: String?, key: String, document: ConfigDocument, plaintext: Bool) throws(ConfigError) -> PeerSecret? {

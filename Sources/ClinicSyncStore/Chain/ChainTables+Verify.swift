@@ -36,8 +36,7 @@ extension ChainTables {
             // verifier refuses the others, and a claimed range must not make this site read its chain.
             let ranges = carried.map { $0.sequence...$0.sequence }
                 + (proof?.groups.filter { $0.header.shapeProblem == nil }.map { $0.header.first...max($0.header.first, $0.header.last) } ?? [])
-            var state = try Self.state(db, origin, overlapping: nil, held: holding[origin])
-            state.groups = try groups(db, origin, covering: ranges)
+            let state = try Self.state(db, origin, groups: try groups(db, origin, covering: ranges), held: holding[origin])
             let verified: VerifiedChain
             do {
                 verified = try verifier.verify(origin: origin, changes: carried, through: through.sequences[origin], proof: proof, state: state)
@@ -60,13 +59,11 @@ extension ChainTables {
         var found: [OriginChainState.StoredGroup] = []
         for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = found.last, last.header.last >= range.upperBound { continue }
-            let start = max(range.lowerBound, (found.last?.header.last ?? Int64.min) + (found.isEmpty ? 0 : 1))
-            // Each group overlapping the range, read one at a time from the index.
-            var cursor = start
+            // Each group overlapping the range, read one at a time from the index (past those found).
+            var cursor = max(range.lowerBound, found.last.map { $0.header.last + 1 } ?? range.lowerBound)
             while cursor <= range.upperBound,
                   let group = try Row.fetchOne(db.cachedStatement(sql: """
-                      SELECT origin, last, first, genesis, previous, root, signature, leaves FROM chain_groups
-                      WHERE origin = ? AND last >= ? AND last >= first ORDER BY last LIMIT 1
+                      SELECT \(columns) FROM chain_groups WHERE origin = ? AND last >= ? AND last >= first ORDER BY last LIMIT 1
                       """), arguments: [origin.rawValue, cursor]).map(Self.group), group.header.first <= range.upperBound {
                 found.append(group)
                 guard group.header.last < Int64.max else { break }

@@ -5,7 +5,7 @@ import GRDB
 /// Reads and writes `chain_groups` and `chain_keys`: each origin's signed groups (the genesis
 /// group, with no change, has `last = first - 1`) and the public keys it signed them with.
 enum ChainTables {
-    private static let columns = "origin, last, first, genesis, previous, root, signature, leaves"
+    static let columns = "origin, last, first, genesis, previous, root, signature, leaves"
 
     /// The genesis group of `origin`, once held.
     static func genesis(_ db: Database, _ origin: SiteID) throws -> SealedGroup? {
@@ -54,11 +54,14 @@ enum ChainTables {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO chain_keys (origin, public_key) VALUES (?, ?)").execute(arguments: [origin.rawValue, Data(key)])
     }
 
-    /// What the site holds of `origin`'s chain around `numbers`, for verifying a batch.
-    static func state(_ db: Database, _ origin: SiteID, overlapping numbers: ClosedRange<Int64>?, held: Int64) throws -> OriginChainState {
-        OriginChainState(
-            genesis: try genesis(db, origin), tip: try tip(db, origin),
-            groups: try numbers.map { try groups(db, origin, overlapping: $0) } ?? [], held: held, knownKeys: try keys(db, origin))
+    /// What the site holds of `origin`'s chain, with its `groups` a batch touches, for verifying it.
+    static func state(_ db: Database, _ origin: SiteID, groups: [OriginChainState.StoredGroup], held: Int64) throws -> OriginChainState {
+        OriginChainState(genesis: try genesis(db, origin), tip: try tip(db, origin), groups: groups, held: held, knownKeys: try keys(db, origin))
+    }
+
+    /// The last number of the site's own chain (its genesis − 1 before anything is sealed).
+    static func sealedThrough(_ db: Database, _ site: SiteID) throws -> Int64 {
+        try tip(db, site)?.last ?? (try Int64.fetchOne(db, sql: "SELECT chain_genesis - 1 FROM sync_clock")!)
     }
 
     static func group(_ row: Row) throws -> OriginChainState.StoredGroup {

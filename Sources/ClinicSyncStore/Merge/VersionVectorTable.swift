@@ -21,12 +21,13 @@ enum VersionVectorTable {
         for row in try Row.fetchAll(db, sql: "SELECT origin, seq FROM version_vector") {
             sequences[try SiteID(row["origin"])] = row["seq"]
         }
-        let clock = try Row.fetchOne(db, sql: """
+        // The chain's end and the last own entry matter only to what the site tells peers.
+        let clock = try Row.fetchOne(db, sql: asking ? """
             SELECT site_id, last_seq, EXISTS (SELECT 1 FROM recovery_peers) AS recovering,
                    COALESCE((SELECT MAX(last) FROM chain_groups WHERE origin = site_id), chain_genesis - 1) AS sealed,
                    (SELECT MAX(seq) FROM change_log WHERE origin = site_id) AS logged
             FROM sync_clock
-            """)
+            """ : "SELECT site_id, last_seq FROM sync_clock")
         guard let clock, let own = try? SiteID(clock["site_id"]) else { return VersionVector(sequences) }
         if asking && clock["recovering"] {
             // A restored site asks for its own changes from the end of its chain too: its peers then

@@ -119,11 +119,7 @@ public struct PeerSynchronizer: Sendable {
             // origins' chain starts the batch carries alone (of origins whose legacy changes this
             // site holds) are kept, so that it can pass that history on.
             guard !changes.isEmpty || !vector.dominates(through) else {
-                if !batch.proofs.isEmpty {
-                    do { _ = try await feed.apply(batch) } catch let refusal as ChainRefusal {
-                        throw SyncError.rejectedIncoming(peer: client.peer.name, reason: "\(refusal); nothing of the batch was applied")
-                    }
-                }
+                if !batch.proofs.isEmpty { _ = try await apply(batch) }
                 outcome.pulledEverything = !answer.value.more
                 return
             }
@@ -134,12 +130,7 @@ public struct PeerSynchronizer: Sendable {
             for change in changes { expected.advance(change.origin, to: change.sequence) }
             let more = answer.value.more, nextVector = expected
             async let next = more ? pull(from: nextVector, fleet: fleet) : nil
-            let applied: ApplyOutcome
-            do { applied = try await feed.apply(batch) } catch let rejected as ChangeRejected {
-                throw SyncError.rejectedIncoming(peer: client.peer.name, reason: rejected.reason)
-            } catch let refusal as ChainRefusal {
-                throw SyncError.rejectedIncoming(peer: client.peer.name, reason: "\(refusal); nothing of the batch was applied")
-            }
+            let applied = try await apply(batch)
             outcome.received += applied.applied
             outcome.conflicts += applied.conflicts
             Self.merge(applied.held, into: &outcome.heldHere)
@@ -157,6 +148,15 @@ public struct PeerSynchronizer: Sendable {
             guard fresh, let following = try await next else { return }
             vector = expected
             answer = following
+        }
+    }
+
+    /// Applies a pulled batch; one this site refuses as a whole becomes ``SyncError/rejectedIncoming(peer:reason:)``.
+    private func apply(_ batch: ChangeBatch) async throws -> ApplyOutcome {
+        do { return try await feed.apply(batch) } catch let rejected as ChangeRejected {
+            throw SyncError.rejectedIncoming(peer: client.peer.name, reason: rejected.reason)
+        } catch let refusal as ChainRefusal {
+            throw SyncError.rejectedIncoming(peer: client.peer.name, reason: "\(refusal); nothing of the batch was applied")
         }
     }
 

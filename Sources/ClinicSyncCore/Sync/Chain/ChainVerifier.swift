@@ -64,11 +64,10 @@ public struct ChainVerifier: Sendable {
     private func check(_ item: OriginProof.Group, keys: [(publicKey: [UInt8], pin: FleetKeys.Key)], walk: inout Walk) throws(ChainRefusal) {
         let group = item.header
         let origin = walk.origin
-        if let problem = group.shapeProblem, group.origin == origin {
-            throw ChainRefusal(.malformedProof, origin: origin, problem)
-        } else if group.origin != origin {
+        guard group.origin == origin else {
             throw ChainRefusal(.malformedProof, origin: origin, "a group of site '\(group.origin)' is in its proof")
         }
+        if let problem = group.shapeProblem { throw ChainRefusal(.malformedProof, origin: origin, problem) }
         if let held = walk.heldGroup(matching: group) {
             // Not the signature bytes: an ECDSA signature has two valid forms, and a relay may send either.
             guard held.sameContent(as: group) else {
@@ -89,7 +88,7 @@ public struct ChainVerifier: Sendable {
             return
         }
         if group.isGenesis {
-            guard walk.genesis == nil else { throw walk.conflict(with: group, verifier: self, keys: keys) }
+            // (A genesis held already was matched above.)
             guard group.root == crypto.root(ofLeaves: []), item.leaves.isEmpty else {
                 throw ChainRefusal(.malformedProof, origin: origin, "its genesis group #\(group.first) is not empty")
             }

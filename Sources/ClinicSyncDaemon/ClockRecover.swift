@@ -7,7 +7,7 @@ public enum ClockRecover {
     /// Recovers `configuration`'s site; refused while the daemon (or a sync round) uses the database.
     public static func run(configuration: SiteConfiguration) throws -> ClockRecovery {
         try OfflineOperation.run(configuration: configuration, whileRunning: DaemonError.clockRecoveryWhileRunning) {
-            try configuration.openStore().recoverFromFastClock(configuredPeers: configuration.peerSiteIDs)
+            try configuration.openStore().recoverFromFastClock()
         }
     }
 }

@@ -1,7 +1,7 @@
 import ClinicSyncCore
 import GRDB
 
-/// What ``SiteStore/recoverFromFastClock(configuredPeers:)`` did.
+/// What ``SiteStore/recoverFromFastClock()`` did.
 public struct ClockRecovery: Sendable, Equatable {
     /// How far the site's newest own change was ahead of its wall clock before.
     public let leadBefore: Milliseconds
@@ -51,24 +51,28 @@ extension SiteStore {
 
     /// After the wall clock ran fast and was corrected: gives this site's own changes stamped
     /// beyond what any site of the fleet can have accepted (further ahead of the wall clock than
-    /// the largest drift bound configured or reported) new timestamps from now on, in the same
-    /// order and above every other change the log holds, and brings the clock back with them.
+    /// twice the largest drift bound configured or reported) new timestamps from now on, in the
+    /// same order and above every other change the log holds, and brings the clock back with them.
     ///
-    /// No site applying the fleet's rules with a correct clock can hold those changes, so none
-    /// holds two versions of one; changes within the bound keep their stamps (peers accept them at
-    /// the next round). Refused while the site recovers from a restore (its lost changes, stamped
-    /// by the old clock, are still on their way back). Run it with the daemon stopped.
-    public func recoverFromFastClock(configuredPeers: [SiteID]) throws(StoreError) -> ClockRecovery {
+    /// A peer accepts a change stamped up to a bound ahead of *its* clock, which may itself run
+    /// ahead of this site's corrected one; while correct clocks agree within a bound, no site
+    /// applying the fleet's rules holds those changes, so none holds two versions of one (reports
+    /// can be stale: a peer may have accepted a change after its last report). Changes within
+    /// twice the bound keep their stamps: peers accept them at once or, if their clocks are
+    /// behind, once real time catches up (minutes at most). Refused while the site recovers from a
+    /// restore (its lost changes, stamped by the old clock, are still on their way back). Run it
+    /// with the daemon stopped.
+    public func recoverFromFastClock() throws(StoreError) -> ClockRecovery {
         guard try recoveringFrom().isEmpty else { throw .clockRecoveryDuringRestore }
         let leadBefore = try ownLead()
         return try write { transaction in
             let db = transaction.db
             let own = siteID.rawValue
             let view = try Self.fleetView(db)
-            let agreed = view.agreedDrift(own: maximumDrift, site: siteID, configuredPeers: configuredPeers)
             let largest = view.reports.values.compactMap(\.maximumDrift).reduce(maximumDrift, max)
+            let reach = Milliseconds(2 * largest.value)
             let now = transaction.now
-            let beyond = HybridTimestamp(milliseconds: min(now + largest.value, HybridTimestamp.maxMilliseconds), counter: UInt16.max).rawValue
+            let beyond = HybridTimestamp(milliseconds: min(now + reach.value, HybridTimestamp.maxMilliseconds), counter: UInt16.max).rawValue
             let sequences = try Int64.fetchAll(db, sql: "SELECT seq FROM change_log WHERE origin = ? AND hlc > ? ORDER BY seq",
                                                arguments: [own, beyond])
             guard let start = sequences.first else {
@@ -87,7 +91,8 @@ extension SiteStore {
             let base = max(HybridTimestamp(milliseconds: min(now, HybridTimestamp.maxMilliseconds), counter: 0).rawValue, others)
             let lastNew = base + Int64(sequences.count)
             let leadAfter = (HybridTimestamp(rawValue: lastNew)?.milliseconds).map { $0 > now ? $0 - now : 0 } ?? 0
-            guard leadAfter <= agreed.value else { throw StoreError.clockRecoveryIneffective(lead: Milliseconds(leadAfter), bound: agreed) }
+            // Still beyond that reach: another site's change, stamped ahead, lies below them.
+            guard leadAfter <= reach.value else { throw StoreError.clockRecoveryIneffective(lead: Milliseconds(leadAfter), bound: reach) }
             let restamp = try db.makeStatement(sql: "UPDATE change_log SET hlc = ? WHERE origin = ? AND seq = ?")
             let loser = try db.makeStatement(sql: "UPDATE conflicts SET loser_hlc = ? WHERE loser_origin = ? AND loser_seq = ?")
             let winner = try db.makeStatement(sql: "UPDATE conflicts SET winner_hlc = ? WHERE winner_origin = ? AND winner_seq = ?")

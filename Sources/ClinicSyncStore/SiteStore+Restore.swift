@@ -17,20 +17,28 @@ public struct RestoreOutcome: Sendable, Equatable {
 extension SiteStore {
     /// How far a restored site's numbering jumps: more changes than one site could ever have made
     /// between a backup and its loss, so no number is given twice.
-    static let restoreJump: Int64 = 1 << 32
+    static let restoreJump = Change.numberingBlockSize
 
     /// Puts `backup` (a copy made by ``backup(to:)``) in place of the database at `path`, keeping the
     /// replaced file beside it, and prepares the site to recover from `peers` every change it made
     /// after the backup: its numbering jumps past any number it may have given, its clock does not
     /// go back, and until it has synced with each of them it asks for its own changes too.
+    ///
+    /// A backup holding changes of this site stamped beyond twice the drift bound ahead of the wall
+    /// clock (what `clock recover` re-stamps) is refused unless `keepingFastChanges`: if a recovery
+    /// ran after the backup, peers hold those changes with other stamps.
     public static func restore(
         from backup: String, to path: String, siteID: SiteID, recoveringFrom peers: [SiteID],
-        wallClock: any WallClock = SystemWallClock(), maximumDrift: Milliseconds = .defaultMaximumDrift
+        wallClock: any WallClock = SystemWallClock(), maximumDrift: Milliseconds = .defaultMaximumDrift,
+        keepingFastChanges: Bool = false
     ) throws(StoreError) -> RestoreOutcome {
         guard FileManager.default.fileExists(atPath: backup) else {
             throw .database(path: backup, message: "no such backup file")
         }
-        try checkBackup(backup, siteID: siteID)
+        let lead = try checkBackup(backup, siteID: siteID, now: wallClock.nowMilliseconds())
+        if lead.value > 2 * maximumDrift.value && !keepingFastChanges {
+            throw .backupHoldsFastChanges(path: backup, lead: lead)
+        }
         let replacedSequence = lastSequence(in: path)
         // A backup made before databases had incarnations would get a new one when it is migrated,
         // which peers would take for a second database; it has none instead (peers check nothing).
@@ -57,20 +65,24 @@ extension SiteStore {
             replacedDatabase: replaced, backupSequence: backupSequence, nextSequence: nextSequence, recoveringFrom: peers.sorted())
     }
 
-    /// Refuses a file that is not an intact ClinicSync database of this site.
-    private static func checkBackup(_ backup: String, siteID: SiteID) throws(StoreError) {
-        let owner: String? = try StoreError.mapping(path: backup) {
+    /// Refuses a file that is not an intact ClinicSync database of this site; returns how far its
+    /// newest change of this site is stamped ahead of `now` (0 if not ahead).
+    private static func checkBackup(_ backup: String, siteID: SiteID, now: UInt64) throws(StoreError) -> Milliseconds {
+        let (owner, newest): (String?, Int64?) = try StoreError.mapping(path: backup) {
             var readOnly = Configuration()
             readOnly.readonly = true
             let queue = try DatabaseQueue(path: backup, configuration: readOnly)
             defer { try? queue.close() }
             return try queue.read { db in
-                guard try db.tableExists("site_identity") else { return nil }
+                guard try db.tableExists("site_identity") else { return (nil, nil) }
                 let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
                 guard integrity == ["ok"] else {
                     throw StoreError.database(path: backup, message: "the backup is damaged (SQLite integrity check failed); choose another")
                 }
-                return try String.fetchOne(db, sql: "SELECT site_id FROM site_identity")
+                let owner = try String.fetchOne(db, sql: "SELECT site_id FROM site_identity")
+                let newest = try db.tableExists("change_log") && db.columns(in: "change_log").contains { $0.name == "origin" }
+                    ? try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log WHERE origin = ?", arguments: [owner]) : nil
+                return (owner, newest)
             }
         }
         guard let owner else {
@@ -79,6 +91,8 @@ extension SiteStore {
         guard owner == siteID.rawValue else {
             throw .siteMismatch(path: backup, database: (try? SiteID(owner)) ?? siteID, configured: siteID)
         }
+        let milliseconds = newest.flatMap(HybridTimestamp.init(rawValue:))?.milliseconds ?? 0
+        return Milliseconds(milliseconds > now ? milliseconds - now : 0)
     }
 
     /// Renames the database (and its WAL files) to `<path>.replaced-<time>`; returns the new name.
@@ -139,6 +153,8 @@ extension SiteStore {
             let next = max(backupSequence, replaced) + Self.restoreJump
             try VersionVectorTable.advance(db, siteID, to: backupSequence)
             try db.execute(sql: "UPDATE sync_clock SET last_seq = ?", arguments: [next - 1])
+            // Its next writes have not seen what the lost disk made after the backup.
+            try VersionVectorTable.refreshKnowledge(db, site: siteID)
             // The lost changes may carry timestamps ahead of the wall clock (witnessed from a peer
             // whose clock ran ahead): new writes start half the drift bound ahead, past any such lead
             // short of that, yet still accepted by peers whose clocks are within it. Saved on commit.

@@ -37,6 +37,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case clockRecoveryIneffective(lead: Milliseconds, bound: Milliseconds)
     /// A clock recovery while the site still recovers from a restore.
     case clockRecoveryDuringRestore
+    /// A backup holding this site's changes stamped this far ahead of the wall clock (taken while
+    /// the clock ran fast): a `clock recover` since would have given peers other stamps for them.
+    case backupHoldsFastChanges(path: String, lead: Milliseconds)
     /// A write now would be held at every peer (see `ClockProblem`).
     case clockAhead(ClockProblem, bound: Milliseconds)
     /// The deleted row was re-created already, under `as`.
@@ -89,6 +92,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .clockRecoveryIneffective(lead, bound):
             return "after re-stamping, this site's changes would still be \(lead) ahead of its wall clock, beyond the drift "
                 + "bound (\(bound)), because of changes it must keep; nothing was changed. They apply once real time catches up"
+        case let .backupHoldsFastChanges(path, lead):
+            return "the backup \(path) holds changes of this site stamped up to \(lead) ahead of the wall clock: it was "
+                + "taken while the clock ran fast. If `clinicsync clock recover` ran after it, the peers hold those changes "
+                + "with new stamps and restoring it would leave two versions: restore a backup taken after the recovery. "
+                + "If no recovery ran since, restore it with --keep-fast-changes, then run `clinicsync clock recover` once the "
+                + "site has synced with its peers. Nothing was changed"
         case .clockRecoveryDuringRestore:
             return "this site is still getting back its changes after a restore (see `clinicsync status` → recovering); "
                 + "sync with those peers first, then recover the clock"

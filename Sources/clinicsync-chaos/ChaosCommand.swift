@@ -74,7 +74,8 @@ struct ChaosCommand: ParsableCommand {
         totals.clockSteps += run.clockSteps; totals.manualSyncs += run.manualSyncs
         totals.clockJumps += run.clockJumps; totals.clockRecoveries += run.clockRecoveries; totals.forgedPushes += run.forgedPushes
         totals.reloads += run.reloads; totals.tampers += run.tampers; totals.tamperedValues += run.tamperedValues
-        totals.backups += run.backups; totals.restores += run.restores
+        totals.backups += run.backups; totals.restores += run.restores; totals.restoresRefused += run.restoresRefused
+        totals.heldWaitSeconds += run.heldWaitSeconds
         totals.cutConnections += run.cutConnections; totals.refusedConnections += run.refusedConnections
         totals.compacted += run.compacted
         totals.resaves += run.resaves

@@ -18,7 +18,12 @@ struct Verification {
 
         /// Whether this entry was made by a site that had seen `earlier`.
         func saw(_ earlier: LogEntry) -> Bool {
-            if origin == earlier.origin { return earlier.sequence < sequence }
+            if origin == earlier.origin {
+                // A restored site numbers from a higher block of 2^32; what it had seen of its own
+                // lower blocks (its lost disk's changes) its knowledge names.
+                if earlier.sequence >> 32 < sequence >> 32, let own = seen?[origin] { return earlier.sequence <= own }
+                return earlier.sequence < sequence
+            }
             if let seen { return (seen[earlier.origin] ?? .min) >= earlier.sequence }
             guard let base else { return false }
             return (base.0, base.1) >= (earlier.timestamp, earlier.origin)

@@ -30,6 +30,14 @@ struct Workload {
         return sequence
     }
 
+    /// A restore moves the site's numbering on (to numbers no lost change can have): the next
+    /// write's number is compared with the restored site's, not with the lost disk's.
+    mutating func siteRestored(_ site: ChaosSite) throws {
+        let text = try site.sqlite("SELECT last_seq FROM sync_clock;").output.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let sequence = Int64(text) else { throw WorkloadViolation(description: "\(site.name): no numbering after its restore") }
+        lastSequences[site.name] = sequence
+    }
+
     /// An ORM's "save": delete the row and insert it again under the same id, in one transaction.
     /// The database must refuse it at once (deletes are final) and log nothing; a row not here yet
     /// is skipped.

@@ -16,11 +16,12 @@ struct ClockRecoverCommand: ParsableCommand {
         abstract: "Re-stamp this site's changes made while its wall clock ran fast, so peers stop holding them.",
         discussion: """
             Run it after the wall clock has been corrected (NTP), with the daemon stopped. The site's \
-            changes stamped further ahead than any site of the fleet accepts (so none can hold them) get \
-            new timestamps from now on, in the same order and after every other change; the clock comes \
-            back with them; start the daemon and peers apply them at the next sync. Changes within the \
-            drift bound keep their stamps: peers accept them already. Nothing is changed if a site \
-            reports holding one of them, or if the clock would still be beyond the bound.
+            changes stamped further ahead than any site of the fleet accepts (more than twice the drift \
+            bound, so none can hold them) get new timestamps from now on, in the same order and after \
+            every other change; the clock comes back with them; start the daemon and peers apply them at \
+            the next sync. Changes within twice the bound keep their stamps: peers accept them, at once \
+            or once real time catches up. Nothing is changed if a site reports holding one of them, or if \
+            the clock would still be beyond twice the bound.
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -41,7 +42,7 @@ struct ClockRecoverCommand: ParsableCommand {
                     lead_after_ms: recovery.leadAfter.value))
             }
             guard let first = recovery.firstRestamped else {
-                return print("No change of this site is stamped beyond the drift bound (its newest is \(recovery.leadBefore) ahead); nothing to do.")
+                return print("No change of this site is stamped beyond twice the drift bound (its newest is \(recovery.leadBefore) ahead); nothing to do.")
             }
             print("This site's newest change was \(recovery.leadBefore) ahead of the wall clock.")
             print("Re-stamped \(recovery.restamped) change(s) from #\(first) on; peers apply them at the next sync.")

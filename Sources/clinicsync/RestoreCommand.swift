@@ -11,16 +11,21 @@ struct RestoreCommand: ParsableCommand {
             Stop the daemon first. The current database is kept beside the restored one as \
             <database>.replaced-<time>. The site then gets back, from each configured peer, every change \
             it made after the backup (start the daemon or run `clinicsync sync now`); `status` lists the \
-            peers it still waits for. It keeps working meanwhile, and never reuses a change number.
+            peers it still waits for. It keeps working meanwhile, and never reuses a change number. A \
+            backup taken while the site's clock ran fast is refused (if `clock recover` ran since, its \
+            peers hold those changes with other stamps); --keep-fast-changes restores it when no \
+            recovery ran since.
             """)
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "The backup file, made by `clinicsync backup`.") var from: String
+    @Flag(help: "Restore a backup holding changes stamped far ahead (taken while the clock ran fast), when `clock recover` has not run since.")
+    var keepFastChanges = false
 
     func run() throws {
         try reportingFailures {
             let configuration = try options.loadConfiguration()
-            let outcome = try Restore.run(configuration: configuration, from: from)
+            let outcome = try Restore.run(configuration: configuration, from: from, keepingFastChanges: keepFastChanges)
             if options.json {
                 return try Output.json(RestoreReport(
                     restored_from: from, database: configuration.databasePath, replaced_database: outcome.replacedDatabase,

@@ -125,6 +125,30 @@ struct ConvergencePropertyTests {
         #expect(north.state.journal.values.map(\.winner) == [late])
     }
 
+    @Test("a restored site's change has not seen the changes its lost disk made, only those it holds again")
+    func restoredSiteSawOnlyWhatItHolds() throws {
+        let site = try SiteID("north")
+        let row = HistoryGenerator.rows[1]
+        let therapist = try #require(SyncedTable.appointments.column(named: "therapist"))
+        func change(_ sequence: Int64, seen: VersionVector = VersionVector()) -> Change {
+            Change(table: .appointments, rowID: row, operation: .write([ColumnValue(therapist, .text("Sam"))]), origin: site,
+                   sequence: sequence, timestamp: HybridTimestamp(milliseconds: UInt64(10 + sequence % 1_000), counter: 0),
+                   knowledge: .vector(seen))
+        }
+        let block = Change.numberingBlockSize
+        // Restored from a backup holding its changes up to 3; 4 and 5 were made on the lost disk.
+        let afterRestore = change(block + 1, seen: VersionVector([site: 3]))
+        #expect(MergeRules.saw(afterRestore, change(3)))
+        #expect(!MergeRules.saw(afterRestore, change(4)))
+        #expect(!MergeRules.saw(afterRestore, change(5)))
+        // Its own changes since the restore it has seen, and a site never restored saw all its earlier ones.
+        #expect(MergeRules.saw(change(block + 2, seen: VersionVector([site: 3])), afterRestore))
+        #expect(MergeRules.saw(change(5), change(4)) && !MergeRules.saw(change(4), change(5)))
+        // The lost change, back, overwritten by the restored site's write: journaled, whichever wins.
+        let lost = change(5)
+        #expect(MergeRules.conflicts(of: afterRestore, with: [lost]).map(\.loser) == [lost])
+    }
+
     @Test("a later edit of a row deleted elsewhere is not applied, and is journaled as lost to the delete")
     func deleteIsFinal() throws {
         let row = HistoryGenerator.rows[2]

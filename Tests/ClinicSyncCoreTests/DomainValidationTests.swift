@@ -141,6 +141,12 @@ struct DomainValidationTests {
         #expect(throws: ValidationError.self) { try change([ColumnValue(minutes, .integer(1)), ColumnValue(minutes, .integer(2))]).validate() }
         #expect(throws: ValidationError.self) { try change([ColumnValue(minutes, .integer(1))], sequence: 0).validate() }
         #expect(throws: ValidationError.self) { try change([ColumnValue(minutes, .integer(1))], seen: VersionVector([site: 3])).validate() }
+        // A restored site's change names how far it holds its own lower blocks, never its own block.
+        let restored = Change.numberingBlockSize + 2
+        try change([ColumnValue(minutes, .integer(1))], sequence: restored, seen: VersionVector([site: 3])).validate()
+        #expect(throws: ValidationError.self) {
+            try change([ColumnValue(minutes, .integer(1))], sequence: restored, seen: VersionVector([site: restored - 1])).validate()
+        }
         let legacy = Change(table: .appointments, rowID: row, operation: .delete, origin: site,
                             sequence: Change.legacySequence(for: timestamp), timestamp: timestamp,
                             knowledge: .legacyBase(WriteStamp(timestamp, site)))

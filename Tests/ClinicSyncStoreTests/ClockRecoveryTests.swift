@@ -7,7 +7,7 @@ import Testing
 struct ClockRecoveryTests {
     static let hour: UInt64 = 3_600_000
 
-    @Test("only changes stamped beyond any drift bound are re-stamped; one within the bound keeps its stamp")
+    @Test("only changes stamped beyond twice the drift bound are re-stamped; one within the bound keeps its stamp")
     func withinBoundKeepsItsStamp() throws {
         let directory = try TemporaryDirectory()
         let real = ManualWallClock()
@@ -18,7 +18,7 @@ struct ClockRecoveryTests {
         try north.addAppointment(Fixtures.appointment())
         let corrected = try SiteStore.open(path: directory.file("north.sqlite"), siteID: north.siteID, wallClock: real)
         let before = try corrected.changes()
-        let recovery = try corrected.recoverFromFastClock(configuredPeers: [Fixtures.site("south")])
+        let recovery = try corrected.recoverFromFastClock()
         #expect(recovery.restamped == 1 && recovery.firstRestamped == 2, "\(recovery)")
         #expect(recovery.leadBefore.value > Self.hour - 60_000 && recovery.leadAfter.value <= 121_000, "\(recovery)")
         let after = try corrected.changes()
@@ -39,9 +39,38 @@ struct ClockRecoveryTests {
         let corrected = try SiteStore.open(path: directory.file("north.sqlite"), siteID: north.siteID, wallClock: real)
         let changes = try corrected.changes(), clock = try corrected.clock()
         #expect(throws: StoreError.clockRecoveryHeldElsewhere(site: south.siteID, sequence: 1)) {
-            try corrected.recoverFromFastClock(configuredPeers: [south.siteID])
+            try corrected.recoverFromFastClock()
         }
         #expect(try corrected.changes() == changes && corrected.clock() == clock)
+    }
+
+    @Test("a change a peer accepted, beyond one bound of the corrected clock but within two, keeps its stamp; the fast ones after it are re-stamped")
+    func acceptedByAPeerAheadKeepsItsStamp() throws {
+        let directory = try TemporaryDirectory()
+        let real = ManualWallClock()
+        let minute: UInt64 = 60_000
+        // Clocks inside the fleet's bound of each other: north 4 minutes ahead (or half a bound pushed
+        // after a restore), south 3 minutes ahead.
+        let northClock = ManualWallClock(real.nowMilliseconds() + 4 * minute)
+        let north = try Fixtures.store("north", in: directory, clock: northClock)
+        let south = try Fixtures.store("south", in: directory, clock: ManualWallClock(real.nowMilliseconds() + 3 * minute))
+        try north.addAppointment(Fixtures.appointment())
+        #expect(try Fixtures.deliverAll(from: north, to: south).applied == 1)
+        try north.learn([try south.ownReport(peers: [north.siteID])], from: south.siteID)
+        northClock.set(real.nowMilliseconds() + Self.hour)
+        try north.addAppointment(Fixtures.appointment())
+        // Corrected to 2 minutes behind: the change south holds is now 6 minutes ahead, beyond the bound.
+        let corrected = try SiteStore.open(path: directory.file("north.sqlite"), siteID: north.siteID,
+                                           wallClock: ManualWallClock(real.nowMilliseconds() - 2 * minute))
+        let before = try corrected.changes()
+        let recovery = try corrected.recoverFromFastClock()
+        #expect(recovery.restamped == 1 && recovery.firstRestamped == 2, "\(recovery)")
+        #expect(recovery.leadAfter.value > 5 * minute && recovery.leadAfter.value < 7 * minute, "\(recovery)")
+        let after = try corrected.changes()
+        #expect(after[0] == before[0] && after[1].timestamp > after[0].timestamp)
+        #expect(try Fixtures.deliverAll(from: corrected, to: south).held.isEmpty)
+        #expect(try corrected.canonicalDump() == south.canonicalDump())
+        #expect(try corrected.check().isEmpty && south.check().isEmpty)
     }
 
     @Test("a received change stamped after the first fast one refuses the recovery, which changes nothing")
@@ -55,7 +84,7 @@ struct ClockRecoveryTests {
         #expect(try Fixtures.deliverAll(from: south, to: north).applied == 1)
         let corrected = try SiteStore.open(path: directory.file("north.sqlite"), siteID: north.siteID, wallClock: real)
         let dump = try corrected.canonicalDump(), changes = try corrected.changes(), clock = try corrected.clock()
-        #expect(throws: StoreError.clockRecoveryInterleaved(site: north.siteID)) { try corrected.recoverFromFastClock(configuredPeers: [south.siteID]) }
+        #expect(throws: StoreError.clockRecoveryInterleaved(site: north.siteID)) { try corrected.recoverFromFastClock() }
         #expect(try corrected.canonicalDump() == dump && corrected.changes() == changes && corrected.clock() == clock)
     }
 
@@ -75,7 +104,7 @@ struct ClockRecoveryTests {
         #expect(try north.conflicts().count == 1)
         let corrected = try SiteStore.open(path: directory.file("north.sqlite"), siteID: north.siteID, wallClock: real)
         #expect(try corrected.clockProblem(configuredPeers: [south.siteID]) == .ownChangesAhead(try corrected.ownLead()))
-        let recovery = try corrected.recoverFromFastClock(configuredPeers: [south.siteID])
+        let recovery = try corrected.recoverFromFastClock()
         // Within a second: the capture triggers stamp from SQLite's running clock, the test's clock stands still.
         #expect(recovery.restamped == 1 && recovery.leadAfter.value < 1_000, "\(recovery)")
         #expect(try corrected.clockProblem(configuredPeers: [south.siteID]) == nil)

@@ -24,8 +24,9 @@ extension Change {
         switch knowledge {
         case let .vector(vector):
             guard sequence >= 1 else { throw ValidationError(field: "seq", rule: "must be 1 or more") }
-            if vector.sequences[origin] != nil {
-                throw ValidationError(field: "seen", rule: "a change's knowledge must not list its own origin")
+            // Only a restored site's change lists its own origin: how far it holds its lower blocks.
+            if let own = vector.sequences[origin], Self.numberingBlock(of: own) >= Self.numberingBlock(of: sequence) {
+                throw ValidationError(field: "seen", rule: "a change's knowledge may list its own origin only below the change's numbering block")
             }
         case let .legacyBase(base):
             guard sequence == Self.legacySequence(for: timestamp) else {

@@ -68,6 +68,15 @@ public struct Change: Hashable, Sendable {
     public static func legacySequence(for timestamp: HybridTimestamp) -> Int64 {
         timestamp.rawValue - (1 << 62)
     }
+
+    /// How many numbers one block holds. A site restored from a backup numbers its new changes
+    /// from the next block up, past every number its lost disk can have given.
+    public static let numberingBlockSize: Int64 = 1 << 32
+
+    /// The numbering block `sequence` lies in (see ``numberingBlockSize``).
+    public static func numberingBlock(of sequence: Int64) -> Int64 {
+        sequence >> 32
+    }
 }
 
 /// A column of a synchronised table and the value a change gives it.
@@ -84,8 +93,9 @@ public struct ColumnValue: Hashable, Sendable {
 
 /// What a site had seen when it made a change.
 public enum Knowledge: Hashable, Sendable {
-    /// The site's version vector just before the change (its own origin excluded: a site has seen
-    /// all of its own earlier changes).
+    /// The site's version vector just before the change. Its own origin is left out (a site has
+    /// seen all of its own earlier changes), except after a restore: then it says how far the site
+    /// holds its own changes of lower numbering blocks (see ``MergeRules/saw(_:_:)``).
     case vector(VersionVector)
     /// A change migrated from the version-1 log: the version of the value it replaced (for a delete,
     /// the greatest version of any field of the row), or `nil` when there was none.

@@ -14,8 +14,19 @@ public enum MergeRules {
     /// A site has seen all of its own earlier changes and, through its version vector, every change
     /// it had received. A change migrated from the version-1 log knows only the version of the value
     /// it replaced, and cannot have seen a version-2 change of another site.
+    ///
+    /// A site restored from a backup has not seen the changes its lost disk made after the backup:
+    /// it numbers its new changes from a higher block (``Change/numberingBlockSize``), and their
+    /// knowledge names how far it holds its own changes of lower blocks.
     public static func saw(_ later: Change, _ earlier: Change) -> Bool {
-        if later.origin == earlier.origin { return earlier.sequence < later.sequence }
+        if later.origin == earlier.origin {
+            guard earlier.sequence < later.sequence else { return false }
+            if case let .vector(vector) = later.knowledge, let own = vector.sequences[later.origin],
+               Change.numberingBlock(of: earlier.sequence) < Change.numberingBlock(of: later.sequence) {
+                return earlier.sequence <= own
+            }
+            return true
+        }
         switch later.knowledge {
         case let .vector(vector):
             return vector.holds(earlier.origin, earlier.sequence)

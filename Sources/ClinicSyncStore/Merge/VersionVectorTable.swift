@@ -42,10 +42,19 @@ enum VersionVectorTable {
         return VersionVector(sequences)
     }
 
-    /// Rewrites the knowledge the triggers give this site's next writes: its vector, own origin excluded.
+    /// Rewrites the knowledge the triggers give this site's next writes: its vector, own origin
+    /// excluded, unless the site was restored (its next number lies in a higher block than the own
+    /// changes it holds from before): then its row, how far it holds the changes its lost disk made.
     static func refreshKnowledge(_ db: Database, site: SiteID) throws {
-        var vector = try load(db)
-        vector = VersionVector(vector.sequences.filter { $0.key != site })
-        try db.cachedStatement(sql: "UPDATE sync_clock SET seen = ?").execute(arguments: [vector.text])
+        var sequences = try load(db).sequences
+        sequences[site] = nil
+        let row = try Row.fetchOne(db, sql: """
+            SELECT last_seq, (SELECT seq FROM version_vector WHERE origin = site_id) AS held FROM sync_clock
+            """)
+        if let row, let held: Int64 = row["held"], let last: Int64 = row["last_seq"],
+           Change.numberingBlock(of: last + 1) > max(0, Change.numberingBlock(of: held)) {
+            sequences[site] = held
+        }
+        try db.cachedStatement(sql: "UPDATE sync_clock SET seen = ?").execute(arguments: [VersionVector(sequences).text])
     }
 }

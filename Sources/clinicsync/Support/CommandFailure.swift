@@ -36,7 +36,8 @@ struct CommandFailure: Error, CustomStringConvertible {
             self.init(message: error.description, status: ExitStatus.invalidData)
         case .notFound, .notDeleted:
             self.init(message: error.description, status: ExitStatus.notFound)
-        case .clockAhead, .clockRecoveryInterleaved, .clockRecoveryHeldElsewhere, .clockRecoveryIneffective, .clockRecoveryDuringRestore:
+        case .clockAhead, .clockRecoveryInterleaved, .clockRecoveryHeldElsewhere, .clockRecoveryIneffective, .clockRecoveryDuringRestore,
+             .backupHoldsFastChanges:
             self.init(message: error.description, status: ExitStatus.clockAhead)
         case .notInitialized, .siteMismatch:
             self.init(message: error.description, status: ExitStatus.configuration)

@@ -1,0 +1,67 @@
+import ClinicSyncCore
+import ClinicSyncStore
+import Foundation
+import Testing
+
+/// A site restored from a backup, through real SQLite files: what its lost disk made comes back
+/// from its peers, and what it writes meanwhile is merged as made without it.
+@Suite("Restores in the store")
+struct RestoreStoreTests {
+    @Test("a restored site's write over a value its lost disk wrote journals that value at every site")
+    func restoredWriteJournalsTheLostValue() throws {
+        let directory = try TemporaryDirectory()
+        // The system clock at both: a restored store is opened with it.
+        let a = try SiteStore.initialize(path: directory.file("a.sqlite"), siteID: Fixtures.site("a")).store
+        let b = try SiteStore.initialize(path: directory.file("b.sqlite"), siteID: Fixtures.site("b")).store
+        let fleet = TestFleet([a.siteID, b.siteID])
+        let id = RowID.random()
+        try a.addAppointment(Fixtures.appointment(id: id))
+        let backup = directory.file("a-backup.sqlite")
+        try a.backup(to: backup)
+        // Made after the backup and sent to b before the disk was lost.
+        _ = try a.updateAppointment(id: id) { $0.therapist = "Kim" }
+        try fleet.deliver(from: a, to: b)
+        _ = try SiteStore.restore(from: backup, to: a.path, siteID: a.siteID, recoveringFrom: [b.siteID])
+        let restored = try SiteStore.open(path: a.path, siteID: a.siteID)
+        // The front desk writes before the lost change is back: it never saw "Kim".
+        _ = try restored.updateAppointment(id: id) { $0.therapist = "Alex" }
+        try fleet.deliver(from: b, to: restored)
+        try restored.recovered(from: b.siteID, configuredPeers: [b.siteID])
+        try fleet.deliver(from: restored, to: b)
+        for store in [restored, b] {
+            let journal = try store.conflicts()
+            #expect(journal.map(\.loserValue) == [.text("Kim")], "at \(store.siteID)")
+            #expect(journal.map(\.winnerValue) == [.text("Alex")], "at \(store.siteID)")
+        }
+        #expect(try b.canonicalDump() == restored.canonicalDump())
+        // Its writes after that have seen what came back: no further journal entry.
+        _ = try restored.updateAppointment(id: id) { $0.therapist = "Lee" }
+        try fleet.deliver(from: restored, to: b)
+        #expect(try b.conflicts().count == 1 && b.appointment(id: id)?.therapist == "Lee")
+    }
+
+    @Test("a backup taken while the clock ran fast is refused after a clock recovery, changing nothing; kept on request")
+    func backupWithFastChangesIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let real = ManualWallClock()
+        let north = try Fixtures.store("north", in: directory, clock: ManualWallClock(real.nowMilliseconds() + 3_600_000))
+        try north.addAppointment(Fixtures.appointment())
+        let backup = directory.file("north-backup.sqlite")
+        try north.backup(to: backup)
+        let corrected = try SiteStore.open(path: north.path, siteID: north.siteID, wallClock: real)
+        #expect(try corrected.recoverFromFastClock().restamped == 1)
+        let changes = try corrected.changes()
+        #expect {
+            try SiteStore.restore(from: backup, to: north.path, siteID: north.siteID, recoveringFrom: [Fixtures.site("south")], wallClock: real)
+        } throws: { error in
+            guard case let StoreError.backupHoldsFastChanges(path, lead) = error else { return false }
+            return path == backup && lead.value > 3_500_000
+        }
+        #expect(try corrected.changes() == changes)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains("replaced") }.isEmpty)
+        // No recovery ran since (the operator says so): restored, its clock recovered later.
+        let outcome = try SiteStore.restore(from: backup, to: north.path, siteID: north.siteID, recoveringFrom: [Fixtures.site("south")],
+                                            wallClock: real, keepingFastChanges: true)
+        #expect(outcome.backupSequence == 1)
+    }
+}

@@ -71,7 +71,7 @@ extension SiteStore {
         var cursor: (String, Int64) = ("", Int64.min)
         var more = true
         while more {
-            try timedWrite(&outcome.longestTransactionSeconds) { db in
+            try measuredWrite(&outcome.longestTransactionSeconds) { db in
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT origin, last FROM chain_groups WHERE (origin, last) > (?, ?) ORDER BY origin, last LIMIT 500
                     """, arguments: [cursor.0, cursor.1])
@@ -104,7 +104,7 @@ extension SiteStore {
         var next = mark.removable.startIndex
         let origins = mark.origins.map { try? SiteID($0) }
         while next < mark.removable.endIndex, outcome.blocked == nil {
-            outcome.blocked = try timedWrite(&outcome.longestTransactionSeconds) { db throws -> String? in
+            outcome.blocked = try measuredWrite(&outcome.longestTransactionSeconds) { db throws -> String? in
                 let frontier: VersionVector
                 switch try compactionFrontier(db, configuredPeers: configuredPeers) {
                 case let .blocked(reason): return reason
@@ -137,7 +137,7 @@ extension SiteStore {
         }
         var next = ordered.startIndex
         while next < ordered.endIndex {
-            try timedWrite(&outcome.longestTransactionSeconds) { db in
+            try measuredWrite(&outcome.longestTransactionSeconds) { db in
                 let started = ContinuousClock.now
                 let statement = try db.cachedStatement(sql: "DELETE FROM row_entries WHERE tbl = ? AND row_id = ? AND origin = ? AND seq = ?")
                 let end = min(next + batch, ordered.endIndex)
@@ -165,7 +165,7 @@ extension SiteStore {
         var cursor: (Int, String) = (Int.min, "")
         var more = true
         while more {
-            try timedWrite(&outcome.longestTransactionSeconds) { db in
+            try measuredWrite(&outcome.longestTransactionSeconds) { db in
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT DISTINCT tbl, row_id FROM row_entries WHERE (tbl, row_id) > (?, ?) ORDER BY tbl, row_id LIMIT 2000
                     """, arguments: [cursor.0, cursor.1])
@@ -181,9 +181,9 @@ extension SiteStore {
     }
 
     /// A write transaction whose length raises `longest` (seconds) if it is longer.
-    private func timedWrite<T>(_ longest: inout Double, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    private func measuredWrite<T>(_ longest: inout Double, _ body: (Database) throws -> T) throws(StoreError) -> T {
         let started = ContinuousClock.now
-        let result = try StoreError.mapping(path: path) { try pool.write(body) }
+        let result = try StoreError.mapping(path: path) { try timedWrite("compact", body) }
         let elapsed = ContinuousClock.now - started
         longest = max(longest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         return result

@@ -52,7 +52,7 @@ extension SiteStore {
         let latest = HybridTimestamp(milliseconds: min(now.addingReportingOverflow(maximumDrift.value).partialValue, HybridTimestamp.maxMilliseconds),
                                      counter: 0)
         return try StoreError.mapping(path: path) {
-            try pool.write { db in
+            try timedWrite { db in
                 var others: [FleetReport] = []
                 for report in reports where report.site != siteID {
                     guard try KnownIncarnations.admit(db, report, sender: sender, now: now) else { continue }

@@ -121,7 +121,7 @@ extension SiteStore {
     public func catchUpRowIndex() throws(StoreError) {
         var more = true
         while more {
-            more = try StoreError.mapping(path: path) { try pool.write { db in try RowIndex.catchUp(db, limit: 5_000) } }
+            more = try StoreError.mapping(path: path) { try timedWrite { db in try RowIndex.catchUp(db, limit: 5_000) } }
         }
     }
 }

@@ -171,7 +171,7 @@ extension SiteStore {
     /// send back. Peers no longer configured are not waited for.
     public func recovered(from peer: SiteID, configuredPeers: [SiteID]) throws(StoreError) {
         try StoreError.mapping(path: path) {
-            try pool.write { db in
+            try timedWrite { db in
                 try db.execute(sql: "DELETE FROM recovery_peers WHERE peer = ?", arguments: [peer.rawValue])
                 let configured = configuredPeers.map(\.rawValue)
                 for waiting in try String.fetchAll(db, sql: "SELECT peer FROM recovery_peers") where !configured.contains(waiting) {

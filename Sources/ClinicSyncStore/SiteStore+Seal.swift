@@ -25,7 +25,7 @@ extension SiteStore {
         var sealed = 0
         while true {
             let (count, more): (Int, Bool) = try StoreError.mapping(path: path) {
-                try pool.write { db in
+                try timedWrite { db in
                     guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM recovery_peers)")! else { return (0, false) }
                     let tip = try ChainTables.tip(db, siteID) ?? {
                         let genesis = try sealer.genesis(of: siteID, at: try Int64.fetchOne(db, sql: "SELECT chain_genesis FROM sync_clock")!)

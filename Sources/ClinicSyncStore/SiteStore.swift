@@ -17,6 +17,7 @@ public final class SiteStore: Sendable {
     let pool: any DatabaseWriter
     let wallClock: any WallClock
     let maximumDrift: Milliseconds
+    let slowWrites = SlowWrites()
 
     private init(path: String, siteID: SiteID, pool: any DatabaseWriter, wallClock: any WallClock, maximumDrift: Milliseconds) {
         self.path = path
@@ -148,15 +149,20 @@ public final class SiteStore: Sendable {
 
     /// Runs `body` in one write transaction with the clock loaded; the clock is saved back before
     /// commit, so a timestamp witnessed from another site is never issued again.
-    func write<T>(_ body: (inout WriteTransaction) throws -> T) throws(StoreError) -> T {
+    func write<T>(_ operation: StaticString = #function, _ body: (inout WriteTransaction) throws -> T) throws(StoreError) -> T {
         try StoreError.mapping(path: path) {
-            try pool.write { db in
+            try timedWrite(operation) { db in
                 var transaction = try WriteTransaction(db: db, site: siteID, wallClock: wallClock, maximumDrift: maximumDrift)
                 let result = try body(&transaction)
                 try transaction.saveClock()
                 return result
             }
         }
+    }
+
+    /// One write transaction, reported if slow (see ``reportSlowWrites(over:_:)``).
+    func timedWrite<T>(_ operation: StaticString = #function, _ body: (Database) throws -> T) throws -> T {
+        try slowWrites.timing(operation) { try pool.write(body) }
     }
 
     /// Runs `body` on a read-only snapshot.

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 
 /// `clinicsync-chaos`: randomized fault injection against real `clinicsync serve` processes.
 @main
 struct ChaosCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clinicsync-chaos",
-        abstract: "Run ClinicSync sites under partitions, cut connections, kill -9 and clock skew; verify convergence.",
+        abstract: "Run ClinicSync sites under partitions, cut connections, kill -9, clock faults, restores and hostile peers; verify convergence.",
         discussion: """
             Each seed is one reproducible schedule. On a failure the seed and the schedule's log are printed; \
             rerun with --first-seed SEED --seeds 1 to replay it. CLINICSYNC_CHAOS_SEEDS overrides --seeds \
@@ -22,8 +23,8 @@ struct ChaosCommand: ParsableCommand {
     @Option(name: .customLong("compaction-seconds"), help: "Each daemon's compaction interval (0: off).") var compactionSeconds = 2
     @Flag(help: "Keep each run's directory (databases, logs) for inspection.") var keep = false
     @Flag(help: "Print every seed's schedule, passed or not.") var verbose = false
-    @Flag(help: "Also back sites up and restore them from their backups (lost disks). Off by default: it finds open problems (see issue 10's notes).")
-    var restores = false
+    @Flag(inversion: .prefixedNo, help: "Back sites up and restore them from their backups (lost disks).")
+    var restores = true
 
     func validate() throws {
         guard (3...5).contains(sites) else { throw ValidationError("--sites: must be 3 to 5") }
@@ -32,40 +33,64 @@ struct ChaosCommand: ParsableCommand {
         }
         guard seeds > 0, steps > 0 else { throw ValidationError("--seeds and --steps must be positive") }
         guard compactionSeconds >= 0 else { throw ValidationError("--compaction-seconds: must be 0 or more") }
+        guard (1...8).contains(jobs) else { throw ValidationError("--jobs: must be 1 to 8") }
     }
+
+    @Option(help: "Seeds run at once (each with its own sites and ports).") var jobs = 1
 
     func run() throws {
         let count = ProcessInfo.processInfo.environment["CLINICSYNC_CHAOS_SEEDS"].flatMap(Int.init) ?? seeds
         let executable = binary ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("clinicsync").path
-        var passed = 0
-        var failedSeeds: [UInt64] = []
-        var totals = ChaosRun.Counts()
-        for offset in 0..<count {
-            let seed = firstSeed + UInt64(offset)
-            let shape = topology == "mixed" ? Topology.allCases[Int(seed % 3)] : Topology(rawValue: topology)!
-            let root = NSTemporaryDirectory() + "clinicsync-chaos-\(seed)-\(UUID().uuidString.prefix(8))"
-            defer { if !keep { try? FileManager.default.removeItem(atPath: root) } }
-            let run = try ChaosRun(
-                seed: seed, siteCount: sites, topology: shape, steps: steps, binary: executable, root: root,
-                compactionSeconds: compactionSeconds, restores: restores)
-            let failures = try run.execute()
-            accumulate(&totals, run.counts)
-            if failures.isEmpty {
-                passed += 1
-                print("seed \(seed) (\(shape)): ok — \(run.counts)")
-                if verbose { for line in run.log { print("    \(line)") } }
-            } else {
-                failedSeeds.append(seed)
-                print("seed \(seed) (\(shape)): FAILED" + (keep ? " (files in \(root))" : ""))
-                for failure in failures { print("  ! \(failure)") }
-                print("  schedule (replay with --first-seed \(seed) --seeds 1 --sites \(sites) --topology \(shape) --steps \(steps)):")
-                for line in run.log { print("    \(line)") }
+        let tally = Mutex<(passed: Int, failed: [UInt64], totals: ChaosRun.Counts)>((0, [], ChaosRun.Counts()))
+        let next = Atomic<Int>(0)
+        let group = DispatchGroup()
+        for _ in 0..<jobs {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                while true {
+                    let offset = next.add(1, ordering: .relaxed).oldValue
+                    guard offset < count else { return }
+                    let lines = runSeed(firstSeed + UInt64(offset), executable: executable, tally: tally)
+                    // Unbuffered, whole seeds at a time: a long soak shows its progress as it goes.
+                    tally.withLock { _ in FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
+                }
             }
         }
+        group.wait()
+        let (passed, failedSeeds, totals) = tally.withLock { ($0.passed, $0.failed.sorted(), $0.totals) }
         print("chaos totals: \(totals)")
         print("chaos: \(passed) of \(count) seeds passed" + (failedSeeds.isEmpty ? "" : "; failed seeds: \(failedSeeds)"))
         if !failedSeeds.isEmpty { throw ExitCode.failure }
+    }
+
+    /// Runs one seed; returns what to print about it.
+    private func runSeed(_ seed: UInt64, executable: String, tally: borrowing Mutex<(passed: Int, failed: [UInt64], totals: ChaosRun.Counts)>) -> [String] {
+        let shape = topology == "mixed" ? Topology.allCases[Int(seed % 3)] : Topology(rawValue: topology)!
+        let root = NSTemporaryDirectory() + "clinicsync-chaos-\(seed)-\(UUID().uuidString.prefix(8))"
+        defer { if !keep { try? FileManager.default.removeItem(atPath: root) } }
+        let run: ChaosRun
+        let failures: [String]
+        do {
+            run = try ChaosRun(
+                seed: seed, siteCount: sites, topology: shape, steps: steps, binary: executable, root: root,
+                compactionSeconds: compactionSeconds, restores: restores)
+            failures = try run.execute()
+        } catch {
+            tally.withLock { $0.failed.append(seed) }
+            return ["seed \(seed) (\(shape)): FAILED to run: \(error)"]
+        }
+        tally.withLock { accumulate(&$0.totals, run.counts) }
+        if failures.isEmpty {
+            tally.withLock { $0.passed += 1 }
+            return ["seed \(seed) (\(shape)): ok — \(run.counts)"] + (verbose ? run.log.map { "    \($0)" } : [])
+        }
+        tally.withLock { $0.failed.append(seed) }
+        return ["seed \(seed) (\(shape)): FAILED" + (keep ? " (files in \(root))" : "")]
+            + failures.map { "  ! \($0)" }
+            + ["  schedule (replay with --first-seed \(seed) --seeds 1 --sites \(sites) --topology \(shape) --steps \(steps)):"]
+            + run.log.map { "    \($0)" }
     }
 
     private func accumulate(_ totals: inout ChaosRun.Counts, _ run: ChaosRun.Counts) {
@@ -75,7 +100,7 @@ struct ChaosCommand: ParsableCommand {
         totals.clockJumps += run.clockJumps; totals.clockRecoveries += run.clockRecoveries; totals.forgedPushes += run.forgedPushes
         totals.reloads += run.reloads; totals.tampers += run.tampers; totals.tamperedValues += run.tamperedValues
         totals.backups += run.backups; totals.restores += run.restores; totals.restoresRefused += run.restoresRefused
-        totals.heldWaitSeconds += run.heldWaitSeconds
+        totals.heldWaitSeconds += run.heldWaitSeconds; totals.natSites += run.natSites; totals.impostorsRefused += run.impostorsRefused
         totals.cutConnections += run.cutConnections; totals.refusedConnections += run.refusedConnections
         totals.compacted += run.compacted
         totals.resaves += run.resaves

@@ -6,7 +6,7 @@ final class ChaosRun {
     struct Counts: CustomStringConvertible {
         var writes = 0, partitions = 0, cuts = 0, delays = 0, stalls = 0, kills = 0, clockSteps = 0, manualSyncs = 0, resaves = 0
         var clockJumps = 0, clockRecoveries = 0, forgedPushes = 0, reloads = 0, tampers = 0, backups = 0, restores = 0, restoresRefused = 0
-        var heldWaitSeconds = 0.0
+        var heldWaitSeconds = 0.0, natSites = 0, impostorsRefused = 0
         var cutConnections = 0, refusedConnections = 0, tamperedValues = 0, changes = 0, compacted = 0
         var convergeSeconds = 0.0
 
@@ -14,7 +14,7 @@ final class ChaosRun {
             "writes=\(writes) changes=\(changes) compacted=\(compacted) partitions=\(partitions) cuts=\(cuts) (connections cut: \(cutConnections), refused: \(refusedConnections)) "
                 + "delays=\(delays) stalls=\(stalls) tampers=\(tampers) (values rewritten: \(tamperedValues)) kill-9=\(kills) clock-steps=\(clockSteps) clock-jumps=\(clockJumps) "
                 + "clock-recoveries=\(clockRecoveries) forged-pushes-refused=\(forgedPushes) peer-reloads=\(reloads) sync-now=\(manualSyncs) "
-                + "resaves-refused=\(resaves) backups=\(backups) restores=\(restores) restores-refused=\(restoresRefused) "
+                + "resaves-refused=\(resaves) backups=\(backups) restores=\(restores) restores-refused=\(restoresRefused) nat-sites=\(natSites) impostors-refused=\(impostorsRefused) "
                 + String(format: "held-wait=%.0f s converged in %.1f s", heldWaitSeconds, convergeSeconds)
         }
     }
@@ -32,11 +32,19 @@ final class ChaosRun {
     /// Sites whose configuration dropped one peer (by its link), with the step at which it is put back.
     private var droppedPeers: [Int: (link: Int, due: Int)] = [:]
 
+    /// The site behind NAT, if any: no one can call it; it calls out.
+    private var natSite: Int?
+
     /// Whether lost disks are restored from backups (`--restores`).
     private let restores: Bool
 
+    private let root: String
+    private let binary: String
+
     init(seed: UInt64, siteCount: Int, topology: Topology, steps: Int, binary: String, root: String, compactionSeconds: Int, restores: Bool = false) throws {
         self.restores = restores
+        self.root = root
+        self.binary = binary
         self.seed = seed
         self.topology = topology
         self.steps = steps
@@ -51,6 +59,12 @@ final class ChaosRun {
         for (from, to) in topology.links(siteCount) {
             proxies.append((from, to, try FaultProxy(targetPort: sites[to].port, port: ChaosSite.freePort())))
         }
+        if random.chance(25) {
+            let nat = Int.random(in: 0..<siteCount, using: &random)
+            natSite = nat
+            for entry in proxies where entry.to == nat { entry.proxy.unreachable = true }
+            counts.natSites = 1
+        }
         for site in sites {
             try site.configure(peers: [])
             let initialized = try site.run(["init"])
@@ -63,7 +77,8 @@ final class ChaosRun {
             site.compression = Bool.random(using: &random)
             try site.configure(peers: proxies.filter { $0.from == index }.map { (sites[$0.to].name, $0.proxy.port) })
         }
-        note("seed \(seed): \(siteCount) sites, \(topology), clock offsets " + sites.map { "\($0.name)=\($0.clockOffsetMilliseconds)ms" }.joined(separator: " "))
+        note("seed \(seed): \(siteCount) sites, \(topology), clock offsets " + sites.map { "\($0.name)=\($0.clockOffsetMilliseconds)ms" }.joined(separator: " ")
+             + (natSite.map { ", \(sites[$0].name) behind NAT (it only calls out)" } ?? ""))
     }
 
     private func note(_ line: String) { log.append(line) }
@@ -78,6 +93,11 @@ final class ChaosRun {
         var pendingHeals: [Int: Int] = [:]
         var pendingRestores: [Int: (backup: String, due: Int)] = [:]
         for step in 0..<steps {
+            for site in sites {
+                guard let crash = site.reapCrash() else { continue }
+                violations.append(crash)
+                note("step \(step): \(crash)")
+            }
             for (index, pending) in pendingRestores where pending.due <= step {
                 let outcome = try restore(index, from: pending.backup, step: step, pendingClockFix: pendingClockFixes[index] != nil)
                 if let problem = outcome.problem { violations.append(problem) }
@@ -217,6 +237,14 @@ final class ChaosRun {
                 pendingRestores[index] = (backup, step + Int.random(in: 2...8, using: &random))
                 counts.backups += 1
                 note("step \(step): backup of \(sites[index].name)")
+            case 94..<96:
+                // A cloned VM with a fresh database under one site's id, calling one of its running peers.
+                let index = Int.random(in: 0..<sites.count, using: &random)
+                let running = proxies.filter { $0.from == index && sites[$0.to].isRunning }.map(\.to)
+                guard let peer = running.randomElement(using: &random) else { continue }
+                guard let outcome = try Impostor.run(cloning: sites[index], peer: sites[peer], root: root, binary: binary) else { continue }
+                if let problem = outcome.problem { violations.append(problem) } else { counts.impostorsRefused += 1 }
+                note("step \(step): a second database of \(sites[index].name) syncs with \(sites[peer].name): \(outcome.detail)")
             case 90..<92:
                 let site = sites.randomElement(using: &random)!
                 let result = try site.run(["sync", "now", "--json"])
@@ -239,8 +267,7 @@ final class ChaosRun {
     private func restore(_ index: Int, from backup: String, step: Int, pendingClockFix: Bool) throws -> (done: Bool, problem: String?) {
         let site = sites[index]
         guard site.isRunning, !pendingClockFix else { return (false, nil) }
-        let synced = try site.run(["sync", "now", "--json"])
-        guard synced.status == 0 else { return (false, nil) }
+        guard syncSucceeded(try site.run(["sync", "now", "--json"])) else { return (false, nil) }
         site.stop()
         let restored = try site.run(["restore", "--from", backup])
         try site.start()
@@ -311,6 +338,7 @@ final class ChaosRun {
         for index in droppedPeers.keys.sorted() { try reconfigure(index, dropping: nil) }
         droppedPeers = [:]
         for entry in proxies { entry.proxy.mode = .pass }
+        for site in sites { if let crash = site.reapCrash() { recoveries.append(crash) } }
         for site in sites where !site.isRunning { try site.start() }
         note("healed: all links pass, all daemons running")
         let start = Date()
@@ -324,6 +352,7 @@ final class ChaosRun {
             quiet = try converge()
         }
         counts.convergeSeconds = Date().timeIntervalSince(start)
+        for site in sites { if let crash = site.reapCrash() { recoveries.append(crash + " while the sites converged") } }
         for entry in proxies {
             let faults = entry.proxy.faultCounts
             counts.cutConnections += faults.cuts
@@ -339,6 +368,7 @@ final class ChaosRun {
         for site in sites { site.stop() }
         var failures = recoveries + (quiet ? [] : ["the sites did not become quiet after 8 sync passes"])
         failures += try Verification.sitesAgree(sites)
+        failures += Verification.nothingStalled(sites)
         failures += try Verification.acknowledgedWritesSurvive(ledger, at: sites[0])
         return failures
     }
@@ -357,6 +387,14 @@ final class ChaosRun {
         return longest.map { Double(max($0, 0)) / 1_000 + 2 }
     }
 
+    /// Whether a `sync now --json` reached every peer it can: a site behind NAT cannot be called.
+    private func syncSucceeded(_ result: ChaosSite.Result) -> Bool {
+        if result.status == 0 { return true }
+        guard let nat = natSite, let report = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],
+              let peers = report["peers"] as? [[String: Any]] else { return false }
+        return peers.allSatisfy { ($0["ok"] as? Bool ?? false) || ($0["peer"] as? String) == sites[nat].name }
+    }
+
     /// Syncs every site until a pass moves nothing and all hold the same (at most 8 passes).
     private func converge() throws -> Bool {
         var quiet = false
@@ -365,7 +403,14 @@ final class ChaosRun {
             var allSucceeded = true
             for site in sites {
                 let result = try site.run(["sync", "now", "--json"])
-                allSucceeded = allSucceeded && result.status == 0
+                if !syncSucceeded(result) {
+                    allSucceeded = false
+                    let report = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+                    let errors = (report?["peers"] as? [[String: Any]] ?? []).compactMap { peer in
+                        (peer["error"] as? String).map { "\(peer["peer"] ?? "?"): \($0)" }
+                    }
+                    note("converge pass \(pass): sync now at \(site.name) -> exit \(result.status) \(errors.isEmpty ? result.errors : errors.joined(separator: "; "))")
+                }
                 let report = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
                 for peer in report?["peers"] as? [[String: Any]] ?? [] {
                     moved += (peer["sent"] as? Int ?? 0) + (peer["received"] as? Int ?? 0)
@@ -384,7 +429,10 @@ final class ChaosRun {
     }
 
     private func tearDown() {
-        for site in sites { site.kill() }
+        for site in sites {
+            site.kill()
+            site.watchdog.close()
+        }
         for entry in proxies { entry.proxy.close() }
     }
 }

@@ -16,6 +16,8 @@ final class ChaosSite: @unchecked Sendable {
     var clockOffsetMilliseconds: Int64
     /// The daemon's compaction interval (0: off).
     let compactionSeconds: Int
+    /// systemd's watchdog, as the daemon sees it: the gaps between its pings.
+    let watchdog: WatchdogListener
     private var daemon: Process?
 
     init(name: String, root: String, binary: String, clockOffsetMilliseconds: Int64, compactionSeconds: Int) throws {
@@ -27,6 +29,7 @@ final class ChaosSite: @unchecked Sendable {
         port = try ChaosSite.freePort()
         metricsPort = try ChaosSite.freePort()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        watchdog = try WatchdogListener(directory: directory)
     }
 
     var configPath: String { directory + "/clinicsync.yaml" }
@@ -89,11 +92,20 @@ final class ChaosSite: @unchecked Sendable {
 
     var isRunning: Bool { daemon?.isRunning ?? false }
 
+    /// How the daemon ended if it exited without being stopped or killed (a crash), described;
+    /// the site then counts as down.
+    func reapCrash() -> String? {
+        guard let daemon, !daemon.isRunning else { return nil }
+        self.daemon = nil
+        return "the daemon of \(name) exited by itself (\(daemon.terminationReason == .uncaughtSignal ? "signal" : "status") \(daemon.terminationStatus))"
+    }
+
     func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", "--config", configPath]
-        process.environment = environment
+        process.environment = environment.merging(watchdog.environment) { $1 }
+        watchdog.processStarted()
         let log = FileHandle(forWritingAtPath: directory + "/serve.log") ?? {
             FileManager.default.createFile(atPath: directory + "/serve.log", contents: nil)
             return FileHandle(forWritingAtPath: directory + "/serve.log")!
@@ -103,8 +115,9 @@ final class ChaosSite: @unchecked Sendable {
         process.standardOutput = log
         try process.run()
         daemon = process
+        // Ready as systemd sees it (a killed daemon's control socket file is still there).
         let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline, !FileManager.default.fileExists(atPath: directory + "/control.sock") { usleep(20_000) }
+        while Date() < deadline, process.isRunning, !watchdog.isReady { usleep(20_000) }
     }
 
     /// SIGHUP, as `systemctl reload` sends it: the daemon re-reads its configuration.

@@ -55,8 +55,17 @@ final class FaultProxy: Sendable {
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
+    /// A link to a site behind NAT: it refuses every connection whatever its mode (nobody can
+    /// call that site; it calls out).
+    private let natted = Atomic<Bool>(false)
+
+    var unreachable: Bool {
+        get { natted.load(ordering: .relaxed) }
+        set { natted.store(newValue, ordering: .relaxed) }
+    }
+
     var mode: Mode {
-        get { state.withLock { $0.mode } }
+        get { unreachable ? .refuse : state.withLock { $0.mode } }
         set { state.withLock { $0.mode = newValue } }
     }
 

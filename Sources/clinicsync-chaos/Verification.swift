@@ -52,6 +52,20 @@ struct Verification {
         return failures
     }
 
+    /// 5. no daemon's watchdog pings were more than a second apart, and no write transaction of a
+    /// daemon held up the database for more than a second (the daemon logs each).
+    static func nothingStalled(_ sites: [ChaosSite]) -> [String] {
+        var failures: [String] = []
+        for site in sites {
+            let gaps = site.watchdog.gaps(over: .seconds(1))
+            if let longest = gaps.max() { failures.append("\(gaps.count) watchdog gap(s) over 1 s at \(site.name), the longest \(longest)") }
+            let log = (try? String(contentsOfFile: site.directory + "/serve.log", encoding: .utf8)) ?? ""
+            let slow = log.split(separator: "\n").filter { $0.contains("slow write transaction") }
+            if !slow.isEmpty { failures.append("\(slow.count) write transaction(s) over 1 s at \(site.name): \(slow.prefix(3).joined(separator: " | "))") }
+        }
+        return failures
+    }
+
     /// 2. every acknowledged write is in the final state, or was overwritten by a write that had
     /// seen it, or was overwritten concurrently and the conflict journal records it.
     static func acknowledgedWritesSurvive(_ ledger: Ledger, at site: ChaosSite) throws -> [String] {

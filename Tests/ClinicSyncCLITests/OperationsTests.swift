@@ -45,6 +45,48 @@ struct OperationsTests {
         #expect(!lines.contains { $0.contains("2026-") || $0.contains("+0000") })
     }
 
+    @Test("a reload signalled while the daemon starts (before it listens for reloads) does not end it")
+    func sighupWhileStarting() throws {
+        let site = try SiteProcess("early")
+        try site.configure(peers: [])
+        try site.cli.succeed(["init"])
+        // Another program holds the database's write lock, so the daemon waits in opening its store,
+        // well before its reloader listens.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [site.cli.databasePath]
+        let input = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        input.fileHandleForWriting.write(Data("BEGIN EXCLUSIVE;\nSELECT 1;\n".utf8))
+        let process = Process()
+        process.executableURL = CLIHarness.binary
+        process.arguments = ["serve", "--config", site.cli.configPath]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        // It has the database open: past reading its configuration, still short of serving.
+        let opened = Date().addingTimeInterval(10)
+        func hasDatabaseOpen() -> Bool {
+            let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd")) ?? []
+            return descriptors.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process.processIdentifier)/fd/\($0)")) == site.cli.databasePath }
+        }
+        while Date() < opened, process.isRunning, !hasDatabaseOpen() { usleep(5_000) }
+        kill(process.processIdentifier, SIGHUP)  // SIGHUP's default action ends a process
+        usleep(300_000)
+        input.fileHandleForWriting.write(Data("COMMIT;\n.quit\n".utf8))
+        holder.waitUntilExit()
+        let deadline = Date().addingTimeInterval(20)
+        var running = false
+        while Date() < deadline, process.isRunning, !running {
+            running = try site.status()["daemon"].flatMap { ($0 as? [String: Any])?["running"] as? Bool } == true
+            usleep(50_000)
+        }
+        #expect(running && process.isRunning, "\(process.isRunning ? "" : "ended: \(process.terminationReason.rawValue) \(process.terminationStatus)")")
+    }
+
     @Test("SIGHUP with a changed peer list takes effect without a restart")
     func reloadOnSIGHUP() throws {
         let hub = try SiteProcess("hub"), newcomer = try SiteProcess("newcomer")

@@ -7,6 +7,7 @@ import HummingbirdTLS
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -21,7 +22,13 @@ public enum Daemon {
     /// Serves until a shutdown signal arrives. A site whose changes would be held everywhere (its
     /// clock ran fast) still starts, with a warning: it keeps receiving and relaying every other
     /// site's changes, and its record writes are refused until it recovers.
-    public static func run(configuration: SiteConfiguration) async throws {
+    ///
+    /// `configuration` is read only once SIGHUP is ignored: a reload signalled while the daemon
+    /// starts (before its reloader listens) must not end the process, SIGHUP's default action, and
+    /// the configuration it then reads is the one the signal was about.
+    public static func run(configuration load: @autoclosure () throws -> SiteConfiguration) async throws {
+        signal(SIGHUP, SIG_IGN)
+        let configuration = try load()
         let logger = DaemonLogging.logger(level: configuration.logLevel)
         let notifier = SystemdNotifier()
         let lockPath = configuration.databasePath + ".daemon-lock"
@@ -32,6 +39,11 @@ public enum Daemon {
         try configuration.listen.checkAvailable()
         try configuration.metricsListen.checkAvailable()
         let store = try configuration.openStore()
+        store.reportSlowWrites(over: .seconds(1)) { operation, duration in
+            Counter(label: "clinicsync_slow_write_transactions_total").increment()
+            logger.warning("slow write transaction: it held up every other writer", metadata: [
+                "operation": "\(operation)", "duration_ms": "\(duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000)"])
+        }
         if let problem = try store.clockProblem(configuredPeers: configuration.peerSiteIDs) {
             logger.warning("this site's clock is ahead: its changes are held at every peer until `clinicsync clock recover` or real time catches up",
                            metadata: ["problem": "\(problem)"])

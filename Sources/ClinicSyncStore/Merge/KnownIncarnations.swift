@@ -66,7 +66,7 @@ extension SiteStore {
     @discardableResult
     public func clearIdentityConflict(_ site: SiteID) throws(StoreError) -> Bool {
         try StoreError.mapping(path: path) {
-            try pool.write { db in
+            try timedWrite { db in
                 try db.execute(sql: "UPDATE known_incarnations SET incarnation = NULL, other = NULL, other_seen_ms = NULL WHERE site = ? AND other IS NOT NULL",
                                arguments: [site.rawValue])
                 return db.changesCount > 0

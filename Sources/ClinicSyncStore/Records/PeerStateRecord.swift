@@ -51,7 +51,7 @@ extension SiteStore {
     public func recordPeerSync(_ result: PeerSyncResult) throws(StoreError) {
         let now = UTCDateTime(secondsSinceEpoch: Int(wallClock.nowMilliseconds() / 1000)).description
         try StoreError.mapping(path: path) {
-            try pool.write { db in
+            try timedWrite { db in
                 try db.execute(sql: """
                     INSERT INTO peer_state (peer, url, last_attempt, last_success, last_error, clock_problem,
                                             changes_sent, changes_received, peer_vector, peer_site)

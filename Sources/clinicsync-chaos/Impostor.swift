@@ -1,0 +1,52 @@
+import Foundation
+
+/// A second database under a site's id: a cloned VM whose disk got a fresh `clinicsync init` (the
+/// site's key files copied with it). It books a visit and syncs with one of the site's peers, which
+/// must refuse it (`identity_conflict`, naming both databases) and apply nothing of it. The
+/// operator then shuts the clone down and clears the conflict at the peer.
+enum Impostor {
+    struct Outcome {
+        let detail: String
+        /// A violation, if the peer did not refuse the clone as it must.
+        let problem: String?
+    }
+
+    /// `nil` when `peer` has not yet heard which database `site` runs on (the first one heard is
+    /// the one it keeps; nothing to test then).
+    static func run(cloning site: ChaosSite, peer: ChaosSite, root: String, binary: String) throws -> Outcome? {
+        let known = try peer.sqlite("SELECT incarnation FROM known_incarnations WHERE site = '\(site.name)' AND incarnation IS NOT NULL;")
+        guard known.status == 0, !known.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        let clone = try ChaosSite(name: site.name, root: root + "/impostor-\(UUID().uuidString.prefix(8))", binary: binary,
+                                  clockOffsetMilliseconds: site.clockOffsetMilliseconds, compactionSeconds: 0)
+        defer {
+            clone.watchdog.close()
+            try? FileManager.default.removeItem(atPath: clone.directory)
+        }
+        for suffix in [".key.pem", ".cert.pem"] {
+            try FileManager.default.copyItem(atPath: site.databasePath + suffix, toPath: clone.databasePath + suffix)
+        }
+        clone.fleet = site.fleet
+        clone.compression = site.compression
+        // Straight to the peer, not through a faulty link: the refusal is what is under test.
+        try clone.configure(peers: [(peer.name, peer.port)])
+        let initialized = try clone.run(["init"])
+        guard initialized.status == 0 else { throw ChaosError.setup("init of a clone of \(site.name) failed: \(initialized.errors)") }
+        let row = UUID().uuidString.lowercased()
+        guard try clone.sqlite("INSERT INTO appointments (id, patient_id) VALUES ('\(row)', 'p-clone');").status == 0 else {
+            throw ChaosError.setup("the clone of \(site.name) could not write")
+        }
+        let synced = try clone.run(["sync", "now", "--json"])
+        let report = try? JSONSerialization.jsonObject(with: Data(synced.output.utf8)) as? [String: Any]
+        let error = (report?["peers"] as? [[String: Any]])?.first?["error"] as? String ?? synced.errors
+        let leaked = try peer.run(["appointment", "show", row]).status == 0
+        let cleared = try peer.run(["identity", "clear-conflict", site.name])
+        var problems: [String] = []
+        if synced.status == 0 || !error.contains("identity_conflict") {
+            problems.append("\(peer.name) did not refuse a second database of \(site.name) (exit \(synced.status)): \(error)")
+        }
+        if leaked { problems.append("\(peer.name) applied a visit booked in a second database of \(site.name)") }
+        if cleared.status != 0 { problems.append("clearing the identity conflict of \(site.name) at \(peer.name) failed: \(cleared.errors)") }
+        return Outcome(detail: "sync now -> exit \(synced.status), clear-conflict -> exit \(cleared.status)",
+                       problem: problems.isEmpty ? nil : problems.joined(separator: "; "))
+    }
+}

@@ -71,6 +71,9 @@ public struct StatusReport: Codable, Sendable {
     public var compaction: String
     /// After a restore: the peers still to sync with to recover the changes made after the backup.
     public var recovering_from: [String]
+    /// This site's changes not signed into its chain yet: peers get them only once signed (the
+    /// daemon signs before it serves; nothing is signed while the site recovers from a restore).
+    public var unsealed_changes: Int
     /// Origins whose changes this site holds back while every other origin's flow.
     public var held_origins: [HeldState]
     /// This database's incarnation (see `Incarnation`).
@@ -115,7 +118,7 @@ public struct StatusReport: Codable, Sendable {
             clock_warning: try store.clockProblem(configuredPeers: configuration.peerSiteIDs)
                 .map { StoreError.clockAhead($0, bound: driftBound).description },
             holds: holding.wire, compaction: compaction,
-            recovering_from: try store.recoveringFrom().map(\.rawValue), held_origins: try store.heldOrigins().map(HeldState.init),
+            recovering_from: try store.recoveringFrom().map(\.rawValue), unsealed_changes: try store.unsealedCount(), held_origins: try store.heldOrigins().map(HeldState.init),
             incarnation: try store.incarnation()?.rawValue, identity_conflicts: try store.identityConflicts().map(\.description),
             peers: peers)
     }

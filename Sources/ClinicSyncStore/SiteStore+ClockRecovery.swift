@@ -8,7 +8,8 @@ public struct ClockRecovery: Sendable, Equatable {
     /// How many of its own changes got new timestamps (from the first re-stamped number on).
     public let restamped: Int
     public let firstRestamped: Int64?
-    /// How far its newest own change is ahead of its wall clock now (within the drift bound).
+    /// How far its newest own change is ahead of its wall clock now (within twice the largest drift
+    /// bound; beyond one bound, writes stay refused until real time catches up).
     public let leadAfter: Milliseconds
 }
 

@@ -65,6 +65,9 @@ extension SiteStore {
                     try KnownIncarnations.conflicts(db).first { $0.site == sender }
                         .flatMap { conflict in reports.first { $0.site == sender }?.incarnation == conflict.known ? nil : conflict }
                 }
+                if refusal == nil, let sender, let own = reports.first(where: { $0.site == sender }) {
+                    try Self.recovered(db, from: own, site: siteID)
+                }
                 guard !others.isEmpty else { return refusal }
                 var view = try Self.fleetView(db)
                 others.removeAll { view.reports[$0.site] == nil && view.reports.count >= FleetView.maximumSites }

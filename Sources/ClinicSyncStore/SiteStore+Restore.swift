@@ -151,7 +151,11 @@ extension SiteStore {
             let held = try VersionVectorTable.load(db)[siteID]
             let backupSequence = max(last, held)
             let next = max(backupSequence, replaced) + Self.restoreJump
-            try VersionVectorTable.advance(db, siteID, to: backupSequence)
+            // A backup taken while the site still recovered from an earlier restore lacks some of
+            // the changes that earlier disk made: it holds its own lower blocks only as far as its
+            // row says, so it asks for the rest again and its writes do not claim to have seen them.
+            let backupWasRecovering = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM recovery_peers)") ?? false
+            if !backupWasRecovering { try VersionVectorTable.advance(db, siteID, to: backupSequence) }
             try db.execute(sql: "UPDATE sync_clock SET last_seq = ?", arguments: [next - 1])
             // Its next writes have not seen what the lost disk made after the backup.
             try VersionVectorTable.refreshKnowledge(db, site: siteID)
@@ -179,6 +183,15 @@ extension SiteStore {
                 }
             }
         }
+    }
+
+    /// A restored site has recovered from a peer whose own report says it holds none of this site's
+    /// changes beyond what this site has got back: a peer that calls in (one behind NAT, which this
+    /// site cannot call) counts too, once it has pushed them.
+    static func recovered(_ db: Database, from report: FleetReport, site: SiteID) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM recovery_peers WHERE peer = ?)", arguments: [report.site.rawValue])!,
+              report.vector[site] <= (try VersionVectorTable.load(db, asking: true))[site] else { return }
+        try db.execute(sql: "DELETE FROM recovery_peers WHERE peer = ?", arguments: [report.site.rawValue])
     }
 
     /// The peers this site still has to sync with to recover the changes it made after a restored

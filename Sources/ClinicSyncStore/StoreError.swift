@@ -94,9 +94,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "bound (\(bound)), because of changes it must keep; nothing was changed. They apply once real time catches up"
         case let .backupHoldsFastChanges(path, lead):
             return "the backup \(path) holds changes of this site stamped up to \(lead) ahead of the wall clock: it was "
-                + "taken while the clock ran fast. If `clinicsync clock recover` ran after it, the peers hold those changes "
-                + "with new stamps and restoring it would leave two versions: restore a backup taken after the recovery. "
-                + "If no recovery ran since, restore it with --keep-fast-changes, then run `clinicsync clock recover` once the "
+                + "taken while the clock ran fast. If `clinicsync clock recover` ran after it was taken, the peers hold those "
+                + "changes with new stamps and restoring it would leave two versions: restore a backup taken after the "
+                + "recovery. If none ran, restore it with --keep-fast-changes, then run `clinicsync clock recover` once the "
                 + "site has synced with its peers. Nothing was changed"
         case .clockRecoveryDuringRestore:
             return "this site is still getting back its changes after a restore (see `clinicsync status` → recovering); "
@@ -104,9 +104,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .clockAhead(problem, bound):
             switch problem {
             case let .ownChangesAhead(lead):
+                let advice = lead.value > 2 * bound.value
+                    ? "Stop the daemon and run `clinicsync clock recover`"
+                    : "Real time catches up in \(Milliseconds(lead.value - bound.value)) (`clock recover` re-stamps only changes more than twice the bound ahead)"
                 return "this site's newest change is stamped \(lead) ahead of its wall clock (the clock ran fast and was "
-                    + "corrected), beyond the drift bound (\(bound)): a change made now would be held at every peer. Stop the "
-                    + "daemon and run `clinicsync clock recover`, or pass --force to write anyway"
+                    + "corrected), beyond the drift bound (\(bound)): a change made now would be held at every peer. \(advice), "
+                    + "or pass --force to write anyway"
             case let .wallClockAhead(peers, lead):
                 return "this site's wall clock is at least \(lead) ahead of \(peers.map { "'\($0)'" }.joined(separator: ", ")) "
                     + "(every peer heard from in the last 15 minutes), beyond the drift bound (\(bound)): a change made now would "

@@ -58,6 +58,8 @@ final class WatchdogListener: Sendable {
             guard message.contains("WATCHDOG=1") else { continue }
             let now = ContinuousClock.now
             state.withLock { state in
+                // Pings a killed process left queued arrive before the new one's READY=1: not counted.
+                guard state.ready else { return }
                 if let last = state.last { state.gaps.append(now - last) }
                 state.last = now
             }

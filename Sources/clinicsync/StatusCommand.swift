@@ -19,6 +19,10 @@ struct StatusCommand: AsyncParsableCommand {
             let recovering: [(String, String)] = report.recovering_from.isEmpty ? [] : [
                 ("recovering", "after a restore: sync with \(report.recovering_from.joined(separator: ", ")) to get back the changes made after the backup"),
             ]
+            let unsealed: [(String, String)] = report.unsealed_changes == 0 ? [] : [
+                ("unsigned", "\(report.unsealed_changes) change(s) of this site not signed yet: peers get them once the daemon signs them"
+                    + (report.recovering_from.isEmpty ? " (before it serves)" : " (after the restore's recovery)")),
+            ]
             let identity: [(String, String)] = report.identity_conflicts.map { ("identity", $0) }
             let clockWarning: [(String, String?)] = report.clock_warning.map { [("clock warning", $0)] } ?? []
             let held: [(String, String)] = report.held_origins.map { held in
@@ -35,7 +39,7 @@ struct StatusCommand: AsyncParsableCommand {
             ] + clockWarning + [
                 ("holds", report.holds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
                 ("compaction", report.compaction),
-            ] + recovering + identity + held)
+            ] + recovering + unsealed + identity + held)
             guard !report.peers.isEmpty else { return Swift.print("peers         none configured") }
             Swift.print("")
             Output.table(

@@ -57,9 +57,12 @@ struct OperationsTests {
         holder.arguments = [site.cli.databasePath]
         let input = Pipe()
         holder.standardInput = input
-        holder.standardOutput = FileHandle.nullDevice
+        let output = Pipe()
+        holder.standardOutput = output
         try holder.run()
-        input.fileHandleForWriting.write(Data("BEGIN EXCLUSIVE;\nSELECT 1;\n".utf8))
+        input.fileHandleForWriting.write(Data("BEGIN EXCLUSIVE;\nSELECT 'locked';\n".utf8))
+        // Read once sqlite3 holds the lock (it answers the SELECT inside the transaction).
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).contains("locked"))
         let process = Process()
         process.executableURL = CLIHarness.binary
         process.arguments = ["serve", "--config", site.cli.configPath]
@@ -74,6 +77,7 @@ struct OperationsTests {
             return descriptors.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process.processIdentifier)/fd/\($0)")) == site.cli.databasePath }
         }
         while Date() < opened, process.isRunning, !hasDatabaseOpen() { usleep(5_000) }
+        #expect(hasDatabaseOpen(), "the daemon never opened its database")
         kill(process.processIdentifier, SIGHUP)  // SIGHUP's default action ends a process
         usleep(300_000)
         input.fileHandleForWriting.write(Data("COMMIT;\n.quit\n".utf8))

@@ -46,8 +46,10 @@ struct RestoreTests {
         #expect(FileManager.default.fileExists(atPath: replaced))
         #expect(try a.cli.run(["appointment", "show", lost]).status == 66, "the backup predates it")
         #expect((try a.status()["recovering_from"] as? [String]) == ["site-b"])
-        // The site keeps working before it has recovered anything.
+        // The site keeps working before it has recovered anything; what it writes is signed once it has.
         let fresh = try a.addAppointment(patient: "p3")
+        #expect(try a.status()["unsealed_changes"] as? Int == 1)
+        #expect(try a.cli.succeed(["status"]).contains("1 change(s) of this site not signed yet"))
 
         #expect(try a.syncNow().status == 0)
         for site in [a, b] {
@@ -58,6 +60,7 @@ struct RestoreTests {
         }
         #expect(try a.state() == b.state())
         #expect((try a.status()["recovering_from"] as? [String]) == [])
+        #expect(try a.status()["unsealed_changes"] as? Int == 0)
         // Every change of site-a has its own number and a timestamp never given before.
         let atB = try Self.changes(b, origin: "site-a")
         let numbers = atB.compactMap { $0["seq"] as? Int }
@@ -65,6 +68,35 @@ struct RestoreTests {
         let freshStamp = try #require(atB.first { ($0["row_id"] as? String) == fresh }?["hlc"] as? Int)
         #expect(lostStamps.allSatisfy { $0 < freshStamp })
         #expect(try Self.changes(a, origin: "site-a").count == 4)
+    }
+
+    @Test("a site restored while its only peer calls in (behind NAT, never called) recovers from that peer's calls")
+    func recoversFromAPeerThatCallsIn() throws {
+        let a = try SiteProcess("site-a"), b = try SiteProcess("site-b")
+        try a.configure(peers: [b])
+        try b.configure(peers: [a])
+        try a.start()  // b runs no daemon: nothing listens where a would call it
+        let backup = a.cli.directory + "/backup.sqlite"
+        _ = try a.addAppointment(patient: "p1")
+        try a.cli.succeed(["backup", "--to", backup])
+        let lost = try a.addAppointment(patient: "p2")
+        #expect(try b.syncNow().status == 0, "b calls in and gets the change the disk will lose")
+        #expect(a.stop() == 0)
+        try a.cli.succeed(["restore", "--from", backup])
+        try a.start()
+        #expect((try a.status()["recovering_from"] as? [String]) == ["site-b"])
+        let fresh = try a.addAppointment(patient: "p3")
+        // b pushes the lost change back; its next call tells a it holds nothing more of a's.
+        #expect(try b.syncNow().status == 0)
+        #expect(try b.syncNow().status == 0)
+        #expect((try a.status()["recovering_from"] as? [String]) == [])
+        #expect(try b.syncNow().status == 0, "a's new booking, signed now, reaches b")
+        for site in [a, b] {
+            #expect(try site.cli.run(["appointment", "show", lost]).status == 0, "\(site.name) lacks the recovered booking")
+            #expect(try site.cli.run(["appointment", "show", fresh]).status == 0, "\(site.name) lacks the new booking")
+        }
+        #expect(try a.state() == b.state())
+        #expect(a.stop() == 0)
     }
 
     @Test("a third site syncing with the restored one before it has recovered still gets the lost changes later")

@@ -24,8 +24,9 @@ public enum Daemon {
     /// site's changes, and its record writes are refused until it recovers.
     ///
     /// `configuration` is read only once SIGHUP is ignored: a reload signalled while the daemon
-    /// starts (before its reloader listens) must not end the process, SIGHUP's default action, and
-    /// the configuration it then reads is the one the signal was about.
+    /// starts (before its reloader listens) must not end the process, SIGHUP's default action. One
+    /// signalled before the configuration is read is moot; one between that and the reloader
+    /// listening (a fraction of a second) is lost, as systemd sends none before `READY=1`.
     public static func run(configuration load: @autoclosure () throws -> SiteConfiguration) async throws {
         signal(SIGHUP, SIG_IGN)
         let configuration = try load()
@@ -41,7 +42,7 @@ public enum Daemon {
         let store = try configuration.openStore()
         store.reportSlowWrites(over: .seconds(1)) { operation, duration in
             Counter(label: "clinicsync_slow_write_transactions_total").increment()
-            logger.warning("slow write transaction: it held up every other writer", metadata: [
+            logger.warning("slow write transaction: it held, or waited for, the database for over a second", metadata: [
                 "operation": "\(operation)", "duration_ms": "\(duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000)"])
         }
         if let problem = try store.clockProblem(configuredPeers: configuration.peerSiteIDs) {

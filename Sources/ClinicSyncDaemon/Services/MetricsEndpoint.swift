@@ -76,6 +76,7 @@ enum MetricsEndpoint {
         Gauge(label: "clinicsync_conflict_journal_entries").record(statistics.conflicts)
         Gauge(label: "clinicsync_appointments").record(statistics.appointments)
         Gauge(label: "clinicsync_prescriptions").record(statistics.prescriptions)
+        if let unsealed = try? store.unsealedCount() { Gauge(label: "clinicsync_unsealed_changes").record(unsealed) }
         if let captured = try? store.versionVector().sequences[store.siteID] {
             Gauge(label: "clinicsync_local_sequence").record(Double(captured))
         }

@@ -267,7 +267,7 @@ final class ChaosRun {
     private func restore(_ index: Int, from backup: String, step: Int, pendingClockFix: Bool) throws -> (done: Bool, problem: String?) {
         let site = sites[index]
         guard site.isRunning, !pendingClockFix else { return (false, nil) }
-        guard syncSucceeded(try site.run(["sync", "now", "--json"])) else { return (false, nil) }
+        guard try sentEverything(site) else { return (false, nil) }
         site.stop()
         let restored = try site.run(["restore", "--from", backup])
         try site.start()
@@ -316,6 +316,21 @@ final class ChaosRun {
         // A site killed meanwhile is started by its pending restart.
         if wasRunning { try site.start() }
         return recovered.status == 0 ? [] : ["clock recover failed at \(site.name) (exit \(recovered.status)): \(recovered.errors)"]
+    }
+
+    /// Whether a sync now at `site` left every change it made at a peer: none unsent (a site still
+    /// recovering, or not yet signed) and none held there (stamped ahead of the peer's clock).
+    private func sentEverything(_ site: ChaosSite) throws -> Bool {
+        let result = try site.run(["sync", "now", "--json"])
+        guard syncSucceeded(result) else { return false }
+        let report = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        let peers = report?["peers"] as? [[String: Any]] ?? []
+        // A site whose only peer is behind NAT has sent nothing until that peer calls.
+        guard peers.contains(where: { $0["ok"] as? Bool ?? false }) else { return false }
+        let heldAtPeers = peers.flatMap { $0["held"] as? [[String: Any]] ?? [] }
+            .contains { ($0["origin"] as? String) == site.name && ($0["where"] as? String) == "peer" }
+        let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).output.utf8)) as? [String: Any]
+        return !heldAtPeers && (status?["recovering_from"] as? [String] ?? []).isEmpty && status?["unsealed_changes"] as? Int == 0
     }
 
     /// Whether `site` still gets its changes back after a restore.

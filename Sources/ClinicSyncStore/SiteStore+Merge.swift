@@ -103,7 +103,12 @@ extension SiteStore {
     /// A change this site holds already is never held (it is a duplicate, whatever its timestamp).
     private static func holdReason(_ change: Change, held holding: VersionVector, transaction: inout WriteTransaction) -> HeldOrigin.Reason? {
         do { try change.validate() } catch { return .invalid(error.description) }
-        guard change.sequence > holding[change.origin] else { return nil }
+        guard change.sequence > holding[change.origin] else {
+            // This site's own change coming back after a restore (signed by its own key): its
+            // timestamp must never be issued again, so the clock moves past it.
+            if change.origin == transaction.site { transaction.clock.observe(change.timestamp) }
+            return nil
+        }
         do {
             try transaction.clock.witness(change.timestamp, from: change.origin, wallClock: transaction.now)
         } catch {

@@ -8,7 +8,7 @@ extension SiteStore {
     /// Every removed row, the most recently deleted first.
     public func removedRows() throws(StoreError) -> [RemovedRow] {
         try read { db in
-            try Self.removedRows(db).sorted { ($0.delete.stamp, $0.rowID.rawValue) > ($1.delete.stamp, $1.rowID.rawValue) }
+            try Self.removedRows(db).sorted { ($0.delete.order, $0.rowID.rawValue) > ($1.delete.order, $1.rowID.rawValue) }
         }
     }
 

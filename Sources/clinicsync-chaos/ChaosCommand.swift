@@ -69,7 +69,9 @@ struct ChaosCommand: ParsableCommand {
     private func runSeed(_ seed: UInt64, executable: String, tally: borrowing Mutex<(passed: Int, failed: [UInt64], totals: ChaosRun.Counts)>) -> [String] {
         let shape = topology == "mixed" ? Topology.allCases[Int(seed % 3)] : Topology(rawValue: topology)!
         let root = NSTemporaryDirectory() + "clinicsync-chaos-\(seed)-\(UUID().uuidString.prefix(8))"
-        defer { if !keep { try? FileManager.default.removeItem(atPath: root) } }
+        var failed = true
+        // A failed seed's files stay for inspection (timing-dependent failures may not replay).
+        defer { if !keep && !failed { try? FileManager.default.removeItem(atPath: root) } }
         let run: ChaosRun
         let failures: [String]
         do {
@@ -83,11 +85,12 @@ struct ChaosCommand: ParsableCommand {
         }
         tally.withLock { accumulate(&$0.totals, run.counts) }
         if failures.isEmpty {
+            failed = false
             tally.withLock { $0.passed += 1 }
             return ["seed \(seed) (\(shape)): ok — \(run.counts)"] + (verbose ? run.log.map { "    \($0)" } : [])
         }
         tally.withLock { $0.failed.append(seed) }
-        return ["seed \(seed) (\(shape)): FAILED" + (keep ? " (files in \(root))" : "")]
+        return ["seed \(seed) (\(shape)): FAILED (files in \(root))"]
             + failures.map { "  ! \($0)" }
             + ["  schedule (replay with --first-seed \(seed) --seeds 1 --sites \(sites) --topology \(shape) --steps \(steps)):"]
             + run.log.map { "    \($0)" }

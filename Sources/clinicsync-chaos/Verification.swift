@@ -126,13 +126,13 @@ struct Verification {
                 failures.append("acknowledged write recorded with another value or row: \(write)")
                 continue
             }
-            let newest = cell.max { ($0.timestamp, $0.origin) < ($1.timestamp, $1.origin) }
+            let newest = cell.max { ($0.timestamp, $0.origin, $0.sequence) < ($1.timestamp, $1.origin, $1.sequence) }
             let seenAndReplaced = cell.contains { $0.saw(entry) } || rowDeletes.contains { $0.saw(entry) }
             let journaledLoss = journaled.contains("\(write.row)|\(write.column)|\(entry.sequence)|\(entry.origin)")
             // A deleted row's values are gone from the table: they survive only as knowingly
             // deleted or in the journal.
             let survived = rowDeletes.isEmpty
-                ? (entry.timestamp, entry.origin) == (newest!.timestamp, newest!.origin) || seenAndReplaced || journaledLoss
+                ? (entry.origin, entry.sequence) == (newest!.origin, newest!.sequence) || seenAndReplaced || journaledLoss
                 : seenAndReplaced || journaledLoss
             if !survived { failures.append("acknowledged write lost without a journal entry: \(write)") }
         }

@@ -36,7 +36,7 @@ struct ReplicaModel {
     var clock = HybridLogicalClock()
     private(set) var log: [Change] = []
     private var received: [SiteID: Set<Int64>] = [:]
-    private var cells: [CellKey: (stamp: WriteStamp, value: FieldValue)] = [:]
+    private var cells: [CellKey: (order: ChangeOrder, value: FieldValue)] = [:]
     private var tombstones: [RowKey: WriteStamp] = [:]
     private var journal: [ConflictKey: ConflictRecord] = [:]
 
@@ -104,7 +104,7 @@ struct ReplicaModel {
         case let .write(values):
             for entry in values {
                 let key = CellKey(table: change.table, row: change.rowID, column: entry.column.name)
-                if cells[key].map({ change.stamp > $0.stamp }) ?? true { cells[key] = (change.stamp, entry.value) }
+                if cells[key].map({ change.order > $0.order }) ?? true { cells[key] = (change.order, entry.value) }
             }
         case .delete:
             let key = RowKey(table: change.table, row: change.rowID)
@@ -126,14 +126,14 @@ struct ReplicaModel {
                                                    Key(origin: $0.winner.origin, sequence: $0.winner.sequence)] })
         var drop: Set<Key> = []
         for changes in Dictionary(grouping: log, by: { RowKey(table: $0.table, row: $0.rowID) }).values {
-            var newest: [String: WriteStamp] = [:]
+            var newest: [String: ChangeOrder] = [:]
             for change in changes {
-                for entry in change.values { newest[entry.column.name] = max(newest[entry.column.name] ?? change.stamp, change.stamp) }
+                for entry in change.values { newest[entry.column.name] = max(newest[entry.column.name] ?? change.order, change.order) }
             }
             for change in changes where !change.isDelete && change.sequence <= frontier[change.origin] {
                 let key = Key(origin: change.origin, sequence: change.sequence)
                 guard !named.contains(key) else { continue }
-                if change.values.allSatisfy({ newest[$0.column.name].map { $0 > change.stamp } ?? false }) { drop.insert(key) }
+                if change.values.allSatisfy({ newest[$0.column.name].map { $0 > change.order } ?? false }) { drop.insert(key) }
             }
         }
         log.removeAll { drop.contains(Key(origin: $0.origin, sequence: $0.sequence)) }

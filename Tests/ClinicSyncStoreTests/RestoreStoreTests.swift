@@ -99,3 +99,35 @@ struct RestoreStoreTests {
         #expect(try restored.recoverFromFastClock().restamped == 1)
     }
 }
+
+@Suite("Changes of one origin with one timestamp")
+struct SameStampTests {
+    @Test("a restored site's new change and its lost disk's, stamped alike: the later-numbered wins wherever they meet, journaling the other")
+    func laterNumberWins() throws {
+        let directory = try TemporaryDirectory()
+        let clock = ManualWallClock()
+        let origin = Fixtures.site("south")
+        let id = RowID.random()
+        let therapist = try #require(SyncedTable.appointments.column(named: "therapist"))
+        // Both stamped just after the same change from a site whose clock runs ahead.
+        let stamp = HybridTimestamp(milliseconds: clock.nowMilliseconds() + 200_000, counter: 1)
+        func change(_ sequence: Int64, _ name: String, seen: [SiteID: Int64]) -> Change {
+            Change(table: .appointments, rowID: id, operation: .write([ColumnValue(therapist, .text(name))]), origin: origin,
+                   sequence: sequence, timestamp: stamp, knowledge: .vector(VersionVector(seen)))
+        }
+        var dumps: [String] = []
+        for (name, together) in [("north", false), ("west", true)] {
+            let store = try Fixtures.store(name, in: directory, clock: clock)
+            try store.addAppointment(Fixtures.appointment(id: id))
+            // Both had seen the row's creation; the restored one had not seen the lost one.
+            let lost = change(3, "Kim", seen: [store.siteID: 1])
+            let restored = change(Change.numberingBlockSize + 3, "Alex", seen: [store.siteID: 1, origin: 2])
+            for batch in together ? [[lost, restored]] : [[lost], [restored]] { try store.apply(batch) }
+            #expect(try store.appointment(id: id)?.therapist == "Alex", "at \(name)")
+            #expect(try store.conflicts().map(\.loserValue) == [.text("Kim")], "at \(name)")
+            #expect(try store.check().isEmpty)
+            dumps.append(try store.conflicts().map { "\($0.loserSequence)>\($0.winnerSequence)" }.joined())
+        }
+        #expect(Set(dumps).count == 1)
+    }
+}

@@ -46,6 +46,9 @@ public struct Change: Hashable, Sendable {
     /// The version of the change's values: last writer wins by this stamp.
     public var stamp: WriteStamp { WriteStamp(timestamp, origin) }
 
+    /// Where last-writer-wins puts this change (see ``ChangeOrder``).
+    public var order: ChangeOrder { ChangeOrder(stamp: stamp, sequence: sequence) }
+
     /// The columns written with their values; empty for a delete.
     public var values: [ColumnValue] {
         if case let .write(values) = operation { return values }

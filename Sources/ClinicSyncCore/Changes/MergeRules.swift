@@ -1,8 +1,9 @@
 /// How changes from different sites combine. Every rule is a pure function of the changes
 /// themselves, never of arrival order, so any order and any duplication give the same state.
 ///
-/// - A field holds the value of the change with the greatest ``WriteStamp`` among those that write
-///   it (last writer wins, per field: concurrent edits of different fields of one row both survive).
+/// - A field holds the value of the change with the greatest ``ChangeOrder`` among those that write
+///   it: its ``WriteStamp``, then its sequence number (last writer wins, per field: concurrent edits
+///   of different fields of one row both survive).
 /// - Deletes are final: once a row is deleted at any site it stays deleted everywhere, and a later
 ///   edit of it (made at a site that had not yet heard of the delete) is not applied.
 /// - A value is journaled as a conflict when a change that had not seen it discarded it: a write of
@@ -54,7 +55,7 @@ public enum MergeRules {
         case (false, true):
             return saw(second, first) ? [] : first.values.map { ConflictRecord(loser: first, column: $0.column, winner: second) }
         case (false, false):
-            let (winner, loser) = first.stamp > second.stamp ? (first, second) : (second, first)
+            let (winner, loser) = first.order > second.order ? (first, second) : (second, first)
             guard !saw(winner, loser) else { return [] }
             return loser.values.filter { winner.value(of: $0.column) != nil }
                 .map { ConflictRecord(loser: loser, column: $0.column, winner: winner) }
@@ -89,6 +90,6 @@ public struct ConflictRecord: Hashable, Sendable {
     /// Whether this record should replace `other`, an entry for the same loser and field already
     /// journaled: the winner with the smaller stamp is kept, whatever the arrival order.
     public func preferred(over other: ConflictRecord) -> Bool {
-        winner.stamp < other.winner.stamp
+        winner.order < other.winner.order
     }
 }

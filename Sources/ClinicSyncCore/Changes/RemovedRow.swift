@@ -13,11 +13,11 @@ public struct RemovedRow: Hashable, Sendable {
 
     /// The removed row that `history` (the entries of one row) describes; `nil` unless the row was deleted.
     public init?(history: [Change]) {
-        guard let delete = history.filter(\.isDelete).min(by: { $0.stamp < $1.stamp }) else { return nil }
-        var newest: [SyncedColumn: (stamp: WriteStamp, value: FieldValue)] = [:]
+        guard let delete = history.filter(\.isDelete).min(by: { $0.order < $1.order }) else { return nil }
+        var newest: [SyncedColumn: (order: ChangeOrder, value: FieldValue)] = [:]
         for change in history where !change.isDelete {
-            for entry in change.values where newest[entry.column].map({ change.stamp > $0.stamp }) ?? true {
-                newest[entry.column] = (change.stamp, entry.value)
+            for entry in change.values where newest[entry.column].map({ change.order > $0.order }) ?? true {
+                newest[entry.column] = (change.order, entry.value)
             }
         }
         table = delete.table

@@ -22,6 +22,21 @@ public struct WriteStamp: Hashable, Comparable, Sendable, CustomStringConvertibl
     public var description: String { "\(timestamp)@\(origin)" }
 }
 
+/// The order last-writer-wins puts changes in: their stamps, then, for two changes of one origin
+/// with one timestamp, their sequence numbers.
+///
+/// Only a restored site's new change and one its lost disk made can share a stamp: both stamped
+/// just after the same change received from a site whose clock runs ahead. The later-numbered one
+/// is the newer; without this, each site would keep whichever of the two it applied first.
+public struct ChangeOrder: Hashable, Comparable, Sendable {
+    public let stamp: WriteStamp
+    public let sequence: Int64
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        (lhs.stamp, lhs.sequence) < (rhs.stamp, rhs.sequence)
+    }
+}
+
 extension Optional where Wrapped == WriteStamp {
     /// Whether a write whose base is `self` had already seen `stamp` when it was made.
     ///

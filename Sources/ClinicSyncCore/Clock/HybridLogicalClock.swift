@@ -44,7 +44,13 @@ public struct HybridLogicalClock: Sendable, Equatable {
     /// Advances the clock past a timestamp received from `origin`, refusing it beyond the drift bound.
     public mutating func witness(_ remote: HybridTimestamp, from origin: SiteID, wallClock now: UInt64) throws(ClockError) {
         try check(remote, from: origin, wallClock: now)
-        if remote > lastIssued { lastIssued = remote }
+        observe(remote)
+    }
+
+    /// Moves the clock past `stamp` without checking it against the wall clock: for a timestamp
+    /// this clock's site issued itself (one of its changes coming back after a restore).
+    public mutating func observe(_ stamp: HybridTimestamp) {
+        if stamp > lastIssued { lastIssued = stamp }
     }
 }
 

@@ -72,16 +72,18 @@ struct CompactionMark {
     /// its deletes.
     private static func removable(_ group: ArraySlice<Int>, of entries: [Entry]) -> [Int] {
         guard group.count > 1 else { return [] }
-        var newest = [(stamp: Int64, origin: Int32)?](repeating: nil, count: SyncedColumn.maximumPerTable)
+        // Last-writer-wins order (``ChangeOrder``): stamp, origin (in text order, as indexed), sequence.
+        var newest = [(stamp: Int64, origin: Int32, sequence: Int64)?](repeating: nil, count: SyncedColumn.maximumPerTable)
         for index in group {
             let entry = entries[index]
-            for bit in bits(of: entry.mask) where newest[bit].map({ $0 < (entry.stamp, entry.origin) }) ?? true {
-                newest[bit] = (entry.stamp, entry.origin)
+            for bit in bits(of: entry.mask) where newest[bit].map({ $0 < (entry.stamp, entry.origin, entry.sequence) }) ?? true {
+                newest[bit] = (entry.stamp, entry.origin, entry.sequence)
             }
         }
         return group.filter { index in
             let entry = entries[index]
-            return entry.mask != 0 && bits(of: entry.mask).allSatisfy { bit in newest[bit].map { $0 > (entry.stamp, entry.origin) } ?? false }
+            return entry.mask != 0
+                && bits(of: entry.mask).allSatisfy { bit in newest[bit].map { $0 > (entry.stamp, entry.origin, entry.sequence) } ?? false }
         }
     }
 

@@ -49,7 +49,7 @@ struct MergeApplier {
             try deleteStatement(change.table).execute(arguments: [rowID])
         case let .write(values):
             guard !history.isDeleted else { break }
-            let winning = values.filter { entry in history.version(of: entry.column).map { change.stamp > $0 } ?? true }
+            let winning = values.filter { entry in history.current(entry.column).map { change.order > $0.order } ?? true }
                 .sorted { $0.column.position < $1.column.position }
             guard !winning.isEmpty else { break }
             var arguments: [DatabaseValue] = [rowID.databaseValue]

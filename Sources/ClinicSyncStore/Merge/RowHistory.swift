@@ -40,13 +40,8 @@ struct RowHistory {
 
     var isDeleted: Bool { changes.contains { $0.isDelete } }
 
-    /// The version of the value `column` holds now, `nil` if no entry writes it.
-    func version(of column: SyncedColumn) -> WriteStamp? {
-        current(column)?.stamp
-    }
-
     /// The entry whose value `column` holds now.
     func current(_ column: SyncedColumn) -> Change? {
-        changes.filter { $0.value(of: column) != nil }.max { $0.stamp < $1.stamp }
+        changes.filter { $0.value(of: column) != nil }.max { $0.order < $1.order }
     }
 }

@@ -103,7 +103,7 @@ extension SiteStore {
             let filter = origin == nil ? "seq > ?" : "origin = ? AND seq > ?"
             let arguments: StatementArguments = origin.map { [$0.rawValue, sequence] } ?? [sequence]
             return try Row.fetchAll(db, sql: """
-                SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE \(filter) ORDER BY hlc, origin LIMIT ?
+                SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE \(filter) ORDER BY hlc, origin, seq LIMIT ?
                 """, arguments: arguments + [limit]).map { try decoder.change(from: $0) }
         }
     }

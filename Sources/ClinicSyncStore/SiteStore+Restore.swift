@@ -149,8 +149,13 @@ extension SiteStore {
             let db = transaction.db
             let last = try Int64.fetchOne(db, sql: "SELECT last_seq FROM sync_clock") ?? 0
             let held = try VersionVectorTable.load(db)[siteID]
-            let backupSequence = max(last, held)
-            let next = max(backupSequence, replaced) + Self.restoreJump
+            let next = max(last, held, replaced) + Self.restoreJump
+            // The last number the backup's site issued: `last_seq` also counts the numbers an earlier
+            // restore reserved, which no change has (a site claiming them would never agree with
+            // its peers on what it holds).
+            let row = try Int64.fetchOne(db, sql: "SELECT seq FROM version_vector WHERE origin = ?", arguments: [siteID.rawValue])
+            let logged = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change_log WHERE origin = ?", arguments: [siteID.rawValue])
+            let backupSequence = max(row ?? 0, logged ?? 0, try ChainTables.sealedThrough(db, siteID))
             // A backup taken while the site still recovered from an earlier restore lacks some of
             // the changes that earlier disk made: it holds its own lower blocks only as far as its
             // row says, so it asks for the rest again and its writes do not claim to have seen them.

@@ -71,6 +71,33 @@ struct RestoreStoreTests {
         #expect(try b.canonicalDump() == twice.canonicalDump())
     }
 
+    @Test("restored twice with nothing written between: it claims no number its first restore only reserved, so it and its peer agree on what it holds")
+    func secondRestoreClaimsOnlyIssuedNumbers() throws {
+        let directory = try TemporaryDirectory()
+        let a = try SiteStore.initialize(path: directory.file("a.sqlite"), siteID: Fixtures.site("a")).store
+        let b = try SiteStore.initialize(path: directory.file("b.sqlite"), siteID: Fixtures.site("b")).store
+        let fleet = TestFleet([a.siteID, b.siteID])
+        try a.addAppointment(Fixtures.appointment())
+        let first = directory.file("first.sqlite"), second = directory.file("second.sqlite")
+        try a.backup(to: first)
+        try a.addAppointment(Fixtures.appointment())
+        try fleet.deliver(from: a, to: b)
+        _ = try SiteStore.restore(from: first, to: a.path, siteID: a.siteID, recoveringFrom: [b.siteID])
+        let once = try SiteStore.open(path: a.path, siteID: a.siteID)
+        try fleet.deliver(from: b, to: once)
+        try once.recovered(from: b.siteID, configuredPeers: [b.siteID])
+        try once.backup(to: second)
+        let outcome = try SiteStore.restore(from: second, to: a.path, siteID: a.siteID, recoveringFrom: [b.siteID])
+        #expect(outcome.backupSequence == 2)
+        let twice = try SiteStore.open(path: a.path, siteID: a.siteID)
+        try fleet.deliver(from: b, to: twice)
+        try twice.recovered(from: b.siteID, configuredPeers: [b.siteID])
+        #expect(try twice.versionVector() == b.versionVector())
+        try twice.addAppointment(Fixtures.appointment())
+        try fleet.deliver(from: twice, to: b)
+        #expect(try twice.versionVector() == b.versionVector() && b.canonicalDump() == twice.canonicalDump())
+    }
+
     @Test("a backup holding changes stamped far ahead (taken while the clock ran fast) is refused, changing nothing; kept on request")
     func backupWithFastChangesIsRefused() throws {
         let directory = try TemporaryDirectory()

@@ -168,6 +168,9 @@ extension SiteStore {
             // whose clock ran ahead): new writes start half the drift bound ahead, past any such lead
             // short of that, yet still accepted by peers whose clocks are within it. Saved on commit.
             _ = transaction.clock.next(wallClock: transaction.now + maximumDrift.value / 2)
+            // What the lost state held back is judged afresh as it arrives again: a hold recorded
+            // in the backup may name a change its origin has since re-stamped (`clock recover`).
+            try db.execute(sql: "DELETE FROM held_origins")
             try db.execute(sql: "DELETE FROM recovery_peers")
             for peer in peers {
                 try db.execute(sql: "INSERT INTO recovery_peers (peer) VALUES (?)", arguments: [peer.rawValue])

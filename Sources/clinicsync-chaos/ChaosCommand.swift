@@ -71,17 +71,29 @@ struct ChaosCommand: ParsableCommand {
         let root = NSTemporaryDirectory() + "clinicsync-chaos-\(seed)-\(UUID().uuidString.prefix(8))"
         var failed = true
         // A failed seed's files stay for inspection (timing-dependent failures may not replay).
-        defer { if !keep && !failed { try? FileManager.default.removeItem(atPath: root) } }
+        defer {
+            if !keep && !failed {
+                for attempt in 0..<3 { try? FileManager.default.removeItem(atPath: root + "-\(attempt)") }
+            }
+        }
+        var attempt = 0
         let run: ChaosRun
         let failures: [String]
-        do {
-            run = try ChaosRun(
-                seed: seed, siteCount: sites, topology: shape, steps: steps, binary: executable, root: root,
-                compactionSeconds: compactionSeconds, restores: restores)
-            failures = try run.execute()
-        } catch {
-            tally.withLock { $0.failed.append(seed) }
-            return ["seed \(seed) (\(shape)): FAILED to run: \(error)"]
+        while true {
+            do {
+                let candidate = try ChaosRun(
+                    seed: seed, siteCount: sites, topology: shape, steps: steps, binary: executable, root: root + "-\(attempt)",
+                    compactionSeconds: compactionSeconds, restores: restores)
+                failures = try candidate.execute()
+                run = candidate
+                break
+            } catch {
+                // A port another job's process took between choosing it and binding it: run the seed again.
+                attempt += 1
+                if "\(error)".contains("Address already in use") || (error as? POSIXError)?.code == .EADDRINUSE, attempt < 3 { continue }
+                tally.withLock { $0.failed.append(seed) }
+                return ["seed \(seed) (\(shape)): FAILED to run: \(error)"]
+            }
         }
         tally.withLock { accumulate(&$0.totals, run.counts) }
         if failures.isEmpty {
@@ -90,7 +102,7 @@ struct ChaosCommand: ParsableCommand {
             return ["seed \(seed) (\(shape)): ok — \(run.counts)"] + (verbose ? run.log.map { "    \($0)" } : [])
         }
         tally.withLock { $0.failed.append(seed) }
-        return ["seed \(seed) (\(shape)): FAILED (files in \(root))"]
+        return ["seed \(seed) (\(shape)): FAILED (files in \(root)-\(attempt))"]
             + failures.map { "  ! \($0)" }
             + ["  schedule (replay with --first-seed \(seed) --seeds 1 --sites \(sites) --topology \(shape) --steps \(steps)):"]
             + run.log.map { "    \($0)" }

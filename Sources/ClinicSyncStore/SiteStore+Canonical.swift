@@ -33,7 +33,7 @@ extension SiteStore {
     }
 
     private func conflictLines(_ db: Database) throws -> [String] {
-        try Row.fetchAll(db, sql: "SELECT * FROM conflicts ORDER BY tbl, row_id, col, loser_hlc, loser_origin").map { row in
+        try Row.fetchAll(db, sql: "SELECT * FROM conflicts ORDER BY tbl, row_id, col, loser_hlc, loser_origin, loser_seq").map { row in
             let parts: [String] = [
                 row["tbl"], row["row_id"], row["col"], row["loser_origin"], String(row["loser_seq"] as Int64),
                 String(row["loser_hlc"] as Int64), FieldValue(row["loser_value"] as DatabaseValue).canonical,

@@ -181,4 +181,44 @@ struct SameStampTests {
         }
         #expect(Set(dumps).count == 1)
     }
+
+    @Test("one value lost to both of them: every site journals the earlier-numbered one as its winner, whatever came first")
+    func journalKeepsTheEarlierNumbered() throws {
+        let directory = try TemporaryDirectory()
+        let real = ManualWallClock()
+        let a = try Fixtures.store("a", in: directory, clock: real)
+        let b = try Fixtures.store("b", in: directory, clock: real)
+        let c = try Fixtures.store("c", in: directory, clock: ManualWallClock(real.nowMilliseconds() + 200_000))
+        let d = try Fixtures.store("d", in: directory, clock: real)
+        let fleet = TestFleet([a, b, c, d].map(\.siteID))
+        let id = RowID.random()
+        try b.addAppointment(Fixtures.appointment(id: id))
+        for site in [a, c, d] { try fleet.deliver(from: b, to: site) }
+        let backup = directory.file("a-backup.sqlite")
+        try a.backup(to: backup)
+        _ = try b.updateAppointment(id: id) { $0.therapist = "Lee" }  // neither of a's writes sees it
+        // c's clock runs 200 s ahead: a's next write is stamped just after c's change.
+        try c.addAppointment(Fixtures.appointment())
+        try fleet.deliver(from: c, to: a)
+        _ = try a.updateAppointment(id: id) { $0.therapist = "Kim" }
+        try fleet.deliver(from: a, to: d)  // then a's disk is lost
+        _ = try SiteStore.restore(from: backup, to: a.path, siteID: a.siteID, recoveringFrom: [b.siteID, c.siteID, d.siteID], wallClock: real)
+        let restored = try SiteStore.open(path: a.path, siteID: a.siteID, wallClock: real)
+        try fleet.deliver(from: c, to: restored)  // c's change again: the same stamp follows it
+        _ = try restored.updateAppointment(id: id) { $0.therapist = "Alex" }
+        // "Lee" reaches it before the lost "Kim" comes back; elsewhere "Kim" was there first.
+        try fleet.deliver(from: b, to: restored)
+        try fleet.deliver(from: d, to: restored)
+        for peer in [b, c, d] { try restored.recovered(from: peer.siteID, configuredPeers: [b.siteID, c.siteID, d.siteID]) }
+        let stores = [restored, b, c, d]
+        for _ in 0..<2 {
+            for source in stores { for target in stores where target !== source { try fleet.deliver(from: source, to: target) } }
+        }
+        let changes = try restored.changes().filter { $0.origin == a.siteID && $0.rowID == id }
+        #expect(changes.count == 2 && Set(changes.map(\.timestamp)).count == 1, "the two writes share a stamp: \(changes)")
+        let journals = try stores.map { try $0.conflicts().map { "\($0.loserValue)>\($0.winnerValue)@\($0.winnerSequence)" } }
+        #expect(Set(journals).count == 1, "\(journals)")
+        #expect(journals[0].contains("Lee>Kim@\(changes.map(\.sequence).min()!)"), "\(journals[0])")
+        #expect(Set(try stores.map { try $0.canonicalDump() }).count == 1)
+    }
 }

@@ -87,7 +87,7 @@ struct MergeApplier {
         return statement
     }
 
-    /// Records a conflict; for a value already journaled, keeps the winner with the smaller stamp
+    /// Records a conflict; for a value already journaled, keeps the winner earlier in ``ChangeOrder``
     /// (``ConflictRecord/preferred(over:)``), so the entry is the same whatever the arrival order.
     private func journal(_ record: ConflictRecord) throws {
         let loser = record.loser
@@ -100,7 +100,8 @@ struct MergeApplier {
                 winner_origin = excluded.winner_origin, winner_seq = excluded.winner_seq,
                 winner_hlc = excluded.winner_hlc, winner_deleted = excluded.winner_deleted,
                 winner_value = excluded.winner_value
-            WHERE (excluded.winner_hlc, excluded.winner_origin) < (conflicts.winner_hlc, conflicts.winner_origin)
+            WHERE (excluded.winner_hlc, excluded.winner_origin, excluded.winner_seq)
+                < (conflicts.winner_hlc, conflicts.winner_origin, conflicts.winner_seq)
             """).execute(arguments: [
                 loser.table.rawValue, loser.rowID.rawValue, record.column.name, loser.origin.rawValue, loser.sequence,
                 loser.timestamp.rawValue, record.loserValue.databaseValue, winner.origin.rawValue, winner.sequence,

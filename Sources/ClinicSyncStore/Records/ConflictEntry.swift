@@ -37,7 +37,7 @@ extension SiteStore {
     /// The conflict journal in a canonical order (table, row, column, loser version).
     public func conflicts() throws(StoreError) -> [ConflictEntry] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM conflicts ORDER BY tbl, row_id, col, loser_hlc, loser_origin")
+            try Row.fetchAll(db, sql: "SELECT * FROM conflicts ORDER BY tbl, row_id, col, loser_hlc, loser_origin, loser_seq")
                 .map(ConflictEntry.init(row:))
         }
     }

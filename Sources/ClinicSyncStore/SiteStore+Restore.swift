@@ -149,7 +149,9 @@ extension SiteStore {
             let db = transaction.db
             let last = try Int64.fetchOne(db, sql: "SELECT last_seq FROM sync_clock") ?? 0
             let held = try VersionVectorTable.load(db)[siteID]
-            let next = max(last, held, replaced) + Self.restoreJump
+            // The first number of the block after the one the lost disk was numbering in (it gave at
+            // most `max + 1`, and more in that block): every new number lies in a block of its own.
+            let next = (Change.numberingBlock(of: max(last, held, replaced) + 1) + 1) * Self.restoreJump
             // The last number the backup's site issued: `last_seq` also counts the numbers an earlier
             // restore reserved, which no change has (a site claiming them would never agree with
             // its peers on what it holds).

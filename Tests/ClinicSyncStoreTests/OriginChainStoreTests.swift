@@ -166,10 +166,7 @@ struct OriginChainStoreTests {
     @Test("a restored site tells its peers the last number it issued, not the numbers its restore skipped, so holdings agree")
     func restoredSiteReportsWhatItIssued() throws {
         let directory = try TemporaryDirectory()
-        // The system clock at both: a restored store is opened with it.
-        let a = try SiteStore.initialize(path: directory.file("a.sqlite"), siteID: Fixtures.site("a")).store
-        let b = try SiteStore.initialize(path: directory.file("b.sqlite"), siteID: Fixtures.site("b")).store
-        let fleet = TestFleet([a.siteID, b.siteID])
+        let (a, b, fleet) = try Fixtures.restorablePair(in: directory)
         try a.addAppointment(Fixtures.appointment())
         let backup = directory.file("a-backup.sqlite")
         try a.backup(to: backup)

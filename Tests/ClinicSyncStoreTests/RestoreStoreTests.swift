@@ -10,10 +10,7 @@ struct RestoreStoreTests {
     @Test("a restored site's write over a value its lost disk wrote journals that value at every site")
     func restoredWriteJournalsTheLostValue() throws {
         let directory = try TemporaryDirectory()
-        // The system clock at both: a restored store is opened with it.
-        let a = try SiteStore.initialize(path: directory.file("a.sqlite"), siteID: Fixtures.site("a")).store
-        let b = try SiteStore.initialize(path: directory.file("b.sqlite"), siteID: Fixtures.site("b")).store
-        let fleet = TestFleet([a.siteID, b.siteID])
+        let (a, b, fleet) = try Fixtures.restorablePair(in: directory)
         let id = RowID.random()
         try a.addAppointment(Fixtures.appointment(id: id))
         let backup = directory.file("a-backup.sqlite")
@@ -43,9 +40,7 @@ struct RestoreStoreTests {
     @Test("restored again from a backup taken while it still recovered: it asks for the first loss again, and journals a value of it it overwrites")
     func secondRestoreFromARecoveringBackup() throws {
         let directory = try TemporaryDirectory()
-        let a = try SiteStore.initialize(path: directory.file("a.sqlite"), siteID: Fixtures.site("a")).store
-        let b = try SiteStore.initialize(path: directory.file("b.sqlite"), siteID: Fixtures.site("b")).store
-        let fleet = TestFleet([a.siteID, b.siteID])
+        let (a, b, fleet) = try Fixtures.restorablePair(in: directory)
         let id = RowID.random()
         try a.addAppointment(Fixtures.appointment(id: id))
         let first = directory.file("first.sqlite"), second = directory.file("second.sqlite")
@@ -74,9 +69,7 @@ struct RestoreStoreTests {
     @Test("restored twice with nothing written between: it claims no number its first restore only reserved, so it and its peer agree on what it holds")
     func secondRestoreClaimsOnlyIssuedNumbers() throws {
         let directory = try TemporaryDirectory()
-        let a = try SiteStore.initialize(path: directory.file("a.sqlite"), siteID: Fixtures.site("a")).store
-        let b = try SiteStore.initialize(path: directory.file("b.sqlite"), siteID: Fixtures.site("b")).store
-        let fleet = TestFleet([a.siteID, b.siteID])
+        let (a, b, fleet) = try Fixtures.restorablePair(in: directory)
         try a.addAppointment(Fixtures.appointment())
         let first = directory.file("first.sqlite"), second = directory.file("second.sqlite")
         try a.backup(to: first)

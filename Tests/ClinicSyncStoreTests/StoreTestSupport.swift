@@ -35,6 +35,13 @@ final class TemporaryDirectory {
 enum Fixtures {
     static func site(_ name: String) -> SiteID { try! SiteID(name) }
 
+    /// Sites "a" and "b" on the system clock (a restored store is opened with it), and their fleet.
+    static func restorablePair(in directory: TemporaryDirectory) throws -> (SiteStore, SiteStore, TestFleet) {
+        let a = try SiteStore.initialize(path: directory.file("a.sqlite"), siteID: site("a")).store
+        let b = try SiteStore.initialize(path: directory.file("b.sqlite"), siteID: site("b")).store
+        return (a, b, TestFleet([a.siteID, b.siteID]))
+    }
+
     static func store(_ name: String, in directory: TemporaryDirectory, clock: ManualWallClock = ManualWallClock()) throws -> SiteStore {
         try SiteStore.initialize(path: directory.file("\(name).sqlite"), siteID: site(name), wallClock: clock).store
     }

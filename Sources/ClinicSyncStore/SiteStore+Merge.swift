@@ -30,13 +30,20 @@ extension SiteStore {
             // whatever arrives (a replay of a compacted change, or a forgery under a number whose
             // group is kept by its root alone). A restored site still takes its own changes back.
             let known = try VersionVectorTable.load(db, asking: true)
+            // Its own number moves by a sender's `through` (verified from what it has got back) while
+            // it recovers: a peer that compacted a lost change away carries that number in nothing
+            // else, and a peer that only calls in is waited for until this site holds all it holds.
+            let recovering = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM recovery_peers)") ?? false
+            var floors = holding.sequences
+            if recovering { floors[siteID] = known[siteID] }
+            let verifiedFrom = VersionVector(floors)
             // An origin held in an earlier batch stays held at that change: its later changes (a
             // sender moves on past held ones) must not apply, or this site would hold the origin
             // past a gap it never fills.
             let barriers = Dictionary(uniqueKeysWithValues: try HeldOriginsTable.load(db)
                 .filter { $0.held.sequence > holding[$0.held.origin] }.map { ($0.held.origin, $0.held) })
             let (verifiedGroups, unverifiable) = try verifier.map { verifier in
-                try ChainTables.verify(db, changes: changes, through: through, proofs: proofs, verifier: verifier, holding: holding,
+                try ChainTables.verify(db, changes: changes, through: through, proofs: proofs, verifier: verifier, holding: verifiedFrom,
                                        barriers: Set(barriers.keys))
             } ?? ([], [])
             // A site seen reporting from two databases: none of its changes apply until an operator
@@ -79,7 +86,7 @@ extension SiteStore {
                 }
             }
             for (origin, sequence) in through.sequences
-            where sequence > holding[origin] && held[origin] == nil && conflicts[origin] == nil && !unverifiable.contains(origin)
+            where sequence > verifiedFrom[origin] && held[origin] == nil && conflicts[origin] == nil && !unverifiable.contains(origin)
                 && (barriers[origin] == nil || passed.contains(origin)) {
                 received.advance(origin, to: sequence)
             }

@@ -68,13 +68,13 @@ extension SiteStore {
     /// Refuses a file that is not an intact ClinicSync database of this site; returns how far its
     /// newest change of this site is stamped ahead of `now` (0 if not ahead).
     private static func checkBackup(_ backup: String, siteID: SiteID, now: UInt64) throws(StoreError) -> Milliseconds {
-        let (owner, newest): (String?, Int64?) = try StoreError.mapping(path: backup) {
+        let (owner, newest, unstamped): (String?, Int64?, Int) = try StoreError.mapping(path: backup) {
             var readOnly = Configuration()
             readOnly.readonly = true
             let queue = try DatabaseQueue(path: backup, configuration: readOnly)
             defer { try? queue.close() }
             return try queue.read { db in
-                guard try db.tableExists("site_identity") else { return (nil, nil) }
+                guard try db.tableExists("site_identity") else { return (nil, nil, 0) }
                 let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
                 guard integrity == ["ok"] else {
                     throw StoreError.database(path: backup, message: "the backup is damaged (SQLite integrity check failed); choose another")
@@ -82,7 +82,10 @@ extension SiteStore {
                 let owner = try String.fetchOne(db, sql: "SELECT site_id FROM site_identity")
                 let newest = try db.tableExists("change_log") && db.columns(in: "change_log").contains { $0.name == "origin" }
                     ? try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log WHERE origin = ?", arguments: [owner]) : nil
-                return (owner, newest)
+                // Version 1 left writes by other programs unstamped (hlc NULL) until its next transaction.
+                let unstamped = try !db.tableExists("sync_clock") && db.tableExists("change_log")
+                    ? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE hlc IS NULL") ?? 0 : 0
+                return (owner, newest, unstamped)
             }
         }
         guard let owner else {
@@ -91,6 +94,7 @@ extension SiteStore {
         guard owner == siteID.rawValue else {
             throw .siteMismatch(path: backup, database: (try? SiteID(owner)) ?? siteID, configured: siteID)
         }
+        guard unstamped == 0 else { throw .backupHoldsUnstampedWrites(path: backup, count: unstamped) }
         let milliseconds = newest.flatMap(HybridTimestamp.init(rawValue:))?.milliseconds ?? 0
         return Milliseconds(milliseconds > now ? milliseconds - now : 0)
     }
@@ -157,12 +161,15 @@ extension SiteStore {
             // its peers on what it holds).
             let row = try Int64.fetchOne(db, sql: "SELECT seq FROM version_vector WHERE origin = ?", arguments: [siteID.rawValue])
             let logged = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change_log WHERE origin = ?", arguments: [siteID.rawValue])
-            let backupSequence = max(row ?? 0, logged ?? 0, try ChainTables.sealedThrough(db, siteID))
+            // A chain ending at 0 issued nothing: a version-1 backup's row is a legacy number (below 0),
+            // and raising it to 0 would claim the legacy changes its lost disk made after it.
+            let sealed = try ChainTables.sealedThrough(db, siteID)
+            let backupSequence = max(row ?? .min, logged ?? .min, sealed > 0 ? sealed : .min)
             // A backup taken while the site still recovered from an earlier restore lacks some of
             // the changes that earlier disk made: it holds its own lower blocks only as far as its
             // row says, so it asks for the rest again and its writes do not claim to have seen them.
             let backupWasRecovering = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM recovery_peers)") ?? false
-            if !backupWasRecovering { try VersionVectorTable.advance(db, siteID, to: backupSequence) }
+            if !backupWasRecovering && backupSequence > .min { try VersionVectorTable.advance(db, siteID, to: backupSequence) }
             try db.execute(sql: "UPDATE sync_clock SET last_seq = ?", arguments: [next - 1])
             // Its next writes have not seen what the lost disk made after the backup.
             try VersionVectorTable.refreshKnowledge(db, site: siteID)
@@ -177,7 +184,7 @@ extension SiteStore {
             for peer in peers {
                 try db.execute(sql: "INSERT INTO recovery_peers (peer) VALUES (?)", arguments: [peer.rawValue])
             }
-            return (backupSequence, next)
+            return (max(backupSequence, 0), next)
         }
     }
 

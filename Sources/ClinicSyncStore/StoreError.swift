@@ -40,6 +40,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A backup holding this site's changes stamped this far ahead of the wall clock (taken while
     /// the clock ran fast): a `clock recover` since would have given peers other stamps for them.
     case backupHoldsFastChanges(path: String, lead: Milliseconds)
+    /// A backup made by version 1 holding `count` writes by other programs that no clinicsync
+    /// command had stamped yet: upgrading it would number them as the lost disk numbered others.
+    case backupHoldsUnstampedWrites(path: String, count: Int)
     /// A write now would be held at every peer (see `ClockProblem`).
     case clockAhead(ClockProblem, bound: Milliseconds)
     /// The deleted row was re-created already, under `as`.
@@ -98,6 +101,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "changes with new stamps and restoring it would leave two versions: restore a backup taken after the "
                 + "recovery. If none ran, restore it with --keep-fast-changes, then run `clinicsync clock recover` once the "
                 + "site has synced with its peers. Nothing was changed"
+        case let .backupHoldsUnstampedWrites(path, count):
+            return "the backup \(path) was made by ClinicSync 1 and holds \(count) write(s) by other programs that no clinicsync "
+                + "command had recorded yet; restoring it would give them change numbers the lost database gave to other "
+                + "changes, which peers would refuse as a second history. Restore a backup taken after the site was upgraded "
+                + "(or one taken right after any clinicsync command ran, which records such writes). Nothing was changed"
         case .clockRecoveryDuringRestore:
             return "this site is still getting back its changes after a restore (see `clinicsync status` → recovering); "
                 + "sync with those peers first, then recover the clock"

@@ -95,6 +95,38 @@ struct RestoreStoreTests {
         #expect(try twice.versionVector() == b.versionVector() && b.canonicalDump() == twice.canonicalDump())
     }
 
+    @Test("recovering from a peer that only calls in and compacted a lost change away: its verified number for the site ends the recovery")
+    func recoversFromACompactedCallingPeer() throws {
+        let directory = try TemporaryDirectory()
+        let (a, b, fleet) = try Fixtures.restorablePair(in: directory)
+        let id = RowID.random()
+        try a.addAppointment(Fixtures.appointment(id: id))
+        let backup = directory.file("a-backup.sqlite")
+        try a.backup(to: backup)
+        // Lost with a's disk; b overwrites it, and every site holds both, so b compacts it away.
+        _ = try a.updateAppointment(id: id) { $0.therapist = "Kim" }
+        try fleet.deliver(from: a, to: b)
+        _ = try b.updateAppointment(id: id) { $0.therapist = "Bo" }
+        try fleet.deliver(from: b, to: a)
+        try b.learn([a.ownReport(peers: [b.siteID])], from: a.siteID)
+        #expect(try b.compact(configuredPeers: [a.siteID]).removed == 1)
+        _ = try SiteStore.restore(from: backup, to: a.path, siteID: a.siteID, recoveringFrom: [b.siteID])
+        let restored = try SiteStore.open(path: a.path, siteID: a.siteID)
+        // b is behind NAT: it pushes, and its report says it holds a's #2, which no batch carries now.
+        try fleet.seal(b)
+        let batch = try b.changes(missingFrom: restored.versionVector(), limit: .max)
+        #expect(batch.through[a.siteID] == 2 && !batch.changes.contains { $0.origin == a.siteID && $0.sequence == 2 })
+        // A sender claiming more of a than a's signed chain holds is refused, changing nothing.
+        var forged = batch
+        forged.through.advance(a.siteID, to: 7)
+        #expect(throws: StoreError.self) { try fleet.apply(forged, to: restored) }
+        #expect(try restored.versionVector()[a.siteID] < 2)
+        try fleet.apply(batch, to: restored)
+        try restored.learn([b.ownReport(peers: [a.siteID])], from: b.siteID)
+        #expect(try restored.recoveringFrom().isEmpty)
+        #expect(try restored.versionVector() == b.versionVector() && b.canonicalDump() == restored.canonicalDump())
+    }
+
     @Test("a site restored from a backup that held a peer's fast change, re-stamped since, takes the re-stamped one")
     func restoredHoldIsJudgedAfresh() throws {
         let directory = try TemporaryDirectory()

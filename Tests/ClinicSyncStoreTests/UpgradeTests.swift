@@ -76,3 +76,57 @@ struct UpgradeTests {
         #expect(try Self.scalar(betaPath, "SELECT chain_genesis FROM sync_clock") == "2")
     }
 }
+
+/// A backup made by the version-1 binary, restored after the site was upgraded and its disk lost.
+@Suite("Restoring a version-1 backup")
+struct VersionOneRestoreTests {
+    @Test("its legacy number for the site is kept, so the legacy changes the lost disk made after it come back")
+    func legacyChangesComeBack() throws {
+        let directory = try TemporaryDirectory()
+        let alphaSite = try SiteID("alpha"), betaSite = try SiteID("beta")
+        // The backup: alpha's version-1 database before its newest change.
+        let backup = try UpgradeTests.fixture("alpha", into: directory)
+        let live = directory.file("alpha-live.sqlite")
+        try FileManager.default.copyItem(atPath: backup, toPath: live)
+        let newest = try #require(Int64(try UpgradeTests.scalar(backup, "SELECT MAX(hlc) FROM change_log WHERE origin = 'alpha'")))
+        try sqlite3(backup, """
+            DELETE FROM change_log WHERE origin = 'alpha' AND hlc = \(newest);
+            UPDATE version_vector SET hlc = (SELECT MAX(hlc) FROM change_log WHERE origin = 'alpha') WHERE origin = 'alpha';
+            """)
+        // The lost disk: alpha upgraded with that change, wrote one more and synced with beta.
+        let lost = try SiteStore.open(path: live, siteID: alphaSite)
+        let beta = try SiteStore.open(path: try UpgradeTests.fixture("beta", into: directory), siteID: betaSite)
+        let fleet = TestFleet([alphaSite, betaSite])
+        _ = try lost.updateAppointment(id: try RowID("e58c30d0-9005-4f47-b403-0adcde4b44c1")) { $0.therapist = "Jo" }
+        try fleet.deliver(from: lost, to: beta)
+        try fleet.deliver(from: beta, to: lost)
+
+        let outcome = try SiteStore.restore(from: backup, to: live, siteID: alphaSite, recoveringFrom: [betaSite])
+        #expect(outcome.backupSequence == 0)
+        let restored = try SiteStore.open(path: live, siteID: alphaSite)
+        #expect(try restored.versionVector()[alphaSite] < 0, "its legacy number, not 0")
+        try fleet.deliver(from: beta, to: restored)
+        try restored.recovered(from: betaSite, configuredPeers: [betaSite])
+        #expect(try restored.changes(origin: alphaSite, after: .min).contains { $0.sequence == newest - (1 << 62) })
+        #expect(try restored.canonicalDump() == beta.canonicalDump())
+        #expect(try restored.check().isEmpty)
+    }
+
+    @Test("one holding writes by another program that version 1 had not stamped is refused, changing nothing")
+    func unstampedWritesAreRefused() throws {
+        let directory = try TemporaryDirectory()
+        let betaSite = try SiteID("beta")
+        let backup = try UpgradeTests.fixture("beta", into: directory)
+        let live = directory.file("beta-live.sqlite")
+        try FileManager.default.copyItem(atPath: backup, toPath: live)
+        let before = try Data(contentsOf: URL(fileURLWithPath: live))
+        #expect {
+            try SiteStore.restore(from: backup, to: live, siteID: betaSite, recoveringFrom: [try SiteID("alpha")])
+        } throws: { error in
+            guard case let StoreError.backupHoldsUnstampedWrites(path, count) = error else { return false }
+            return path == backup && count == 1 && "\(error)".contains("Nothing was changed")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: live)) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains("replaced") }.isEmpty)
+    }
+}

@@ -39,7 +39,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case .clockAhead, .clockRecoveryInterleaved, .clockRecoveryHeldElsewhere, .clockRecoveryIneffective, .clockRecoveryDuringRestore,
              .backupHoldsFastChanges:
             self.init(message: error.description, status: ExitStatus.clockAhead)
-        case .notInitialized, .siteMismatch:
+        case .notInitialized, .siteMismatch, .backupHoldsUnstampedWrites:
             self.init(message: error.description, status: ExitStatus.configuration)
         default:
             self.init(message: error.description, status: ExitStatus.failure)

@@ -76,7 +76,8 @@ extension SiteStore {
             var outcome = ApplyOutcome(duplicates: replayed, held: held.values.sorted { $0.origin < $1.origin })
             var received = VersionVector()
             for change in accepted {
-                switch try applier.apply(change) {
+                let above = max(holding[change.origin], received[change.origin])
+                switch try applier.apply(change, mayBeLogged: change.sequence <= above) {
                 case .duplicate:
                     outcome.duplicates += 1
                 case let .applied(conflicts):

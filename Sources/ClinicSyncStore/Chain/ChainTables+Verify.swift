@@ -57,14 +57,23 @@ extension ChainTables {
     /// lookup per group found, however far apart the ranges lie.
     static func groups(_ db: Database, _ origin: SiteID, covering ranges: [ClosedRange<Int64>]) throws -> [OriginChainState.StoredGroup] {
         var found: [OriginChainState.StoredGroup] = []
+        // The last lookup: the first group ending at or after `from` (nil: none). It answers every
+        // later cursor up to that group's end, so a batch of changes the site holds no group for
+        // (new ones) costs one lookup, not one per change.
+        var lookup: (from: Int64, group: OriginChainState.StoredGroup?)?
+        func firstGroup(endingAtOrAfter cursor: Int64) throws -> OriginChainState.StoredGroup? {
+            if let lookup, cursor >= lookup.from, lookup.group.map({ cursor <= $0.header.last }) ?? true { return lookup.group }
+            let group = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT \(columns) FROM chain_groups WHERE origin = ? AND last >= ? AND last >= first ORDER BY last LIMIT 1
+                """), arguments: [origin.rawValue, cursor]).map(Self.group)
+            lookup = (cursor, group)
+            return group
+        }
         for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = found.last, last.header.last >= range.upperBound { continue }
             // Each group overlapping the range, read one at a time from the index (past those found).
             var cursor = max(range.lowerBound, found.last.map { $0.header.last + 1 } ?? range.lowerBound)
-            while cursor <= range.upperBound,
-                  let group = try Row.fetchOne(db.cachedStatement(sql: """
-                      SELECT \(columns) FROM chain_groups WHERE origin = ? AND last >= ? AND last >= first ORDER BY last LIMIT 1
-                      """), arguments: [origin.rawValue, cursor]).map(Self.group), group.header.first <= range.upperBound {
+            while cursor <= range.upperBound, let group = try firstGroup(endingAtOrAfter: cursor), group.header.first <= range.upperBound {
                 found.append(group)
                 guard group.header.last < Int64.max else { break }
                 cursor = group.header.last + 1

@@ -8,7 +8,8 @@ import GRDB
 struct MergeApplier {
     let db: Database
     var decoder = ChangeLogDecoder()
-    /// Statements prepared once per batch: a batch runs thousands of changes through the same few.
+    /// Statements prepared once per connection (each prepare compiles the capture triggers too) and
+    /// looked up once per batch: a batch runs thousands of changes through the same few.
     private let exists: Statement
     private let history: Statement
     private let log: Statement
@@ -21,11 +22,11 @@ struct MergeApplier {
 
     init(db: Database) throws {
         self.db = db
-        exists = try db.makeStatement(sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE origin = ? AND seq = ?)")
-        history = try db.makeStatement(sql: RowHistory.selectSQL)
-        log = try db.makeStatement(sql: "INSERT INTO change_log (\(ChangeLogDecoder.columns)) VALUES (\(ChangeLogDecoder.placeholders))")
-        index = try db.makeStatement(sql: "INSERT OR IGNORE INTO row_entries (tbl, row_id, origin, seq) VALUES (?, ?, ?, ?)")
-        tombstone = try db.makeStatement(sql: "INSERT OR IGNORE INTO tombstones (tbl, row_id) VALUES (?, ?)")
+        exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE origin = ? AND seq = ?)")
+        history = try db.cachedStatement(sql: RowHistory.selectSQL)
+        log = try db.cachedStatement(sql: "INSERT INTO change_log (\(ChangeLogDecoder.columns)) VALUES (\(ChangeLogDecoder.placeholders))")
+        index = try db.cachedStatement(sql: "INSERT OR IGNORE INTO row_entries (tbl, row_id, origin, seq) VALUES (?, ?, ?, ?)")
+        tombstone = try db.cachedStatement(sql: "INSERT OR IGNORE INTO tombstones (tbl, row_id) VALUES (?, ?)")
     }
 
     enum Outcome {
@@ -35,9 +36,12 @@ struct MergeApplier {
         case duplicate
     }
 
-    mutating func apply(_ change: Change) throws -> Outcome {
+    /// `mayBeLogged`: whether the log can hold the change already. A change numbered above
+    /// everything the site holds of its origin cannot (were it there, the log's key refuses the
+    /// insert, and the batch with it), and is not looked up.
+    mutating func apply(_ change: Change, mayBeLogged: Bool = true) throws -> Outcome {
         let origin = change.origin.rawValue, rowID = change.rowID.rawValue
-        if try Bool.fetchOne(exists, arguments: [origin, change.sequence]) ?? false { return .duplicate }
+        if mayBeLogged, try Bool.fetchOne(exists, arguments: [origin, change.sequence]) ?? false { return .duplicate }
         let history = try RowHistory.load(using: history, table: change.table, rowID: rowID, decoder: &decoder)
         let records = MergeRules.conflicts(of: change, with: history.changes)
         for record in records { try journal(record) }
@@ -72,7 +76,7 @@ struct MergeApplier {
         let key = columns.reduce(table.code << SyncedColumn.maximumPerTable) { $0 | 1 << $1.position }
         if let prepared = upserts[key] { return prepared }
         let names = columns.map(\.name)
-        let statement = try db.makeStatement(sql: """
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO \(table.rawValue) (id, \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))
             ON CONFLICT (id) DO UPDATE SET \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
             """)
@@ -82,7 +86,7 @@ struct MergeApplier {
 
     private mutating func deleteStatement(_ table: SyncedTable) throws -> Statement {
         if let prepared = deletes[table.code] { return prepared }
-        let statement = try db.makeStatement(sql: "DELETE FROM \(table.rawValue) WHERE id = ?")
+        let statement = try db.cachedStatement(sql: "DELETE FROM \(table.rawValue) WHERE id = ?")
         deletes[table.code] = statement
         return statement
     }

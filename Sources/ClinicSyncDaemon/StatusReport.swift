@@ -22,8 +22,10 @@ public struct StatusReport: Codable, Sendable {
         public var last_success: String?
         public var last_error: String?
         public var clock_problem: Bool
-        /// Changes this site holds that the peer has not acknowledged.
+        /// Changes this site holds that the peer has not acknowledged, counted up to
+        /// ``StatusReport/countLimit``; `waiting_exceeds_limit` when there are more.
         public var waiting: Int
+        public var waiting_exceeds_limit: Bool
         public var received: Int
         public var sent: Int
     }
@@ -74,6 +76,8 @@ public struct StatusReport: Codable, Sendable {
     /// This site's changes not signed into its chain yet: peers get them only once signed (the
     /// daemon signs before it serves; nothing is signed while the site recovers from a restore).
     public var unsealed_changes: Int
+    /// More than ``countLimit`` changes are unsigned (`unsealed_changes` stops there).
+    public var unsealed_changes_exceed_limit: Bool
     /// Origins whose changes this site holds back while every other origin's flow.
     public var held_origins: [HeldState]
     /// This database's incarnation (see `Incarnation`).
@@ -81,6 +85,10 @@ public struct StatusReport: Codable, Sendable {
     /// Sites seen reporting from two databases, each with what to do.
     public var identity_conflicts: [String]
     public var peers: [PeerState]
+
+    /// Where the counts of waiting and unsigned changes stop: counting reads each entry, and a
+    /// million take a tenth of a second, which `status` must not spend.
+    public static let countLimit = 100_000
 
     /// Builds the report for `configuration`'s site.
     public static func gather(configuration: SiteConfiguration, store: SiteStore, daemon: DaemonInfo?) throws(StoreError) -> StatusReport {
@@ -90,12 +98,14 @@ public struct StatusReport: Codable, Sendable {
         var peers: [PeerState] = []
         for peer in configuration.peers {
             let state = recorded[peer.name]
+            let waiting = try store.missingCount(from: state?.peerVector ?? VersionVector(), limit: countLimit + 1)
             peers.append(PeerState(
                 name: peer.name, url: peer.url, last_attempt: state?.lastAttempt, last_success: state?.lastSuccess,
                 last_error: state?.lastError, clock_problem: state?.clockProblem ?? false,
-                waiting: try store.missingCount(from: state?.peerVector ?? VersionVector()),
+                waiting: min(waiting, countLimit), waiting_exceeds_limit: waiting > countLimit,
                 received: state?.changesReceived ?? 0, sent: state?.changesSent ?? 0))
         }
+        let unsealed = try store.unsealedCount(limit: countLimit + 1)
         let seconds = Int(clock.milliseconds / 1000)
         let holding = try store.versionVector()
         let driftBound = try store.agreedDrift(configuredPeers: configuration.peerSiteIDs)
@@ -118,7 +128,8 @@ public struct StatusReport: Codable, Sendable {
             clock_warning: try store.clockProblem(configuredPeers: configuration.peerSiteIDs)
                 .map { StoreError.clockAhead($0, bound: driftBound).description },
             holds: holding.wire, compaction: compaction,
-            recovering_from: try store.recoveringFrom().map(\.rawValue), unsealed_changes: try store.unsealedCount(), held_origins: try store.heldOrigins().map(HeldState.init),
+            recovering_from: try store.recoveringFrom().map(\.rawValue), unsealed_changes: min(unsealed, countLimit),
+            unsealed_changes_exceed_limit: unsealed > countLimit, held_origins: try store.heldOrigins().map(HeldState.init),
             incarnation: try store.incarnation()?.rawValue, identity_conflicts: try store.identityConflicts().map(\.description),
             peers: peers)
     }

@@ -53,11 +53,8 @@ extension SiteStore {
         try read { db in try ChainTables.sealedThrough(db, siteID) }
     }
 
-    /// How many of this site's changes are not sealed yet (not servable to peers).
-    public func unsealedCount() throws(StoreError) -> Int {
-        try read { db in
-            let tip = try ChainTables.sealedThrough(db, siteID)
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE origin = ? AND seq > ?", arguments: [siteID.rawValue, tip])!
-        }
+    /// How many of this site's changes are not sealed yet (not servable to peers), counted up to `limit`.
+    public func unsealedCount(limit: Int = .max) throws(StoreError) -> Int {
+        try read { db in try Self.count(db, origin: siteID, above: try ChainTables.sealedThrough(db, siteID), limit: limit) }
     }
 }

@@ -19,6 +19,9 @@ struct OriginChainStoreTests {
         try a.addAppointment(Fixtures.appointment())
         #expect(try sqlite3(a.path, "INSERT INTO appointments (id, patient_id) VALUES ('\(RowID.random())', 'p2');").status == 0)
         #expect(try a.unsealedCount() == 2)
+        // `status` counts up to a limit, so a million-entry log costs it no full scan.
+        #expect(try a.unsealedCount(limit: 1) == 1 && a.missingCount(from: VersionVector(), limit: 1) == 1)
+        #expect(try a.missingCount(from: VersionVector()) == 2 && a.missingCount(from: VersionVector([a.siteID: 1]), limit: 5) == 1)
         #expect(try fleet.seal(a) == 2 && a.unsealedCount() == 0)
         try a.addAppointment(Fixtures.appointment())
         let batch = try a.changes(missingFrom: VersionVector(), limit: 100)

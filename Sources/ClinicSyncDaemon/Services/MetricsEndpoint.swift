@@ -76,7 +76,7 @@ enum MetricsEndpoint {
         Gauge(label: "clinicsync_conflict_journal_entries").record(statistics.conflicts)
         Gauge(label: "clinicsync_appointments").record(statistics.appointments)
         Gauge(label: "clinicsync_prescriptions").record(statistics.prescriptions)
-        if let unsealed = try? store.unsealedCount() { Gauge(label: "clinicsync_unsealed_changes").record(unsealed) }
+        if let unsealed = try? store.unsealedCount(limit: StatusReport.countLimit) { Gauge(label: "clinicsync_unsealed_changes").record(unsealed) }
         if let captured = try? store.versionVector().sequences[store.siteID] {
             Gauge(label: "clinicsync_local_sequence").record(Double(captured))
         }
@@ -85,7 +85,7 @@ enum MetricsEndpoint {
         for peer in configuration.peers {
             let vector = recorded.first { $0.peer == peer.name }?.peerVector ?? VersionVector()
             Gauge(label: "clinicsync_peer_lag_changes", dimensions: [("peer", peer.name)])
-                .record((try? store.missingCount(from: vector)) ?? 0)
+                .record((try? store.missingCount(from: vector, limit: StatusReport.countLimit)) ?? 0)
         }
         return held
     }

@@ -56,6 +56,13 @@ struct CompactionBenchmark {
         let plainBytes = try Self.vacuumedSize(plain)
         Measurement.report("compaction: store size after compaction (MB)", value: Double(storeBytes) / 1e6,
                            baseline: Double(plainBytes) / 1e6, unit: "MB", target: "ratio <= 2")
+        // Where the bytes are (SQLite's dbstat table, when the library has it).
+        if let shares = try? queue.read({ db in
+            try Row.fetchAll(db, sql: "SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 6")
+        }) {
+            Measurement.note("  largest parts (MB)", shares.map { "\($0["name"] as String) \(String(format: "%.1f", Double($0["bytes"] as Int) / 1e6))" }
+                .joined(separator: ", "))
+        }
     }
 
     private static func vacuumedSize(_ queue: DatabaseQueue) throws -> Int {

@@ -56,7 +56,8 @@ extension SiteStore {
     /// After the wall clock ran fast and was corrected: gives this site's own changes stamped
     /// beyond what any site of the fleet can have accepted (further ahead of the wall clock than
     /// twice the largest drift bound configured or reported) new timestamps from now on, in the
-    /// same order and above every other change the log holds, and brings the clock back with them.
+    /// same order and above every other change the log holds or compaction removed, and brings the
+    /// clock back with them.
     ///
     /// A peer accepts a change stamped up to a bound ahead of *its* clock, which may itself run
     /// ahead of this site's corrected one; while correct clocks agree within a bound, no site
@@ -86,8 +87,12 @@ extension SiteStore {
             if let holder = view.reports.values.first(where: { $0.site != siteID && $0.vector[siteID] >= start }) {
                 throw StoreError.clockRecoveryHeldElsewhere(site: holder.site, sequence: start)
             }
-            let others = try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log WHERE NOT (origin = ? AND seq >= ?)",
-                                            arguments: [own, start]) ?? 0
+            // Compacted entries count too: one a fast change superseded, and saw, is gone from the log
+            // (chaos seed 500629: re-stamped below it, the fast change lost to it where it was still held).
+            let others = try Int64.fetchOne(db, sql: """
+                SELECT MAX(COALESCE((SELECT MAX(hlc) FROM change_log WHERE NOT (origin = ? AND seq >= ?)), 0), compacted_hlc)
+                FROM sync_clock
+                """, arguments: [own, start]) ?? 0
             let firstOld = try Int64.fetchOne(db, sql: "SELECT MIN(hlc) FROM change_log WHERE origin = ? AND seq >= ?",
                                               arguments: [own, start]) ?? 0
             // Every other change stays below the new stamps, as it was below the old ones.

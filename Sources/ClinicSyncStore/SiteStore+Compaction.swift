@@ -113,6 +113,7 @@ extension SiteStore {
                 let started = ContinuousClock.now
                 let statement = try db.cachedStatement(sql: "DELETE FROM change_log WHERE origin = ? AND seq = ?")
                 let end = min(next + batch, mark.removable.endIndex)
+                var newest = Int64.min
                 while next < end {
                     let index = mark.removable[next]
                     next += 1
@@ -120,7 +121,11 @@ extension SiteStore {
                     guard let origin = origins[Int(entry.origin)], entry.sequence <= frontier[origin] else { continue }
                     try statement.execute(arguments: [mark.origins[Int(entry.origin)], entry.sequence])
                     deleted.append(index)
+                    newest = max(newest, entry.stamp)
                     if deleted.count % 64 == 0, ContinuousClock.now - started > Self.sweepTimeBudget { break }
+                }
+                if newest > .min {
+                    try db.execute(sql: "UPDATE sync_clock SET compacted_hlc = MAX(compacted_hlc, ?)", arguments: [newest])
                 }
                 return nil
             }

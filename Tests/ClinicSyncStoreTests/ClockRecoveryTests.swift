@@ -27,6 +27,36 @@ struct ClockRecoveryTests {
         #expect(try corrected.clockProblem(configuredPeers: [Fixtures.site("south")]) == nil)
     }
 
+    @Test("a fast change that superseded one it saw, compacted away since, is re-stamped above it: both sites keep the fast change's value")
+    func restampedAboveACompactedChange() throws {
+        let directory = try TemporaryDirectory()
+        let real = ManualWallClock()
+        // south runs 30 s ahead (inside the bound); north an hour ahead, then corrected.
+        let south = try Fixtures.store("south", in: directory, clock: ManualWallClock(real.nowMilliseconds() + 30_000))
+        let fast = try Fixtures.store("north", in: directory, clock: ManualWallClock(real.nowMilliseconds() + Self.hour))
+        let fleet = TestFleet([fast.siteID, south.siteID])
+        let appointment = Fixtures.appointment()
+        try south.addAppointment(appointment)
+        try south.updateAppointment(id: appointment.id) { $0.notes = "from south" }
+        try fleet.deliver(from: south, to: fast)
+        // north saw south's notes and overwrote them; south holds north's change back (an hour ahead).
+        try fast.updateAppointment(id: appointment.id) { $0.notes = "from north" }
+        #expect(try fleet.deliver(from: fast, to: south).held.count == 1)
+        try fast.learn([try south.ownReport(peers: [fast.siteID])], from: south.siteID)
+        // Every site holds south's notes and north's write replaces them: compacted at north.
+        #expect(try fast.compact(configuredPeers: [south.siteID]).removed == 1)
+        let north = try SiteStore.open(path: fast.path, siteID: fast.siteID, wallClock: real)
+        #expect(try north.recoverFromFastClock().restamped == 1)
+        let restamped = try #require(try north.changes(origin: north.siteID, after: 0).last)
+        let superseded = try #require(try south.changes(origin: south.siteID, after: 0).last)
+        #expect(restamped.timestamp > superseded.timestamp, "a change stays after what it saw")
+        try fleet.deliver(from: north, to: south)
+        for store in [north, south] {
+            #expect(try store.appointment(id: appointment.id)?.notes == "from north", "at \(store.siteID)")
+            #expect(try store.conflicts().isEmpty, "at \(store.siteID)")
+        }
+    }
+
     @Test("a site reported holding a change stamped beyond any bound (its clock ran fast too) refuses the recovery, which changes nothing")
     func heldElsewhereRefuses() throws {
         let directory = try TemporaryDirectory()

@@ -22,6 +22,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v11-site-incarnations", migrate: createSiteIncarnations)
         migrator.registerMigration("v12-peer-clock-readings", migrate: createPeerClockReadings)
         migrator.registerMigration("v13-origin-chains", migrate: createOriginChains)
+        migrator.registerMigration("v14-compacted-stamps", migrate: addCompactedStamps)
         return migrator
     }
 
@@ -292,6 +293,13 @@ enum SchemaMigrations {
     }
 
     /// Sites report their drift bound; the fleet's smallest applies everywhere.
+    /// The greatest timestamp of any entry compaction removed: `clock recover` re-stamps a site's
+    /// fast changes above it too, since a change a fast one superseded (and saw) may be gone from the
+    /// log. A store compacted before this migration starts at 0 (it bounds nothing it removed then).
+    private static func addCompactedStamps(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE sync_clock ADD COLUMN compacted_hlc INTEGER NOT NULL DEFAULT 0")
+    }
+
     private static func addReportedDriftBounds(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE fleet_reports ADD COLUMN max_drift_ms INTEGER")
     }

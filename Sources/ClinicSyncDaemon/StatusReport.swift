@@ -23,9 +23,9 @@ public struct StatusReport: Codable, Sendable {
         public var last_error: String?
         public var clock_problem: Bool
         /// Changes this site holds that the peer has not acknowledged, counted up to
-        /// ``StatusReport/countLimit``; `waiting_exceeds_limit` when there are more.
+        /// ``StatusReport/countLimit``; `waiting_exceeds_limit` (only present then) when there are more.
         public var waiting: Int
-        public var waiting_exceeds_limit: Bool
+        public var waiting_exceeds_limit: Bool?
         public var received: Int
         public var sent: Int
     }
@@ -76,8 +76,8 @@ public struct StatusReport: Codable, Sendable {
     /// This site's changes not signed into its chain yet: peers get them only once signed (the
     /// daemon signs before it serves; nothing is signed while the site recovers from a restore).
     public var unsealed_changes: Int
-    /// More than ``countLimit`` changes are unsigned (`unsealed_changes` stops there).
-    public var unsealed_changes_exceed_limit: Bool
+    /// Present when more than ``countLimit`` changes are unsigned (`unsealed_changes` stops there).
+    public var unsealed_changes_exceed_limit: Bool?
     /// Origins whose changes this site holds back while every other origin's flow.
     public var held_origins: [HeldState]
     /// This database's incarnation (see `Incarnation`).
@@ -102,7 +102,7 @@ public struct StatusReport: Codable, Sendable {
             peers.append(PeerState(
                 name: peer.name, url: peer.url, last_attempt: state?.lastAttempt, last_success: state?.lastSuccess,
                 last_error: state?.lastError, clock_problem: state?.clockProblem ?? false,
-                waiting: min(waiting, countLimit), waiting_exceeds_limit: waiting > countLimit,
+                waiting: min(waiting, countLimit), waiting_exceeds_limit: waiting > countLimit ? true : nil,
                 received: state?.changesReceived ?? 0, sent: state?.changesSent ?? 0))
         }
         let unsealed = try store.unsealedCount(limit: countLimit + 1)
@@ -129,7 +129,7 @@ public struct StatusReport: Codable, Sendable {
                 .map { StoreError.clockAhead($0, bound: driftBound).description },
             holds: holding.wire, compaction: compaction,
             recovering_from: try store.recoveringFrom().map(\.rawValue), unsealed_changes: min(unsealed, countLimit),
-            unsealed_changes_exceed_limit: unsealed > countLimit, held_origins: try store.heldOrigins().map(HeldState.init),
+            unsealed_changes_exceed_limit: unsealed > countLimit ? true : nil, held_origins: try store.heldOrigins().map(HeldState.init),
             incarnation: try store.incarnation()?.rawValue, identity_conflicts: try store.identityConflicts().map(\.description),
             peers: peers)
     }

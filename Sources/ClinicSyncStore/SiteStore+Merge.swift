@@ -30,18 +30,20 @@ extension SiteStore {
             // whatever arrives (a replay of a compacted change, or a forgery under a number whose
             // group is kept by its root alone). A restored site still takes its own changes back.
             let known = try VersionVectorTable.load(db, asking: true)
-            // Its own number moves by a sender's `through` (verified from what it has got back) while
+            // Its own number moves by a sender's `through`, verified from what it has got back, while
             // it recovers: a peer that compacted a lost change away carries that number in nothing
             // else, and a peer that only calls in is waited for until this site holds all it holds.
+            // (Numbers below the chain's start, given by a version before chains, are taken on trust
+            // as for every origin; unverified, its own `through` is not taken at all.)
             let recovering = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM recovery_peers)") ?? false
             var floors = holding.sequences
-            if recovering { floors[siteID] = known[siteID] }
+            if recovering && verifier != nil { floors[siteID] = known[siteID] }
             let verifiedFrom = VersionVector(floors)
             // An origin held in an earlier batch stays held at that change: its later changes (a
             // sender moves on past held ones) must not apply, or this site would hold the origin
             // past a gap it never fills.
             let barriers = Dictionary(uniqueKeysWithValues: try HeldOriginsTable.load(db)
-                .filter { $0.held.sequence > holding[$0.held.origin] }.map { ($0.held.origin, $0.held) })
+                .filter { $0.held.sequence > verifiedFrom[$0.held.origin] }.map { ($0.held.origin, $0.held) })
             let (verifiedGroups, unverifiable) = try verifier.map { verifier in
                 try ChainTables.verify(db, changes: changes, through: through, proofs: proofs, verifier: verifier, holding: verifiedFrom,
                                        barriers: Set(barriers.keys))
@@ -76,8 +78,7 @@ extension SiteStore {
             var outcome = ApplyOutcome(duplicates: replayed, held: held.values.sorted { $0.origin < $1.origin })
             var received = VersionVector()
             for change in accepted {
-                let above = max(holding[change.origin], received[change.origin])
-                switch try applier.apply(change, mayBeLogged: change.sequence <= above) {
+                switch try applier.apply(change) {
                 case .duplicate:
                     outcome.duplicates += 1
                 case let .applied(conflicts):

@@ -6,7 +6,8 @@ import GRDB
 public struct RestoreOutcome: Sendable, Equatable {
     /// Where the database that was replaced now lies (`nil` if there was none).
     public let replacedDatabase: String?
-    /// This site's last change number in the backup.
+    /// This site's last change number in the backup (0 for a version-1 backup, whose numbers lie
+    /// below this version's).
     public let backupSequence: Int64
     /// The number the site's next change gets: far past any it may have given after the backup.
     public let nextSequence: Int64
@@ -26,16 +27,22 @@ extension SiteStore {
     ///
     /// A backup holding changes of this site stamped beyond twice the drift bound ahead of the wall
     /// clock (what `clock recover` re-stamps) is refused unless `keepingFastChanges`: if a recovery
-    /// ran after the backup, peers hold those changes with other stamps.
+    /// ran after the backup, peers hold those changes with other stamps. A version-1 backup holding
+    /// writes by other programs that version 1 had not stamped is refused unless
+    /// `keepingUnstampedWrites` (the lost site never ran this version): upgrading numbers them as
+    /// this version's first changes, which a lost disk that ran it numbered too.
     public static func restore(
         from backup: String, to path: String, siteID: SiteID, recoveringFrom peers: [SiteID],
         wallClock: any WallClock = SystemWallClock(), maximumDrift: Milliseconds = .defaultMaximumDrift,
-        keepingFastChanges: Bool = false
+        keepingFastChanges: Bool = false, keepingUnstampedWrites: Bool = false
     ) throws(StoreError) -> RestoreOutcome {
         guard FileManager.default.fileExists(atPath: backup) else {
             throw .database(path: backup, message: "no such backup file")
         }
-        let lead = try checkBackup(backup, siteID: siteID, now: wallClock.nowMilliseconds())
+        let (lead, unstamped) = try checkBackup(backup, siteID: siteID, now: wallClock.nowMilliseconds())
+        if unstamped > 0 && !keepingUnstampedWrites {
+            throw .backupHoldsUnstampedWrites(path: backup, count: unstamped)
+        }
         if lead.value > 2 * maximumDrift.value && !keepingFastChanges {
             throw .backupHoldsFastChanges(path: backup, lead: lead)
         }
@@ -66,8 +73,9 @@ extension SiteStore {
     }
 
     /// Refuses a file that is not an intact ClinicSync database of this site; returns how far its
-    /// newest change of this site is stamped ahead of `now` (0 if not ahead).
-    private static func checkBackup(_ backup: String, siteID: SiteID, now: UInt64) throws(StoreError) -> Milliseconds {
+    /// newest change of this site is stamped ahead of `now` (0 if not ahead), and how many
+    /// version-1 entries it holds unstamped.
+    private static func checkBackup(_ backup: String, siteID: SiteID, now: UInt64) throws(StoreError) -> (lead: Milliseconds, unstamped: Int) {
         let (owner, newest, unstamped): (String?, Int64?, Int) = try StoreError.mapping(path: backup) {
             var readOnly = Configuration()
             readOnly.readonly = true
@@ -94,9 +102,8 @@ extension SiteStore {
         guard owner == siteID.rawValue else {
             throw .siteMismatch(path: backup, database: (try? SiteID(owner)) ?? siteID, configured: siteID)
         }
-        guard unstamped == 0 else { throw .backupHoldsUnstampedWrites(path: backup, count: unstamped) }
         let milliseconds = newest.flatMap(HybridTimestamp.init(rawValue:))?.milliseconds ?? 0
-        return Milliseconds(milliseconds > now ? milliseconds - now : 0)
+        return (Milliseconds(milliseconds > now ? milliseconds - now : 0), unstamped)
     }
 
     /// Renames the database (and its WAL files) to `<path>.replaced-<time>`; returns the new name.

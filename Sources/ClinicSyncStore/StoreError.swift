@@ -105,7 +105,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the backup \(path) was made by ClinicSync 1 and holds \(count) write(s) by other programs that no clinicsync "
                 + "command had recorded yet; restoring it would give them change numbers the lost database gave to other "
                 + "changes, which peers would refuse as a second history. Restore a backup taken after the site was upgraded "
-                + "(or one taken right after any clinicsync command ran, which records such writes). Nothing was changed"
+                + "(or one taken right after any clinicsync command ran, which records such writes); if the lost site never ran "
+                + "this version, restore this one with --keep-unstamped-writes. Nothing was changed"
         case .clockRecoveryDuringRestore:
             return "this site is still getting back its changes after a restore (see `clinicsync status` → recovering); "
                 + "sync with those peers first, then recover the clock"

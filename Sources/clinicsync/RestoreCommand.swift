@@ -14,18 +14,23 @@ struct RestoreCommand: ParsableCommand {
             peers it still waits for. It keeps working meanwhile, and never reuses a change number. A \
             backup taken while the site's clock ran fast is refused (if `clock recover` ran since, its \
             peers hold those changes with other stamps); --keep-fast-changes restores it when no \
-            recovery ran since.
+            recovery ran since. A backup made by ClinicSync 1 holding writes by other programs it had not \
+            recorded yet is refused too; --keep-unstamped-writes restores it when the lost site never ran \
+            this version.
             """)
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "The backup file, made by `clinicsync backup`.") var from: String
     @Flag(help: "Restore a backup holding changes stamped far ahead (taken while the clock ran fast), when `clock recover` has not run since.")
     var keepFastChanges = false
+    @Flag(help: "Restore a ClinicSync 1 backup holding writes it had not recorded yet, when the lost site never ran this version.")
+    var keepUnstampedWrites = false
 
     func run() throws {
         try reportingFailures {
             let configuration = try options.loadConfiguration()
-            let outcome = try Restore.run(configuration: configuration, from: from, keepingFastChanges: keepFastChanges)
+            let outcome = try Restore.run(configuration: configuration, from: from, keepingFastChanges: keepFastChanges,
+                                      keepingUnstampedWrites: keepUnstampedWrites)
             if options.json {
                 return try Output.json(RestoreReport(
                     restored_from: from, database: configuration.databasePath, replaced_database: outcome.replacedDatabase,

@@ -20,7 +20,7 @@ struct StatusCommand: AsyncParsableCommand {
                 ("recovering", "after a restore: sync with \(report.recovering_from.joined(separator: ", ")) to get back the changes made after the backup"),
             ]
             let unsealed: [(String, String)] = report.unsealed_changes == 0 ? [] : [
-                ("unsigned", "\(report.unsealed_changes)\(report.unsealed_changes_exceed_limit ? "+" : "") change(s) of this site not signed yet: peers get them once the daemon signs them"
+                ("unsigned", "\(report.unsealed_changes)\(report.unsealed_changes_exceed_limit == true ? "+" : "") change(s) of this site not signed yet: peers get them once the daemon signs them"
                     + (report.recovering_from.isEmpty ? " (before it serves)" : " (after the restore's recovery)")),
             ]
             let identity: [(String, String)] = report.identity_conflicts.map { ("identity", $0) }
@@ -45,7 +45,7 @@ struct StatusCommand: AsyncParsableCommand {
             Output.table(
                 ["PEER", "URL", "LAST_ATTEMPT", "LAST_SUCCESS", "WAITING", "RECEIVED", "SENT", "LAST_ERROR"],
                 report.peers.map { peer in
-                    [peer.name, peer.url, peer.last_attempt ?? "never", peer.last_success ?? "never", "\(peer.waiting)\(peer.waiting_exceeds_limit ? "+" : "")",
+                    [peer.name, peer.url, peer.last_attempt ?? "never", peer.last_success ?? "never", "\(peer.waiting)\(peer.waiting_exceeds_limit == true ? "+" : "")",
                      String(peer.received), String(peer.sent),
                      (peer.clock_problem ? "[clock] " : "") + (peer.last_error ?? "")]
                 })

@@ -10,6 +10,25 @@ struct RestoreTests {
             with: Data(site.cli.succeed(["changes", "--origin", origin, "--json", "--limit", "100000"]).utf8)) as? [[String: Any]])
     }
 
+    @Test("a ClinicSync 1 backup with writes it had not recorded is refused, naming the way out; restored with --keep-unstamped-writes")
+    func versionOneBackupWithUnstampedWrites() throws {
+        let beta = try SiteProcess("beta")
+        let backup = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/v1/beta.sqlite").path
+        let live = beta.cli.directory + "/data/beta.sqlite"
+        let before = try Data(contentsOf: URL(fileURLWithPath: live))
+        let refused = try beta.cli.run(["restore", "--from", backup])
+        #expect(refused.status == 78 && refused.stderr.contains("1 write(s)") && refused.stderr.contains("--keep-unstamped-writes"),
+                "\(refused.status) \(refused.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: live)) == before)
+        try beta.cli.succeed(["restore", "--from", backup, "--keep-unstamped-writes"])
+        // The write another program made at beta, which version 1 had not recorded, is the site's first change.
+        let shown = try beta.cli.succeed(["appointment", "show", "bbbfe76b-7494-4fd5-9d56-acad456769a9", "--json"])
+        #expect(shown.contains("pending from front desk"))
+        #expect(try Self.changes(beta, origin: "beta").contains { $0["seq"] as? Int == 1 })
+        #expect(try beta.cli.run(["check"]).status == 0)
+    }
+
     @Test("restore, write at once, sync: the lost changes come back, the new one reaches the peer, nothing collides")
     func restoreRecoversLaterChanges() throws {
         let a = try SiteProcess("site-a"), b = try SiteProcess("site-b")

@@ -57,6 +57,12 @@ struct MergeTests {
         #expect(try south.changes().allSatisfy { $0.origin == north.siteID })
         // Returning a site's own changes to it is harmless.
         #expect(try north.apply(batch).duplicates == batch.count)
+        // A batch that lists new changes twice applies each once (the second is found in the log).
+        let west = try Fixtures.store("west", in: directory)
+        try north.addAppointment(Fixtures.appointment())
+        let doubled = try north.changes()
+        #expect(try west.apply(doubled + doubled) == ApplyOutcome(applied: doubled.count, duplicates: doubled.count, conflicts: 0))
+        #expect(try west.canonicalDump() == north.canonicalDump() && west.check().isEmpty)
     }
 
     @Test("an invalid change holds its origin from that change on; the origin's earlier changes and other origins apply")

@@ -128,5 +128,13 @@ struct VersionOneRestoreTests {
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: live)) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains("replaced") }.isEmpty)
+        // The lost site never ran this version (no number of it can clash): restored on request,
+        // the write becomes the site's first change and new ones start a block of their own.
+        let outcome = try SiteStore.restore(from: backup, to: live, siteID: betaSite, recoveringFrom: [try SiteID("alpha")],
+                                            keepingUnstampedWrites: true)
+        #expect(outcome.backupSequence == 1 && outcome.nextSequence == Change.numberingBlockSize)
+        let restored = try SiteStore.open(path: live, siteID: betaSite)
+        #expect(try restored.changes(origin: betaSite, after: 0).map(\.sequence) == [1])
+        #expect(try restored.check().isEmpty)
     }
 }

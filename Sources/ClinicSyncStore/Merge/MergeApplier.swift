@@ -10,7 +10,6 @@ struct MergeApplier {
     var decoder = ChangeLogDecoder()
     /// Statements prepared once per connection (each prepare compiles the capture triggers too) and
     /// looked up once per batch: a batch runs thousands of changes through the same few.
-    private let exists: Statement
     private let history: Statement
     private let log: Statement
     private let index: Statement
@@ -22,9 +21,12 @@ struct MergeApplier {
 
     init(db: Database) throws {
         self.db = db
-        exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE origin = ? AND seq = ?)")
         history = try db.cachedStatement(sql: RowHistory.selectSQL)
-        log = try db.cachedStatement(sql: "INSERT INTO change_log (\(ChangeLogDecoder.columns)) VALUES (\(ChangeLogDecoder.placeholders))")
+        // A change already logged (same origin and number) is left as it is and reported a duplicate.
+        log = try db.cachedStatement(sql: """
+            INSERT INTO change_log (\(ChangeLogDecoder.columns)) VALUES (\(ChangeLogDecoder.placeholders))
+            ON CONFLICT (origin, seq) DO NOTHING
+            """)
         index = try db.cachedStatement(sql: "INSERT OR IGNORE INTO row_entries (tbl, row_id, origin, seq) VALUES (?, ?, ?, ?)")
         tombstone = try db.cachedStatement(sql: "INSERT OR IGNORE INTO tombstones (tbl, row_id) VALUES (?, ?)")
     }
@@ -36,16 +38,15 @@ struct MergeApplier {
         case duplicate
     }
 
-    /// `mayBeLogged`: whether the log can hold the change already. A change numbered above
-    /// everything the site holds of its origin cannot (were it there, the log's key refuses the
-    /// insert, and the batch with it), and is not looked up.
-    mutating func apply(_ change: Change, mayBeLogged: Bool = true) throws -> Outcome {
+    mutating func apply(_ change: Change) throws -> Outcome {
         let origin = change.origin.rawValue, rowID = change.rowID.rawValue
-        if mayBeLogged, try Bool.fetchOne(exists, arguments: [origin, change.sequence]) ?? false { return .duplicate }
+        // Logged first, which answers whether it is new without a lookup of its own: the row's
+        // history is read through the row index, which gets the entry only below.
+        try log.execute(arguments: change.logArguments(knowledgeText: knowledgeText(change)))
+        guard db.changesCount > 0 else { return .duplicate }
         let history = try RowHistory.load(using: history, table: change.table, rowID: rowID, decoder: &decoder)
         let records = MergeRules.conflicts(of: change, with: history.changes)
         for record in records { try journal(record) }
-        try log.execute(arguments: change.logArguments(knowledgeText: knowledgeText(change)))
         try index.execute(arguments: [change.table.code, rowID, origin, change.sequence])
         switch change.operation {
         case .delete:

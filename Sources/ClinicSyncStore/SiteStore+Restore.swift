@@ -6,8 +6,8 @@ import GRDB
 public struct RestoreOutcome: Sendable, Equatable {
     /// Where the database that was replaced now lies (`nil` if there was none).
     public let replacedDatabase: String?
-    /// This site's last change number in the backup (0 for a version-1 backup, whose numbers lie
-    /// below this version's).
+    /// This site's last change number in the backup (a version-1 backup's numbers lie below this
+    /// version's: 0, or the number of unstamped writes it kept).
     public let backupSequence: Int64
     /// The number the site's next change gets: far past any it may have given after the backup.
     public let nextSequence: Int64
@@ -40,8 +40,9 @@ extension SiteStore {
             throw .database(path: backup, message: "no such backup file")
         }
         let (lead, unstamped) = try checkBackup(backup, siteID: siteID, now: wallClock.nowMilliseconds())
-        if unstamped > 0 && !keepingUnstampedWrites {
-            throw .backupHoldsUnstampedWrites(path: backup, count: unstamped)
+        let replacedRanThisVersion = unstamped > 0 && ranVersionTwo(path)
+        if unstamped > 0 && (!keepingUnstampedWrites || replacedRanThisVersion) {
+            throw .backupHoldsUnstampedWrites(path: backup, count: unstamped, replacedRanThisVersion: replacedRanThisVersion)
         }
         if lead.value > 2 * maximumDrift.value && !keepingFastChanges {
             throw .backupHoldsFastChanges(path: backup, lead: lead)
@@ -125,6 +126,16 @@ extension SiteStore {
             throw .database(path: path, message: "cannot move the current database aside: \(error.localizedDescription)")
         }
         return kept
+    }
+
+    /// Whether the database at `path` exists and was upgraded past version 1 (it numbers changes
+    /// per site, as this version does).
+    private static func ranVersionTwo(_ path: String) -> Bool {
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        guard FileManager.default.fileExists(atPath: path), let queue = try? DatabaseQueue(path: path, configuration: readOnly) else { return false }
+        defer { try? queue.close() }
+        return (try? queue.read { db in try db.tableExists("sync_clock") }) ?? true
     }
 
     /// The incarnation of the database at `path`, if it has one.

@@ -42,7 +42,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case backupHoldsFastChanges(path: String, lead: Milliseconds)
     /// A backup made by version 1 holding `count` writes by other programs that no clinicsync
     /// command had stamped yet: upgrading it would number them as the lost disk numbered others.
-    case backupHoldsUnstampedWrites(path: String, count: Int)
+    /// `replacedRanThisVersion`: the database it would replace was upgraded, so the lost site gave
+    /// such numbers and keeping the writes cannot be allowed.
+    case backupHoldsUnstampedWrites(path: String, count: Int, replacedRanThisVersion: Bool)
     /// A write now would be held at every peer (see `ClockProblem`).
     case clockAhead(ClockProblem, bound: Milliseconds)
     /// The deleted row was re-created already, under `as`.
@@ -101,12 +103,15 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "changes with new stamps and restoring it would leave two versions: restore a backup taken after the "
                 + "recovery. If none ran, restore it with --keep-fast-changes, then run `clinicsync clock recover` once the "
                 + "site has synced with its peers. Nothing was changed"
-        case let .backupHoldsUnstampedWrites(path, count):
+        case let .backupHoldsUnstampedWrites(path, count, replacedRanThisVersion):
             return "the backup \(path) was made by ClinicSync 1 and holds \(count) write(s) by other programs that no clinicsync "
                 + "command had recorded yet; restoring it would give them change numbers the lost database gave to other "
                 + "changes, which peers would refuse as a second history. Restore a backup taken after the site was upgraded "
-                + "(or one taken right after any clinicsync command ran, which records such writes); if the lost site never ran "
-                + "this version, restore this one with --keep-unstamped-writes. Nothing was changed"
+                + "(or one taken right after any clinicsync command ran, which records such writes)"
+                + (replacedRanThisVersion
+                    ? "; the database it would replace ran this version, so --keep-unstamped-writes does not apply"
+                    : "; if the lost site never ran this version, restore this one with --keep-unstamped-writes")
+                + ". Nothing was changed"
         case .clockRecoveryDuringRestore:
             return "this site is still getting back its changes after a restore (see `clinicsync status` → recovering); "
                 + "sync with those peers first, then recover the clock"

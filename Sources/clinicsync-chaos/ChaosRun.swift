@@ -464,6 +464,7 @@ final class ChaosRun {
             site.watchdog.close()
         }
         for entry in proxies { entry.proxy.close() }
+        ChaosSite.release(sites.flatMap { [$0.port, $0.metricsPort] } + proxies.map(\.proxy.port))
     }
 }
 

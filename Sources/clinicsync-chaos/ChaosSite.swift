@@ -191,6 +191,12 @@ final class ChaosSite: @unchecked Sendable {
     /// never be configured with the same one.
     private static let handedOut = Mutex<Set<Int>>([])
 
+    /// Returns a finished seed's ports: a long soak hands out more ports than the kernel's
+    /// ephemeral range holds (a 4-site mesh takes 20 a seed; 1,000 seeds ran out at seed 726).
+    static func release(_ ports: [Int]) {
+        handedOut.withLock { $0.subtract(ports) }
+    }
+
     static func freePort() throws -> Int {
         for _ in 0..<50 {
             let port = try kernelPort()

@@ -20,6 +20,7 @@ enum Impostor {
                                   clockOffsetMilliseconds: site.clockOffsetMilliseconds, compactionSeconds: 0)
         defer {
             clone.watchdog.close()
+            ChaosSite.release([clone.port, clone.metricsPort])
             try? FileManager.default.removeItem(atPath: clone.directory)
         }
         for suffix in [".key.pem", ".cert.pem"] {

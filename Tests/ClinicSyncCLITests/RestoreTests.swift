@@ -21,6 +21,12 @@ struct RestoreTests {
         #expect(refused.status == 78 && refused.stderr.contains("1 write(s)") && refused.stderr.contains("--keep-unstamped-writes"),
                 "\(refused.status) \(refused.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: live)) == before)
+        // The database it would replace ran this version: its numbers could clash, so no override.
+        let overridden = try beta.cli.run(["restore", "--from", backup, "--keep-unstamped-writes"])
+        #expect(overridden.status == 78 && overridden.stderr.contains("does not apply"), "\(overridden.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: live)) == before)
+        // The disk was lost with the site still on version 1: no database to replace.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: live + suffix) }
         try beta.cli.succeed(["restore", "--from", backup, "--keep-unstamped-writes"])
         // The write another program made at beta, which version 1 had not recorded, is the site's first change.
         let shown = try beta.cli.succeed(["appointment", "show", "bbbfe76b-7494-4fd5-9d56-acad456769a9", "--json"])

@@ -57,6 +57,26 @@ struct ClockRecoveryTests {
         }
     }
 
+    @Test("a store upgraded from before compaction kept stamps takes the latest clock its fleet reported as what it may have removed")
+    func upgradedStoreTakesReportedClocks() throws {
+        let directory = try TemporaryDirectory()
+        let real = ManualWallClock()
+        let south = try Fixtures.store("south", in: directory, clock: ManualWallClock(real.nowMilliseconds() + 30_000))
+        let north = try Fixtures.store("north", in: directory, clock: real)
+        try south.addAppointment(Fixtures.appointment())
+        let report = try south.ownReport(peers: [north.siteID])
+        try north.learn([report], from: south.siteID)
+        // As the store was before schema v14: no such column, no record of the migration.
+        #expect(try sqlite3(north.path, """
+            ALTER TABLE sync_clock DROP COLUMN compacted_hlc; DELETE FROM grdb_migrations WHERE identifier = 'v14-compacted-stamps';
+            """).status == 0)
+        _ = try SiteStore.open(path: north.path, siteID: north.siteID, wallClock: real)
+        let floor = try sqlite3(north.path, "SELECT compacted_hlc FROM sync_clock").output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(floor == String(report.at.rawValue))
+        // A store that never heard from its fleet cannot have compacted: nothing to keep above.
+        #expect(try sqlite3(south.path, "SELECT compacted_hlc FROM sync_clock").output.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
     @Test("a site reported holding a change stamped beyond any bound (its clock ran fast too) refuses the recovery, which changes nothing")
     func heldElsewhereRefuses() throws {
         let directory = try TemporaryDirectory()

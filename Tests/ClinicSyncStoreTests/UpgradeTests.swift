@@ -123,8 +123,8 @@ struct VersionOneRestoreTests {
         #expect {
             try SiteStore.restore(from: backup, to: live, siteID: betaSite, recoveringFrom: [try SiteID("alpha")])
         } throws: { error in
-            guard case let StoreError.backupHoldsUnstampedWrites(path, count) = error else { return false }
-            return path == backup && count == 1 && "\(error)".contains("Nothing was changed")
+            guard case let StoreError.backupHoldsUnstampedWrites(path, count, replacedRanThisVersion) = error else { return false }
+            return path == backup && count == 1 && !replacedRanThisVersion && "\(error)".contains("Nothing was changed")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: live)) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains("replaced") }.isEmpty)

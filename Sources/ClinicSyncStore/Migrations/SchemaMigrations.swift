@@ -292,14 +292,19 @@ enum SchemaMigrations {
             """)
     }
 
-    /// Sites report their drift bound; the fleet's smallest applies everywhere.
     /// The greatest timestamp of any entry compaction removed: `clock recover` re-stamps a site's
     /// fast changes above it too, since a change a fast one superseded (and saw) may be gone from the
-    /// log. A store compacted before this migration starts at 0 (it bounds nothing it removed then).
+    /// log. A store that may have compacted before (only one that has reports from its fleet can)
+    /// starts at the latest clock its fleet reported: another site's change was removed only once
+    /// every site held it, so its origin had reported a clock at or past its stamp.
     private static func addCompactedStamps(_ db: Database) throws {
-        try db.execute(sql: "ALTER TABLE sync_clock ADD COLUMN compacted_hlc INTEGER NOT NULL DEFAULT 0")
+        try db.execute(sql: """
+            ALTER TABLE sync_clock ADD COLUMN compacted_hlc INTEGER NOT NULL DEFAULT 0;
+            UPDATE sync_clock SET compacted_hlc = COALESCE((SELECT MAX(reported_hlc) FROM fleet_reports), 0);
+            """)
     }
 
+    /// Sites report their drift bound; the fleet's smallest applies everywhere.
     private static func addReportedDriftBounds(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE fleet_reports ADD COLUMN max_drift_ms INTEGER")
     }

@@ -131,37 +131,34 @@ extension SiteStore {
     /// Whether the database at `path` exists and was upgraded past version 1 (it numbers changes
     /// per site, as this version does).
     private static func ranVersionTwo(_ path: String) -> Bool {
-        var readOnly = Configuration()
-        readOnly.readonly = true
-        guard FileManager.default.fileExists(atPath: path), let queue = try? DatabaseQueue(path: path, configuration: readOnly) else { return false }
-        defer { try? queue.close() }
-        return (try? queue.read { db in try db.tableExists("sync_clock") }) ?? true
+        peek(path) { db in try db.tableExists("sync_clock") } ?? FileManager.default.fileExists(atPath: path)
     }
 
-    /// The incarnation of the database at `path`, if it has one.
-    private static func incarnation(in path: String) -> String? {
+    /// Reads the database at `path` read-only, if there is one that can be read; `nil` otherwise.
+    private static func peek<T>(_ path: String, _ body: (Database) throws -> T?) -> T? {
         var readOnly = Configuration()
         readOnly.readonly = true
         guard FileManager.default.fileExists(atPath: path), let queue = try? DatabaseQueue(path: path, configuration: readOnly) else { return nil }
         defer { try? queue.close() }
-        return (try? queue.read { db -> String? in
+        return (try? queue.read(body)) ?? nil
+    }
+
+    /// The incarnation of the database at `path`, if it has one.
+    private static func incarnation(in path: String) -> String? {
+        peek(path) { db in
             guard try db.columns(in: "site_identity").contains(where: { $0.name == "incarnation" }) else { return nil }
             return try String.fetchOne(db, sql: "SELECT incarnation FROM site_identity")
-        }) ?? nil
+        }
     }
 
     /// The greatest number the database at `path` gave or holds of its own site, if it can be read
     /// (a second restore must not reuse the numbers the first one's writes took).
     private static func lastSequence(in path: String) -> Int64 {
-        var readOnly = Configuration()
-        readOnly.readonly = true
-        guard FileManager.default.fileExists(atPath: path), let queue = try? DatabaseQueue(path: path, configuration: readOnly) else { return 0 }
-        defer { try? queue.close() }
-        return (try? queue.read { db in
+        peek(path) { db in
             try Int64.fetchOne(db, sql: """
                 SELECT MAX(last_seq, COALESCE((SELECT seq FROM version_vector WHERE origin = sync_clock.site_id), 0)) FROM sync_clock
                 """)
-        }) ?? 0 ?? 0
+        } ?? 0
     }
 
     /// Jumps the numbering past anything given before, moves the clock ahead of any timestamp the

@@ -7,14 +7,20 @@ import Testing
 /// from its peers, and what it writes meanwhile is merged as made without it.
 @Suite("Restores in the store")
 struct RestoreStoreTests {
+    /// Books one appointment at `site` and backs the site up: the state its disk is restored to.
+    static func bookAndBackUp(_ site: SiteStore, in directory: TemporaryDirectory) throws -> (id: RowID, backup: String) {
+        let id = RowID.random()
+        try site.addAppointment(Fixtures.appointment(id: id))
+        let backup = directory.file("\(site.siteID.rawValue)-backup.sqlite")
+        try site.backup(to: backup)
+        return (id, backup)
+    }
+
     @Test("a restored site's write over a value its lost disk wrote journals that value at every site")
     func restoredWriteJournalsTheLostValue() throws {
         let directory = try TemporaryDirectory()
         let (a, b, fleet) = try Fixtures.restorablePair(in: directory)
-        let id = RowID.random()
-        try a.addAppointment(Fixtures.appointment(id: id))
-        let backup = directory.file("a-backup.sqlite")
-        try a.backup(to: backup)
+        let (id, backup) = try Self.bookAndBackUp(a, in: directory)
         // Made after the backup and sent to b before the disk was lost.
         _ = try a.updateAppointment(id: id) { $0.therapist = "Kim" }
         try fleet.deliver(from: a, to: b)
@@ -99,10 +105,7 @@ struct RestoreStoreTests {
     func recoversFromACompactedCallingPeer() throws {
         let directory = try TemporaryDirectory()
         let (a, b, fleet) = try Fixtures.restorablePair(in: directory)
-        let id = RowID.random()
-        try a.addAppointment(Fixtures.appointment(id: id))
-        let backup = directory.file("a-backup.sqlite")
-        try a.backup(to: backup)
+        let (id, backup) = try Self.bookAndBackUp(a, in: directory)
         // Lost with a's disk; b overwrites it, and every site holds both, so b compacts it away.
         _ = try a.updateAppointment(id: id) { $0.therapist = "Kim" }
         try fleet.deliver(from: a, to: b)

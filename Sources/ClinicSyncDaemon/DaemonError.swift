@@ -1,5 +1,5 @@
 /// Why the daemon or a sync round could not run.
-public enum DaemonError: Error, Equatable, Sendable, CustomStringConvertible {
+enum DaemonError: Error, Equatable, Sendable, CustomStringConvertible {
     case lockUnavailable(path: String, reason: String)
     case alreadyRunning(path: String, holder: String?)
     case restoreWhileRunning(holder: String?)
@@ -12,7 +12,7 @@ public enum DaemonError: Error, Equatable, Sendable, CustomStringConvertible {
     case control(reason: String)
     case identity(reason: String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case let .lockUnavailable(path, reason):
             return "cannot open lock file \(path): \(reason)"

@@ -2,10 +2,10 @@ import ClinicSyncCore
 import Crypto
 
 /// `clinicsync deleted restore`: the id a re-created row gets.
-public enum RemovedRowRestore {
+enum RemovedRowRestore {
     /// A name-based UUID (version 5, SHA-1) of the deleted row's id: restoring the same row twice,
     /// or at two sites before they sync, makes one row rather than two bookings.
-    public static func replacementID(for id: RowID) -> RowID {
+    static func replacementID(for id: RowID) -> RowID {
         var hash = Insecure.SHA1()
         hash.update(data: namespace)
         hash.update(data: Array(id.rawValue.utf8))

@@ -1,9 +1,9 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 extension SiteStore {
     /// Validates and stores a new appointment, including its link to a prescription.
-    public func addAppointment(_ appointment: Appointment) throws(StoreError) {
+    package func addAppointment(_ appointment: Appointment) throws(StoreError) {
         do { try appointment.validate() } catch { throw .invalid(error) }
         try insert(AppointmentRecord(appointment), id: appointment.id) { db in
             try Self.checkPrescriptionLink(of: appointment, in: db)
@@ -12,7 +12,7 @@ extension SiteStore {
 
     /// Applies `change` to a stored appointment, validates the result, and stores the changed fields.
     @discardableResult
-    public func updateAppointment(
+    package func updateAppointment(
         id: RowID, _ change: @escaping (inout Appointment) throws(ValidationError) -> Void
     ) throws(StoreError) -> AppointmentRecord {
         try update(AppointmentRecord.self, id: id) { record, db in
@@ -29,17 +29,17 @@ extension SiteStore {
     }
 
     /// Deletes an appointment at every site.
-    public func deleteAppointment(id: RowID) throws(StoreError) {
+    package func deleteAppointment(id: RowID) throws(StoreError) {
         try delete(AppointmentRecord.self, id: id) { _ in }
     }
 
     /// All appointments, by start time.
-    public func appointments() throws(StoreError) -> [AppointmentRecord] {
+    package func appointments() throws(StoreError) -> [AppointmentRecord] {
         try all(AppointmentRecord.self, orderedBy: "starts_at, id")
     }
 
     /// One appointment, or `nil`.
-    public func appointment(id: RowID) throws(StoreError) -> AppointmentRecord? {
+    package func appointment(id: RowID) throws(StoreError) -> AppointmentRecord? {
         try one(AppointmentRecord.self, id: id)
     }
 

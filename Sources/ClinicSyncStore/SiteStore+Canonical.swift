@@ -8,7 +8,7 @@ extension SiteStore {
     ///
     /// Two sites that have exchanged all their changes produce identical text; the change log
     /// itself differs (local sequence numbers) and is left out.
-    public func canonicalDump() throws(StoreError) -> String {
+    package func canonicalDump() throws(StoreError) -> String {
         try read { db in
             var lines: [String] = []
             for table in SyncedTable.allCases {

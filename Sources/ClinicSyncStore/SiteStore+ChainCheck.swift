@@ -1,12 +1,12 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 extension SiteStore {
     /// Checks every origin's chain as held here: each starts with its genesis group, each group
     /// follows the one before it, its leaves give its root, and every change the log holds in it
     /// gives its leaf. Signatures were checked when the groups arrived and are not checked again.
     /// Returns the problems found, naming origin and numbers (never contents).
-    public func checkChains(crypto: any ChainCrypto) throws(StoreError) -> [String] {
+    package func checkChains(crypto: any ChainCrypto) throws(StoreError) -> [String] {
         try read { db in
             var problems: [String] = []
             var decoder = ChangeLogDecoder()

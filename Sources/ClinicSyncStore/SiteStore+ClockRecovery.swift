@@ -1,20 +1,20 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 /// What ``SiteStore/recoverFromFastClock()`` did.
-public struct ClockRecovery: Sendable, Equatable {
+package struct ClockRecovery: Sendable, Equatable {
     /// How far the site's newest own change was ahead of its wall clock before.
-    public let leadBefore: Milliseconds
+    package let leadBefore: Milliseconds
     /// How many of its own changes got new timestamps (from the first re-stamped number on).
-    public let restamped: Int
-    public let firstRestamped: Int64?
+    package let restamped: Int
+    package let firstRestamped: Int64?
     /// How far its newest own change is ahead of its wall clock now (within twice the largest drift
     /// bound; beyond one bound, writes stay refused until real time catches up).
-    public let leadAfter: Milliseconds
+    package let leadAfter: Milliseconds
 }
 
 /// Why a site may not write now: a change made now would be held at every peer.
-public enum ClockProblem: Sendable, Equatable {
+package enum ClockProblem: Sendable, Equatable {
     /// The site's newest own change is stamped this far ahead of its wall clock (the wall clock ran
     /// fast and was corrected; its clock never goes back).
     case ownChangesAhead(Milliseconds)
@@ -24,7 +24,7 @@ public enum ClockProblem: Sendable, Equatable {
 
 extension SiteStore {
     /// How far this site's newest own change is stamped ahead of its wall clock (0 if not ahead).
-    public func ownLead() throws(StoreError) -> Milliseconds {
+    package func ownLead() throws(StoreError) -> Milliseconds {
         try read { db in try ownLead(db, now: wallClock.nowMilliseconds()) }
     }
 
@@ -40,7 +40,7 @@ extension SiteStore {
     /// What stops a write now, if anything: this site's own changes stamped beyond the fleet's
     /// drift bound (``ClockProblem/ownChangesAhead(_:)``), or a wall clock beyond the bound ahead of
     /// every configured peer heard from lately. A site with no peers has none.
-    public func clockProblem(configuredPeers: [SiteID]) throws(StoreError) -> ClockProblem? {
+    package func clockProblem(configuredPeers: [SiteID]) throws(StoreError) -> ClockProblem? {
         guard !configuredPeers.isEmpty else { return nil }
         let now = wallClock.nowMilliseconds()
         return try read { db in
@@ -67,7 +67,7 @@ extension SiteStore {
     /// behind, once real time catches up (minutes at most). Refused while the site recovers from a
     /// restore (its lost changes, stamped by the old clock, are still on their way back). Run it
     /// with the daemon stopped.
-    public func recoverFromFastClock() throws(StoreError) -> ClockRecovery {
+    package func recoverFromFastClock() throws(StoreError) -> ClockRecovery {
         guard try recoveringFrom().isEmpty else { throw .clockRecoveryDuringRestore }
         let leadBefore = try ownLead()
         return try write { transaction in

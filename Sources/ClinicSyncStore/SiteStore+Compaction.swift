@@ -1,17 +1,17 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 /// What one compaction did.
-public struct CompactionOutcome: Sendable, Equatable {
+package struct CompactionOutcome: Sendable, Equatable {
     /// Change-log entries removed.
-    public var removed = 0
+    package var removed = 0
     /// Why nothing (more) could be removed, when the fleet's state held compaction back.
-    public var blocked: String?
+    package var blocked: String?
     /// The longest of its write transactions: how long a writer could have waited behind it.
-    public var longestTransactionSeconds: Double = 0
+    package var longestTransactionSeconds: Double = 0
 
     /// The outcome of a compaction.
-    public init(removed: Int = 0, blocked: String? = nil) {
+    package init(removed: Int = 0, blocked: String? = nil) {
         self.removed = removed
         self.blocked = blocked
     }
@@ -35,7 +35,7 @@ extension SiteStore {
     /// from the log in its key order and from the row index in row order, `sweepBatch` entries and
     /// at most ``sweepTimeBudget`` per write transaction; every transaction re-reads the frontier,
     /// so news from the fleet (a peer added by a reload) takes effect at once.
-    public func compact(
+    package func compact(
         configuredPeers: [SiteID], partitionEntries: Int = 1_000_000, sweepBatch: Int = 20_000
     ) throws(StoreError) -> CompactionOutcome {
         var outcome = CompactionOutcome()

@@ -1,9 +1,9 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 extension SiteStore {
     /// This site's report about itself now: what it holds, its configured peers, its clock.
-    public func ownReport(peers: [SiteID]) throws(StoreError) -> FleetReport {
+    package func ownReport(peers: [SiteID]) throws(StoreError) -> FleetReport {
         try read { db in try ownReport(db, peers: peers) }
     }
 
@@ -18,12 +18,12 @@ extension SiteStore {
 
     /// The drift bound this site applies to received changes: the smallest of its own and every
     /// bound a member of the fleet reported (see ``FleetView/agreedDrift(own:site:configuredPeers:)``).
-    public func agreedDrift(configuredPeers: [SiteID]) throws(StoreError) -> Milliseconds {
+    package func agreedDrift(configuredPeers: [SiteID]) throws(StoreError) -> Milliseconds {
         try read { db in try Self.fleetView(db).agreedDrift(own: maximumDrift, site: siteID, configuredPeers: configuredPeers) }
     }
 
     /// The latest report known from every other site.
-    public func fleetView() throws(StoreError) -> FleetView {
+    package func fleetView() throws(StoreError) -> FleetView {
         try read { db in try Self.fleetView(db) }
     }
 
@@ -46,7 +46,7 @@ extension SiteStore {
     /// Returns the identity conflict that refuses `sender`, if its own report comes from another
     /// database than the one known under its site id.
     @discardableResult
-    public func learn(_ reports: [FleetReport], from sender: SiteID? = nil) throws(StoreError) -> IdentityConflict? {
+    package func learn(_ reports: [FleetReport], from sender: SiteID? = nil) throws(StoreError) -> IdentityConflict? {
         guard !reports.isEmpty else { return nil }
         let now = wallClock.nowMilliseconds()
         let latest = HybridTimestamp(milliseconds: min(now.addingReportingOverflow(maximumDrift.value).partialValue, HybridTimestamp.maxMilliseconds),

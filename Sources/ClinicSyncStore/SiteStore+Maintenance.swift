@@ -5,7 +5,7 @@ import GRDB
 extension SiteStore {
     /// Writes a consistent copy of the live database to `destination` with SQLite's online backup,
     /// while other connections keep reading and writing. Refuses to overwrite an existing file.
-    public func backup(to destination: String) throws(StoreError) {
+    package func backup(to destination: String) throws(StoreError) {
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw .database(path: destination, message: "the backup file exists already; choose a new name")
         }
@@ -21,7 +21,7 @@ extension SiteStore {
 
     /// Runs SQLite's integrity check and verifies the change log against the tables. Returns the
     /// problems found, each naming what is inconsistent and how many rows (never their contents).
-    public func check() throws(StoreError) -> [String] {
+    package func check() throws(StoreError) -> [String] {
         try read { db in
             var problems: [String] = []
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")

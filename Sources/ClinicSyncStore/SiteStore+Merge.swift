@@ -1,5 +1,5 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 extension SiteStore {
     /// Merges changes received from other sites in one transaction, then holds each origin of
@@ -15,7 +15,7 @@ extension SiteStore {
     /// move, and ``ApplyOutcome/held`` (and ``heldOrigins()``) says why, while every other origin's
     /// changes apply. Applying the same changes again, or in another order, leaves the same database.
     @discardableResult
-    public func apply(
+    package func apply(
         _ changes: [Change], through: VersionVector = VersionVector(), proofs: [SiteID: OriginProof] = [:],
         verifier: ChainVerifier? = nil, configuredPeers: [SiteID] = []
     ) throws(StoreError) -> ApplyOutcome {
@@ -132,7 +132,7 @@ extension SiteStore {
 extension SiteStore {
     /// Indexes this site's captured entries in transactions of at most 5,000, so that the
     /// transaction that then needs the index is short even after a large import by another program.
-    public func catchUpRowIndex() throws(StoreError) {
+    package func catchUpRowIndex() throws(StoreError) {
         var more = true
         while more {
             more = try StoreError.mapping(path: path) { try timedWrite { db in try RowIndex.catchUp(db, limit: 5_000) } }

@@ -1,16 +1,16 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 extension SiteStore {
     /// Validates and stores a new prescription.
-    public func addPrescription(_ prescription: Prescription) throws(StoreError) {
+    package func addPrescription(_ prescription: Prescription) throws(StoreError) {
         do { try prescription.validate() } catch { throw .invalid(error) }
         try insert(PrescriptionRecord(prescription), id: prescription.id) { _ in }
     }
 
     /// Applies `change` to a stored prescription, validates the result, and stores the changed fields.
     @discardableResult
-    public func updatePrescription(
+    package func updatePrescription(
         id: RowID, _ change: @escaping (inout Prescription) throws(ValidationError) -> Void
     ) throws(StoreError) -> PrescriptionRecord {
         try update(PrescriptionRecord.self, id: id) { record, _ in
@@ -23,7 +23,7 @@ extension SiteStore {
     }
 
     /// Deletes a prescription at every site; refused while appointments here still refer to it.
-    public func deletePrescription(id: RowID) throws(StoreError) {
+    package func deletePrescription(id: RowID) throws(StoreError) {
         try delete(PrescriptionRecord.self, id: id) { db in
             let references = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM appointments WHERE prescription_id = ?", arguments: [id.rawValue]) ?? 0
@@ -34,17 +34,17 @@ extension SiteStore {
     }
 
     /// All prescriptions, by expiry date.
-    public func prescriptions() throws(StoreError) -> [PrescriptionRecord] {
+    package func prescriptions() throws(StoreError) -> [PrescriptionRecord] {
         try all(PrescriptionRecord.self, orderedBy: "expires_on, id")
     }
 
     /// One prescription, or `nil`.
-    public func prescription(id: RowID) throws(StoreError) -> PrescriptionRecord? {
+    package func prescription(id: RowID) throws(StoreError) -> PrescriptionRecord? {
         try one(PrescriptionRecord.self, id: id)
     }
 
     /// Visits booked against a prescription at any site (cancelled and no-show visits excluded).
-    public func visitsUsed(prescriptionID: RowID) throws(StoreError) -> Int {
+    package func visitsUsed(prescriptionID: RowID) throws(StoreError) -> Int {
         try read { db in
             try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM appointments

@@ -1,12 +1,12 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 /// The trash: rows that deletes removed, read from the change log (see ``RemovedRow``), so every
 /// site that holds the same entries lists the same rows; a removed row can be re-created as a new
 /// row, an ordinary write that syncs like any other.
 extension SiteStore {
     /// Every removed row, the most recently deleted first.
-    public func removedRows() throws(StoreError) -> [RemovedRow] {
+    package func removedRows() throws(StoreError) -> [RemovedRow] {
         try read { db in
             try Self.removedRows(db).sorted { ($0.delete.order, $0.rowID.rawValue) > ($1.delete.order, $1.rowID.rawValue) }
         }
@@ -28,7 +28,7 @@ extension SiteStore {
     }
 
     /// The removed row with id `id`, in either table, or `nil`.
-    public func removedRow(id: RowID) throws(StoreError) -> RemovedRow? {
+    package func removedRow(id: RowID) throws(StoreError) -> RemovedRow? {
         try read { db in
             var decoder = ChangeLogDecoder()
             for table in SyncedTable.allCases where try RowHistory.isDeleted(db, table: table, rowID: id.rawValue) {
@@ -41,7 +41,7 @@ extension SiteStore {
     }
 
     /// What a restored appointment's prescription link becomes.
-    public enum RestoredLink: Sendable, Equatable {
+    package enum RestoredLink: Sendable, Equatable {
         /// As it was (refused if that prescription is gone).
         case keep
         /// None.
@@ -54,7 +54,7 @@ extension SiteStore {
     /// and stored like any new row; an appointment's prescription link as `link` says); returns the
     /// removed row.
     @discardableResult
-    public func restoreRemovedRow(id: RowID, as newID: RowID, link: RestoredLink = .keep) throws(StoreError) -> RemovedRow {
+    package func restoreRemovedRow(id: RowID, as newID: RowID, link: RestoredLink = .keep) throws(StoreError) -> RemovedRow {
         guard let removed = try removedRow(id: id) else { throw .notDeleted(id: id) }
         if link != .keep, removed.table != .appointments {
             throw .invalid(ValidationError(field: "prescription", rule: "can be changed only when restoring an appointment"))

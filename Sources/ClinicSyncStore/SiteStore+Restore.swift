@@ -1,18 +1,18 @@
-import ClinicSyncCore
+package import ClinicSyncCore
 import Foundation
-import GRDB
+package import GRDB
 
 /// What a restore did.
-public struct RestoreOutcome: Sendable, Equatable {
+package struct RestoreOutcome: Sendable, Equatable {
     /// Where the database that was replaced now lies (`nil` if there was none).
-    public let replacedDatabase: String?
+    package let replacedDatabase: String?
     /// This site's last change number in the backup (a version-1 backup's numbers lie below this
     /// version's: 0, or the number of unstamped writes it kept).
-    public let backupSequence: Int64
+    package let backupSequence: Int64
     /// The number the site's next change gets: far past any it may have given after the backup.
-    public let nextSequence: Int64
+    package let nextSequence: Int64
     /// The peers it recovers its later changes from.
-    public let recoveringFrom: [SiteID]
+    package let recoveringFrom: [SiteID]
 }
 
 extension SiteStore {
@@ -31,7 +31,7 @@ extension SiteStore {
     /// writes by other programs that version 1 had not stamped is refused unless
     /// `keepingUnstampedWrites` (the lost site never ran this version): upgrading numbers them as
     /// this version's first changes, which a lost disk that ran it numbered too.
-    public static func restore(
+    package static func restore(
         from backup: String, to path: String, siteID: SiteID, recoveringFrom peers: [SiteID],
         wallClock: any WallClock = SystemWallClock(), maximumDrift: Milliseconds = .defaultMaximumDrift,
         keepingFastChanges: Bool = false, keepingUnstampedWrites: Bool = false
@@ -205,7 +205,7 @@ extension SiteStore {
 
     /// Records a completed sync with `peer`: it holds nothing more of this site's own changes to
     /// send back. Peers no longer configured are not waited for.
-    public func recovered(from peer: SiteID, configuredPeers: [SiteID]) throws(StoreError) {
+    package func recovered(from peer: SiteID, configuredPeers: [SiteID]) throws(StoreError) {
         try StoreError.mapping(path: path) {
             try timedWrite { db in
                 try db.execute(sql: "DELETE FROM recovery_peers WHERE peer = ?", arguments: [peer.rawValue])
@@ -228,7 +228,7 @@ extension SiteStore {
 
     /// The peers this site still has to sync with to recover the changes it made after a restored
     /// backup; empty when it is not recovering.
-    public func recoveringFrom() throws(StoreError) -> [SiteID] {
+    package func recoveringFrom() throws(StoreError) -> [SiteID] {
         try read { db in try String.fetchAll(db, sql: "SELECT peer FROM recovery_peers ORDER BY peer").map { try SiteID($0) } }
     }
 }

@@ -1,5 +1,5 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 extension SiteStore {
     /// Changes sealed per transaction: 20 full groups, a few milliseconds of hashing and signing.
@@ -14,7 +14,7 @@ extension SiteStore {
     /// which peers would take for a second history.
     /// - Returns: how many changes were sealed.
     @discardableResult
-    public func seal(using sealer: ChainSealer) throws(StoreError) -> Int {
+    package func seal(using sealer: ChainSealer) throws(StoreError) -> Int {
         // Nothing to seal (the usual case before serving a peer): no write transaction at all.
         let pending = try read { db in
             guard let tip = try ChainTables.tip(db, siteID) else { return true }
@@ -49,12 +49,12 @@ extension SiteStore {
     }
 
     /// The last number of this site's chain (its genesis − 1 before anything is sealed).
-    public func sealedThrough() throws(StoreError) -> Int64 {
+    package func sealedThrough() throws(StoreError) -> Int64 {
         try read { db in try ChainTables.sealedThrough(db, siteID) }
     }
 
     /// How many of this site's changes are not sealed yet (not servable to peers), counted up to `limit`.
-    public func unsealedCount(limit: Int = .max) throws(StoreError) -> Int {
+    package func unsealedCount(limit: Int = .max) throws(StoreError) -> Int {
         try read { db in try Self.count(db, origin: siteID, above: try ChainTables.sealedThrough(db, siteID), limit: limit) }
     }
 }

@@ -3,19 +3,19 @@ import Foundation
 import GRDB
 
 /// Sizes and counts of a site's database, as `status` shows them.
-public struct StoreStatistics: Sendable, Equatable {
-    public let appointments: Int
-    public let prescriptions: Int
-    public let changeLogEntries: Int
-    public let conflicts: Int
-    public let deletedRows: Int
+package struct StoreStatistics: Sendable, Equatable {
+    package let appointments: Int
+    package let prescriptions: Int
+    package let changeLogEntries: Int
+    package let conflicts: Int
+    package let deletedRows: Int
     /// The database file plus its write-ahead log.
-    public let fileBytes: Int
+    package let fileBytes: Int
 }
 
 extension SiteStore {
     /// Current counts, read from one snapshot.
-    public func statistics() throws(StoreError) -> StoreStatistics {
+    package func statistics() throws(StoreError) -> StoreStatistics {
         let counts: [Int] = try read { db in
             try ["appointments", "prescriptions", "change_log", "conflicts", "tombstones"].map { source in
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(source)") ?? 0

@@ -1,10 +1,10 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 extension SiteStore {
     /// The greatest sequence number held per origin site, as told to peers: while the site
     /// recovers from a restore, its own number is what it has got back so far.
-    public func versionVector() throws(StoreError) -> VersionVector {
+    package func versionVector() throws(StoreError) -> VersionVector {
         try read { db in try VersionVectorTable.load(db, asking: true) }
     }
 
@@ -19,7 +19,7 @@ extension SiteStore {
     /// unless that would leave it empty. While the site recovers from a restore, it serves its own changes only
     /// up to what it has got back: a receiver holds an origin up to the greatest number it received,
     /// so sending a new change first would make it skip the ones being recovered.
-    public func changes(missingFrom vector: VersionVector, limit: Int) throws(StoreError) -> ChangeBatch {
+    package func changes(missingFrom vector: VersionVector, limit: Int) throws(StoreError) -> ChangeBatch {
         try read { db in
             var batch = ChangeBatch(changes: [], through: VersionVector())
             var decoder = ChangeLogDecoder()
@@ -72,7 +72,7 @@ extension SiteStore {
 
     /// How many changes a holder of `vector` lacks, counted up to `limit` (counting reads every
     /// entry counted: a million take a tenth of a second).
-    public func missingCount(from vector: VersionVector, limit: Int = .max) throws(StoreError) -> Int {
+    package func missingCount(from vector: VersionVector, limit: Int = .max) throws(StoreError) -> Int {
         try read { db in
             var total = 0
             for (origin, held) in try VersionVectorTable.load(db).sequences.sorted(by: { $0.key < $1.key })
@@ -91,7 +91,7 @@ extension SiteStore {
     }
 
     /// How many changes this site has made itself.
-    public func localChangeCount() throws(StoreError) -> Int {
+    package func localChangeCount() throws(StoreError) -> Int {
         try read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE origin = ?", arguments: [siteID.rawValue]) ?? 0
         }

@@ -1,6 +1,6 @@
-import ClinicSyncCore
+package import ClinicSyncCore
 import Foundation
-import GRDB
+package import GRDB
 
 /// A site's database: the single entry point to appointments, prescriptions, the change log and the
 /// conflict journal.
@@ -9,11 +9,11 @@ import GRDB
 /// changes it, exactly as they do for any other program's writes. The pool runs in WAL mode, so
 /// readers never block the writer. A store opened with ``openReadOnly(path:siteID:maximumDrift:)`` never writes:
 /// not even a migration or the clock.
-public final class SiteStore: Sendable {
+package final class SiteStore: Sendable {
     /// The database file.
-    public let path: String
+    package let path: String
     /// The site this database belongs to.
-    public let siteID: SiteID
+    package let siteID: SiteID
     let pool: any DatabaseWriter
     let wallClock: any WallClock
     let maximumDrift: Milliseconds
@@ -28,13 +28,13 @@ public final class SiteStore: Sendable {
     }
 
     /// The schema version this build writes: the identifier of its last migration.
-    public static var schemaVersion: String { SchemaMigrations.latestVersion }
+    package static var schemaVersion: String { SchemaMigrations.latestVersion }
 
     /// Creates the database (and its directory) if needed and records the site's identity.
     ///
     /// Running it again on the same database changes nothing.
     /// - Returns: the open store, and whether this call created the site's identity.
-    public static func initialize(
+    package static func initialize(
         path: String, siteID: SiteID, wallClock: any WallClock = SystemWallClock(),
         maximumDrift: Milliseconds = .defaultMaximumDrift
     ) throws(StoreError) -> (store: SiteStore, created: Bool) {
@@ -68,7 +68,7 @@ public final class SiteStore: Sendable {
     }
 
     /// Opens an initialised database and applies any new migrations.
-    public static func open(
+    package static func open(
         path: String, siteID: SiteID, wallClock: any WallClock = SystemWallClock(),
         maximumDrift: Milliseconds = .defaultMaximumDrift
     ) throws(StoreError) -> SiteStore {
@@ -89,7 +89,7 @@ public final class SiteStore: Sendable {
     /// the daemon's writes, and leaves a backup copy byte-identical. `siteID` `nil` takes the site
     /// the file belongs to. A database that still needs this version's migrations is refused with
     /// what to do.
-    public static func openReadOnly(
+    package static func openReadOnly(
         path: String, siteID: SiteID? = nil, maximumDrift: Milliseconds = .defaultMaximumDrift
     ) throws(StoreError) -> SiteStore {
         try requireFile(path)
@@ -171,7 +171,7 @@ public final class SiteStore: Sendable {
     }
 
     /// The clock's latest timestamp (issued locally or received).
-    public func clock() throws(StoreError) -> HybridTimestamp {
+    package func clock() throws(StoreError) -> HybridTimestamp {
         try read { db in try WriteTransaction.loadClock(db) }
     }
 }

@@ -23,7 +23,7 @@ final class SlowWrites: Sendable {
 extension SiteStore {
     /// Calls `report` with the operation's name and its duration for every write transaction of
     /// this store that takes longer than `threshold`, from waiting for the lock to its commit.
-    public func reportSlowWrites(over threshold: Duration, _ report: @escaping @Sendable (_ operation: String, _ duration: Duration) -> Void) {
+    package func reportSlowWrites(over threshold: Duration, _ report: @escaping @Sendable (_ operation: String, _ duration: Duration) -> Void) {
         slowWrites.install(over: threshold, report)
     }
 }

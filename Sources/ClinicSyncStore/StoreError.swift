@@ -1,7 +1,7 @@
-import ClinicSyncCore
+package import ClinicSyncCore
 
 /// Why a store operation failed. Messages name ids, tables and fields, never patient data.
-public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No initialised database at the path.
     case notInitialized(path: String)
     /// The database belongs to another site than the configuration names.
@@ -58,7 +58,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A batch whose changes of one origin cannot be verified as written by it; nothing was applied.
     case chainRefused(ChainRefusal)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .chainRefused(refusal):
             return "\(refusal); nothing of the batch was applied"
@@ -149,5 +149,5 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
 extension SyncedTable {
     /// `appointment` or `prescription`, for messages.
-    public var singular: String { String(rawValue.dropLast()) }
+    package var singular: String { String(rawValue.dropLast()) }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicSyncDaemon
 
 /// `clinicsync backup --to FILE`
 struct BackupCommand: ParsableCommand {
@@ -10,11 +11,10 @@ struct BackupCommand: ParsableCommand {
     @Option(help: "The new backup file (must not exist).") var to: String
 
     func run() throws {
-        try reportingFailures {
-            let store = try options.openStoreReadOnly()
-            try store.backup(to: to)
-            if options.json { return try Output.json(["backup": to]) }
-            print("Backed up \(store.path) to \(to).")
+        try reportingFailures { () throws(ApplicationError) in
+            let result = try options.application().backup(to: to)
+            if options.json { return Output.json(result) }
+            print("Backed up \(result.database) to \(result.backup).")
         }
     }
 }

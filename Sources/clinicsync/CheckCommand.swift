@@ -1,6 +1,5 @@
 import ArgumentParser
 import ClinicSyncDaemon
-import ClinicSyncStore
 
 /// `clinicsync check`
 struct CheckCommand: ParsableCommand {
@@ -17,31 +16,22 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Check this database file (e.g. a backup) instead of the configured one.", valueName: "path"))
     var file: String?
 
-    struct Result: Encodable {
-        let ok: Bool
-        let problems: [String]
-        /// SHA-256 of the synchronised state (tables, deletes, conflict journal): equal at sites that agree.
-        let digest: String
-    }
-
     func run() throws {
-        try reportingFailures {
-            let store: SiteStore
+        try reportingFailures { () throws(ApplicationError) in
+            let result: CheckResult
             if let file {
-                do throws(StoreError) { store = try SiteStore.openReadOnly(path: file) } catch { throw CommandFailure(error) }
+                result = try SiteApplication.check(databaseFile: file)
             } else {
-                store = try options.openStoreReadOnly()
+                result = try options.application().check()
             }
-            let problems = try store.checkAll()
-            let result = Result(ok: problems.isEmpty, problems: problems, digest: try ContentDigest.of(store))
             if options.json {
-                try Output.json(result)
+                Output.json(result)
             } else {
-                print(problems.isEmpty ? "ok: \(store.path) is consistent" : "problems in \(store.path):")
-                for problem in problems { print("  - \(problem)") }
+                print(result.ok ? "ok: \(result.database) is consistent" : "problems in \(result.database):")
+                for problem in result.problems { print("  - \(problem)") }
                 print("digest: \(result.digest)")
             }
-            if !problems.isEmpty { throw CommandFailure(message: "\(problems.count) consistency problem(s)", status: ExitStatus.invalidData) }
+            if !result.ok { throw ApplicationError(.invalidData, "\(result.problems.count) consistency problem(s)") }
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
+import ClinicSyncCore
 import ClinicSyncDaemon
-import ClinicSyncStore
 
 /// `clinicsync clock ...`: the site's clock.
 struct ClockCommand: ParsableCommand {
@@ -26,27 +26,17 @@ struct ClockRecoverCommand: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    struct Report: Encodable {
-        let lead_before_ms: UInt64
-        let restamped: Int
-        let first_restamped_seq: Int64?
-        let lead_after_ms: UInt64
-    }
-
     func run() throws {
-        try reportingFailures {
-            let recovery = try ClockRecover.run(configuration: try options.loadConfiguration())
-            if options.json {
-                return try Output.json(Report(
-                    lead_before_ms: recovery.leadBefore.value, restamped: recovery.restamped, first_restamped_seq: recovery.firstRestamped,
-                    lead_after_ms: recovery.leadAfter.value))
+        try reportingFailures { () throws(ApplicationError) in
+            let recovery = try options.application().recoverClock()
+            if options.json { return Output.json(recovery) }
+            let before = Milliseconds(recovery.leadBeforeMilliseconds)
+            guard let first = recovery.firstRestampedSequence else {
+                return print("No change of this site is stamped beyond twice the drift bound (its newest is \(before) ahead); nothing to do.")
             }
-            guard let first = recovery.firstRestamped else {
-                return print("No change of this site is stamped beyond twice the drift bound (its newest is \(recovery.leadBefore) ahead); nothing to do.")
-            }
-            print("This site's newest change was \(recovery.leadBefore) ahead of the wall clock.")
+            print("This site's newest change was \(before) ahead of the wall clock.")
             print("Re-stamped \(recovery.restamped) change(s) from #\(first) on; peers apply them at the next sync.")
-            print("Its newest change is now \(recovery.leadAfter) ahead. Take a new backup: an older one still has the old stamps.")
+            print("Its newest change is now \(Milliseconds(recovery.leadAfterMilliseconds)) ahead. Take a new backup: an older one still has the old stamps.")
         }
     }
 }

@@ -10,24 +10,12 @@ struct CompactCommand: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    struct CompactionReport: Encodable {
-        let removed: Int
-        let remaining: Int
-        /// Why compaction stopped short, when the fleet's state held it back.
-        let waiting: String?
-    }
-
     func run() throws {
-        try reportingFailures {
-            let configuration = try options.loadConfiguration()
-            let store = try configuration.openStore()
-            let before = try store.changeLogCount()
-            let outcome = try Compaction.run(configuration: configuration, store: store)
-            if options.json {
-                return try Output.json(CompactionReport(removed: outcome.removed, remaining: before - outcome.removed, waiting: outcome.blocked))
-            }
-            print("Removed \(outcome.removed) of \(before) change-log entries.")
-            if let waiting = outcome.blocked { print("Compaction is held back: \(waiting).") }
+        try reportingFailures { () throws(ApplicationError) in
+            let result = try options.application().compact()
+            if options.json { return Output.json(result) }
+            print("Removed \(result.removed) of \(result.removed + result.remaining) change-log entries.")
+            if let waiting = result.waiting { print("Compaction is held back: \(waiting).") }
         }
     }
 }

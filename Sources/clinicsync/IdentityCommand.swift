@@ -1,7 +1,6 @@
 import ArgumentParser
 import ClinicSyncCore
 import ClinicSyncDaemon
-import ClinicSyncStore
 
 /// `clinicsync identity ...`: the site's TLS identity.
 struct IdentityCommand: ParsableCommand {
@@ -22,15 +21,12 @@ struct IdentityClearConflict: ParsableCommand {
             """)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: ArgumentHelp("The site id `status` names under identity.", valueName: "site")) var site: String
+    @Argument(help: ArgumentHelp("The site id `status` names under identity (\(ArgumentForm.siteID)).", valueName: "site")) var site: SiteID
 
     func run() throws {
-        let id = try Parse.value("site") { () throws(ClinicSyncCore.ValidationError) in try SiteID(site) }
-        try reportingFailures {
-            guard try options.openStore().clearIdentityConflict(id) else {
-                throw CommandFailure(message: "no identity conflict is recorded for site '\(id)'", status: ExitStatus.notFound)
-            }
-            print("Cleared the identity conflict of site '\(id)'; the next database to report as it is the one known here.")
+        try reportingFailures { () throws(ApplicationError) in
+            try options.application().clearIdentityConflict(site: site)
+            print("Cleared the identity conflict of site '\(site)'; the next database to report as it is the one known here.")
         }
     }
 }
@@ -42,16 +38,11 @@ struct IdentityShow: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        try reportingFailures {
-            let files = try options.loadConfiguration().identityFiles
-            let identity = try files.load()
-            let incarnation = (try? options.openStoreReadOnly().incarnation())??.rawValue ?? "unknown"
-            if options.json {
-                return try Output.json(["fingerprint": identity.fingerprint.rawValue, "certificate": files.certificatePath,
-                                        "private_key": files.privateKeyPath, "incarnation": incarnation])
-            }
-            Output.fields([("fingerprint", identity.fingerprint.rawValue), ("certificate", files.certificatePath),
-                           ("private key", files.privateKeyPath), ("incarnation", incarnation)])
+        try reportingFailures { () throws(ApplicationError) in
+            let identity = try options.application().identity()
+            if options.json { return Output.json(identity) }
+            Output.fields([("fingerprint", identity.fingerprint), ("certificate", identity.certificate),
+                           ("private key", identity.privateKey), ("incarnation", identity.incarnation)])
         }
     }
 }
@@ -73,13 +64,10 @@ struct IdentityRotate: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        try reportingFailures {
-            let rotation = try KeyRotation.run(configuration: try options.loadConfiguration())
-            if options.json {
-                return try Output.json(["fingerprint": rotation.fingerprint.rawValue, "previous_fingerprint": rotation.previousFingerprint.rawValue,
-                                        "previous": rotation.previousEntry])
-            }
-            Output.fields([("fingerprint", rotation.fingerprint.rawValue), ("previous", rotation.previousEntry)])
+        try reportingFailures { () throws(ApplicationError) in
+            let rotation = try options.application().rotateIdentity()
+            if options.json { return Output.json(rotation) }
+            Output.fields([("fingerprint", rotation.fingerprint), ("previous", rotation.previous)])
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ClinicSyncDaemon
-import ClinicSyncStore
 
 /// `clinicsync init`: creates the database and the site's identity; idempotent.
 struct InitCommand: ParsableCommand {
@@ -15,29 +14,13 @@ struct InitCommand: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    struct Result: Encodable {
-        let site_id: String
-        let database: String
-        let schema_version: String
-        let created: Bool
-        let fingerprint: String
-        let identity_created: Bool
-    }
-
     func run() throws {
-        try reportingFailures {
-            let configuration = try options.loadConfiguration()
-            let created = try configuration.initializeStore().created
-            let identityCreated = try configuration.identityFiles.createIfMissing(site: configuration.siteID)
-            let identity = try configuration.identityFiles.load()
-            let result = Result(
-                site_id: configuration.siteID.rawValue, database: configuration.databasePath,
-                schema_version: SiteStore.schemaVersion, created: created, fingerprint: identity.fingerprint.rawValue,
-                identity_created: identityCreated)
-            if options.json { return try Output.json(result) }
-            print(created || identityCreated
-                ? "Initialised site '\(result.site_id)' at \(result.database)."
-                : "Site '\(result.site_id)' is already initialised at \(result.database); nothing changed.")
+        try reportingFailures { () throws(ApplicationError) in
+            let result = try options.application().initialize()
+            if options.json { return Output.json(result) }
+            print(result.created || result.identityCreated
+                ? "Initialised site '\(result.siteID)' at \(result.database)."
+                : "Site '\(result.siteID)' is already initialised at \(result.database); nothing changed.")
             print("fingerprint: \(result.fingerprint)")
         }
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ClinicSyncDaemon
-import Foundation
 
 /// `clinicsync restore --from FILE`
 struct RestoreCommand: ParsableCommand {
@@ -27,32 +26,17 @@ struct RestoreCommand: ParsableCommand {
     var keepUnstampedWrites = false
 
     func run() throws {
-        try reportingFailures {
-            let configuration = try options.loadConfiguration()
-            let outcome = try Restore.run(configuration: configuration, from: from, keepingFastChanges: keepFastChanges,
-                                      keepingUnstampedWrites: keepUnstampedWrites)
-            if options.json {
-                return try Output.json(RestoreReport(
-                    restored_from: from, database: configuration.databasePath, replaced_database: outcome.replacedDatabase,
-                    backup_sequence: outcome.backupSequence, next_sequence: outcome.nextSequence,
-                    recovering_from: outcome.recoveringFrom.map(\.rawValue)))
-            }
-            print("Restored \(configuration.databasePath) from \(from).")
-            if let replaced = outcome.replacedDatabase { print("The replaced database is kept at \(replaced).") }
-            if outcome.recoveringFrom.isEmpty {
+        try reportingFailures { () throws(ApplicationError) in
+            let result = try options.application().restore(
+                from: from, keepingFastChanges: keepFastChanges, keepingUnstampedWrites: keepUnstampedWrites)
+            if options.json { return Output.json(result) }
+            print("Restored \(result.database) from \(result.restoredFrom).")
+            if let replaced = result.replacedDatabase { print("The replaced database is kept at \(replaced).") }
+            if result.recoveringFrom.isEmpty {
                 print("No peers are configured: changes made after the backup cannot be recovered.")
             } else {
-                print("Sync with \(outcome.recoveringFrom.map(\.rawValue).joined(separator: ", ")) to get back the changes made after the backup.")
+                print("Sync with \(result.recoveringFrom.joined(separator: ", ")) to get back the changes made after the backup.")
             }
         }
-    }
-
-    struct RestoreReport: Encodable {
-        let restored_from: String
-        let database: String
-        let replaced_database: String?
-        let backup_sequence: Int64
-        let next_sequence: Int64
-        let recovering_from: [String]
     }
 }

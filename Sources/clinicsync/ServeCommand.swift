@@ -11,8 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        try await reportingFailures {
-            try await Daemon.run(configuration: try options.loadConfiguration())
+        try await reportingFailures { () async throws(ApplicationError) in
+            try await SiteApplication.serve(configurationPath: options.config)
         }
     }
 }

@@ -16,35 +16,28 @@ struct SyncNowCommand: AsyncParsableCommand {
     @Option(help: "Sync with this peer only (its name in the configuration).") var peer: String?
 
     func run() async throws {
-        try await reportingFailures {
+        try await reportingFailures { () async throws(ApplicationError) in
             let progress = ProgressLine(enabled: !options.json)
-            let report: SyncReport
-            do {
-                report = try await ManualSync.run(configuration: try options.loadConfiguration(), peer: peer) { progress.update($0) }
-            } catch let ManualSyncError.daemon(message, isUsage) {
-                throw CommandFailure(message: message, status: isUsage ? ExitStatus.usage : ExitStatus.failure)
-            }
+            let report = try await options.application().syncNow(peer: peer) { progress.update($0) }
             progress.finish()
-            try print(report)
+            show(report)
             guard report.succeeded else {
-                throw CommandFailure(
-                    message: "sync failed with " + report.peers.filter { !$0.ok }.map(\.peer).joined(separator: ", "),
-                    status: ExitStatus.peersFailed)
+                throw ApplicationError(.peersFailed, "sync failed with " + report.peers.filter { !$0.ok }.map(\.peer).joined(separator: ", "))
             }
         }
     }
 
-    private func print(_ report: SyncReport) throws {
-        if options.json { return try Output.json(report) }
+    private func show(_ report: SyncReport) {
+        if options.json { return Output.json(report) }
         Output.table(
             ["PEER", "RESULT", "SENT", "RECEIVED", "CONFLICTS", "BYTES_OUT", "BYTES_IN", "DURATION", "ERROR"],
             report.peers.map { peer in
                 [peer.peer, peer.ok ? "ok" : "FAILED", String(peer.sent), String(peer.received), String(peer.conflicts),
-                 String(peer.bytes_out), String(peer.bytes_in), "\(peer.duration_ms) ms", peer.error ?? ""]
+                 String(peer.bytesOut), String(peer.bytesIn), "\(peer.durationMilliseconds) ms", peer.error ?? ""]
             })
         for peer in report.peers {
             for held in peer.held ?? [] {
-                Swift.print(held.where == "here" ? "held here (from \(peer.peer)): \(held.message)" : "held at \(peer.peer): \(held.message)")
+                print(held.where == "here" ? "held here (from \(peer.peer)): \(held.message)" : "held at \(peer.peer): \(held.message)")
             }
         }
     }

@@ -1,5 +1,6 @@
 import ClinicSyncCore
 import ClinicSyncStore
+import Foundation
 import Testing
 
 /// Recovery from a fast clock (the "sync keeps flowing" issue), in real stores.

@@ -47,7 +47,7 @@ struct IdentityConflictTests {
         let directory = try TemporaryDirectory()
         let north = try Fixtures.store("north", in: directory)
         let south = try Fixtures.store("south", in: directory)
-        let forger = try Fixtures.site("east")
+        let forger = Fixtures.site("east")
         let impostor = try SiteStore.initialize(path: directory.file("north-again.sqlite"), siteID: Fixtures.site("north")).store
         try south.learn([try north.ownReport(peers: [south.siteID])], from: north.siteID)
         // east relays a report "about north" from another database, and one "about south" itself.

@@ -1,5 +1,6 @@
 import ClinicSyncCore
 import ClinicSyncStore
+import Foundation
 import Testing
 
 /// Sealing a site's changes, serving them with proofs and verifying them on apply, through real

@@ -8,10 +8,10 @@
 ///         ‖ knowledge: 0x00 u32 n (str(site) i64 seq)* by site id | 0x01 (no base) | 0x02 i64 str(origin)
 ///     str(s) = u32 byte count ‖ UTF-8; integers big-endian
 extension Change {
-    public var canonicalBytes: [UInt8] { canonicalBytes(prefixedBy: nil) }
+    package var canonicalBytes: [UInt8] { canonicalBytes(prefixedBy: nil) }
 
     /// The canonical bytes after `prefix` (a leaf hashes them after a 0 byte), built in one buffer.
-    public func canonicalBytes(prefixedBy prefix: UInt8?) -> [UInt8] {
+    package func canonicalBytes(prefixedBy prefix: UInt8?) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(160)
         if let prefix { bytes.append(prefix) }

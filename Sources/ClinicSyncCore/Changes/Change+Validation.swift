@@ -3,7 +3,7 @@ extension Change {
     /// sequence and timestamp are positive, and the change's knowledge does not claim its own future.
     ///
     /// Run on every change that arrives from another site before any of its batch is applied.
-    public func validate() throws(ValidationError) {
+    package func validate() throws(ValidationError) {
         if case let .write(values) = operation {
             guard !values.isEmpty else { throw ValidationError(field: "values", rule: "a write changes at least one column") }
             guard Set(values.map(\.column)).count == values.count else {
@@ -39,5 +39,5 @@ extension Change {
     }
 
     /// The longest text value a change may carry (notes included).
-    public static let maximumTextBytes = 64 * 1024
+    package static let maximumTextBytes = 64 * 1024
 }

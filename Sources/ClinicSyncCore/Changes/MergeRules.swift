@@ -9,7 +9,7 @@
 /// - A value is journaled as a conflict when a change that had not seen it discarded it: a write of
 ///   the same field with a greater stamp, or the row's delete. The journal keeps, per discarded
 ///   value, the discarding change with the smallest stamp, so every site records the same entry.
-public enum MergeRules {
+package enum MergeRules {
     /// Whether `later` had seen `earlier` when it was made.
     ///
     /// A site has seen all of its own earlier changes and, through its version vector, every change
@@ -19,7 +19,7 @@ public enum MergeRules {
     /// A site restored from a backup has not seen the changes its lost disk made after the backup:
     /// it numbers its new changes from a higher block (``Change/numberingBlockSize``), and their
     /// knowledge names how far it holds its own changes of lower blocks.
-    public static func saw(_ later: Change, _ earlier: Change) -> Bool {
+    package static func saw(_ later: Change, _ earlier: Change) -> Bool {
         if later.origin == earlier.origin {
             guard earlier.sequence < later.sequence else { return false }
             if case let .vector(vector) = later.knowledge, let own = vector.sequences[later.origin],
@@ -37,7 +37,7 @@ public enum MergeRules {
     }
 
     /// The conflicts between `incoming` and the changes already held for the same row.
-    public static func conflicts(of incoming: Change, with existing: [Change]) -> [ConflictRecord] {
+    package static func conflicts(of incoming: Change, with existing: [Change]) -> [ConflictRecord] {
         var records: [ConflictRecord] = []
         for held in existing where held.table == incoming.table && held.rowID == incoming.rowID && held != incoming {
             records += conflicts(between: incoming, held)
@@ -65,16 +65,16 @@ public enum MergeRules {
 
 /// A field value that was discarded by a change made without knowledge of it, as kept in the
 /// conflict journal.
-public struct ConflictRecord: Hashable, Sendable {
+package struct ConflictRecord: Hashable, Sendable {
     /// The write whose value was discarded.
-    public let loser: Change
+    package let loser: Change
     /// The field whose value was discarded.
-    public let column: SyncedColumn
+    package let column: SyncedColumn
     /// The change (a write of the same field, or the row's delete) that discarded it.
-    public let winner: Change
+    package let winner: Change
 
     /// Pairs a discarded value with the change that beat it.
-    public init(loser: Change, column: SyncedColumn, winner: Change) {
+    package init(loser: Change, column: SyncedColumn, winner: Change) {
         precondition(!loser.isDelete, "a delete never loses")
         self.loser = loser
         self.column = column
@@ -82,14 +82,14 @@ public struct ConflictRecord: Hashable, Sendable {
     }
 
     /// The discarded value.
-    public var loserValue: FieldValue { loser.value(of: column) ?? .null }
+    package var loserValue: FieldValue { loser.value(of: column) ?? .null }
 
     /// The value that replaced it, `nil` when the winner is a delete.
-    public var winnerValue: FieldValue? { winner.value(of: column) }
+    package var winnerValue: FieldValue? { winner.value(of: column) }
 
     /// Whether this record should replace `other`, an entry for the same loser and field already
     /// journaled: the winner with the smaller stamp is kept, whatever the arrival order.
-    public func preferred(over other: ConflictRecord) -> Bool {
+    package func preferred(over other: ConflictRecord) -> Bool {
         winner.order < other.winner.order
     }
 }

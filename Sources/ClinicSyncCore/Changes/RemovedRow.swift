@@ -3,16 +3,16 @@
 /// first delete. It is a function of the row's change-log entries alone, so every site that holds
 /// the same entries lists the same removed row, whatever order they arrived in; compaction keeps
 /// the entries it needs (see `SiteStore.compact`).
-public struct RemovedRow: Hashable, Sendable {
-    public let table: SyncedTable
-    public let rowID: RowID
+package struct RemovedRow: Hashable, Sendable {
+    package let table: SyncedTable
+    package let rowID: RowID
     /// The delete with the smallest stamp: when and where the row was first deleted.
-    public let delete: Change
+    package let delete: Change
     /// The last value of each field some entry wrote (fields no held entry writes are absent).
-    public let values: [SyncedColumn: FieldValue]
+    package let values: [SyncedColumn: FieldValue]
 
     /// The removed row that `history` (the entries of one row) describes; `nil` unless the row was deleted.
-    public init?(history: [Change]) {
+    package init?(history: [Change]) {
         guard let delete = history.filter(\.isDelete).min(by: { $0.order < $1.order }) else { return nil }
         var newest: [SyncedColumn: (order: ChangeOrder, value: FieldValue)] = [:]
         for change in history where !change.isDelete {

@@ -1,11 +1,11 @@
 /// The identity of a clinic site: 1 to 64 characters of lowercase letters, digits, `-` and `_`,
 /// starting with a letter or digit. It orders ties between equal timestamps, so it must be unique.
-public struct SiteID: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+package struct SiteID: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     /// The identifier as written in the configuration.
-    public let rawValue: String
+    package let rawValue: String
 
     /// Validates an identifier from configuration, the database or the wire.
-    public init(_ rawValue: String) throws(ValidationError) {
+    package init(_ rawValue: String) throws(ValidationError) {
         guard Self.isValid(rawValue) else {
             throw ValidationError(field: "site.id", rule: "must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (got \(rawValue.count) characters)")
         }
@@ -13,7 +13,7 @@ public struct SiteID: Hashable, Comparable, Sendable, CustomStringConvertible, C
     }
 
     /// Whether a string is a well-formed site id.
-    public static func isValid(_ text: String) -> Bool {
+    package static func isValid(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard (1...64).contains(bytes.count) else { return false }
         func allowed(_ byte: UInt8) -> Bool {
@@ -22,16 +22,16 @@ public struct SiteID: Hashable, Comparable, Sendable, CustomStringConvertible, C
         return allowed(bytes[0]) && bytes.allSatisfy { allowed($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8) }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8) }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         self = try SiteID(text)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }

@@ -3,23 +3,23 @@
 /// Last-writer-wins compares stamps: the greater timestamp wins and equal timestamps fall back to the
 /// origin site id, so every site picks the same winner. The site is always the ORIGIN of the write,
 /// never a site that relayed it.
-public struct WriteStamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+package struct WriteStamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The hybrid-logical-clock time of the write.
-    public let timestamp: HybridTimestamp
+    package let timestamp: HybridTimestamp
     /// The site where the write was made.
-    public let origin: SiteID
+    package let origin: SiteID
 
     /// Pairs a timestamp with the site that issued it.
-    public init(_ timestamp: HybridTimestamp, _ origin: SiteID) {
+    package init(_ timestamp: HybridTimestamp, _ origin: SiteID) {
         self.timestamp = timestamp
         self.origin = origin
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
+    package static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.timestamp, lhs.origin) < (rhs.timestamp, rhs.origin)
     }
 
-    public var description: String { "\(timestamp)@\(origin)" }
+    package var description: String { "\(timestamp)@\(origin)" }
 }
 
 /// The order last-writer-wins puts changes in: their stamps, then, for two changes of one origin
@@ -28,11 +28,11 @@ public struct WriteStamp: Hashable, Comparable, Sendable, CustomStringConvertibl
 /// Only a restored site's new change and one its lost disk made can share a stamp: both stamped
 /// just after the same change received from a site whose clock runs ahead. The later-numbered one
 /// is the newer; without this, each site would keep whichever of the two it applied first.
-public struct ChangeOrder: Hashable, Comparable, Sendable {
-    public let stamp: WriteStamp
-    public let sequence: Int64
+package struct ChangeOrder: Hashable, Comparable, Sendable {
+    package let stamp: WriteStamp
+    package let sequence: Int64
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
+    package static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.stamp, lhs.sequence) < (rhs.stamp, rhs.sequence)
     }
 }
@@ -42,7 +42,7 @@ extension Optional where Wrapped == WriteStamp {
     ///
     /// A base is the version of the value that a write replaced at its origin. Clocks only move
     /// forward, so a site that had seen `stamp` held a version at least that large.
-    public func covers(_ stamp: WriteStamp) -> Bool {
+    package func covers(_ stamp: WriteStamp) -> Bool {
         guard let base = self else { return false }
         return base >= stamp
     }

@@ -4,21 +4,21 @@
 /// under a real clock, a skewed test clock or a replayed schedule. Timestamps it issues are strictly
 /// increasing even when the wall clock steps back, and always later than every timestamp it has
 /// witnessed from other sites. Persist ``lastIssued`` after every change so a restart cannot reissue.
-public struct HybridLogicalClock: Sendable, Equatable {
+package struct HybridLogicalClock: Sendable, Equatable {
     /// The greatest timestamp issued or witnessed so far.
-    public private(set) var lastIssued: HybridTimestamp
+    package private(set) var lastIssued: HybridTimestamp
 
     /// How far ahead of the local wall clock a received timestamp may be before it is refused.
-    public let maximumDrift: Milliseconds
+    package let maximumDrift: Milliseconds
 
     /// Restores a clock from its persisted state.
-    public init(lastIssued: HybridTimestamp = .zero, maximumDrift: Milliseconds = .defaultMaximumDrift) {
+    package init(lastIssued: HybridTimestamp = .zero, maximumDrift: Milliseconds = .defaultMaximumDrift) {
         self.lastIssued = lastIssued
         self.maximumDrift = maximumDrift
     }
 
     /// Issues the next timestamp for a local write.
-    public mutating func next(wallClock now: UInt64) -> HybridTimestamp {
+    package mutating func next(wallClock now: UInt64) -> HybridTimestamp {
         let physical = min(now, HybridTimestamp.maxMilliseconds)
         let issued: HybridTimestamp
         if physical > lastIssued.milliseconds {
@@ -34,7 +34,7 @@ public struct HybridLogicalClock: Sendable, Equatable {
     }
 
     /// Checks a timestamp received from `origin` against the drift bound without changing the clock.
-    public func check(_ remote: HybridTimestamp, from origin: SiteID, wallClock now: UInt64) throws(ClockError) {
+    package func check(_ remote: HybridTimestamp, from origin: SiteID, wallClock now: UInt64) throws(ClockError) {
         if remote.milliseconds > now, remote.milliseconds - now > maximumDrift.value {
             throw .timestampTooFarAhead(
                 origin: origin, aheadBy: Milliseconds(remote.milliseconds - now), bound: maximumDrift)
@@ -42,33 +42,33 @@ public struct HybridLogicalClock: Sendable, Equatable {
     }
 
     /// Advances the clock past a timestamp received from `origin`, refusing it beyond the drift bound.
-    public mutating func witness(_ remote: HybridTimestamp, from origin: SiteID, wallClock now: UInt64) throws(ClockError) {
+    package mutating func witness(_ remote: HybridTimestamp, from origin: SiteID, wallClock now: UInt64) throws(ClockError) {
         try check(remote, from: origin, wallClock: now)
         observe(remote)
     }
 
     /// Moves the clock past `stamp` without checking it against the wall clock: for a timestamp
     /// this clock's site issued itself (one of its changes coming back after a restore).
-    public mutating func observe(_ stamp: HybridTimestamp) {
+    package mutating func observe(_ stamp: HybridTimestamp) {
         if stamp > lastIssued { lastIssued = stamp }
     }
 }
 
 /// A duration in milliseconds.
-public struct Milliseconds: Hashable, Comparable, Sendable, CustomStringConvertible {
+package struct Milliseconds: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The number of milliseconds.
-    public let value: UInt64
+    package let value: UInt64
 
     /// Wraps a count of milliseconds.
-    public init(_ value: UInt64) { self.value = value }
+    package init(_ value: UInt64) { self.value = value }
 
     /// Five minutes: the default bound on how far ahead a peer's clock may run.
-    public static let defaultMaximumDrift = Milliseconds(5 * 60 * 1000)
+    package static let defaultMaximumDrift = Milliseconds(5 * 60 * 1000)
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
 
     /// Human form, e.g. `5m 0s` or `850ms`.
-    public var description: String {
+    package var description: String {
         if value < 1000 { return "\(value)ms" }
         let seconds = value / 1000
         if seconds < 60 { return "\(seconds)s" }

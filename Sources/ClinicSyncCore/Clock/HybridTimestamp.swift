@@ -2,22 +2,22 @@
 ///
 /// Packed into one `Int64` (milliseconds in the high 47 bits, the counter in the low 16) so that
 /// SQLite compares timestamps as plain integers and an index orders them for free.
-public struct HybridTimestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+package struct HybridTimestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The packed representation stored in the database and sent on the wire.
-    public let rawValue: Int64
+    package let rawValue: Int64
 
     /// Bits given to the logical counter.
-    public static let counterBits: Int64 = 16
+    package static let counterBits: Int64 = 16
     /// The largest logical counter before the clock borrows a millisecond.
-    public static let maxCounter: UInt16 = .max
+    package static let maxCounter: UInt16 = .max
     /// The largest physical time a timestamp can hold (about the year 6400).
-    public static let maxMilliseconds: UInt64 = UInt64(Int64.max >> counterBits)
+    package static let maxMilliseconds: UInt64 = UInt64(Int64.max >> counterBits)
 
     /// The timestamp below every real one; used as "nothing seen yet".
-    public static let zero = HybridTimestamp(unchecked: 0)
+    package static let zero = HybridTimestamp(unchecked: 0)
 
     /// Wraps a packed value read from storage or the wire. Negative values are not timestamps.
-    public init?(rawValue: Int64) {
+    package init?(rawValue: Int64) {
         guard rawValue >= 0 else { return nil }
         self.rawValue = rawValue
     }
@@ -27,21 +27,21 @@ public struct HybridTimestamp: Hashable, Comparable, Sendable, CustomStringConve
     }
 
     /// Builds a timestamp from its parts; `milliseconds` must not exceed ``maxMilliseconds``.
-    public init(milliseconds: UInt64, counter: UInt16) {
+    package init(milliseconds: UInt64, counter: UInt16) {
         precondition(milliseconds <= Self.maxMilliseconds, "timestamp beyond the year 6400")
         self.init(checkedRawValue: Int64(milliseconds) << Self.counterBits | Int64(counter))
     }
 
     /// Milliseconds since the Unix epoch, UTC.
-    public var milliseconds: UInt64 { UInt64(rawValue >> Self.counterBits) }
+    package var milliseconds: UInt64 { UInt64(rawValue >> Self.counterBits) }
 
     /// The logical counter that orders events within one millisecond.
-    public var counter: UInt16 { UInt16(truncatingIfNeeded: rawValue) }
+    package var counter: UInt16 { UInt16(truncatingIfNeeded: rawValue) }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// `milliseconds.counter`, e.g. `1764157407123.0004`; sorts like the timestamp for equal widths.
-    public var description: String {
+    package var description: String {
         let counterText = String(counter)
         return "\(milliseconds)." + String(repeating: "0", count: max(0, 4 - counterText.count)) + counterText
     }

@@ -2,7 +2,7 @@
 ///
 /// The core never reads the system clock itself; the store and daemon pass an implementation in,
 /// and tests pass one they control.
-public protocol WallClock: Sendable {
+package protocol WallClock: Sendable {
     /// The current time in milliseconds since 1970-01-01T00:00:00Z.
     func nowMilliseconds() -> UInt64
 }

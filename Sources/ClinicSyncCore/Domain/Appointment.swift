@@ -1,21 +1,21 @@
 /// A visit booked at one site, possibly billed against a prescription.
-public struct Appointment: Hashable, Sendable {
-    public var id: RowID
-    public var patientID: String
-    public var patientName: String
-    public var therapist: String
+package struct Appointment: Hashable, Sendable {
+    package var id: RowID
+    package var patientID: String
+    package var patientName: String
+    package var therapist: String
     /// The site where the visit takes place.
-    public var site: String
-    public var startsAt: UTCDateTime
-    public var minutes: Int
+    package var site: String
+    package var startsAt: UTCDateTime
+    package var minutes: Int
     /// 15-minute billing units.
-    public var units: Int
-    public var status: AppointmentStatus
-    public var prescriptionID: RowID?
-    public var notes: String?
+    package var units: Int
+    package var status: AppointmentStatus
+    package var prescriptionID: RowID?
+    package var notes: String?
 
     /// Builds an appointment; call ``validate()`` before storing it.
-    public init(
+    package init(
         id: RowID, patientID: String, patientName: String, therapist: String, site: String,
         startsAt: UTCDateTime, minutes: Int, units: Int? = nil, status: AppointmentStatus = .scheduled,
         prescriptionID: RowID? = nil, notes: String? = nil
@@ -34,7 +34,7 @@ public struct Appointment: Hashable, Sendable {
     }
 
     /// Checks the rules that involve only this appointment.
-    public func validate() throws(ValidationError) {
+    package func validate() throws(ValidationError) {
         try Require.nonEmpty(patientID, "patient_id")
         try Require.nonEmpty(patientName, "patient_name")
         try Require.nonEmpty(therapist, "therapist")
@@ -49,7 +49,7 @@ public struct Appointment: Hashable, Sendable {
 
     /// Checks that the linked prescription exists and belongs to the same patient.
     /// - Parameter prescription: the prescription `prescriptionID` names, or `nil` if none was found.
-    public func validateLink(to prescription: Prescription?) throws(ValidationError) {
+    package func validateLink(to prescription: Prescription?) throws(ValidationError) {
         guard let prescriptionID else { return }
         guard let prescription, prescription.id == prescriptionID else {
             throw ValidationError(field: "prescription_id", rule: "no prescription with id \(prescriptionID) exists at this site")
@@ -60,7 +60,7 @@ public struct Appointment: Hashable, Sendable {
     }
 
     /// The stored value of every synchronised column.
-    public var fieldValues: [SyncedColumn: FieldValue] {
+    package var fieldValues: [SyncedColumn: FieldValue] {
         let values: [String: FieldValue] = [
             "patient_id": .text(patientID), "patient_name": .text(patientName), "therapist": .text(therapist),
             "site": .text(site), "starts_at": .text(startsAt.description), "minutes": .integer(Int64(minutes)),

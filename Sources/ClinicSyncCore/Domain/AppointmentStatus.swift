@@ -1,5 +1,5 @@
 /// Where an appointment stands.
-public enum AppointmentStatus: String, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+package enum AppointmentStatus: String, CaseIterable, Hashable, Sendable, CustomStringConvertible {
     case scheduled
     case checkedIn = "checked_in"
     case completed
@@ -7,7 +7,7 @@ public enum AppointmentStatus: String, CaseIterable, Hashable, Sendable, CustomS
     case noShow = "no_show"
 
     /// Parses the stored spelling, naming the allowed values when it is wrong.
-    public init(parsing text: String) throws(ValidationError) {
+    package init(parsing text: String) throws(ValidationError) {
         guard let status = AppointmentStatus(rawValue: text) else {
             throw ValidationError(field: "status", rule: "must be one of " + Self.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -15,7 +15,7 @@ public enum AppointmentStatus: String, CaseIterable, Hashable, Sendable, CustomS
     }
 
     /// Whether a visit in this state uses one of the prescription's authorised visits.
-    public var countsAgainstPrescription: Bool { self != .cancelled && self != .noShow }
+    package var countsAgainstPrescription: Bool { self != .cancelled && self != .noShow }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

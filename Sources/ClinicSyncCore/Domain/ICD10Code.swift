@@ -2,12 +2,12 @@
 ///
 /// Checks the code's shape (a letter, two characters of category, then up to four after a dot);
 /// whether a code exists in the current code set is the prescriber's and payer's business.
-public struct ICD10Code: Hashable, Sendable, CustomStringConvertible {
+package struct ICD10Code: Hashable, Sendable, CustomStringConvertible {
     /// The code in upper case with its dot, e.g. `M54.50`.
-    public let rawValue: String
+    package let rawValue: String
 
     /// Validates a code's shape; lower-case letters are accepted and normalised.
-    public init(_ text: String) throws(ValidationError) {
+    package init(_ text: String) throws(ValidationError) {
         let code = text.uppercased()
         let bytes = Array(code.utf8)
         func isLetter(_ byte: UInt8) -> Bool { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
@@ -24,15 +24,15 @@ public struct ICD10Code: Hashable, Sendable, CustomStringConvertible {
         rawValue = code
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// The stored form of a list of codes: a JSON array of strings, e.g. `["M54.50","M79.1"]`.
-    public static func encodeList(_ codes: [ICD10Code]) -> String {
+    package static func encodeList(_ codes: [ICD10Code]) -> String {
         "[" + codes.map { "\"\($0.rawValue)\"" }.joined(separator: ",") + "]"
     }
 
     /// Reads the stored form back; codes never contain quotes or commas, so a split suffices.
-    public static func decodeList(_ text: String) throws(ValidationError) -> [ICD10Code] {
+    package static func decodeList(_ text: String) throws(ValidationError) -> [ICD10Code] {
         let trimmed = text.trimmingWhitespace
         guard trimmed.hasPrefix("["), trimmed.hasSuffix("]") else {
             throw ValidationError(field: "icd10_codes", rule: "must be a JSON array of codes, e.g. [\"M54.50\"]")

@@ -1,11 +1,11 @@
 /// A US National Provider Identifier: ten digits whose last is a Luhn check digit computed with the
 /// card-issuer prefix 80840, as CMS specifies.
-public struct NPI: Hashable, Sendable, CustomStringConvertible {
+package struct NPI: Hashable, Sendable, CustomStringConvertible {
     /// The ten digits.
-    public let rawValue: String
+    package let rawValue: String
 
     /// Validates length, digits and check digit.
-    public init(_ text: String) throws(ValidationError) {
+    package init(_ text: String) throws(ValidationError) {
         let digits = text.compactMap(\.wholeNumberValue)
         guard text.count == 10, digits.count == 10, text.allSatisfy(\.isASCII) else {
             throw ValidationError(field: "prescriber_npi", rule: "must be exactly 10 digits")
@@ -30,5 +30,5 @@ public struct NPI: Hashable, Sendable, CustomStringConvertible {
         return (10 - sum % 10) % 10
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

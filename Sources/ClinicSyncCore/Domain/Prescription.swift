@@ -1,27 +1,27 @@
 /// A doctor's prescription for treatment that an insurer pays against.
-public struct Prescription: Hashable, Sendable {
-    public var id: RowID
-    public var patientID: String
-    public var patientName: String
-    public var prescriber: String
-    public var prescriberNPI: NPI
-    public var diagnosis: String
+package struct Prescription: Hashable, Sendable {
+    package var id: RowID
+    package var patientID: String
+    package var patientName: String
+    package var prescriber: String
+    package var prescriberNPI: NPI
+    package var diagnosis: String
     /// One or more diagnosis codes.
-    public var icd10Codes: [ICD10Code]
+    package var icd10Codes: [ICD10Code]
     /// Visits the payer authorised; `nil` means unlimited.
-    public var visitsAuthorized: Int?
+    package var visitsAuthorized: Int?
     /// Billing units allowed per visit; `nil` means no limit stated.
-    public var unitsPerVisit: Int?
-    public var frequency: String?
-    public var bodyRegion: String?
-    public var issuedOn: CalendarDate
-    public var expiresOn: CalendarDate
-    public var payer: String
-    public var memberID: String
-    public var notes: String?
+    package var unitsPerVisit: Int?
+    package var frequency: String?
+    package var bodyRegion: String?
+    package var issuedOn: CalendarDate
+    package var expiresOn: CalendarDate
+    package var payer: String
+    package var memberID: String
+    package var notes: String?
 
     /// Builds a prescription; call ``validate()`` before storing it.
-    public init(
+    package init(
         id: RowID, patientID: String, patientName: String, prescriber: String, prescriberNPI: NPI,
         diagnosis: String, icd10Codes: [ICD10Code], visitsAuthorized: Int? = nil, unitsPerVisit: Int? = nil,
         frequency: String? = nil, bodyRegion: String? = nil, issuedOn: CalendarDate, expiresOn: CalendarDate,
@@ -46,7 +46,7 @@ public struct Prescription: Hashable, Sendable {
     }
 
     /// Checks the rules that involve only this prescription.
-    public func validate() throws(ValidationError) {
+    package func validate() throws(ValidationError) {
         try Require.nonEmpty(patientID, "patient_id")
         try Require.nonEmpty(patientName, "patient_name")
         try Require.nonEmpty(prescriber, "prescriber")
@@ -68,7 +68,7 @@ public struct Prescription: Hashable, Sendable {
     }
 
     /// The stored value of every synchronised column.
-    public var fieldValues: [SyncedColumn: FieldValue] {
+    package var fieldValues: [SyncedColumn: FieldValue] {
         func optionalText(_ text: String?) -> FieldValue { text.map(FieldValue.text) ?? .null }
         func optionalInteger(_ number: Int?) -> FieldValue { number.map { .integer(Int64($0)) } ?? .null }
         let values: [String: FieldValue] = [

@@ -1,10 +1,10 @@
 /// A row's primary key: a UUID in canonical lowercase form, generated at the site that created the row.
-public struct RowID: Hashable, Comparable, Sendable, CustomStringConvertible {
+package struct RowID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The lowercase `8-4-4-4-12` hexadecimal form.
-    public let rawValue: String
+    package let rawValue: String
 
     /// Validates a UUID string; upper-case input is normalised to lower case.
-    public init(_ text: String, field: String = "id") throws(ValidationError) {
+    package init(_ text: String, field: String = "id") throws(ValidationError) {
         let lowered = text.lowercased()
         guard Self.isCanonical(lowered) else {
             throw ValidationError(field: field, rule: "must be a UUID such as 3f2b8c1e-8d4a-4c2e-9b1f-0a6d5e7c9b21")
@@ -27,7 +27,7 @@ public struct RowID: Hashable, Comparable, Sendable, CustomStringConvertible {
         return true
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

@@ -1,7 +1,7 @@
 /// A moment in time, written in ISO 8601 and always stored in UTC (`2026-11-26T14:30:00Z`).
-public struct UTCDateTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+package struct UTCDateTime: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Seconds since 1970-01-01T00:00:00Z.
-    public let secondsSinceEpoch: Int
+    package let secondsSinceEpoch: Int
 
     /// Parses every spelling of an ISO 8601 / RFC 3339 date-time with a zone that SQLite's date
     /// functions also read: `YYYY-MM-DD(T|t| )HH:MM[:SS[.fraction]](Z|z|±HH:MM)`, converting an
@@ -9,7 +9,7 @@ public struct UTCDateTime: Hashable, Comparable, Sendable, CustomStringConvertib
     ///
     /// Other programs write these columns too, so any valid spelling must read back: a stored value
     /// that only some spellings could parse would make its row impossible to update.
-    public init(_ text: String, field: String) throws(ValidationError) {
+    package init(_ text: String, field: String) throws(ValidationError) {
         let failure = ValidationError(
             field: field, rule: "must be an ISO 8601 date-time with a zone, e.g. 2026-11-26T14:30:00Z or 2026-11-26T09:30:00-05:00")
         guard let tIndex = text.firstIndex(where: { $0 == "T" || $0 == "t" || $0 == " " }) else { throw failure }
@@ -47,19 +47,19 @@ public struct UTCDateTime: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// A moment given as seconds since the Unix epoch.
-    public init(secondsSinceEpoch: Int) {
+    package init(secondsSinceEpoch: Int) {
         self.secondsSinceEpoch = secondsSinceEpoch
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
 
     /// The calendar date of this moment in UTC.
-    public var date: CalendarDate {
+    package var date: CalendarDate {
         CalendarDate(daysSinceEpoch: Int((Double(secondsSinceEpoch) / 86_400).rounded(.down)))
     }
 
     /// The canonical form `YYYY-MM-DDTHH:MM:SSZ`, which sorts in time order.
-    public var description: String {
+    package var description: String {
         let secondOfDay = secondsSinceEpoch - date.daysSinceEpoch * 86_400
         let pad = CalendarDate.pad
         return "\(date)T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay % 3600 / 60, 2)):\(pad(secondOfDay % 60, 2))Z"

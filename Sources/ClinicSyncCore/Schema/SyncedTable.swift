@@ -2,17 +2,17 @@
 ///
 /// This is the single list of what may travel between sites: a change naming any other table or
 /// column is refused, and table and column names reach SQL only from these constants.
-public enum SyncedTable: String, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+package enum SyncedTable: String, CaseIterable, Hashable, Sendable, CustomStringConvertible {
     case appointments
     case prescriptions
 
     /// The version of the synchronised tables' shape (their tables, columns and value types) that
     /// peers compare before exchanging changes. It changes only when that shape does, never for a
     /// local migration such as a new index, so upgraded and older sites keep syncing.
-    public static let schemaVersion = 1
+    package static let schemaVersion = 1
 
     /// The table's number in the change log (compact, and stable forever).
-    public var code: Int {
+    package var code: Int {
         switch self {
         case .appointments: return 1
         case .prescriptions: return 2
@@ -20,13 +20,13 @@ public enum SyncedTable: String, CaseIterable, Hashable, Sendable, CustomStringC
     }
 
     /// The table with change-log number `code`.
-    public init?(code: Int) {
+    package init?(code: Int) {
         guard let table = Self.allCases.first(where: { $0.code == code }) else { return nil }
         self = table
     }
 
     /// The synchronised columns, in schema order. The primary key `id` is the change's row id.
-    public var columns: [SyncedColumn] {
+    package var columns: [SyncedColumn] {
         switch self {
         case .appointments: return SyncedColumn.appointmentColumns
         case .prescriptions: return SyncedColumn.prescriptionColumns
@@ -34,32 +34,32 @@ public enum SyncedTable: String, CaseIterable, Hashable, Sendable, CustomStringC
     }
 
     /// The column called `name`, if the table has one.
-    public func column(named name: String) -> SyncedColumn? {
+    package func column(named name: String) -> SyncedColumn? {
         columns.first { $0.name == name }
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }
 
 /// A synchronised column and the SQLite type its values take.
-public struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
+package struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
     /// The kind of value a column holds.
-    public enum ValueType: Sendable {
+    package enum ValueType: Sendable {
         case text
         case integer
     }
 
     /// The table the column belongs to.
-    public let table: SyncedTable
+    package let table: SyncedTable
     /// The column's SQL name, also its JSON field name.
-    public let name: String
+    package let name: String
     /// The column's position among its table's synchronised columns (0-based), which is also its
     /// bit in a change-log entry's column mask and its value slot `v<position>`.
-    public let position: Int
+    package let position: Int
     /// The type of its non-null values.
-    public let type: ValueType
+    package let type: ValueType
     /// For enumerated columns, the only text values allowed.
-    public let allowedValues: [String]?
+    package let allowedValues: [String]?
 
     init(table: SyncedTable, name: String, position: Int, type: ValueType, allowedValues: [String]? = nil) {
         self.table = table
@@ -70,7 +70,7 @@ public struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether `value` may be stored in this column: NULL, or a value of the column's type.
-    public func accepts(_ value: FieldValue) -> Bool {
+    package func accepts(_ value: FieldValue) -> Bool {
         switch (value, type) {
         case (.null, _), (.integer, .integer): return true
         case let (.text(text), .text): return allowedValues?.contains(text) ?? true
@@ -78,7 +78,7 @@ public struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String { "\(table).\(name)" }
+    package var description: String { "\(table).\(name)" }
 
     static let appointmentColumns: [SyncedColumn] = ([
         ("patient_id", .text), ("patient_name", .text), ("therapist", .text), ("site", .text),
@@ -99,5 +99,5 @@ public struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The most synchronised columns any table has: the change log's value slots.
-    public static let maximumPerTable = SyncedTable.allCases.map(\.columns.count).max()!
+    package static let maximumPerTable = SyncedTable.allCases.map(\.columns.count).max()!
 }

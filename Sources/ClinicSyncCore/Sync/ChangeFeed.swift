@@ -1,6 +1,6 @@
 /// What the peer protocol needs from a site's store: its identity, what it holds, the changes a
 /// peer lacks, and merging a batch. The sync layer knows the store only through this protocol.
-public protocol ChangeFeed: Sendable {
+package protocol ChangeFeed: Sendable {
     /// The site the store belongs to.
     var siteID: SiteID { get }
     /// The greatest sequence number held per origin.
@@ -23,20 +23,20 @@ public protocol ChangeFeed: Sendable {
 }
 
 /// Changes a peer lacks, how far they bring it, and the proof that their origins wrote them.
-public struct ChangeBatch: Sendable, Equatable {
+package struct ChangeBatch: Sendable, Equatable {
     /// Each origin's changes in sequence order.
-    public var changes: [Change]
+    package var changes: [Change]
     /// For each origin whose missing changes are all in the batch: the sender's number for it. The
     /// sender may hold no entry for some numbers below it (compacted: superseded everywhere), so
     /// the receiver holds the origin up to it once the batch is applied.
-    public var through: VersionVector
+    package var through: VersionVector
     /// For each origin of `changes` or `through`: the groups its origin signed them in.
-    public var proofs: [SiteID: OriginProof]
+    package var proofs: [SiteID: OriginProof]
     /// Whether the batch holds everything the sender could send (no origin was cut short).
-    public var isComplete: Bool
+    package var isComplete: Bool
 
     /// A batch of changes.
-    public init(changes: [Change], through: VersionVector, proofs: [SiteID: OriginProof] = [:], isComplete: Bool = true) {
+    package init(changes: [Change], through: VersionVector, proofs: [SiteID: OriginProof] = [:], isComplete: Bool = true) {
         self.changes = changes
         self.through = through
         self.proofs = proofs
@@ -47,7 +47,7 @@ public struct ChangeBatch: Sendable, Equatable {
     /// group (back to the last group that ends before the cut, or, when that would leave the batch
     /// empty, on to the end of the group cut), so that its receiver needs no leaf the proof lacks.
     /// `through` stays only for origins none of whose changes were left out.
-    public func prefix(_ count: Int) -> ChangeBatch {
+    package func prefix(_ count: Int) -> ChangeBatch {
         guard count < changes.count else { return self }
         let cutChange = changes[count]
         var end = count
@@ -78,46 +78,46 @@ public struct ChangeBatch: Sendable, Equatable {
 
 /// The store cannot answer now (another program holds its write lock); nothing was changed, and
 /// the same request may succeed later.
-public struct FeedBusy: Error, Hashable, Sendable, CustomStringConvertible {
+package struct FeedBusy: Error, Hashable, Sendable, CustomStringConvertible {
     /// What is busy, for a person.
-    public let reason: String
+    package let reason: String
 
-    public init(reason: String) {
+    package init(reason: String) {
         self.reason = reason
     }
 
-    public var description: String { reason }
+    package var description: String { reason }
 }
 
 /// A batch refused because of what it contains (a change breaking a domain rule), as opposed to a
 /// failure of the receiving site; a timestamp beyond the drift bound holds its origin instead
 /// (``HeldOrigin``). Nothing of the batch was applied.
-public struct ChangeRejected: Error, Hashable, Sendable, CustomStringConvertible {
+package struct ChangeRejected: Error, Hashable, Sendable, CustomStringConvertible {
     /// Why, naming the first offending change; never patient data.
-    public let reason: String
+    package let reason: String
 
     /// Describes a refused batch.
-    public init(reason: String) {
+    package init(reason: String) {
         self.reason = reason
     }
 
-    public var description: String { reason }
+    package var description: String { reason }
 }
 
 /// What applying a batch of remote changes did.
-public struct ApplyOutcome: Equatable, Sendable {
+package struct ApplyOutcome: Equatable, Sendable {
     /// Changes new to this site.
-    public var applied: Int
+    package var applied: Int
     /// Changes the site already held (ignored).
-    public var duplicates: Int
+    package var duplicates: Int
     /// Conflict-journal entries those changes produced or updated.
-    public var conflicts: Int
+    package var conflicts: Int
     /// Origins whose changes were held back from their first unacceptable one (the rest of the
     /// batch applied).
-    public var held: [HeldOrigin]
+    package var held: [HeldOrigin]
 
     /// Counts of one apply.
-    public init(applied: Int = 0, duplicates: Int = 0, conflicts: Int = 0, held: [HeldOrigin] = []) {
+    package init(applied: Int = 0, duplicates: Int = 0, conflicts: Int = 0, held: [HeldOrigin] = []) {
         self.applied = applied
         self.duplicates = duplicates
         self.conflicts = conflicts

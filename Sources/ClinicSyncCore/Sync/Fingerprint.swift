@@ -1,12 +1,12 @@
 /// A site's certificate fingerprint: `sha256:` and the 64 lowercase hex digits of the SHA-256 of
 /// the certificate's public key (its DER SubjectPublicKeyInfo). Pinning the key rather than the
 /// whole certificate lets a site renew its certificate without peers noticing.
-public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
+package struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
     /// The `sha256:...` form used in configuration, logs and `status`.
-    public let rawValue: String
+    package let rawValue: String
 
     /// Validates the written form.
-    public init(_ text: String) throws(ValidationError) {
+    package init(_ text: String) throws(ValidationError) {
         let hex = text.hasPrefix("sha256:") ? text.dropFirst(7) : ""
         guard hex.count == 64, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
             throw ValidationError(field: "fingerprint", rule: "must be sha256: followed by 64 lowercase hex digits, as `clinicsync init` prints it")
@@ -15,10 +15,10 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The fingerprint of a SHA-256 digest.
-    public init(sha256Digest digest: some Sequence<UInt8>) {
+    package init(sha256Digest digest: some Sequence<UInt8>) {
         let digits = Array("0123456789abcdef")
         rawValue = "sha256:" + String(digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] })
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

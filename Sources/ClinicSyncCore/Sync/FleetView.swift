@@ -1,24 +1,24 @@
 /// What one site last said about itself: what it holds, which sites it syncs with, and its clock
 /// when it said so. Sites pass these reports on to each other, so every site learns, through relays
 /// and from peers that only call out, what every site of the fleet holds.
-public struct FleetReport: Hashable, Sendable {
+package struct FleetReport: Hashable, Sendable {
     /// The site the report is about (and by).
-    public let site: SiteID
+    package let site: SiteID
     /// What the site held.
-    public let vector: VersionVector
+    package let vector: VersionVector
     /// The sites it was configured to sync with.
-    public let peers: [SiteID]
+    package let peers: [SiteID]
     /// The site's clock when it reported; a later report replaces an earlier one (at the same
     /// time, one that holds more).
-    public let at: HybridTimestamp
+    package let at: HybridTimestamp
     /// How far ahead of its clock the site accepts a change (`clock.max_drift_seconds`); `nil` from
     /// a site that does not say. The smallest bound of the fleet applies everywhere.
-    public let maximumDrift: Milliseconds?
+    package let maximumDrift: Milliseconds?
     /// The reporting database (see ``Incarnation``); `nil` from a site that does not say.
-    public let incarnation: Incarnation?
+    package let incarnation: Incarnation?
 
     /// A site's report about itself.
-    public init(
+    package init(
         site: SiteID, vector: VersionVector, peers: [SiteID], at: HybridTimestamp, maximumDrift: Milliseconds? = nil,
         incarnation: Incarnation? = nil
     ) {
@@ -34,28 +34,28 @@ public struct FleetReport: Hashable, Sendable {
 extension FleetReport {
     /// Whether this report of the same site is newer than `other`: said later, or at the same
     /// time with more held (a site's clock need not move while it receives changes).
-    public func supersedes(_ other: FleetReport) -> Bool {
+    package func supersedes(_ other: FleetReport) -> Bool {
         at > other.at || (at == other.at && vector != other.vector && vector.dominates(other.vector))
     }
 }
 
 /// The latest report known from each site of the fleet, and the compaction frontier they allow.
-public struct FleetView: Sendable, Equatable {
+package struct FleetView: Sendable, Equatable {
     /// The most sites a fleet has: reports from further sites are neither kept nor passed on.
-    public static let maximumSites = 1_000
+    package static let maximumSites = 1_000
 
     /// The latest report per site.
-    public private(set) var reports: [SiteID: FleetReport]
+    package private(set) var reports: [SiteID: FleetReport]
 
     /// A view of the given reports (the latest per site is kept).
-    public init(_ reports: [FleetReport] = []) {
+    package init(_ reports: [FleetReport] = []) {
         self.reports = [:]
         for report in reports { learn(report) }
     }
 
     /// Keeps `report` if it is newer than what is known of its site; returns whether it was.
     @discardableResult
-    public mutating func learn(_ report: FleetReport) -> Bool {
+    package mutating func learn(_ report: FleetReport) -> Bool {
         guard let known = reports[report.site] else {
             reports[report.site] = report
             return true
@@ -68,7 +68,7 @@ public struct FleetView: Sendable, Equatable {
     /// The drift bound the fleet agrees on: the smallest of `own` and every bound reported by a
     /// member of the fleet as seen from `site` (a report about a site no configured peer leads to,
     /// or a site that left, counts for nothing), so that sites hold the same changes.
-    public func agreedDrift(own: Milliseconds, site: SiteID, configuredPeers: [SiteID]) -> Milliseconds {
+    package func agreedDrift(own: Milliseconds, site: SiteID, configuredPeers: [SiteID]) -> Milliseconds {
         members(of: site, configuredPeers: configuredPeers).compactMap { reports[$0]?.maximumDrift }.reduce(own, min)
     }
 
@@ -80,7 +80,7 @@ public struct FleetView: Sendable, Equatable {
     /// with an entry compacted before its existence was reported can miss that entry's journal
     /// record at this site (values still converge). Reports travel ahead of changes in every
     /// session, so this needs a site that joins and writes to rows edited elsewhere in that gap.
-    public func members(of site: SiteID, configuredPeers: [SiteID]) -> Set<SiteID> {
+    package func members(of site: SiteID, configuredPeers: [SiteID]) -> Set<SiteID> {
         var members = Set(configuredPeers)
         var queue = configuredPeers
         while let next = queue.popLast() {
@@ -91,7 +91,7 @@ public struct FleetView: Sendable, Equatable {
     }
 
     /// Why compaction cannot go ahead, or how far it may go.
-    public enum Frontier: Equatable, Sendable {
+    package enum Frontier: Equatable, Sendable {
         /// Every change at or below these numbers is held by every site of the fleet, and every
         /// change concurrent with it is held here.
         case ready(VersionVector)
@@ -104,7 +104,7 @@ public struct FleetView: Sendable, Equatable {
     /// A change at or below the frontier is held by every member (its latest report covers it),
     /// and this site holds every change each member had made by the time of that report, so no
     /// change concurrent with it can still arrive: its conflicts are already journaled everywhere.
-    public func compactionFrontier(site: SiteID, configuredPeers: [SiteID], holding: VersionVector) -> Frontier {
+    package func compactionFrontier(site: SiteID, configuredPeers: [SiteID], holding: VersionVector) -> Frontier {
         let members = members(of: site, configuredPeers: configuredPeers)
         guard !members.isEmpty else { return .blocked("no peers: nothing is known to be held anywhere else") }
         var frontier = holding

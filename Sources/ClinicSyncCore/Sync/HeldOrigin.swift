@@ -4,9 +4,9 @@
 /// A change is held when its timestamp is further ahead of the receiving site's clock than the drift
 /// bound allows (it applies by itself once the clock catches up, at a later session), or when it is
 /// malformed (it never applies; the origin's site must be looked at).
-public struct HeldOrigin: Hashable, Sendable, CustomStringConvertible {
+package struct HeldOrigin: Hashable, Sendable, CustomStringConvertible {
     /// Why the change is held.
-    public enum Reason: Hashable, Sendable {
+    package enum Reason: Hashable, Sendable {
         /// Timestamped `aheadBy` ahead of this site's clock; `bound` is the drift bound.
         case ahead(aheadBy: Milliseconds, bound: Milliseconds)
         /// It does not pass validation; the text names the rule, never patient data.
@@ -14,25 +14,25 @@ public struct HeldOrigin: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The site that made the changes.
-    public var origin: SiteID
+    package var origin: SiteID
     /// The origin's number of the first change held back.
-    public var sequence: Int64
-    public var reason: Reason
+    package var sequence: Int64
+    package var reason: Reason
 
     /// Describes a held origin.
-    public init(origin: SiteID, sequence: Int64, reason: Reason) {
+    package init(origin: SiteID, sequence: Int64, reason: Reason) {
         self.origin = origin
         self.sequence = sequence
         self.reason = reason
     }
 
     /// Whether it waits for the clock (it will apply by itself) rather than for a person.
-    public var isClockSkew: Bool {
+    package var isClockSkew: Bool {
         if case .ahead = reason { return true }
         return false
     }
 
-    public var description: String {
+    package var description: String {
         switch reason {
         case let .ahead(aheadBy, bound):
             return "changes of site '\(origin)' are held from #\(sequence): timestamped \(aheadBy) ahead of this site's clock "

@@ -3,11 +3,11 @@
 /// re-initialised instead of restored, or a copied disk that was re-initialised) has another one,
 /// and would number its changes from where the first one's numbers already are, so every site
 /// that knows the first refuses it.
-public struct Incarnation: Hashable, Sendable, CustomStringConvertible {
-    public let rawValue: String
+package struct Incarnation: Hashable, Sendable, CustomStringConvertible {
+    package let rawValue: String
 
     /// Validates the written form.
-    public init(_ text: String) throws(ValidationError) {
+    package init(_ text: String) throws(ValidationError) {
         guard text.utf8.count == 32, text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
             throw ValidationError(field: "incarnation", rule: "must be 32 lowercase hexadecimal digits")
         }
@@ -15,32 +15,32 @@ public struct Incarnation: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The first 8 digits, enough to tell two databases apart in a message.
-    public var description: String { String(rawValue.prefix(8)) }
+    package var description: String { String(rawValue.prefix(8)) }
 }
 
 /// A site seen reporting, itself, from two databases: the one this site knew first, and the other.
-public struct IdentityConflict: Hashable, Sendable, CustomStringConvertible {
-    public let site: SiteID
+package struct IdentityConflict: Hashable, Sendable, CustomStringConvertible {
+    package let site: SiteID
     /// The database this site knew first.
-    public let known: Incarnation
+    package let known: Incarnation
     /// The database that reported as the same site since.
-    public let other: Incarnation
+    package let other: Incarnation
 
-    public init(site: SiteID, known: Incarnation, other: Incarnation) {
+    package init(site: SiteID, known: Incarnation, other: Incarnation) {
         self.site = site
         self.known = known
         self.other = other
     }
 
     /// What the site that records the conflict shows its operator.
-    public var description: String {
+    package var description: String {
         "two databases report as site '\(site)': incarnation \(known) (known here first) and \(other); "
             + "its changes are held. Restore the site from a backup (`clinicsync restore`) or give the new database "
             + "a site id of its own, then `clinicsync identity clear-conflict \(site)` here"
     }
 
     /// What the refused database is told.
-    public var refusal: String {
+    package var refusal: String {
         "site '\(site)' is known here as database incarnation \(known), but this request comes from incarnation \(other): "
             + "a second database under the same site id (initialised afresh instead of restored?). Restore the site from a "
             + "backup (`clinicsync restore`) or give this database a site id of its own; the operator of the refusing site "

@@ -7,41 +7,41 @@
 /// a complete summary, and "what a peer lacks" is every change above the peer's number for its
 /// origin. Changes migrated from the version-1 log, which had no sequence numbers, are numbered
 /// below every version-2 change (see ``Change/legacySequence(for:)``).
-public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
+package struct VersionVector: Hashable, Sendable, CustomStringConvertible {
     /// The greatest sequence number held per origin site; an absent origin means nothing held.
-    public private(set) var sequences: [SiteID: Int64]
+    package private(set) var sequences: [SiteID: Int64]
 
     /// The sequence number standing for "nothing held from this origin".
-    public static let nothing = Int64.min
+    package static let nothing = Int64.min
 
     /// A vector from known sequence numbers.
-    public init(_ sequences: [SiteID: Int64] = [:]) {
+    package init(_ sequences: [SiteID: Int64] = [:]) {
         self.sequences = sequences
     }
 
     /// The greatest sequence number held from `origin`, ``nothing`` if none.
-    public subscript(origin: SiteID) -> Int64 {
+    package subscript(origin: SiteID) -> Int64 {
         sequences[origin] ?? Self.nothing
     }
 
     /// Whether the holder of this vector has the change `sequence` of `origin`.
-    public func holds(_ origin: SiteID, _ sequence: Int64) -> Bool {
+    package func holds(_ origin: SiteID, _ sequence: Int64) -> Bool {
         sequence <= self[origin]
     }
 
     /// Raises the origin's number to `sequence` if it is higher.
-    public mutating func advance(_ origin: SiteID, to sequence: Int64) {
+    package mutating func advance(_ origin: SiteID, to sequence: Int64) {
         if sequence > self[origin] { sequences[origin] = sequence }
     }
 
     /// The pointwise maximum of two vectors.
-    public func merged(with other: VersionVector) -> VersionVector {
+    package func merged(with other: VersionVector) -> VersionVector {
         VersionVector(sequences.merging(other.sequences) { max($0, $1) })
     }
 
     /// The pointwise minimum over origins both hold (an origin one of them lacks is absent): what
     /// holders of both vectors have in common.
-    public func meet(_ other: VersionVector) -> VersionVector {
+    package func meet(_ other: VersionVector) -> VersionVector {
         var common: [SiteID: Int64] = [:]
         for (origin, sequence) in sequences {
             if let theirs = other.sequences[origin] { common[origin] = min(sequence, theirs) }
@@ -50,19 +50,19 @@ public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether this vector holds at least everything `other` holds.
-    public func dominates(_ other: VersionVector) -> Bool {
+    package func dominates(_ other: VersionVector) -> Bool {
         other.sequences.allSatisfy { self[$0.key] >= $0.value }
     }
 
-    public var description: String {
+    package var description: String {
         sequences.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
 
     /// The stored and wire text form `origin=sequence,...` in site order (site ids never contain `=` or `,`).
-    public var text: String { description }
+    package var text: String { description }
 
     /// Reads the text form, refusing malformed site ids or numbers.
-    public init(text: String) throws(ValidationError) {
+    package init(text: String) throws(ValidationError) {
         var sequences: [SiteID: Int64] = [:]
         for pair in text.split(separator: ",") {
             let parts = pair.split(separator: "=")

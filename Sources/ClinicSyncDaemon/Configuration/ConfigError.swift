@@ -1,5 +1,5 @@
 /// A configuration problem, naming the file, the key and what was expected.
-public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     case fileNotFound(path: String)
     case unreadable(path: String, reason: String)
     case malformed(path: String, reason: String)
@@ -7,7 +7,7 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownKey(path: String, key: String, known: [String])
     case invalidValue(path: String, key: String, expected: String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case let .fileNotFound(path):
             return "configuration file \(path) does not exist (set --config or CLINICSYNC_CONFIG)"

@@ -3,21 +3,21 @@ import ClinicSyncSync
 import Foundation
 
 /// A site of the fleet as the `fleet` section lists it.
-public struct FleetMember: Sendable, Equatable {
-    public let site: SiteID
+struct FleetMember: Sendable, Equatable {
+    let site: SiteID
     /// Its current key; `nil` when the entry only lists retired keys of this site or of a peer.
-    public let fingerprint: Fingerprint?
+    let fingerprint: Fingerprint?
     /// Retired keys, each valid for groups that end at or before its number.
-    public let previous: [FleetKeys.Key]
+    let previous: [FleetKeys.Key]
     /// `retired: true`: a site shut down for good. Its changes (still relayed to sites that join
     /// later) are accepted, but compaction no longer waits for it.
-    public let retired: Bool
+    let retired: Bool
 }
 
 extension SiteConfiguration {
     /// The keys this site accepts each origin's changes from: its own (`ownFingerprint`, from its
     /// identity), its peers', and the `fleet` section's, with the retired keys listed there.
-    public func fleetKeys(ownFingerprint: Fingerprint) throws(ConfigError) -> FleetKeys {
+    func fleetKeys(ownFingerprint: Fingerprint) throws(ConfigError) -> FleetKeys {
         var keys: [SiteID: [FleetKeys.Key]] = [siteID: [FleetKeys.Key(fingerprint: ownFingerprint)]]
         for peer in peers {
             guard let site = try? SiteID(peer.name), let fingerprint = peer.fingerprint else { continue }

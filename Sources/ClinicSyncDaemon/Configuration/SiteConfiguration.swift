@@ -3,58 +3,58 @@ import ClinicSyncSync
 import Foundation
 
 /// A site's configuration, read from YAML (see `Config/clinicsync.yaml` for every key, commented).
-public struct SiteConfiguration: Sendable {
+struct SiteConfiguration: Sendable {
     /// The file it was read from.
-    public let path: String
+    let path: String
     /// `site.id`: this site's identity; unique among the clinic's sites, never changed once synced.
-    public let siteID: SiteID
+    let siteID: SiteID
     /// `site.database`: the SQLite file; a relative path is taken from the configuration's directory.
-    public let databasePath: String
+    let databasePath: String
     /// `clock.max_drift_seconds`: how far ahead of this site's clock a peer's timestamps may be
     /// before its changes are refused (default 300).
-    public let maximumDrift: Milliseconds
+    let maximumDrift: Milliseconds
     /// `server.listen`: `host:port` of the peer API (default `0.0.0.0:7420`).
-    public let listen: ListenAddress
+    let listen: ListenAddress
     /// `server.plaintext`: serve and call peers over plain HTTP (default false). Allowed only on a
     /// loopback address, for tests and single-machine demos; patient data never crosses a network
     /// unencrypted.
-    public let plaintext: Bool
+    let plaintext: Bool
     /// `metrics.listen`: where `/metrics`, `/health` and `/ready` are served, without TLS
     /// (default `127.0.0.1:9420`).
-    public let metricsListen: ListenAddress
+    let metricsListen: ListenAddress
     /// `control.socket`: the daemon's local control socket (default `/run/clinicsync/control.sock`).
-    public let controlSocket: String
+    let controlSocket: String
     /// `sync.*`: scheduling and batch bounds.
-    public let sync: SyncSettings
+    let sync: SyncSettings
     /// `compaction.interval_seconds`: how often the change log drops entries that every site of the
     /// fleet holds and no site can need (default 3600; 0 disables).
-    public let compactionInterval: Duration
+    let compactionInterval: Duration
     /// `log.level`: trace, debug, info, notice, warning, error or critical (default info).
-    public let logLevel: String
+    let logLevel: String
     /// `peers`: the sites this site exchanges changes with; `name` is the peer's `site.id`.
-    public let peers: [PeerEndpoint]
+    let peers: [PeerEndpoint]
     /// `fleet`: the sites beyond `peers` whose changes this site accepts (relayed), each with the
     /// fingerprint of its key, and retired keys of any site (this one and peers included).
-    public let fleet: [FleetMember]
+    let fleet: [FleetMember]
 
     /// `sync.*` settings.
-    public struct SyncSettings: Sendable {
+    struct SyncSettings: Sendable {
         /// `sync.interval_seconds`: time between rounds with a reachable peer (default 30).
-        public let interval: Duration
+        let interval: Duration
         /// `sync.max_backoff_seconds`: the longest wait before retrying an unreachable peer (default 300).
-        public let maximumBackoff: Duration
+        let maximumBackoff: Duration
         /// `sync.timeout_seconds`: the longest one request may take (default 30).
-        public let requestTimeout: Duration
+        let requestTimeout: Duration
         /// `sync.batch_changes`: the most changes in one batch (default 1000, at most 10000).
-        public let batchChanges: Int
+        let batchChanges: Int
         /// `sync.batch_bytes`: the most JSON bytes in one batch before compression (default 1 MiB).
-        public let batchBytes: Int
+        let batchBytes: Int
         /// `sync.compression`: gzip batches when the peer accepts it (default true).
-        public let compression: Bool
+        let compression: Bool
     }
 
     /// Reads and validates the file at `path`, applying `CLINICSYNC_*` environment overrides.
-    public init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) {
+    init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) {
         let document = try ConfigDocument(path: path, keys: Keys.scalars, listKeys: [Keys.peers: Keys.peerItem, Keys.fleet: Keys.fleetItem], environment: environment)
         self.path = path
         let siteText = try document.required(Keys.siteID)
@@ -94,7 +94,7 @@ public struct SiteConfiguration: Sendable {
     }
 
     /// The site's TLS identity files, beside the database.
-    public var identityFiles: IdentityFiles { IdentityFiles(databasePath: databasePath) }
+    var identityFiles: IdentityFiles { IdentityFiles(databasePath: databasePath) }
 
     private static func readPeers(_ document: ConfigDocument, site: SiteID, plaintext: Bool) throws(ConfigError) -> [PeerEndpoint] {
         var peers: [PeerEndpoint] = []
@@ -157,9 +157,9 @@ extension SiteConfiguration {
 }
 
 /// A `host:port` to listen on.
-public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
-    public let host: String
-    public let port: Int
+struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    let host: String
+    let port: Int
 
     init?(_ text: String) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
@@ -168,8 +168,8 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         self.port = port
     }
 
-    public var description: String { "\(host):\(port)" }
+    var description: String { "\(host):\(port)" }
 
     /// Whether only this machine can connect.
-    public var isLoopback: Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
+    var isLoopback: Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
 }

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOFoundationEssentialsCompat
 
 /// The daemon's local control API, served on a Unix socket: `GET /v1/status` (the daemon's own
 /// facts), `GET /v1/report` (the whole `clinicsync status` report, so members of the socket's group
@@ -44,7 +45,7 @@ struct ControlAPI: Sendable {
                     continuation.yield(ControlSyncEvent(report: report))
                 } catch {
                     let isUsage = (error as? DaemonError).map { if case .unknownPeer = $0 { true } else { $0 == .noPeers } } ?? false
-                    continuation.yield(ControlSyncEvent(error: String(describing: error), usage_error: isUsage))
+                    continuation.yield(ControlSyncEvent(error: String(describing: error), usageError: isUsage))
                 }
                 continuation.finish()
             }

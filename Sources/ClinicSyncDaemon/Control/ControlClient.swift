@@ -1,20 +1,21 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Talks to a running daemon over its control socket, for `sync now` and `status`.
-public struct ControlClient: Sendable {
+struct ControlClient: Sendable {
     let socketPath: String
     let http: HTTPClient
 
     /// A client for the daemon listening on `socketPath`.
-    public init(socketPath: String, http: HTTPClient) {
+    init(socketPath: String, http: HTTPClient) {
         self.socketPath = socketPath
         self.http = http
     }
 
     /// Whether a daemon seems to listen: the socket file exists.
-    public var socketExists: Bool { FileManager.default.fileExists(atPath: socketPath) }
+    var socketExists: Bool { FileManager.default.fileExists(atPath: socketPath) }
 
     /// The daemon's own report, or `nil` when no daemon answers on the socket.
     ///
@@ -30,7 +31,7 @@ public struct ControlClient: Sendable {
         return try? JSONDecoder().decode(StatusReport.self, from: Data(body.readableBytesView))
     }
 
-    public func info() async throws(DaemonError) -> DaemonInfo? {
+    func info() async throws(DaemonError) -> DaemonInfo? {
         guard socketExists else {
             if access((socketPath as NSString).deletingLastPathComponent, X_OK) != 0, errno == EACCES {
                 throw .control(reason: "permission denied on the directory of \(socketPath); run as the clinicsync user or a member of its group")
@@ -49,7 +50,7 @@ public struct ControlClient: Sendable {
     }
 
     /// Asks the daemon to sync now and streams its events; throws if the socket cannot be used.
-    public func sync(peer: String?, onEvent: (ControlSyncEvent) -> Void) async throws(DaemonError) {
+    func sync(peer: String?, onEvent: (ControlSyncEvent) -> Void) async throws(DaemonError) {
         let query = peer.map { "?peer=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0) } ?? ""
         guard let url = URL(httpURLWithSocketPath: socketPath, uri: "/v1/sync" + query) else {
             throw .control(reason: "invalid socket path \(socketPath)")

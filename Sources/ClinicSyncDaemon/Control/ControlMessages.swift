@@ -1,23 +1,34 @@
 /// What the daemon reports about itself on `GET /v1/status` of its control socket.
-public struct DaemonInfo: Codable, Sendable, Equatable {
-    public var pid: Int32
-    public var started_at: String
-    public var uptime_seconds: Int
-    public var version: String
-    public var listen: String
+package struct DaemonInfo: Codable, Sendable, Equatable {
+    package var pid: Int32
+    package var startedAt: String
+    package var uptimeSeconds: Int
+    package var version: String
+    package var listen: String
+
+    enum CodingKeys: String, CodingKey {
+        case pid, version, listen
+        case startedAt = "started_at"
+        case uptimeSeconds = "uptime_seconds"
+    }
 }
 
 /// One line of the NDJSON stream `POST /v1/sync` answers with: progress events, then the report
 /// (or an error, when the round could not start).
-public struct ControlSyncEvent: Codable, Sendable {
-    public var progress: SyncProgress?
-    public var report: SyncReport?
-    public var error: String?
+package struct ControlSyncEvent: Codable, Sendable {
+    package var progress: SyncProgress?
+    package var report: SyncReport?
+    package var error: String?
     /// For `error`: whether the request itself was wrong (an unknown peer), as opposed to a failure.
-    public var usage_error: Bool?
+    package var usageError: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case progress, report, error
+        case usageError = "usage_error"
+    }
 }
 
 /// The version of clinicsync, reported by `--version`, `status` and the daemon.
-public enum ClinicSyncVersion {
-    public static let current = "0.2.0"
+package enum ClinicSyncVersion {
+    package static let current = "0.2.0"
 }

@@ -3,9 +3,9 @@ import ClinicSyncCore
 
 /// `clinicsync sync now` and `status`: through the running daemon when one answers on the
 /// control socket, otherwise directly on the store, with the same ``SyncCoordinator`` the daemon uses.
-public enum ManualSync {
+enum ManualSync {
     /// Runs one round with `peer` (or every peer); `progress` sees changes moved so far.
-    public static func run(
+    static func run(
         configuration: SiteConfiguration, peer: String?, progress: @escaping @Sendable (SyncProgress) -> Void
     ) async throws -> SyncReport {
         try await HTTPClient.using(PeerHTTPClient.makeControl()) { controlHTTP in
@@ -39,7 +39,7 @@ public enum ManualSync {
         try await control.sync(peer: peer) { event in
             if let update = event.progress { progress(update) }
             if let final = event.report { report = final }
-            if let error = event.error { failure = ManualSyncError.daemon(message: error, isUsage: event.usage_error == true) }
+            if let error = event.error { failure = ManualSyncError.daemon(message: error, isUsage: event.usageError == true) }
         }
         if let failure { throw failure }
         guard let report else { throw DaemonError.control(reason: "the daemon ended the round without a report") }
@@ -48,7 +48,7 @@ public enum ManualSync {
 
     /// The status report: from the daemon when it answers (the caller needs access to its control
     /// socket only), otherwise read from the store, read-only.
-    public static func status(configuration: SiteConfiguration) async throws -> StatusReport {
+    static func status(configuration: SiteConfiguration) async throws -> StatusReport {
         let (fromDaemon, daemon) = try await HTTPClient.using(PeerHTTPClient.makeControl()) { http in
             let control = ControlClient(socketPath: configuration.controlSocket, http: http)
             guard let report = try await control.report() else { return (nil as StatusReport?, try await control.info()) }
@@ -61,10 +61,10 @@ public enum ManualSync {
 }
 
 /// A failure the daemon reported for a round it was asked to run.
-public enum ManualSyncError: Error, CustomStringConvertible {
+enum ManualSyncError: Error, CustomStringConvertible {
     case daemon(message: String, isUsage: Bool)
 
-    public var description: String {
+    var description: String {
         switch self {
         case let .daemon(message, _): return message
         }

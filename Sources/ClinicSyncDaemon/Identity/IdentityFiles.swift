@@ -2,28 +2,29 @@ import ClinicSyncCore
 import ClinicSyncSync
 import Crypto
 import Foundation
+import SwiftASN1
 import X509
 
 /// The site's TLS identity on disk, beside the database: `<database>.cert.pem` and
 /// `<database>.key.pem` (owner-only). Created once by `clinicsync init`; replaced only by
 /// `clinicsync identity rotate`, which keeps the previous pair as `*.previous.pem`.
-public struct IdentityFiles: Sendable {
-    public let certificatePath: String
-    public let privateKeyPath: String
+struct IdentityFiles: Sendable {
+    let certificatePath: String
+    let privateKeyPath: String
 
     /// The identity files of the site whose database is at `databasePath`.
-    public init(databasePath: String) {
+    init(databasePath: String) {
         certificatePath = databasePath + ".cert.pem"
         privateKeyPath = databasePath + ".key.pem"
     }
 
     /// Whether both files exist.
-    public var exist: Bool {
+    var exist: Bool {
         FileManager.default.fileExists(atPath: certificatePath) && FileManager.default.fileExists(atPath: privateKeyPath)
     }
 
     /// Loads the identity, with a message naming the files when they are missing or unreadable.
-    public func load() throws(DaemonError) -> SiteIdentity {
+    func load() throws(DaemonError) -> SiteIdentity {
         guard exist else { throw .identity(reason: "no site identity at \(certificatePath); run `clinicsync init`") }
         do { return try SiteIdentity(certificatePath: certificatePath, privateKeyPath: privateKeyPath) } catch {
             throw .identity(reason: "cannot read the site identity \(certificatePath) / \(privateKeyPath): \(error)")
@@ -33,14 +34,14 @@ public struct IdentityFiles: Sendable {
     /// Creates a new P-256 key and a self-signed certificate for `site` unless both files exist.
     /// - Returns: whether a new identity was written.
     @discardableResult
-    public func createIfMissing(site: SiteID) throws(DaemonError) -> Bool {
+    func createIfMissing(site: SiteID) throws(DaemonError) -> Bool {
         guard !exist else { return false }
         try write(site: site)
         return true
     }
 
     /// Replaces the identity with a new one, keeping the old files as `*.previous.pem`.
-    public func rotate(site: SiteID) throws(DaemonError) {
+    func rotate(site: SiteID) throws(DaemonError) {
         for path in [certificatePath, privateKeyPath] where FileManager.default.fileExists(atPath: path) {
             let previous = path.replacingOccurrences(of: ".pem", with: ".previous.pem")
             try? FileManager.default.removeItem(atPath: previous)

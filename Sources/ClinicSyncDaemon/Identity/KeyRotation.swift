@@ -5,20 +5,20 @@ import ClinicSyncSync
 /// `clinicsync identity rotate`: replaces the site's key and certificate. Everything the site has
 /// written so far is sealed with the old key first, so the old key's groups end at a number that
 /// peers are told (`previous: <old fingerprint>@<number>`) and accept the old key up to.
-public enum KeyRotation {
+enum KeyRotation {
     /// What a rotation did.
-    public struct Outcome: Sendable {
-        public let fingerprint: Fingerprint
-        public let previousFingerprint: Fingerprint
+    struct Outcome: Sendable {
+        let fingerprint: Fingerprint
+        let previousFingerprint: Fingerprint
         /// The last number sealed with the old key.
-        public let previousValidThrough: Int64
+        let previousValidThrough: Int64
 
         /// The `previous` entry peers add for this site under `fleet`.
-        public var previousEntry: String { "\(previousFingerprint)@\(previousValidThrough)" }
+        var previousEntry: String { "\(previousFingerprint)@\(previousValidThrough)" }
     }
 
     /// Rotates `configuration`'s site key; refused while the daemon (or a sync round) uses the database.
-    public static func run(configuration: SiteConfiguration) throws -> Outcome {
+    static func run(configuration: SiteConfiguration) throws -> Outcome {
         try OfflineOperation.run(configuration: configuration, whileRunning: DaemonError.keyRotationWhileRunning) {
             let files = configuration.identityFiles
             let oldSigner = try files.signer()

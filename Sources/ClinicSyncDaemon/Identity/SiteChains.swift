@@ -5,14 +5,14 @@ import Synchronization
 
 /// This site's signing key and the keys it accepts each origin's changes from: what seals its own
 /// changes before they are served and verifies every batch before it is applied.
-public struct SiteChains: Sendable {
-    public let sealer: ChainSealer
-    public let verifier: ChainVerifier
+struct SiteChains: Sendable {
+    let sealer: ChainSealer
+    let verifier: ChainVerifier
     /// The other sites compaction waits for (``SiteConfiguration/fleetSiteIDs``), as configured with these keys.
-    public let members: [SiteID]
+    let members: [SiteID]
 
     /// Loads the site's key (beside the database) and the fleet's pinned keys from `configuration`.
-    public init(configuration: SiteConfiguration) throws {
+    init(configuration: SiteConfiguration) throws {
         let signer = try configuration.identityFiles.signer()
         let crypto = SiteChainCrypto()
         sealer = ChainSealer(crypto: crypto, signer: signer)
@@ -36,7 +36,7 @@ final class CurrentChains: Sendable {
 
 extension IdentityFiles {
     /// The signer of the site's groups: its TLS key.
-    public func signer() throws(DaemonError) -> SiteKeySigner {
+    func signer() throws(DaemonError) -> SiteKeySigner {
         guard FileManager.default.fileExists(atPath: privateKeyPath) else {
             throw .identity(reason: "no site key at \(privateKeyPath); run `clinicsync init`")
         }

@@ -4,7 +4,7 @@ import ClinicSyncSync
 extension SiteConfiguration {
     /// The site identity, loaded when TLS is in use (serving without `server.plaintext`, or any
     /// https peer); `nil` for a plain-HTTP loopback set-up.
-    public func loadIdentityIfNeeded() throws(DaemonError) -> SiteIdentity? {
+    func loadIdentityIfNeeded() throws(DaemonError) -> SiteIdentity? {
         guard !plaintext || peers.contains(where: \.usesTLS) else { return nil }
         return try identityFiles.load()
     }

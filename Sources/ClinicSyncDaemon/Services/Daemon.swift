@@ -2,22 +2,23 @@ import AsyncHTTPClient
 import ClinicSyncCore
 import ClinicSyncStore
 import ClinicSyncSync
-import HummingbirdCore
-import HummingbirdTLS
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import Metrics
 import ServiceLifecycle
 import Synchronization
+import UnixSignals
 
 /// `clinicsync serve`: the peer API, the control socket and the sync scheduler in one
 /// `ServiceGroup`. SIGTERM or SIGINT start a graceful shutdown: listeners stop taking work, a round
 /// in flight finishes its batch or abandons it unapplied, then the store closes and `run` returns.
-public enum Daemon {
+enum Daemon {
     /// How long a graceful shutdown may take before remaining work is cancelled; shorter than the
     /// systemd unit's `TimeoutStopSec`.
-    public static let maximumShutdownDuration: Duration = .seconds(20)
+    static let maximumShutdownDuration: Duration = .seconds(20)
 
     /// Serves until a shutdown signal arrives. A site whose changes would be held everywhere (its
     /// clock ran fast) still starts, with a warning: it keeps receiving and relaying every other
@@ -27,7 +28,7 @@ public enum Daemon {
     /// starts (before its reloader listens) must not end the process, SIGHUP's default action. One
     /// signalled before the configuration is read is moot; one between that and the reloader
     /// listening (a fraction of a second) is lost, as systemd sends none before `READY=1`.
-    public static func run(configuration load: @autoclosure () throws -> SiteConfiguration) async throws {
+    static func run(configuration load: @autoclosure () throws -> SiteConfiguration) async throws {
         signal(SIGHUP, SIG_IGN)
         let configuration = try load()
         let logger = DaemonLogging.logger(level: configuration.logLevel)
@@ -89,8 +90,8 @@ public enum Daemon {
         try prepareSocketDirectory(configuration.controlSocket)
         let controlRouter = Router()
         ControlAPI(coordinator: coordinator, store: store) {
-            DaemonInfo(pid: getpid(), started_at: ISO8601DateFormatter().string(from: started),
-                       uptime_seconds: Int(Date().timeIntervalSince(started)), version: ClinicSyncVersion.current,
+            DaemonInfo(pid: getpid(), startedAt: ISO8601DateFormatter().string(from: started),
+                       uptimeSeconds: Int(Date().timeIntervalSince(started)), version: ClinicSyncVersion.current,
                        listen: configuration.listen.description)
         }.addRoutes(to: controlRouter)
         let socketPath = configuration.controlSocket

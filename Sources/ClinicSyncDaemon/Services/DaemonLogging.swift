@@ -3,9 +3,9 @@ import Logging
 
 /// Logging to standard error, one line per event (journald's format under systemd). Messages carry ids, counts and durations only,
 /// never patient data.
-public enum DaemonLogging {
+enum DaemonLogging {
     /// Bootstraps swift-log once per process and returns the daemon's logger.
-    public static func logger(level: String) -> Logger {
+    static func logger(level: String) -> Logger {
         bootstrap
         var logger = Logger(label: "clinicsync")
         logger.logLevel = Logger.Level(rawValue: level) ?? .info

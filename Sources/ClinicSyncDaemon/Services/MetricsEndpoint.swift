@@ -1,5 +1,6 @@
 import ClinicSyncCore
 import ClinicSyncStore
+import ClinicSyncSync
 import Hummingbird
 import Metrics
 import NIOCore
@@ -99,8 +100,8 @@ enum SyncMetrics {
         if !entry.ok { Counter(label: "clinicsync_sync_failures_total", dimensions: peer).increment() }
         Counter(label: "clinicsync_changes_sent_total", dimensions: peer).increment(by: entry.sent)
         Counter(label: "clinicsync_changes_received_total", dimensions: peer).increment(by: entry.received)
-        Counter(label: "clinicsync_wire_bytes_sent_total", dimensions: peer).increment(by: entry.bytes_out)
-        Counter(label: "clinicsync_wire_bytes_received_total", dimensions: peer).increment(by: entry.bytes_in)
+        Counter(label: "clinicsync_wire_bytes_sent_total", dimensions: peer).increment(by: entry.bytesOut)
+        Counter(label: "clinicsync_wire_bytes_received_total", dimensions: peer).increment(by: entry.bytesIn)
         Metrics.Timer(label: "clinicsync_sync_duration_seconds", dimensions: peer, preferredDisplayUnit: .seconds)
             .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }

@@ -1,3 +1,4 @@
+import ClinicSyncSync
 import Foundation
 import Logging
 import ServiceLifecycle

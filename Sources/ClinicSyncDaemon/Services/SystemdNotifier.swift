@@ -7,14 +7,14 @@ import Glibc
 
 /// Talks to systemd's notification socket directly (no libsystemd): `READY=1`, `STATUS=...`,
 /// `WATCHDOG=1`, `STOPPING=1`. Without `NOTIFY_SOCKET` every call does nothing.
-public struct SystemdNotifier: Sendable {
+struct SystemdNotifier: Sendable {
     /// The datagram socket systemd listens on (`@` for the abstract namespace).
-    public let socketPath: String?
+    let socketPath: String?
     /// Half the watchdog timeout systemd set (`WATCHDOG_USEC`), or `nil` without a watchdog.
-    public let watchdogInterval: Duration?
+    let watchdogInterval: Duration?
 
     /// Reads `NOTIFY_SOCKET`, `WATCHDOG_USEC` and `WATCHDOG_PID` from `environment`.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         let forThisProcess = environment["WATCHDOG_PID"].map { Int32($0) == getpid() } ?? true
         if forThisProcess, let micros = environment["WATCHDOG_USEC"].flatMap(Int64.init), micros > 0 {
@@ -25,7 +25,7 @@ public struct SystemdNotifier: Sendable {
     }
 
     /// Sends one notification (several `KEY=value` lines may be joined with newlines).
-    public func notify(_ state: String) {
+    func notify(_ state: String) {
         guard let socketPath else { return }
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return }

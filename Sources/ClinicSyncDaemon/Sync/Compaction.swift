@@ -5,9 +5,9 @@ import Logging
 import ServiceLifecycle
 
 /// Change-log compaction below the fleet's frontier (see ``SiteStore/compact(configuredPeers:partitionEntries:sweepBatch:)``).
-public enum Compaction {
+enum Compaction {
     /// Compacts now, waiting for every site of the configuration's fleet.
-    public static func run(configuration: SiteConfiguration, store: SiteStore) throws(StoreError) -> CompactionOutcome {
+    static func run(configuration: SiteConfiguration, store: SiteStore) throws(StoreError) -> CompactionOutcome {
         try store.compact(configuredPeers: configuration.fleetSiteIDs)
     }
 }
@@ -20,7 +20,7 @@ extension SiteConfiguration {
     /// excepted. Compaction waits for each of them, so a peer dropped for a while by another site's
     /// reload (its changes still on their way) does not leave the fleet; a site shut down for good
     /// is marked `retired: true` (its key stays pinned: its changes still travel).
-    public var fleetSiteIDs: [SiteID] {
+    var fleetSiteIDs: [SiteID] {
         Array(Set(peerSiteIDs + fleet.filter { !$0.retired }.map(\.site)).subtracting([siteID])).sorted()
     }
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOCore
 import NIOSSL
 
 /// The HTTP client sites use to reach each other and the daemon's control socket.

@@ -2,14 +2,14 @@ import AsyncHTTPClient
 import ClinicSyncCore
 import ClinicSyncStore
 import ClinicSyncSync
-import Logging
 import Foundation
+import Logging
 import NIOCore
 
 /// Runs sync rounds: with every configured peer (or one), one at a time, under the store's sync
 /// lock, recording each outcome in the store. The daemon's scheduler, its control socket and
 /// `clinicsync sync now` without a daemon all go through this one type.
-public actor SyncCoordinator {
+actor SyncCoordinator {
     private var configuration: SiteConfiguration
     private let store: SiteStore
     private let http: HTTPClient
@@ -20,7 +20,7 @@ public actor SyncCoordinator {
     private var tlsClients: [String: HTTPClient] = [:]
 
     /// A coordinator for `store`, using `http` for plain-HTTP peers and `identity` for TLS peers.
-    public init(configuration: SiteConfiguration, store: SiteStore, http: HTTPClient, identity: SiteIdentity?, chains: SiteChains, logger: Logger) {
+    init(configuration: SiteConfiguration, store: SiteStore, http: HTTPClient, identity: SiteIdentity?, chains: SiteChains, logger: Logger) {
         self.configuration = configuration
         self.store = store
         self.http = http
@@ -30,25 +30,25 @@ public actor SyncCoordinator {
     }
 
     /// Closes the per-peer TLS clients.
-    public func shutdown() async {
+    func shutdown() async {
         for client in tlsClients.values { try? await client.shutdown() }
         tlsClients = [:]
     }
 
     /// Takes a reloaded configuration's peers, fleet keys and limits for the next rounds.
-    public func reload(_ newConfiguration: SiteConfiguration, chains newChains: SiteChains) {
+    func reload(_ newConfiguration: SiteConfiguration, chains newChains: SiteChains) {
         configuration = newConfiguration
         chains = newChains
     }
 
     /// The configured peers.
-    public var peers: [PeerEndpoint] { configuration.peers }
+    var peers: [PeerEndpoint] { configuration.peers }
 
     /// The configuration as last reloaded.
-    public var currentConfiguration: SiteConfiguration { configuration }
+    var currentConfiguration: SiteConfiguration { configuration }
 
     /// Syncs with `peerName` (or every peer), waiting up to `lockTimeout` for another round to end.
-    public func runRound(
+    func runRound(
         peer peerName: String? = nil, lockTimeout: Duration = .seconds(120),
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> SyncReport {
@@ -129,14 +129,14 @@ public actor SyncCoordinator {
         }
         let held = outcome.heldHere.map { SyncReport.Held($0, where: "here") } + outcome.heldAtPeer.map { SyncReport.Held($0, where: "peer") }
         entry.held = held.isEmpty ? nil : held
-        if (outcome.heldHere + outcome.heldAtPeer).contains(where: \.isClockSkew) { entry.clock_problem = true }
+        if (outcome.heldHere + outcome.heldAtPeer).contains(where: \.isClockSkew) { entry.clockProblem = true }
         entry.sent = outcome.sent
         entry.received = outcome.received
         entry.conflicts = outcome.conflicts
-        entry.bytes_in = outcome.bytesIn
-        entry.bytes_out = outcome.bytesOut
+        entry.bytesIn = outcome.bytesIn
+        entry.bytesOut = outcome.bytesOut
         let elapsed = ContinuousClock.now - start
-        entry.duration_ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        entry.durationMilliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         await record(entry, outcome: outcome)
         SyncMetrics.roundFinished(entry, duration: elapsed)
         return entry
@@ -163,8 +163,8 @@ public actor SyncCoordinator {
     private func record(_ entry: SyncReport.Peer, outcome: PeerSynchronizer.Outcome) async {
         var metadata: Logger.Metadata = [
             "peer": "\(entry.peer)", "sent": "\(entry.sent)", "received": "\(entry.received)",
-            "conflicts": "\(entry.conflicts)", "bytes_in": "\(entry.bytes_in)", "bytes_out": "\(entry.bytes_out)",
-            "duration_ms": "\(entry.duration_ms)",
+            "conflicts": "\(entry.conflicts)", "bytes_in": "\(entry.bytesIn)", "bytes_out": "\(entry.bytesOut)",
+            "duration_ms": "\(entry.durationMilliseconds)",
         ]
         if let error = entry.error {
             metadata["error"] = "\(error)"
@@ -174,11 +174,11 @@ public actor SyncCoordinator {
         }
         for held in entry.held ?? [] {
             var heldMetadata: Logger.Metadata = ["peer": "\(entry.peer)", "origin": "\(held.origin)", "seq": "\(held.seq)", "where": "\(held.where)"]
-            if let ahead = held.ahead_ms { heldMetadata["ahead_ms"] = "\(ahead)" }
+            if let ahead = held.aheadMilliseconds { heldMetadata["ahead_ms"] = "\(ahead)" }
             logger.warning("changes held: \(held.message)", metadata: heldMetadata)
         }
         let result = PeerSyncResult(
-            peer: entry.peer, url: entry.url, succeeded: entry.ok, error: entry.error, clockProblem: entry.clock_problem,
+            peer: entry.peer, url: entry.url, succeeded: entry.ok, error: entry.error, clockProblem: entry.clockProblem,
             sent: entry.sent, received: entry.received, peerVector: outcome.peerSite == nil ? nil : outcome.peerVector, peerSite: outcome.peerSite)
         do {
             try await StoreThreads.run { [store] in try store.recordPeerSync(result) }

@@ -1,12 +1,12 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 /// A held origin as this site last saw it.
-public struct HeldOriginRecord: Sendable, Equatable {
-    public var held: HeldOrigin
+package struct HeldOriginRecord: Sendable, Equatable {
+    package var held: HeldOrigin
     /// When this site first held the origin, and when it last tried its changes (milliseconds since 1970).
-    public var sinceMilliseconds: Int64
-    public var checkedMilliseconds: Int64
+    package var sinceMilliseconds: Int64
+    package var checkedMilliseconds: Int64
 }
 
 /// `held_origins`: what ``SiteStore/apply(_:through:)`` held back, kept until the site's number for
@@ -55,7 +55,7 @@ enum HeldOriginsTable {
 
 extension SiteStore {
     /// The origins whose changes this site holds back now, by origin.
-    public func heldOrigins() throws(StoreError) -> [HeldOriginRecord] {
+    package func heldOrigins() throws(StoreError) -> [HeldOriginRecord] {
         try read { db in try HeldOriginsTable.load(db) }
     }
 }

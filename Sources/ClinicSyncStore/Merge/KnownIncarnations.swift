@@ -1,5 +1,5 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 /// `known_incarnations`: per site, the database that site itself first reported from, any second one
 /// it reported from since (see ``IdentityConflict``), and the one relayed reports name. Local to
@@ -51,12 +51,12 @@ enum KnownIncarnations {
 
 extension SiteStore {
     /// Sites seen reporting, themselves, from two databases.
-    public func identityConflicts() throws(StoreError) -> [IdentityConflict] {
+    package func identityConflicts() throws(StoreError) -> [IdentityConflict] {
         try read { db in try KnownIncarnations.conflicts(db) }
     }
 
     /// This database's incarnation.
-    public func incarnation() throws(StoreError) -> Incarnation? {
+    package func incarnation() throws(StoreError) -> Incarnation? {
         try read { db in try KnownIncarnations.own(db) }
     }
 
@@ -64,7 +64,7 @@ extension SiteStore {
     /// one (restored the site, or given the new database its own site id): the next database to
     /// report as it is the one known from then on. Returns whether a conflict was recorded.
     @discardableResult
-    public func clearIdentityConflict(_ site: SiteID) throws(StoreError) -> Bool {
+    package func clearIdentityConflict(_ site: SiteID) throws(StoreError) -> Bool {
         try StoreError.mapping(path: path) {
             try timedWrite { db in
                 try db.execute(sql: "UPDATE known_incarnations SET incarnation = NULL, other = NULL, other_seen_ms = NULL WHERE site = ? AND other IS NOT NULL",

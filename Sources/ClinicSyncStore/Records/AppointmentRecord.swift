@@ -1,25 +1,25 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 /// A row of `appointments` as stored. Fields are optional because a row is assembled from changes
 /// that may arrive in any order; ``appointment()`` checks that it is complete.
-public struct AppointmentRecord: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "appointments"
+package struct AppointmentRecord: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "appointments"
 
-    public var id: String
-    public var patientID: String?
-    public var patientName: String?
-    public var therapist: String?
-    public var site: String?
-    public var startsAt: String?
-    public var minutes: Int?
-    public var units: Int?
-    public var status: String?
-    public var prescriptionID: String?
-    public var notes: String?
+    package var id: String
+    package var patientID: String?
+    package var patientName: String?
+    package var therapist: String?
+    package var site: String?
+    package var startsAt: String?
+    package var minutes: Int?
+    package var units: Int?
+    package var status: String?
+    package var prescriptionID: String?
+    package var notes: String?
 
     /// Column names, which are also the JSON field names.
-    public enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case id, therapist, site, minutes, units, status, notes
         case patientID = "patient_id"
         case patientName = "patient_name"
@@ -28,7 +28,7 @@ public struct AppointmentRecord: Codable, Hashable, Sendable, FetchableRecord, P
     }
 
     /// The stored form of a validated appointment.
-    public init(_ appointment: Appointment) {
+    package init(_ appointment: Appointment) {
         id = appointment.id.rawValue
         patientID = appointment.patientID
         patientName = appointment.patientName
@@ -43,7 +43,7 @@ public struct AppointmentRecord: Codable, Hashable, Sendable, FetchableRecord, P
     }
 
     /// The domain value, or an error naming the first missing or malformed field.
-    public func appointment() throws(ValidationError) -> Appointment {
+    package func appointment() throws(ValidationError) -> Appointment {
         Appointment(
             id: try RowID(id),
             patientID: try Stored.required(patientID, "patient_id"),

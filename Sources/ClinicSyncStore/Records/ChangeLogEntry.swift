@@ -1,5 +1,5 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 /// Reads change-log rows (selected with ``columns``) as ``Change`` values.
 ///
@@ -97,7 +97,7 @@ extension Change {
 extension SiteStore {
     /// Change-log entries in timestamp order (then origin), optionally of one origin and above a
     /// sequence number, at most `limit`.
-    public func changes(origin: SiteID? = nil, after sequence: Int64 = .min, limit: Int = .max) throws(StoreError) -> [Change] {
+    package func changes(origin: SiteID? = nil, after sequence: Int64 = .min, limit: Int = .max) throws(StoreError) -> [Change] {
         try read { db in
             var decoder = ChangeLogDecoder()
             let filter = origin == nil ? "seq > ?" : "origin = ? AND seq > ?"
@@ -109,7 +109,7 @@ extension SiteStore {
     }
 
     /// The number of entries in the change log.
-    public func changeLogCount() throws(StoreError) -> Int {
+    package func changeLogCount() throws(StoreError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? 0 }
     }
 }

@@ -1,20 +1,20 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 /// An entry of the conflict journal: a field value discarded by a change made without knowledge of it.
-public struct ConflictEntry: Hashable, Sendable {
-    public let table: SyncedTable
-    public let rowID: RowID
-    public let column: SyncedColumn
+package struct ConflictEntry: Hashable, Sendable {
+    package let table: SyncedTable
+    package let rowID: RowID
+    package let column: SyncedColumn
     /// The value that lost, its version and its place in its origin's sequence.
-    public let loserValue: FieldValue
-    public let loserStamp: WriteStamp
-    public let loserSequence: Int64
+    package let loserValue: FieldValue
+    package let loserStamp: WriteStamp
+    package let loserSequence: Int64
     /// The change that beat it: a field value, or the row's delete.
-    public let winnerStamp: WriteStamp
-    public let winnerSequence: Int64
-    public let winnerDeleted: Bool
-    public let winnerValue: FieldValue
+    package let winnerStamp: WriteStamp
+    package let winnerSequence: Int64
+    package let winnerDeleted: Bool
+    package let winnerValue: FieldValue
 
     init(row: Row) throws {
         guard let table = SyncedTable(rawValue: row["tbl"]), let column = table.column(named: row["col"]) else {
@@ -35,7 +35,7 @@ public struct ConflictEntry: Hashable, Sendable {
 
 extension SiteStore {
     /// The conflict journal in a canonical order (table, row, column, loser version).
-    public func conflicts() throws(StoreError) -> [ConflictEntry] {
+    package func conflicts() throws(StoreError) -> [ConflictEntry] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM conflicts ORDER BY tbl, row_id, col, loser_hlc, loser_origin, loser_seq")
                 .map(ConflictEntry.init(row:))
@@ -43,7 +43,7 @@ extension SiteStore {
     }
 
     /// The number of entries in the conflict journal.
-    public func conflictCount() throws(StoreError) -> Int {
+    package func conflictCount() throws(StoreError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflicts") ?? 0 }
     }
 }

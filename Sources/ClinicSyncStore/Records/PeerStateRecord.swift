@@ -1,36 +1,36 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 /// The sync history of one configured peer, as `status` shows it.
-public struct PeerStateRecord: Hashable, Sendable {
-    public let peer: String
-    public let url: String
-    public let lastAttempt: String?
-    public let lastSuccess: String?
-    public let lastError: String?
+package struct PeerStateRecord: Hashable, Sendable {
+    package let peer: String
+    package let url: String
+    package let lastAttempt: String?
+    package let lastSuccess: String?
+    package let lastError: String?
     /// Whether the last failure was the peer's clock running beyond the drift bound.
-    public let clockProblem: Bool
-    public let changesSent: Int
-    public let changesReceived: Int
+    package let clockProblem: Bool
+    package let changesSent: Int
+    package let changesReceived: Int
     /// What the peer last acknowledged holding.
-    public let peerVector: VersionVector?
+    package let peerVector: VersionVector?
     /// The site id the peer reported.
-    public let peerSite: String?
+    package let peerSite: String?
 }
 
 /// The outcome of one sync attempt with a peer, to be recorded.
-public struct PeerSyncResult: Sendable {
-    public let peer: String
-    public let url: String
-    public let succeeded: Bool
-    public let error: String?
-    public let clockProblem: Bool
-    public let sent: Int
-    public let received: Int
-    public let peerVector: VersionVector?
-    public let peerSite: SiteID?
+package struct PeerSyncResult: Sendable {
+    package let peer: String
+    package let url: String
+    package let succeeded: Bool
+    package let error: String?
+    package let clockProblem: Bool
+    package let sent: Int
+    package let received: Int
+    package let peerVector: VersionVector?
+    package let peerSite: SiteID?
 
-    public init(
+    package init(
         peer: String, url: String, succeeded: Bool, error: String?, clockProblem: Bool, sent: Int, received: Int,
         peerVector: VersionVector?, peerSite: SiteID?
     ) {
@@ -48,7 +48,7 @@ public struct PeerSyncResult: Sendable {
 
 extension SiteStore {
     /// Records an attempt: counters add up, the last error is kept until a success clears it.
-    public func recordPeerSync(_ result: PeerSyncResult) throws(StoreError) {
+    package func recordPeerSync(_ result: PeerSyncResult) throws(StoreError) {
         let now = UTCDateTime(secondsSinceEpoch: Int(wallClock.nowMilliseconds() / 1000)).description
         try StoreError.mapping(path: path) {
             try timedWrite { db in
@@ -75,7 +75,7 @@ extension SiteStore {
     }
 
     /// Every peer's recorded state, by name.
-    public func peerStates() throws(StoreError) -> [PeerStateRecord] {
+    package func peerStates() throws(StoreError) -> [PeerStateRecord] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM peer_state ORDER BY peer").map { row in
                 PeerStateRecord(

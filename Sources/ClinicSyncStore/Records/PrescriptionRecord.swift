@@ -1,30 +1,30 @@
-import ClinicSyncCore
-import GRDB
+package import ClinicSyncCore
+package import GRDB
 
 /// A row of `prescriptions` as stored; ``prescription()`` checks that it is complete.
-public struct PrescriptionRecord: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "prescriptions"
+package struct PrescriptionRecord: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "prescriptions"
 
-    public var id: String
-    public var patientID: String?
-    public var patientName: String?
-    public var prescriber: String?
-    public var prescriberNPI: String?
-    public var diagnosis: String?
+    package var id: String
+    package var patientID: String?
+    package var patientName: String?
+    package var prescriber: String?
+    package var prescriberNPI: String?
+    package var diagnosis: String?
     /// JSON array text, e.g. `["M54.50","M79.1"]`.
-    public var icd10Codes: String?
-    public var visitsAuthorized: Int?
-    public var unitsPerVisit: Int?
-    public var frequency: String?
-    public var bodyRegion: String?
-    public var issuedOn: String?
-    public var expiresOn: String?
-    public var payer: String?
-    public var memberID: String?
-    public var notes: String?
+    package var icd10Codes: String?
+    package var visitsAuthorized: Int?
+    package var unitsPerVisit: Int?
+    package var frequency: String?
+    package var bodyRegion: String?
+    package var issuedOn: String?
+    package var expiresOn: String?
+    package var payer: String?
+    package var memberID: String?
+    package var notes: String?
 
     /// Column names, which are also the JSON field names.
-    public enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case id, prescriber, diagnosis, frequency, payer, notes
         case patientID = "patient_id"
         case patientName = "patient_name"
@@ -39,7 +39,7 @@ public struct PrescriptionRecord: Codable, Hashable, Sendable, FetchableRecord, 
     }
 
     /// The stored form of a validated prescription.
-    public init(_ prescription: Prescription) {
+    package init(_ prescription: Prescription) {
         id = prescription.id.rawValue
         patientID = prescription.patientID
         patientName = prescription.patientName
@@ -59,7 +59,7 @@ public struct PrescriptionRecord: Codable, Hashable, Sendable, FetchableRecord, 
     }
 
     /// The domain value, or an error naming the first missing or malformed field.
-    public func prescription() throws(ValidationError) -> Prescription {
+    package func prescription() throws(ValidationError) -> Prescription {
         Prescription(
             id: try RowID(id),
             patientID: try Stored.required(patientID, "patient_id"),

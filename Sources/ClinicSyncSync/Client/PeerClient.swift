@@ -1,10 +1,11 @@
-import AsyncHTTPClient
-import ClinicSyncCore
+package import AsyncHTTPClient
+package import ClinicSyncCore
 import Foundation
-import NIOCore
+package import NIOCore
+package import NIOHTTP1
 
 /// The peer protocol's client side, over one shared `HTTPClient`.
-public struct PeerClient: Sendable {
+package struct PeerClient: Sendable {
     let http: HTTPClient
     let peer: PeerEndpoint
     let localSite: SiteID
@@ -12,7 +13,7 @@ public struct PeerClient: Sendable {
     let compression: Bool
 
     /// A client for `peer`, speaking for `localSite`; with `compression`, it asks for gzip answers.
-    public init(
+    package init(
         http: HTTPClient, peer: PeerEndpoint, localSite: SiteID, timeout: TimeAmount, compression: Bool
     ) {
         self.http = http

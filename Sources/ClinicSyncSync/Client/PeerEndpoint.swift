@@ -1,20 +1,20 @@
-import ClinicSyncCore
+package import ClinicSyncCore
 
 /// A peer as configured: its site id (also its name), the base URL of its peer API, and the
 /// fingerprint its certificate must have (`nil` only for plain HTTP on loopback), and the secret the
 /// two sites share when they talk plain HTTP.
-public struct PeerEndpoint: Hashable, Sendable {
+package struct PeerEndpoint: Hashable, Sendable {
     /// The peer's `site.id`.
-    public let name: String
+    package let name: String
     /// E.g. `https://10.0.0.12:7420`.
-    public let url: String
+    package let url: String
     /// The pinned fingerprint of the peer's certificate.
-    public let fingerprint: Fingerprint?
+    package let fingerprint: Fingerprint?
     /// Sent with every plain-HTTP request and required of the peer's (`server.plaintext` only).
-    public let secret: PeerSecret?
+    package let secret: PeerSecret?
 
     /// Names a peer.
-    public init(name: String, url: String, fingerprint: Fingerprint? = nil, secret: PeerSecret? = nil) {
+    package init(name: String, url: String, fingerprint: Fingerprint? = nil, secret: PeerSecret? = nil) {
         self.name = name
         self.url = url
         self.fingerprint = fingerprint
@@ -22,5 +22,5 @@ public struct PeerEndpoint: Hashable, Sendable {
     }
 
     /// Whether requests go over TLS.
-    public var usesTLS: Bool { url.lowercased().hasPrefix("https://") }
+    package var usesTLS: Bool { url.lowercased().hasPrefix("https://") }
 }

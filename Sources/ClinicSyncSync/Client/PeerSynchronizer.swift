@@ -1,6 +1,6 @@
-import ClinicSyncCore
+package import ClinicSyncCore
 import Foundation
-import NIOCore
+package import NIOCore
 
 /// One sync session with one peer: pull what this site lacks, then push what the peer lacks.
 ///
@@ -8,14 +8,14 @@ import NIOCore
 /// change never returns to a site that holds it. Each pulled batch is applied in one transaction,
 /// which also advances this site's vector: an interrupted session resumes from the last applied
 /// batch, and pushes resume from what the peer reports holding.
-public struct PeerSynchronizer: Sendable {
+package struct PeerSynchronizer: Sendable {
     /// Batch bounds for both directions.
-    public struct Limits: Sendable {
-        public var changes: Int
-        public var bytes: Int
-        public var compress: Bool
+    package struct Limits: Sendable {
+        package var changes: Int
+        package var bytes: Int
+        package var compress: Bool
 
-        public init(changes: Int, bytes: Int, compress: Bool) {
+        package init(changes: Int, bytes: Int, compress: Bool) {
             self.changes = changes
             self.bytes = bytes
             self.compress = compress
@@ -23,24 +23,24 @@ public struct PeerSynchronizer: Sendable {
     }
 
     /// What a session moved.
-    public struct Outcome: Sendable, Equatable {
-        public var received = 0
-        public var sent = 0
-        public var conflicts = 0
+    package struct Outcome: Sendable, Equatable {
+        package var received = 0
+        package var sent = 0
+        package var conflicts = 0
         /// Body bytes received and sent (compressed where compression was used).
-        public var bytesIn = 0
-        public var bytesOut = 0
+        package var bytesIn = 0
+        package var bytesOut = 0
         /// What the peer holds at the end of the session.
-        public var peerVector = VersionVector()
+        package var peerVector = VersionVector()
         /// Whether the pull ran until the peer had nothing more this site lacked (not cut short by
         /// a batch of nothing new).
-        public var pulledEverything = false
-        public var peerSite: SiteID?
+        package var pulledEverything = false
+        package var peerSite: SiteID?
         /// Origins held back at this site (pulled) or at the peer (pushed), the latest per origin and side.
-        public var heldHere: [HeldOrigin] = []
-        public var heldAtPeer: [HeldOrigin] = []
+        package var heldHere: [HeldOrigin] = []
+        package var heldAtPeer: [HeldOrigin] = []
 
-        public init() {}
+        package init() {}
     }
 
     let feed: any ChangeFeed
@@ -48,7 +48,7 @@ public struct PeerSynchronizer: Sendable {
     let limits: Limits
 
     /// A session between `feed`'s site and `client`'s peer.
-    public init(feed: any ChangeFeed, client: PeerClient, limits: Limits) {
+    package init(feed: any ChangeFeed, client: PeerClient, limits: Limits) {
         self.feed = feed
         self.client = client
         self.limits = limits
@@ -56,7 +56,7 @@ public struct PeerSynchronizer: Sendable {
 
     /// Runs the session, counting into `outcome` as it goes (so a failed session still reports
     /// what it moved); `progress` is called with the number of changes moved so far.
-    public func run(into outcome: inout Outcome, progress: @Sendable (Int) -> Void = { _ in }) async throws {
+    package func run(into outcome: inout Outcome, progress: @Sendable (Int) -> Void = { _ in }) async throws {
         let hello = try await client.hello()
         outcome.bytesIn += hello.wireBytes
         guard hello.value.site == client.peer.name else {

@@ -1,5 +1,5 @@
 /// Why a sync with a peer failed. Messages name the peer and what to do; never patient data.
-public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No answer: connection refused, timed out, or cut.
     case unreachable(peer: String, reason: String)
     /// The peer answered with a refusal (4xx/5xx) and a code such as `schema_mismatch`.
@@ -15,7 +15,7 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The peer is a second database under a site id this site knows from another database.
     case identityConflict(peer: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unreachable(peer, reason):
             return "peer \(peer) is unreachable: \(reason)"

@@ -1,17 +1,17 @@
-import HTTPTypes
-import Hummingbird
+package import HTTPTypes
+package import Hummingbird
 
 /// Answers a request whose method a known path does not serve with 405 `method_not_allowed` and an
 /// `Allow` header, instead of the router's 404 (which would say the path does not exist).
-public struct MethodRefusal<Context: RequestContext>: RouterMiddleware {
+package struct MethodRefusal<Context: RequestContext>: RouterMiddleware {
     let allowed: [String: HTTPRequest.Method]
 
     /// Refuses, on each path of `allowed`, every method but its own.
-    public init(allowed: [String: HTTPRequest.Method]) {
+    package init(allowed: [String: HTTPRequest.Method]) {
         self.allowed = allowed
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let method = allowed[request.uri.path], request.method != method else { return try await next(request, context) }
         let body = (try? BodyCoding.encode(WireMessage.Failure(
             code: "method_not_allowed", error: "\(request.uri.path) answers \(method.rawValue) only"))) ?? ByteBuffer()

@@ -2,6 +2,7 @@ import ClinicSyncCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 
 extension PeerAPI {

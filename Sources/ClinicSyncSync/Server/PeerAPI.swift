@@ -1,8 +1,8 @@
-import ClinicSyncCore
+package import ClinicSyncCore
 import Foundation
-import Hummingbird
-import Logging
-import NIOCore
+package import Hummingbird
+package import Logging
+package import NIOCore
 
 /// The peer protocol's server side: `/v3/hello`, `/v3/pull` and `/v3/push`; an older peer's
 /// requests get a 409 naming both versions.
@@ -11,7 +11,7 @@ import NIOCore
 /// store: protocol version, schema version, sender site (must be a configured peer), body size and
 /// encoding, JSON shape, then each change. A refusal is a 4xx answer naming the first problem, and
 /// the store is untouched.
-public struct PeerAPI: Sendable {
+package struct PeerAPI: Sendable {
     let feed: any ChangeFeed
     let peers: PeerDirectory
     let transport: PeerTransport
@@ -21,7 +21,7 @@ public struct PeerAPI: Sendable {
 
     /// Serves `feed` to the sites `peers` lists, over `transport` (which decides what a caller
     /// must present: its certificate or its secret), within `limits` per peer.
-    public init(feed: any ChangeFeed, peers: PeerDirectory, transport: PeerTransport, limits: PeerRequestLimits, logger: Logger) {
+    package init(feed: any ChangeFeed, peers: PeerDirectory, transport: PeerTransport, limits: PeerRequestLimits, logger: Logger) {
         self.feed = feed
         self.peers = peers
         self.transport = transport
@@ -30,7 +30,7 @@ public struct PeerAPI: Sendable {
     }
 
     /// Adds the protocol's routes to `router`.
-    public func addRoutes(to router: Router<PeerRequestContext>) {
+    package func addRoutes(to router: Router<PeerRequestContext>) {
         let prefix = WireProtocol.pathPrefix
         router.post("\(prefix)/hello") { request, context in
             await self.respond(to: request, context) { _, body in

@@ -1,13 +1,13 @@
-import ClinicSyncCore
+package import ClinicSyncCore
 
 /// A secret two sites share to authenticate each other over plain HTTP on loopback, where no
 /// certificate can: both configurations carry the same value for each other (`peers[].secret`).
-public struct PeerSecret: Hashable, Sendable {
+package struct PeerSecret: Hashable, Sendable {
     let value: String
 
     /// Validates the configured form: 16 to 256 of `A-Z a-z 0-9 . _ ~ + / = -` (the characters of a
     /// bearer token, none of which YAML reads as syntax).
-    public init(_ text: String) throws(ValidationError) {
+    package init(_ text: String) throws(ValidationError) {
         guard (16...256).contains(text.utf8.count), text.utf8.allSatisfy(Self.allowed.contains) else {
             throw ValidationError(field: "secret", rule: Self.rule)
         }
@@ -30,11 +30,11 @@ public struct PeerSecret: Hashable, Sendable {
 
 /// What a configured peer must present to call this site: over TLS the certificate whose
 /// fingerprint is pinned for it, over plain HTTP (loopback only) the secret shared with it.
-public struct PeerCredentials: Hashable, Sendable {
-    public let fingerprint: Fingerprint?
-    public let secret: PeerSecret?
+package struct PeerCredentials: Hashable, Sendable {
+    package let fingerprint: Fingerprint?
+    package let secret: PeerSecret?
 
-    public init(fingerprint: Fingerprint?, secret: PeerSecret?) {
+    package init(fingerprint: Fingerprint?, secret: PeerSecret?) {
         self.fingerprint = fingerprint
         self.secret = secret
     }
@@ -51,7 +51,7 @@ enum PresentedCredential: Sendable {
 }
 
 /// How the peer API is served.
-public enum PeerTransport: Sendable {
+package enum PeerTransport: Sendable {
     /// Mutual TLS: callers are proven by their certificates.
     case tls
     /// Plain HTTP on loopback: callers are proven by their shared secrets.

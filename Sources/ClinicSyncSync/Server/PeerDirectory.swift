@@ -1,19 +1,19 @@
-import ClinicSyncCore
+package import ClinicSyncCore
 import Synchronization
 
 /// The sites allowed to call this site's peer API, with what each must present; replaced when the
 /// configuration is reloaded. It fails closed: a request is accepted only with the credential
 /// configured for its sender, never for lack of one.
-public final class PeerDirectory: Sendable {
+package final class PeerDirectory: Sendable {
     private let peers: Mutex<[SiteID: PeerCredentials]>
 
     /// A directory of the given sites.
-    public init(_ peers: [SiteID: PeerCredentials]) {
+    package init(_ peers: [SiteID: PeerCredentials]) {
         self.peers = Mutex(peers)
     }
 
     /// Whether `site` is a configured peer.
-    public func contains(_ site: SiteID) -> Bool { peers.withLock { $0[site] != nil } }
+    package func contains(_ site: SiteID) -> Bool { peers.withLock { $0[site] != nil } }
 
     /// Whether `site` may call, presenting `credential`: over TLS, the certificate pinned for it;
     /// over plain HTTP, the secret shared with it.
@@ -31,13 +31,13 @@ public final class PeerDirectory: Sendable {
     }
 
     /// The configured site whose fingerprint is `fingerprint`, if any.
-    public func site(for fingerprint: Fingerprint) -> SiteID? {
+    package func site(for fingerprint: Fingerprint) -> SiteID? {
         peers.withLock { entries in entries.first { $0.value.fingerprint == fingerprint }?.key }
     }
 
     /// The configured sites, in id order.
-    public var sites: [SiteID] { peers.withLock { $0.keys.sorted() } }
+    package var sites: [SiteID] { peers.withLock { $0.keys.sorted() } }
 
     /// Replaces the allowed sites.
-    public func replace(with newPeers: [SiteID: PeerCredentials]) { peers.withLock { $0 = newPeers } }
+    package func replace(with newPeers: [SiteID: PeerCredentials]) { peers.withLock { $0 = newPeers } }
 }

@@ -1,15 +1,15 @@
-import ClinicSyncCore
-import Hummingbird
-import NIOCore
-import NIOSSL
+package import ClinicSyncCore
+package import Hummingbird
+package import NIOCore
+package import NIOSSL
 
 /// The request context of the peer API: it keeps the connection so a handler can learn which
 /// certificate (and so which site) is calling.
-public struct PeerRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
+package struct PeerRequestContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
     let channel: any Channel
 
-    public init(source: ApplicationRequestContextSource) {
+    package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         channel = source.channel
     }

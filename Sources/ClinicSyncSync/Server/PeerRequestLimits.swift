@@ -4,14 +4,14 @@ import Synchronization
 /// What one peer may ask of this site at once: a few requests in progress (a session has at most a
 /// hello, two pulls and a push under way), each of whose bodies must arrive within a deadline, so
 /// a slow or hostile caller ties up only its own requests, never the site's other duties.
-public struct PeerRequestLimits: Sendable {
+package struct PeerRequestLimits: Sendable {
     /// Requests one peer may have in progress at once; more get 429 `too_many_requests`.
-    public var concurrentPerPeer: Int
+    package var concurrentPerPeer: Int
     /// How long a request's body may take to arrive, plus one second per 16 KiB it declares (so a
     /// large batch over a slow link still arrives); a slower one gets 408 `request_timeout`.
-    public var bodyDeadline: Duration
+    package var bodyDeadline: Duration
 
-    public init(concurrentPerPeer: Int = 4, bodyDeadline: Duration) {
+    package init(concurrentPerPeer: Int = 4, bodyDeadline: Duration) {
         self.concurrentPerPeer = concurrentPerPeer
         self.bodyDeadline = bodyDeadline
     }

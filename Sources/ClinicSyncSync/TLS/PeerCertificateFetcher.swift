@@ -1,15 +1,15 @@
-import ClinicSyncCore
-import NIOCore
-import NIOPosix
-import NIOSSL
-import NIOTLS
+package import ClinicSyncCore
+package import NIOCore
+package import NIOPosix
+package import NIOSSL
+package import NIOTLS
 import Synchronization
 
 /// Learns a peer's certificate with one TLS handshake, accepting it only if its fingerprint is the
 /// one pinned in the configuration; the certificate then becomes the only trust root for requests.
-public enum PeerCertificateFetcher {
+package enum PeerCertificateFetcher {
     /// Connects to `host:port`, presents `identity`, and returns the peer's certificate.
-    public static func fetch(
+    package static func fetch(
         peer: String, host: String, port: Int, expected: Fingerprint, identity: SiteIdentity, timeout: TimeAmount
     ) async throws(SyncError) -> NIOSSLCertificate {
         let presented = Mutex<(NIOSSLCertificate, Fingerprint)?>(nil)

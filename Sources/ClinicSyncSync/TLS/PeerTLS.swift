@@ -1,14 +1,15 @@
-import ClinicSyncCore
-import HummingbirdTLS
-import Logging
-import NIOSSL
+package import ClinicSyncCore
+package import HummingbirdTLS
+package import Logging
+package import NIOCore
+package import NIOSSL
 
 /// Mutual TLS between sites, pinned by fingerprint: no certificate authority is involved.
-public enum PeerTLS {
+package enum PeerTLS {
     /// The server side: a client certificate is required, and the handshake fails unless its
     /// fingerprint belongs to a configured peer; a refusal is logged with the presented fingerprint
     /// so an operator can add a new site by copying it.
-    public static func server(identity: SiteIdentity, peers: PeerDirectory, logger: Logger) -> TLSChannelConfiguration {
+    package static func server(identity: SiteIdentity, peers: PeerDirectory, logger: Logger) -> TLSChannelConfiguration {
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(identity.certificate)], privateKey: .privateKey(identity.privateKey))
         tls.minimumTLSVersion = .tlsv12
@@ -28,7 +29,7 @@ public enum PeerTLS {
 
     /// The client side: present this site's certificate and trust only the peer's own certificate
     /// (fetched and checked against its pinned fingerprint by ``PeerCertificateFetcher``).
-    public static func client(identity: SiteIdentity, trusting peerCertificate: NIOSSLCertificate) -> TLSConfiguration {
+    package static func client(identity: SiteIdentity, trusting peerCertificate: NIOSSLCertificate) -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         tls.certificateChain = [.certificate(identity.certificate)]

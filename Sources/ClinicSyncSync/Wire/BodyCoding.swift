@@ -1,11 +1,12 @@
 import CompressNIO
 import Foundation
 import NIOCore
+import NIOFoundationEssentialsCompat
 
 /// JSON bodies, gzip-compressed when the other side accepts it.
-public enum BodyCoding {
+package enum BodyCoding {
     /// The encoding name used in `Content-Encoding` and `Accept-Encoding`.
-    public static let gzip = "gzip"
+    package static let gzip = "gzip"
 
     static func encode<T: Encodable>(_ value: T) throws -> ByteBuffer {
         ByteBuffer(data: try JSONEncoder().encode(value))

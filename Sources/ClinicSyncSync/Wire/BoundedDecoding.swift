@@ -1,10 +1,10 @@
 /// A list in a peer's message longer than the protocol allows. Decoding stops at the first element
 /// past the bound, so a hostile or broken peer cannot make this site build an unbounded batch.
-public struct ListTooLong: Error, Sendable, CustomStringConvertible {
-    public let field: String
-    public let limit: Int
+package struct ListTooLong: Error, Sendable, CustomStringConvertible {
+    package let field: String
+    package let limit: Int
 
-    public var description: String { "\(field) may hold at most \(limit) entries" }
+    package var description: String { "\(field) may hold at most \(limit) entries" }
 }
 
 extension KeyedDecodingContainer {

@@ -1,24 +1,24 @@
-import ClinicSyncCore
+package import ClinicSyncCore
 
 /// A change as it travels between sites: one row write (its changed columns) or a delete.
-public struct WireChange: Codable, Hashable, Sendable {
-    public var table: String
-    public var row_id: String
+package struct WireChange: Codable, Hashable, Sendable {
+    package var table: String
+    package var row_id: String
     /// `write` or `delete`.
-    public var op: String
+    package var op: String
     /// For a write: the changed columns and their values (JSON null for a field set to NULL).
-    public var values: [String: WireValue]?
-    public var origin: String
-    public var seq: Int64
-    public var hlc: Int64
+    package var values: [String: WireValue]?
+    package var origin: String
+    package var seq: Int64
+    package var hlc: Int64
     /// What the origin held of other sites when it made the change (absent for a migrated version-1 change).
-    public var seen: [String: Int64]?
+    package var seen: [String: Int64]?
     /// For a migrated version-1 change: the version of the value it replaced.
-    public var base_hlc: Int64?
-    public var base_origin: String?
+    package var base_hlc: Int64?
+    package var base_origin: String?
 
     /// The wire form of a change.
-    public init(_ change: Change) {
+    package init(_ change: Change) {
         table = change.table.rawValue
         row_id = change.rowID.rawValue
         op = change.isDelete ? "delete" : "write"
@@ -37,7 +37,7 @@ public struct WireChange: Codable, Hashable, Sendable {
 
     /// The domain change, or an error naming the first field that is wrong. Table and column names
     /// are matched against the schema's constants and never used as SQL.
-    public func change() throws(ValidationError) -> Change {
+    package func change() throws(ValidationError) -> Change {
         guard let table = SyncedTable(rawValue: table) else {
             throw ValidationError(field: "table", rule: "unknown table (expected appointments or prescriptions)")
         }
@@ -87,7 +87,7 @@ public struct WireChange: Codable, Hashable, Sendable {
 }
 
 /// A field value on the wire: JSON null, an integer or a string.
-public enum WireValue: Codable, Hashable, Sendable {
+package enum WireValue: Codable, Hashable, Sendable {
     case null
     case integer(Int64)
     case text(String)
@@ -108,7 +108,7 @@ public enum WireValue: Codable, Hashable, Sendable {
         }
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -119,7 +119,7 @@ public enum WireValue: Codable, Hashable, Sendable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -131,12 +131,12 @@ public enum WireValue: Codable, Hashable, Sendable {
 
 extension VersionVector {
     /// The wire form: origin site id to sequence number.
-    public var wire: [String: Int64] {
+    package var wire: [String: Int64] {
         Dictionary(uniqueKeysWithValues: sequences.map { ($0.key.rawValue, $0.value) })
     }
 
     /// Reads a vector from the wire, refusing malformed site ids.
-    public init(wire: [String: Int64]) throws(ValidationError) {
+    package init(wire: [String: Int64]) throws(ValidationError) {
         var sequences: [SiteID: Int64] = [:]
         for (origin, sequence) in wire { sequences[try SiteID(origin)] = sequence }
         self.init(sequences)
@@ -145,14 +145,14 @@ extension VersionVector {
 
 extension FleetReport {
     /// The wire form of a report.
-    public var wire: WireMessage.Report {
+    package var wire: WireMessage.Report {
         WireMessage.Report(
             site: site.rawValue, vector: vector.wire, peers: peers.map(\.rawValue), at: at.rawValue, max_drift_ms: maximumDrift?.value,
             incarnation: incarnation?.rawValue)
     }
 
     /// Reads a report from the wire, refusing malformed site ids or timestamps.
-    public init(wire: WireMessage.Report) throws(ValidationError) {
+    package init(wire: WireMessage.Report) throws(ValidationError) {
         guard let at = HybridTimestamp(rawValue: wire.at) else {
             throw ValidationError(field: "fleet.at", rule: "must be a hybrid-logical-clock value")
         }
@@ -171,7 +171,7 @@ extension FleetReport {
 
 extension HeldOrigin {
     /// The wire form of a held origin.
-    public var wire: WireMessage.Held {
+    package var wire: WireMessage.Held {
         switch reason {
         case let .ahead(aheadBy, bound):
             return WireMessage.Held(origin: origin.rawValue, seq: sequence, ahead_ms: aheadBy.value, bound_ms: bound.value, invalid: nil)
@@ -181,7 +181,7 @@ extension HeldOrigin {
     }
 
     /// Reads a held origin from the wire, refusing a malformed site id or a missing reason.
-    public init(wire: WireMessage.Held) throws(ValidationError) {
+    package init(wire: WireMessage.Held) throws(ValidationError) {
         let reason: Reason
         if let ahead = wire.ahead_ms, let bound = wire.bound_ms {
             reason = .ahead(aheadBy: Milliseconds(ahead), bound: Milliseconds(bound))

@@ -1,97 +1,97 @@
 /// The JSON bodies of the peer protocol. Field names are part of the protocol: change them only
 /// with a new protocol version.
-public enum WireMessage {
+package enum WireMessage {
     /// `POST /v3/hello` response: who the peer is and what it holds.
-    public struct Hello: Codable, Sendable {
-        public var site: String
-        public var protocol_version: Int
-        public var schema_version: String
+    package struct Hello: Codable, Sendable {
+        package var site: String
+        package var protocol_version: Int
+        package var schema_version: String
         /// Greatest timestamp held per origin site.
-        public var vector: [String: Int64]
+        package var vector: [String: Int64]
         /// Body encodings the peer accepts for pushes (`gzip`).
-        public var accept_encoding: [String]
+        package var accept_encoding: [String]
         /// What the peer knows of the fleet: its own report and the latest of every other site.
-        public var fleet: [Report]
+        package var fleet: [Report]
     }
 
     /// A site's report about itself (see `FleetReport`).
-    public struct Report: Codable, Sendable {
-        public var site: String
-        public var vector: [String: Int64]
-        public var peers: [String]
-        public var at: Int64
+    package struct Report: Codable, Sendable {
+        package var site: String
+        package var vector: [String: Int64]
+        package var peers: [String]
+        package var at: Int64
         /// The site's drift bound in milliseconds; absent from sites that do not say.
-        public var max_drift_ms: UInt64?
+        package var max_drift_ms: UInt64?
         /// The reporting database's incarnation; absent from sites that do not say.
-        public var incarnation: String?
+        package var incarnation: String?
     }
 
     /// `POST /v3/pull` request: send me what I lack.
-    public struct PullRequest: Codable, Sendable {
-        public var vector: [String: Int64]
+    package struct PullRequest: Codable, Sendable {
+        package var vector: [String: Int64]
         /// What the caller knows of the fleet, its own report first: the callee learns from it what
         /// a peer that only calls out holds.
-        public var fleet: [Report]
-        public var limit: Int
-        public var max_bytes: Int
+        package var fleet: [Report]
+        package var limit: Int
+        package var max_bytes: Int
     }
 
     /// `POST /v3/pull` response: a bounded batch, and whether more is waiting.
-    public struct PullResponse: Codable, Sendable {
-        public var changes: [WireChange]
-        public var more: Bool
+    package struct PullResponse: Codable, Sendable {
+        package var changes: [WireChange]
+        package var more: Bool
         /// Origins whose missing changes were all sent, with the sender's number for each.
-        public var through: [String: Int64]
+        package var through: [String: Int64]
         /// For each origin of `changes` and `through`: the groups its origin signed them in.
-        public var proofs: [String: WireProof]
+        package var proofs: [String: WireProof]
     }
 
     /// `POST /v3/push` request: changes the receiver lacks.
-    public struct PushRequest: Codable, Sendable {
-        public var changes: [WireChange]
+    package struct PushRequest: Codable, Sendable {
+        package var changes: [WireChange]
         /// Origins whose missing changes were all sent, with the sender's number for each.
-        public var through: [String: Int64]
+        package var through: [String: Int64]
         /// For each origin of `changes` and `through`: the groups its origin signed them in.
-        public var proofs: [String: WireProof]
+        package var proofs: [String: WireProof]
         /// The sender's report about itself: what it holds now, received changes included.
-        public var report: Report
+        package var report: Report
     }
 
     /// `POST /v3/push` response: what was merged, and what the receiver now holds.
-    public struct PushResponse: Codable, Sendable {
-        public var applied: Int
-        public var duplicates: Int
-        public var conflicts: Int
-        public var vector: [String: Int64]
+    package struct PushResponse: Codable, Sendable {
+        package var applied: Int
+        package var duplicates: Int
+        package var conflicts: Int
+        package var vector: [String: Int64]
         /// The receiver's report about itself after the push, so the pusher knows at once what it holds.
-        public var report: Report
+        package var report: Report
         /// Origins whose changes the receiver held back (the rest applied); absent when none.
-        public var held: [Held]?
+        package var held: [Held]?
     }
 
     /// An origin whose changes a site holds back from `seq` on (see `HeldOrigin`): either
     /// `ahead_ms` and `bound_ms` (timestamped beyond the drift bound) or `invalid` (the rule broken).
-    public struct Held: Codable, Sendable {
-        public var origin: String
-        public var seq: Int64
-        public var ahead_ms: UInt64?
-        public var bound_ms: UInt64?
-        public var invalid: String?
+    package struct Held: Codable, Sendable {
+        package var origin: String
+        package var seq: Int64
+        package var ahead_ms: UInt64?
+        package var bound_ms: UInt64?
+        package var invalid: String?
     }
 
     /// Any 4xx or 5xx answer.
-    public struct Failure: Codable, Sendable {
+    package struct Failure: Codable, Sendable {
         /// A stable machine-readable code, e.g. `schema_mismatch`.
-        public var code: String
+        package var code: String
         /// What is wrong, for a person; never patient data.
-        public var error: String
+        package var error: String
     }
 }
 
 // Lists are decoded with a bound (see `KeyedDecodingContainer.decodeList`); these live here because
 // the synthesised coding keys are visible only in this file.
 extension WireMessage.PushRequest {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         changes = try container.decodeList(WireChange.self, forKey: .changes, atMost: WireProtocol.maximumBatchChanges)
         through = try container.decode([String: Int64].self, forKey: .through)
@@ -101,7 +101,7 @@ extension WireMessage.PushRequest {
 }
 
 extension WireMessage.PullResponse {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         changes = try container.decodeList(WireChange.self, forKey: .changes, atMost: WireProtocol.maximumBatchChanges)
         more = try container.decode(Bool.self, forKey: .more)
@@ -111,7 +111,7 @@ extension WireMessage.PullResponse {
 }
 
 extension WireMessage.PullRequest {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         vector = try container.decode([String: Int64].self, forKey: .vector)
         fleet = try container.decodeList(WireMessage.Report.self, forKey: .fleet, atMost: WireProtocol.maximumFleetSites)
@@ -121,7 +121,7 @@ extension WireMessage.PullRequest {
 }
 
 extension WireMessage.Hello {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         site = try container.decode(String.self, forKey: .site)
         protocol_version = try container.decode(Int.self, forKey: .protocol_version)

@@ -1,30 +1,30 @@
-import ClinicSyncCore
+package import ClinicSyncCore
 import Foundation
 
 /// An origin's proof in a pull answer or a push (`proofs`, by origin site id): its public keys and
 /// the groups its changes in the batch lie in, binary fields in base64 (see docs/protocol.md).
-public struct WireProof: Codable, Sendable {
+package struct WireProof: Codable, Sendable {
     /// DER SubjectPublicKeyInfo of each key the sender knows the origin by.
-    public var keys: [String]
-    public var groups: [Group]
+    package var keys: [String]
+    package var groups: [Group]
 
     /// A group header, and the leaves of the numbers the batch does not carry, by number.
-    public struct Group: Codable, Sendable {
-        public var genesis: Int64
-        public var previous: Int64
-        public var first: Int64
-        public var last: Int64
-        public var root: String
-        public var sig: String
-        public var leaves: [String: String]?
+    package struct Group: Codable, Sendable {
+        package var genesis: Int64
+        package var previous: Int64
+        package var first: Int64
+        package var last: Int64
+        package var root: String
+        package var sig: String
+        package var leaves: [String: String]?
     }
 
     /// The most keys and groups one origin's proof may carry.
-    public static let maximumKeys = 8
-    public static let maximumGroups = 20_000
+    package static let maximumKeys = 8
+    package static let maximumGroups = 20_000
 
     /// A proof beyond these bounds is malformed (400), not a batch too large: no honest sender makes one.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         do {
             keys = try container.decodeList(String.self, forKey: .keys, atMost: Self.maximumKeys)
@@ -34,7 +34,7 @@ public struct WireProof: Codable, Sendable {
         }
     }
 
-    public init(keys: [String], groups: [Group]) {
+    package init(keys: [String], groups: [Group]) {
         self.keys = keys
         self.groups = groups
     }
@@ -42,7 +42,7 @@ public struct WireProof: Codable, Sendable {
 
 extension OriginProof {
     /// The wire form.
-    public var wire: WireProof {
+    package var wire: WireProof {
         WireProof(keys: publicKeys.map { Data($0).base64EncodedString() }, groups: groups.map { item in
             let header = item.header
             return WireProof.Group(
@@ -53,7 +53,7 @@ extension OriginProof {
     }
 
     /// Reads `origin`'s proof from the wire; what cannot be read refuses the batch (`malformed_proof`).
-    public init(wire: WireProof, origin: SiteID) throws(ChainRefusal) {
+    package init(wire: WireProof, origin: SiteID) throws(ChainRefusal) {
         func bytes(_ text: String, _ what: String) throws(ChainRefusal) -> [UInt8] {
             guard let data = Data(base64Encoded: text) else { throw ChainRefusal(.malformedProof, origin: origin, "\(what) is not base64") }
             return Array(data)

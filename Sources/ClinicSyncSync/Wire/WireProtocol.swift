@@ -7,24 +7,24 @@ import ClinicSyncCore
 /// ``protocolHeader`` (this protocol's version), ``schemaHeader`` (the version of the synchronised
 /// tables' shape, ``SyncedTable/schemaVersion``, independent of local migrations) and ``siteHeader``
 /// (the sender's site id). The endpoints are documented in `docs/protocol.md`.
-public enum WireProtocol {
+package enum WireProtocol {
     /// The protocol version this build speaks.
-    public static let version = 3
+    package static let version = 3
     /// The path prefix of this version's endpoints.
-    public static let pathPrefix = "/v\(version)"
+    package static let pathPrefix = "/v\(version)"
     /// The synchronised tables' shape this build sends and expects.
-    public static var schemaVersion: String { String(SyncedTable.schemaVersion) }
+    package static var schemaVersion: String { String(SyncedTable.schemaVersion) }
     /// Header carrying the protocol version.
-    public static let protocolHeader = "ClinicSync-Protocol"
+    package static let protocolHeader = "ClinicSync-Protocol"
     /// Header carrying the schema version.
-    public static let schemaHeader = "ClinicSync-Schema"
+    package static let schemaHeader = "ClinicSync-Schema"
     /// Header carrying the sender's site id.
-    public static let siteHeader = "ClinicSync-Site"
+    package static let siteHeader = "ClinicSync-Site"
 
     /// The largest request or response body accepted, compressed or not (16 MiB).
-    public static let maximumBodyBytes = 16 * 1024 * 1024
+    package static let maximumBodyBytes = 16 * 1024 * 1024
     /// The most changes one batch may carry.
-    public static let maximumBatchChanges = 10_000
+    package static let maximumBatchChanges = 10_000
     /// The most fleet reports one message may carry (one per site of the fleet).
-    public static let maximumFleetSites = FleetView.maximumSites
+    package static let maximumFleetSites = FleetView.maximumSites
 }

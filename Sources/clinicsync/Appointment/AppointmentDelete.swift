@@ -1,4 +1,6 @@
 import ArgumentParser
+import ClinicSyncCore
+import ClinicSyncDaemon
 
 /// `clinicsync appointment delete ID`
 struct AppointmentDelete: ParsableCommand {
@@ -7,14 +9,13 @@ struct AppointmentDelete: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var write: RecordWriteOptions
-    @Argument(help: "The appointment's id.") var id: String
+    @Argument(help: "The appointment's id (\(ArgumentForm.rowID)).") var id: RowID
 
     func run() throws {
-        let rowID = try Parse.rowID(id, flag: "id")
-        try reportingFailures {
-            try write.openStore(options).deleteAppointment(id: rowID)
-            if options.json { return try Output.json(["deleted": rowID.rawValue]) }
-            print("Deleted appointment \(rowID).")
+        try reportingFailures { () throws(ApplicationError) in
+            try options.application().deleteAppointment(id: id, force: write.force)
+            if options.json { return Output.json(["deleted": id.rawValue]) }
+            print("Deleted appointment \(id).")
         }
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import ClinicSyncStore
+import ClinicSyncDaemon
 
 /// `clinicsync appointment list`
 struct AppointmentList: ParsableCommand {
@@ -8,15 +8,15 @@ struct AppointmentList: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        try reportingFailures {
-            let records = try options.openStoreReadOnly().appointments()
-            if options.json { return try Output.json(records) }
+        try reportingFailures { () throws(ApplicationError) in
+            let appointments = try options.application().appointments()
+            if options.json { return Output.json(appointments) }
             Output.table(
                 ["ID", "STARTS_AT", "MIN", "UNITS", "STATUS", "SITE", "THERAPIST", "PATIENT_ID"],
-                records.map { record in
-                    [record.id, record.startsAt ?? "-", record.minutes.map(String.init) ?? "-",
-                     record.units.map(String.init) ?? "-", record.status ?? "-", record.site ?? "-",
-                     record.therapist ?? "-", record.patientID ?? "-"]
+                appointments.map { appointment in
+                    [appointment.id, appointment.startsAt ?? "-", appointment.minutes.map(String.init) ?? "-",
+                     appointment.units.map(String.init) ?? "-", appointment.status ?? "-", appointment.site ?? "-",
+                     appointment.therapist ?? "-", appointment.patientID ?? "-"]
                 })
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicSyncCore
+import ClinicSyncDaemon
 
 /// `clinicsync appointment update ID`
 struct AppointmentUpdate: ParsableCommand {
@@ -8,36 +9,34 @@ struct AppointmentUpdate: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var write: RecordWriteOptions
-    @Argument(help: "The appointment's id.") var id: String
-    @Option var status: String?
-    @Option(name: .customLong("starts-at")) var startsAt: String?
+    @Argument(help: "The appointment's id (\(ArgumentForm.rowID)).") var id: RowID
+    @Option(help: "The visit's new state.") var status: AppointmentStatus?
+    @Option(name: .customLong("starts-at"), help: "\(ArgumentForm.dateTime).") var startsAt: UTCDateTime?
     @Option var therapist: String?
     @Option var minutes: Int?
     @Option var units: Int?
     @Option var site: String?
     @Option(name: .customLong("patient-id")) var patientID: String?
     @Option(name: .customLong("patient-name")) var patientName: String?
-    @Option(name: .customLong("prescription"), help: "Link to a prescription (\"\" unlinks).") var prescriptionID: String?
+    @Option(name: .customLong("prescription"), help: "Link to a prescription (\(ArgumentForm.rowID); \"\" unlinks).")
+    var prescription: PrescriptionChangeArgument?
     @Option(help: "New notes (\"\" clears them).") var notes: String?
 
-    func run() throws {
-        let rowID = try Parse.rowID(id, flag: "id")
-        let newStatus = try status.map(Parse.status)
-        let newStart = try startsAt.map { try Parse.dateTime($0, flag: "--starts-at") }
-        let newPrescription: RowID?? = try prescriptionID.map { text in
-            text.isEmpty ? nil : try Parse.rowID(text, flag: "--prescription")
-        }
-        let (therapist, minutes, units, site, patientID, patientName, notes) =
-            (therapist, minutes, units, site, patientID, patientName, notes)
-        let textsGiven = [therapist, site, patientID, patientName, notes].contains { $0 != nil }
-        let othersGiven = newStatus != nil || newStart != nil || minutes != nil || units != nil || newPrescription != nil
-        guard textsGiven || othersGiven else {
+    func validate() throws {
+        let given: [Any?] = [status, startsAt, therapist, minutes, units, site, patientID, patientName, prescription, notes]
+        guard given.contains(where: { $0 != nil }) else {
             throw ValidationError("nothing to change: give at least one of --status, --starts-at, --therapist, --minutes, --units, --site, --patient-id, --patient-name, --prescription, --notes")
         }
-        try reportingFailures {
-            let record = try write.openStore(options).updateAppointment(id: rowID) { appointment in
-                if let newStatus { appointment.status = newStatus }
-                if let newStart { appointment.startsAt = newStart }
+    }
+
+    func run() throws {
+        let newPrescription: RowID?? = prescription.map(\.prescriptionID)
+        let (status, startsAt, therapist, minutes, units, site, patientID, patientName, notes) =
+            (status, startsAt, therapist, minutes, units, site, patientID, patientName, notes)
+        try reportingFailures { () throws(ApplicationError) in
+            let updated = try options.application().updateAppointment(id: id, force: write.force) { appointment in
+                if let status { appointment.status = status }
+                if let startsAt { appointment.startsAt = startsAt }
                 if let therapist { appointment.therapist = therapist }
                 if let minutes {
                     appointment.minutes = minutes
@@ -48,10 +47,10 @@ struct AppointmentUpdate: ParsableCommand {
                 if let patientID { appointment.patientID = patientID }
                 if let patientName { appointment.patientName = patientName }
                 if let newPrescription { appointment.prescriptionID = newPrescription }
-                if let notes { appointment.notes = Parse.optionalText(notes) }
+                if let notes { appointment.notes = optionalText(notes) }
             }
-            if options.json { return try Output.json(record) }
-            print("Updated appointment \(record.id).")
+            if options.json { return Output.json(updated) }
+            print("Updated appointment \(updated.id).")
         }
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ClinicSyncCore
+import ClinicSyncDaemon
 
 /// `clinicsync prescription delete ID`
 struct PrescriptionDelete: ParsableCommand {
@@ -7,14 +9,13 @@ struct PrescriptionDelete: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var write: RecordWriteOptions
-    @Argument(help: "The prescription's id.") var id: String
+    @Argument(help: "The prescription's id (\(ArgumentForm.rowID)).") var id: RowID
 
     func run() throws {
-        let rowID = try Parse.rowID(id, flag: "id")
-        try reportingFailures {
-            try write.openStore(options).deletePrescription(id: rowID)
-            if options.json { return try Output.json(["deleted": rowID.rawValue]) }
-            print("Deleted prescription \(rowID).")
+        try reportingFailures { () throws(ApplicationError) in
+            try options.application().deletePrescription(id: id, force: write.force)
+            if options.json { return Output.json(["deleted": id.rawValue]) }
+            print("Deleted prescription \(id).")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicSyncDaemon
 
 /// `clinicsync prescription list`
 struct PrescriptionList: ParsableCommand {
@@ -7,15 +8,15 @@ struct PrescriptionList: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        try reportingFailures {
-            let records = try options.openStoreReadOnly().prescriptions()
-            if options.json { return try Output.json(records.map { PrescriptionJSON($0) }) }
+        try reportingFailures { () throws(ApplicationError) in
+            let prescriptions = try options.application().prescriptions()
+            if options.json { return Output.json(prescriptions) }
             Output.table(
                 ["ID", "PATIENT_ID", "ICD10", "VISITS", "ISSUED_ON", "EXPIRES_ON", "PAYER"],
-                records.map { PrescriptionJSON($0) }.map { row in
-                    [row.id, row.patient_id ?? "-", row.icd10_codes.joined(separator: ","),
-                     row.visits_authorized.map(String.init) ?? "unlimited", row.issued_on ?? "-",
-                     row.expires_on ?? "-", row.payer ?? "-"]
+                prescriptions.map { row in
+                    [row.id, row.patientID ?? "-", row.icd10Codes.joined(separator: ","),
+                     row.visitsAuthorized.map(String.init) ?? "unlimited", row.issuedOn ?? "-",
+                     row.expiresOn ?? "-", row.payer ?? "-"]
                 })
         }
     }

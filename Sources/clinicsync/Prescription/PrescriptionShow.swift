@@ -1,4 +1,6 @@
 import ArgumentParser
+import ClinicSyncCore
+import ClinicSyncDaemon
 
 /// `clinicsync prescription show ID`
 struct PrescriptionShow: ParsableCommand {
@@ -6,26 +8,21 @@ struct PrescriptionShow: ParsableCommand {
         commandName: "show", abstract: "Show one prescription and the visits booked against it at every site.")
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "The prescription's id.") var id: String
+    @Argument(help: "The prescription's id (\(ArgumentForm.rowID)).") var id: RowID
 
     func run() throws {
-        let rowID = try Parse.rowID(id, flag: "id")
-        try reportingFailures {
-            let store = try options.openStoreReadOnly()
-            guard let record = try store.prescription(id: rowID) else {
-                throw CommandFailure(message: "no prescription with id \(rowID)", status: ExitStatus.notFound)
-            }
-            let view = PrescriptionJSON(record, visitsUsed: try store.visitsUsed(prescriptionID: rowID))
-            if options.json { return try Output.json(view) }
+        try reportingFailures { () throws(ApplicationError) in
+            let view = try options.application().prescription(id: id)
+            if options.json { return Output.json(view) }
             Output.fields([
-                ("id", view.id), ("patient_id", view.patient_id), ("patient_name", view.patient_name),
-                ("prescriber", view.prescriber), ("prescriber_npi", view.prescriber_npi), ("diagnosis", view.diagnosis),
-                ("icd10_codes", view.icd10_codes.joined(separator: ", ")),
-                ("visits_authorized", view.visits_authorized.map(String.init) ?? "unlimited"),
-                ("visits_used", view.visits_used.map(String.init)),
-                ("units_per_visit", view.units_per_visit.map(String.init)), ("frequency", view.frequency),
-                ("body_region", view.body_region), ("issued_on", view.issued_on), ("expires_on", view.expires_on),
-                ("payer", view.payer), ("member_id", view.member_id), ("notes", view.notes),
+                ("id", view.id), ("patient_id", view.patientID), ("patient_name", view.patientName),
+                ("prescriber", view.prescriber), ("prescriber_npi", view.prescriberNPI), ("diagnosis", view.diagnosis),
+                ("icd10_codes", view.icd10Codes.joined(separator: ", ")),
+                ("visits_authorized", view.visitsAuthorized.map(String.init) ?? "unlimited"),
+                ("visits_used", view.visitsUsed.map(String.init)),
+                ("units_per_visit", view.unitsPerVisit.map(String.init)), ("frequency", view.frequency),
+                ("body_region", view.bodyRegion), ("issued_on", view.issuedOn), ("expires_on", view.expiresOn),
+                ("payer", view.payer), ("member_id", view.memberID), ("notes", view.notes),
             ])
         }
     }

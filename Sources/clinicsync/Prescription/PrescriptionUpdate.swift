@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicSyncCore
+import ClinicSyncDaemon
 
 /// `clinicsync prescription update ID`
 struct PrescriptionUpdate: ParsableCommand {
@@ -8,59 +9,58 @@ struct PrescriptionUpdate: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var write: RecordWriteOptions
-    @Argument(help: "The prescription's id.") var id: String
+    @Argument(help: "The prescription's id (\(ArgumentForm.rowID)).") var id: RowID
     @Option(name: .customLong("patient-id")) var patientID: String?
     @Option(name: .customLong("patient-name")) var patientName: String?
     @Option var prescriber: String?
-    @Option var npi: String?
+    @Option(help: "\(ArgumentForm.npi).") var npi: NPI?
     @Option var diagnosis: String?
-    @Option(help: "Replaces the codes; repeat for several.") var icd10: [String] = []
+    @Option(help: "Replaces the codes: \(ArgumentForm.icd10).") var icd10: [ICD10Code] = []
     @Option(help: "Visits authorised (0 means unlimited).") var visits: Int?
     @Option(name: .customLong("units-per-visit"), help: "Units per visit (0 clears).") var unitsPerVisit: Int?
     @Option(help: "\"\" clears.") var frequency: String?
     @Option(name: .customLong("body-region"), help: "\"\" clears.") var bodyRegion: String?
-    @Option(name: .customLong("issued-on")) var issuedOn: String?
-    @Option(name: .customLong("expires-on")) var expiresOn: String?
+    @Option(name: .customLong("issued-on"), help: "\(ArgumentForm.date).") var issuedOn: CalendarDate?
+    @Option(name: .customLong("expires-on"), help: "\(ArgumentForm.date).") var expiresOn: CalendarDate?
     @Option var payer: String?
     @Option(name: .customLong("member-id")) var memberID: String?
     @Option(help: "\"\" clears.") var notes: String?
 
-    func run() throws {
-        let rowID = try Parse.rowID(id, flag: "id")
-        let newNPI = try npi.map(Parse.npi)
-        let newCodes = icd10.isEmpty ? nil : try Parse.icd10(icd10)
-        let newIssued = try issuedOn.map { try Parse.date($0, flag: "--issued-on") }
-        let newExpiry = try expiresOn.map { try Parse.date($0, flag: "--expires-on") }
-        let texts = (patientID, patientName, prescriber, diagnosis, payer, memberID)
-        let optionalTexts = (frequency, bodyRegion, notes)
-        let numbers = (visits, unitsPerVisit)
-        let textsGiven = [texts.0, texts.1, texts.2, texts.3, texts.4, texts.5, optionalTexts.0, optionalTexts.1, optionalTexts.2]
-            .contains { $0 != nil }
-        let othersGiven = newNPI != nil || newCodes != nil || newIssued != nil || newExpiry != nil
-            || numbers.0 != nil || numbers.1 != nil
-        guard textsGiven || othersGiven else {
+    func validate() throws {
+        let given: [Any?] = [
+            patientID, patientName, prescriber, npi, diagnosis, icd10.isEmpty ? nil : icd10, visits, unitsPerVisit, frequency,
+            bodyRegion, issuedOn, expiresOn, payer, memberID, notes,
+        ]
+        guard given.contains(where: { $0 != nil }) else {
             throw ValidationError("nothing to change: give at least one field option (see --help)")
         }
-        try reportingFailures {
-            let record = try write.openStore(options).updatePrescription(id: rowID) { prescription in
-                if let value = texts.0 { prescription.patientID = value }
-                if let value = texts.1 { prescription.patientName = value }
-                if let value = texts.2 { prescription.prescriber = value }
-                if let value = texts.3 { prescription.diagnosis = value }
-                if let value = texts.4 { prescription.payer = value }
-                if let value = texts.5 { prescription.memberID = value }
-                if let newNPI { prescription.prescriberNPI = newNPI }
-                if let newCodes { prescription.icd10Codes = newCodes }
-                if let newIssued { prescription.issuedOn = newIssued }
-                if let newExpiry { prescription.expiresOn = newExpiry }
-                if let value = optionalTexts.0 { prescription.frequency = Parse.optionalText(value) }
-                if let value = optionalTexts.1 { prescription.bodyRegion = Parse.optionalText(value) }
-                if let value = optionalTexts.2 { prescription.notes = Parse.optionalText(value) }
-                if let value = numbers.0 { prescription.visitsAuthorized = value == 0 ? nil : value }
-                if let value = numbers.1 { prescription.unitsPerVisit = value == 0 ? nil : value }
+    }
+
+    func run() throws {
+        let (patientID, patientName, prescriber, npi, diagnosis, payer, memberID) =
+            (patientID, patientName, prescriber, npi, diagnosis, payer, memberID)
+        let (codes, visits, unitsPerVisit, frequency, bodyRegion, issuedOn, expiresOn, notes) =
+            (icd10, visits, unitsPerVisit, frequency, bodyRegion, issuedOn, expiresOn, notes)
+        try reportingFailures { () throws(ApplicationError) in
+            let updated = try options.application().updatePrescription(id: id, force: write.force) { prescription in
+                if let patientID { prescription.patientID = patientID }
+                if let patientName { prescription.patientName = patientName }
+                if let prescriber { prescription.prescriber = prescriber }
+                if let diagnosis { prescription.diagnosis = diagnosis }
+                if let payer { prescription.payer = payer }
+                if let memberID { prescription.memberID = memberID }
+                if let npi { prescription.prescriberNPI = npi }
+                if !codes.isEmpty { prescription.icd10Codes = codes }
+                if let issuedOn { prescription.issuedOn = issuedOn }
+                if let expiresOn { prescription.expiresOn = expiresOn }
+                if let frequency { prescription.frequency = optionalText(frequency) }
+                if let bodyRegion { prescription.bodyRegion = optionalText(bodyRegion) }
+                if let notes { prescription.notes = optionalText(notes) }
+                if let visits { prescription.visitsAuthorized = visits == 0 ? nil : visits }
+                if let unitsPerVisit { prescription.unitsPerVisit = unitsPerVisit == 0 ? nil : unitsPerVisit }
             }
-            if options.json { return try Output.json(PrescriptionJSON(record)) }
-            print("Updated prescription \(record.id).")
+            if options.json { return Output.json(updated) }
+            print("Updated prescription \(updated.id).")
         }
     }
 }

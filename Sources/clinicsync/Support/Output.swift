@@ -1,11 +1,18 @@
+import ClinicSyncCore
+import ClinicSyncDaemon
 import Foundation
 
 /// Writes command results as JSON or aligned text.
 enum Output {
-    static func json<T: Encodable>(_ value: T) throws {
+    /// Prints `value` as pretty JSON with sorted keys. Output models encode nothing that can fail.
+    static func json<T: Encodable>(_ value: T) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        do {
+            print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        } catch {
+            preconditionFailure("an output model failed to encode: \(error)")
+        }
     }
 
     /// Prints rows under a header, each column as wide as its widest cell.
@@ -27,5 +34,11 @@ enum Output {
         for (key, value) in pairs {
             print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + (value ?? "-"))
         }
+    }
+
+    /// A field value as text: empty for null (as a deleted row's values are shown).
+    static func text(_ value: FieldValueView) -> String {
+        if case .null = value.value { return "" }
+        return value.value.description
     }
 }

@@ -1,9 +1,9 @@
 /// Why a batch's changes of one origin cannot be verified as written by that origin. Any refusal
 /// refuses the whole request: nothing of the batch is applied. The message names the origin and
 /// numbers, never a value.
-public struct ChainRefusal: Error, Hashable, Sendable, CustomStringConvertible {
+package struct ChainRefusal: Error, Hashable, Sendable, CustomStringConvertible {
     /// The machine-readable reason, also the peer protocol's error code.
-    public enum Code: String, Hashable, Sendable, CaseIterable {
+    package enum Code: String, Hashable, Sendable, CaseIterable {
         /// A change or proof of a site that the `fleet` configuration does not list.
         case unknownOrigin = "unknown_origin"
         /// A proof that is not well formed (sizes, order, numbers, a leaf missing or extra).
@@ -20,17 +20,17 @@ public struct ChainRefusal: Error, Hashable, Sendable, CustomStringConvertible {
         case conflictingChange = "conflicting_change"
     }
 
-    public let code: Code
+    package let code: Code
     /// The origin whose changes were refused.
-    public let origin: SiteID
+    package let origin: SiteID
     /// What is wrong, for a person.
-    public let reason: String
+    package let reason: String
 
-    public init(_ code: Code, origin: SiteID, _ reason: String) {
+    package init(_ code: Code, origin: SiteID, _ reason: String) {
         self.code = code
         self.origin = origin
         self.reason = reason
     }
 
-    public var description: String { "changes of site '\(origin)' cannot be verified (\(code.rawValue)): \(reason)" }
+    package var description: String { "changes of site '\(origin)' cannot be verified (\(code.rawValue)): \(reason)" }
 }

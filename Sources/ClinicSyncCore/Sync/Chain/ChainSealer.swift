@@ -1,16 +1,16 @@
 /// Cuts a site's own new changes into groups and signs them: consecutive numbers, at most
 /// ``SealedGroup/maximumChanges`` each, a new group wherever the numbers jump (after a restore).
-public struct ChainSealer: Sendable {
-    public let crypto: any ChainCrypto
-    public let signer: any GroupSigner
+package struct ChainSealer: Sendable {
+    package let crypto: any ChainCrypto
+    package let signer: any GroupSigner
 
-    public init(crypto: any ChainCrypto, signer: any GroupSigner) {
+    package init(crypto: any ChainCrypto, signer: any GroupSigner) {
         self.crypto = crypto
         self.signer = signer
     }
 
     /// The signed genesis group of `origin` at `genesis`.
-    public func genesis(of origin: SiteID, at genesis: Int64) throws -> SealedGroup {
+    package func genesis(of origin: SiteID, at genesis: Int64) throws -> SealedGroup {
         var group = SealedGroup.genesis(of: origin, at: genesis, crypto: crypto)
         group.signature = try signer.sign(group.message)
         return group
@@ -18,7 +18,7 @@ public struct ChainSealer: Sendable {
 
     /// Seals `changes` (the origin's next ones after `tip`, in sequence order, none below it).
     /// - Returns: each group with the leaves of its changes.
-    public func seal(_ changes: [Change], after tip: SealedGroup) throws -> [OriginChainState.StoredGroup] {
+    package func seal(_ changes: [Change], after tip: SealedGroup) throws -> [OriginChainState.StoredGroup] {
         var sealed: [OriginChainState.StoredGroup] = []
         var previous = tip.last
         var start = changes.startIndex

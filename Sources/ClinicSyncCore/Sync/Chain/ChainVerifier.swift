@@ -2,11 +2,11 @@
 /// above the origin's genesis lies in a group the origin signed with a key the fleet pins, the
 /// groups follow the chain the site holds, and each change gives the leaf its group was sealed
 /// with. Pure: the store passes in what it holds and keeps what comes back, in the apply transaction.
-public struct ChainVerifier: Sendable {
-    public let crypto: any ChainCrypto
-    public let fleet: FleetKeys
+package struct ChainVerifier: Sendable {
+    package let crypto: any ChainCrypto
+    package let fleet: FleetKeys
 
-    public init(crypto: any ChainCrypto, fleet: FleetKeys) {
+    package init(crypto: any ChainCrypto, fleet: FleetKeys) {
         self.crypto = crypto
         self.fleet = fleet
     }
@@ -14,7 +14,7 @@ public struct ChainVerifier: Sendable {
     /// Verifies `changes` (all of `origin`, in sequence order), the sender's `through` number for
     /// the origin, and the proof, against what the site holds.
     /// - Returns: the groups and keys to keep.
-    public func verify(
+    package func verify(
         origin: SiteID, changes: [Change], through: Int64?, proof: OriginProof?, state: OriginChainState
     ) throws(ChainRefusal) -> VerifiedChain {
         guard let pins = fleet.keys[origin], !pins.isEmpty else {

@@ -1,0 +1,53 @@
+import ClinicSyncCore
+import ClinicSyncStore
+
+/// A prescription as the CLI shows it: its fields, the ICD-10 codes as a list, and (from `show`)
+/// the visits booked against it at every site.
+package struct PrescriptionView: Codable, Sendable, Equatable {
+    package var id: String
+    package var patientID: String?
+    package var patientName: String?
+    package var prescriber: String?
+    package var prescriberNPI: String?
+    package var diagnosis: String?
+    package var icd10Codes: [String]
+    /// `nil`: unlimited.
+    package var visitsAuthorized: Int?
+    package var unitsPerVisit: Int?
+    package var frequency: String?
+    package var bodyRegion: String?
+    package var issuedOn: String?
+    package var expiresOn: String?
+    package var payer: String?
+    package var memberID: String?
+    package var notes: String?
+    /// Visits booked against it at every site (cancelled and no-show visits excluded), from `show`.
+    package var visitsUsed: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case id, prescriber, diagnosis, frequency, payer, notes
+        case patientID = "patient_id"
+        case patientName = "patient_name"
+        case prescriberNPI = "prescriber_npi"
+        case icd10Codes = "icd10_codes"
+        case visitsAuthorized = "visits_authorized"
+        case unitsPerVisit = "units_per_visit"
+        case bodyRegion = "body_region"
+        case issuedOn = "issued_on"
+        case expiresOn = "expires_on"
+        case memberID = "member_id"
+        case visitsUsed = "visits_used"
+    }
+}
+
+extension PrescriptionView {
+    init(_ record: PrescriptionRecord, visitsUsed: Int? = nil) {
+        self.init(
+            id: record.id, patientID: record.patientID, patientName: record.patientName, prescriber: record.prescriber,
+            prescriberNPI: record.prescriberNPI, diagnosis: record.diagnosis,
+            icd10Codes: record.icd10Codes.flatMap { try? ICD10Code.decodeList($0).map(\.rawValue) } ?? [],
+            visitsAuthorized: record.visitsAuthorized, unitsPerVisit: record.unitsPerVisit, frequency: record.frequency,
+            bodyRegion: record.bodyRegion, issuedOn: record.issuedOn, expiresOn: record.expiresOn, payer: record.payer,
+            memberID: record.memberID, notes: record.notes, visitsUsed: visitsUsed)
+    }
+}

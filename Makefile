@@ -5,7 +5,7 @@ CONFIG ?= Config/clinicsync.yaml
 APT_PACKAGES = libsqlite3-dev libcurl4-openssl-dev sqlite3 zlib1g-dev python3 python3-venv curl
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test check-imports api-fuzz verify-unit install bench bench-sync clean
+.PHONY: deps build run test check-imports api-fuzz verify-unit install bench bench-sync bench-live-sync clean
 
 # Installs the system packages the build and tests need, only if one is missing.
 deps:
@@ -54,6 +54,10 @@ bench: deps
 # Sync throughput and bytes on the wire between two sites on loopback (100,000 changes).
 bench-sync: deps
 	scripts/bench-sync.sh 100000 1000000
+
+# Live sync: write-to-visible latency in a three-site line (p50 and p99 at each hop).
+bench-live-sync: deps
+	scripts/bench-live-sync.py 100
 
 clean:
 	rm -rf .build data

@@ -138,8 +138,10 @@ struct OperationsTests {
     @Test("/metrics parses as Prometheus text and its counters move when a sync happens; /health and /ready answer")
     func metrics() async throws {
         let north = try SiteProcess("north"), south = try SiteProcess("south")
-        try north.configure(peers: [south])
-        try south.configure(peers: [north])
+        // Live sync off: the three changes must go out in the one round counted below (live
+        // rounds would split them between north's pushes and south's pulls).
+        try north.configure(peers: [south], live: false)
+        try south.configure(peers: [north], live: false)
         try north.start()
         try south.start()
         let base = "http://127.0.0.1:\(north.metricsPort)"

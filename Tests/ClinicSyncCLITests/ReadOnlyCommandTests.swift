@@ -41,7 +41,7 @@ struct ReadOnlyCommandTests {
         locker.arguments = [database, "BEGIN EXCLUSIVE;", ".system for i in $(seq 600); do [ -f \(release) ] && break; sleep 0.1; done", "COMMIT;"]
         try locker.run()
         defer {
-            FileManager.default.createFile(atPath: release, contents: nil)
+            _ = FileManager.default.createFile(atPath: release, contents: nil)
             locker.waitUntilExit()
         }
         Thread.sleep(forTimeInterval: 0.3)

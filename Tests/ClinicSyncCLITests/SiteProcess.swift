@@ -49,9 +49,10 @@ final class SiteProcess {
     /// Rewrites the configuration with these peers (and any extra YAML); with `tls`, peers are
     /// reached over https, otherwise over plain HTTP on loopback with a shared secret. Every peer is
     /// pinned by its key fingerprint; `fleet` lists the sites beyond the peers whose changes arrive
-    /// relayed.
+    /// relayed. `live: false` turns live sync off, so that writes stay concurrent until a round.
     func configure(
-        peers: [SiteProcess], tls: Bool = false, others: [(name: String, url: String)] = [], fleet: [SiteProcess] = [], extra: String = ""
+        peers: [SiteProcess], tls: Bool = false, others: [(name: String, url: String)] = [], fleet: [SiteProcess] = [], live: Bool = true,
+        extra: String = ""
     ) throws {
         var text = """
             site:
@@ -67,6 +68,7 @@ final class SiteProcess {
             sync:
               interval_seconds: 3600
               timeout_seconds: 10
+              live: \(live)
             peers:
 
             """
@@ -96,7 +98,7 @@ final class SiteProcess {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let logFile = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         logFile.seekToEndOfFile()
         process.standardOutput = logFile

@@ -8,12 +8,13 @@ extension SiteConfiguration {
         static let plaintext = ConfigDocument.Key(path: "server.plaintext", expected: "true or false (true is allowed only when server.listen is a loopback address)")
         static let metricsListen = ConfigDocument.Key(path: "metrics.listen", expected: "host:port for /metrics, /health and /ready, e.g. 127.0.0.1:9420")
         static let controlSocket = ConfigDocument.Key(path: "control.socket", expected: "a path for the control socket")
-        static let interval = ConfigDocument.Key(path: "sync.interval_seconds", expected: "whole seconds from 60 to 86400")
-        static let maxBackoff = ConfigDocument.Key(path: "sync.max_backoff_seconds", expected: "whole seconds from 60 to 86400")
+        static let interval = ConfigDocument.Key(path: "sync.interval_seconds", expected: "whole seconds from 1 to 86400")
+        static let maxBackoff = ConfigDocument.Key(path: "sync.max_backoff_seconds", expected: "whole seconds from 1 to 86400")
         static let timeout = ConfigDocument.Key(path: "sync.timeout_seconds", expected: "whole seconds from 1 to 3600")
         static let batchChanges = ConfigDocument.Key(path: "sync.batch_changes", expected: "a count from 1 to 10000")
         static let batchBytes = ConfigDocument.Key(path: "sync.batch_bytes", expected: "bytes from 1024 to 8388608")
         static let compression = ConfigDocument.Key(path: "sync.compression", expected: "true or false")
+        static let live = ConfigDocument.Key(path: "sync.live", expected: "true or false")
         static let compaction = ConfigDocument.Key(path: "compaction.interval_seconds", expected: "whole seconds, 0 to disable (default 3600)")
         static let logLevel = ConfigDocument.Key(path: "log.level", expected: "one of trace, debug, info, notice, warning, error, critical")
         static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -33,7 +34,7 @@ extension SiteConfiguration {
         ]
         static let scalars = [
             siteID, database, maxDrift, listen, plaintext, metricsListen, controlSocket, interval, maxBackoff, timeout, batchChanges, batchBytes,
-            compression, compaction, logLevel,
+            compression, live, compaction, logLevel,
         ]
     }
 }

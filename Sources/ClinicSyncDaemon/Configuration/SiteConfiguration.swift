@@ -51,6 +51,10 @@ struct SiteConfiguration: Sendable {
         let batchBytes: Int
         /// `sync.compression`: gzip batches when the peer accepts it (default true).
         let compression: Bool
+        /// `sync.live`: sync with every reachable peer as soon as the store holds new changes (a
+        /// write here by any program, or changes received from a peer), not only every interval
+        /// (default true).
+        let live: Bool
     }
 
     /// Reads and validates the file at `path`, applying `CLINICSYNC_*` environment overrides.
@@ -83,7 +87,8 @@ struct SiteConfiguration: Sendable {
             requestTimeout: .seconds(try document.integer(Keys.timeout, in: 1...3600, default: 30)),
             batchChanges: try document.integer(Keys.batchChanges, in: 1...WireProtocol.maximumBatchChanges, default: 1000),
             batchBytes: try document.integer(Keys.batchBytes, in: 1024...(WireProtocol.maximumBodyBytes / 2), default: 1 << 20),
-            compression: try document.bool(Keys.compression, default: true))
+            compression: try document.bool(Keys.compression, default: true),
+            live: try document.bool(Keys.live, default: true))
         compactionInterval = .seconds(try document.integer(Keys.compaction, in: 0...(30 * 86_400), default: 3600))
         logLevel = document.string(Keys.logLevel) ?? "info"
         guard Keys.logLevels.contains(logLevel) else {

@@ -105,9 +105,15 @@ enum Daemon {
         let metricsServer = MetricsEndpoint.application(
             address: configuration.metricsListen, registry: MetricsEndpoint.bootstrap(), configuration: configuration, store: store,
             onRunning: announceReady)
+        let trigger = SyncTrigger()
         let scheduler = SyncScheduler(
             coordinator: coordinator, interval: configuration.sync.interval, maximumBackoff: configuration.sync.maximumBackoff,
-            notifier: notifier, ready: ready, logger: logger)
+            trigger: trigger, notifier: notifier, ready: ready, logger: logger)
+        // Live sync: new changes in the store go out within about a second (see LocalChangeWatcher).
+        let liveSync: [ServiceGroupConfiguration.ServiceConfiguration] = configuration.sync.live
+            ? [.init(service: LocalChangeWatcher(watch: try CommitWatch(path: configuration.databasePath), trigger: trigger,
+                                                 interval: .milliseconds(100), logger: logger))]
+            : []
         let reloader = ConfigurationReloader(
             path: configuration.path, coordinator: coordinator, peers: peers, chains: chains, notifier: notifier, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
@@ -120,7 +126,7 @@ enum Daemon {
                     interval: configuration.compactionInterval, store: store,
                     members: { chains.value.members },
                     logger: logger)),
-            ],
+            ] + liveSync,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = maximumShutdownDuration
         logger.info("clinicsync serving", metadata: [

@@ -145,6 +145,37 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
+        // The sync layer in process: the real peer API (HummingbirdTesting) over memory feeds.
+        .testTarget(
+            name: "ClinicSyncSyncTests",
+            dependencies: [
+                "ClinicSyncCore",
+                "ClinicSyncSync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictImports
+        ),
+        // The daemon in process: the scheduler's decisions, the coordinator, reload.
+        .testTarget(
+            name: "ClinicSyncDaemonTests",
+            dependencies: [
+                "ClinicSyncCore",
+                "ClinicSyncDaemon",
+                "ClinicSyncSync",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictImports
+        ),
         .testTarget(
             name: "ClinicSyncCLITests",
             dependencies: [

@@ -83,6 +83,9 @@ def main():
                             latency[site].append(time.perf_counter() - committed)
                             pending.discard(site)
                     if time.perf_counter() - committed > 30:
+                        for site in SITES:
+                            print(f"--- {site}.log (last lines)", file=sys.stderr)
+                            print("".join(open(os.path.join(work, f"{site}.log")).readlines()[-8:]), file=sys.stderr)
                         sys.exit(f"write {index} did not reach {sorted(pending)} within 30 s: live sync is not working")
                     time.sleep(0.005)
         finally:

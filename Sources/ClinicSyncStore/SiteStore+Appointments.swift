@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 extension SiteStore {
     /// Validates and stores a new appointment, including its link to a prescription.

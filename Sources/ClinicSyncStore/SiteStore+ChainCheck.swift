@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 extension SiteStore {
     /// Checks every origin's chain as held here: each starts with its genesis group, each group

@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 /// What ``SiteStore/recoverFromFastClock()`` did.
 package struct ClockRecovery: Sendable, Equatable {

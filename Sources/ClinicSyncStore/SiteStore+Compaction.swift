@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 /// What one compaction did.
 package struct CompactionOutcome: Sendable, Equatable {

@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 extension SiteStore {
     /// This site's report about itself now: what it holds, its configured peers, its clock.

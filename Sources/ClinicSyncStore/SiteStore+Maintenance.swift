@@ -10,7 +10,7 @@ extension SiteStore {
             throw .database(path: destination, message: "the backup file exists already; choose a new name")
         }
         try StoreError.mapping(path: destination) {
-            FileManager.default.createFile(atPath: destination, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: destination, contents: nil, attributes: [.posixPermissions: 0o600])
             let copy = try DatabaseQueue(path: destination)
             try pool.backup(to: copy)
             // One self-contained file: a read of it (`check`) then creates nothing beside it.

@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 /// The trash: rows that deletes removed, read from the change log (see ``RemovedRow``), so every
 /// site that holds the same entries lists the same rows; a removed row can be re-created as a new

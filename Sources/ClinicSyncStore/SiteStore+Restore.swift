@@ -1,6 +1,6 @@
 package import ClinicSyncCore
 import Foundation
-package import GRDB
+import GRDB
 
 /// What a restore did.
 package struct RestoreOutcome: Sendable, Equatable {
@@ -56,7 +56,7 @@ extension SiteStore {
             var readOnly = Configuration()
             readOnly.readonly = true
             let source = try DatabaseQueue(path: backup, configuration: readOnly)
-            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
             let target = try DatabaseQueue(path: path)
             try source.backup(to: target)
             try target.close()

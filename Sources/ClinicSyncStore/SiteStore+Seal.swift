@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 extension SiteStore {
     /// Changes sealed per transaction: 20 full groups, a few milliseconds of hashing and signing.

@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 extension SiteStore {
     /// The greatest sequence number held per origin site, as told to peers: while the site

@@ -1,6 +1,6 @@
 package import ClinicSyncCore
 import Foundation
-package import GRDB
+import GRDB
 
 /// A site's database: the single entry point to appointments, prescriptions, the change log and the
 /// conflict journal.

@@ -58,7 +58,7 @@ struct BusyStoreTests {
         let heartbeats = notify.messages.filter { $0.contains("WATCHDOG=1") }.count - heartbeatsBefore
         #expect(heartbeats >= 2, "\(heartbeats) watchdog heartbeats in about 2 s while writers waited")
         #expect(locker.isRunning, "the lock was held throughout the checks")
-        FileManager.default.createFile(atPath: release, contents: nil)
+        _ = FileManager.default.createFile(atPath: release, contents: nil)
 
         let statuses = try await pushes.value
         // Each push was answered once the lock was released (422: its hand-made change carries no

@@ -51,6 +51,23 @@ struct LiveSyncTests {
         #expect(site.stop() == 0)
     }
 
+    @Test("a peer that was down when this site started, and so is backed off, gets live changes once it calls in")
+    func peerBackFromDownIsTriedAgain() throws {
+        let early = try SiteProcess("early"), late = try SiteProcess("late")
+        try early.configure(peers: [late])
+        try late.configure(peers: [early])
+        try early.start()
+        let deadline = Date().addingTimeInterval(10)
+        while !early.log().contains("sync with peer failed") && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(early.log().contains("sync with peer failed"), "early's first round should fail: \(early.log())")
+        // late starts and calls early (its first round): early now knows late is up.
+        try late.start()
+        Thread.sleep(forTimeInterval: 1)
+        let booked = try early.addAppointment()
+        #expect(try Self.arrives(booked, at: late), "early kept backing off a peer that had called in: \(early.log())")
+        for site in [early, late] { #expect(site.stop() == 0) }
+    }
+
     @Test("with sync.live false a write waits for the round, as configured")
     func liveSyncCanBeTurnedOff() throws {
         let first = try SiteProcess("quiet-a"), second = try SiteProcess("quiet-b")

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ClinicSyncSync
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -77,10 +78,9 @@ struct ControlClient: Sendable {
     }
 
     static func describe(_ error: any Error, socket: String) -> String {
-        let text = String(describing: error)
-        if text.contains("Permission denied") || text.contains("EACCES") || text.contains("errno: 13") {
+        if TransportFailure.socketErrno(of: error) == EACCES {
             return "permission denied on \(socket); run as the clinicsync user or a member of its group"
         }
-        return "cannot talk to the daemon on \(socket): \(text)"
+        return "cannot talk to the daemon on \(socket): \(error)"
     }
 }

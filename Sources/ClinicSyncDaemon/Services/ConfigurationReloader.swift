@@ -19,17 +19,23 @@ struct ConfigurationReloader: Service {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         for await _ in signals.cancelOnGracefulShutdown() {
             notifier.notify("RELOADING=1")
-            do {
-                let configuration = try SiteConfiguration(path: path)
-                let newChains = try SiteChains(configuration: configuration)
-                await coordinator.reload(configuration, chains: newChains)
-                chains.replace(with: newChains)
-                peers.replace(with: configuration.peerDirectoryEntries)
-                logger.notice("configuration reloaded", metadata: ["peers": "\(configuration.peers.map(\.name).joined(separator: ","))"])
-            } catch {
-                logger.error("configuration reload failed; keeping the current one", metadata: ["error": "\(error)"])
-            }
+            await reload()
             notifier.notify("READY=1")
+        }
+    }
+
+    /// Reads the configuration file again and hands its peers, fleet keys and limits to the
+    /// coordinator and the peer API; a file that does not load changes nothing.
+    func reload() async {
+        do {
+            let configuration = try SiteConfiguration(path: path)
+            let newChains = try SiteChains(configuration: configuration)
+            await coordinator.reload(configuration, chains: newChains)
+            chains.replace(with: newChains)
+            peers.replace(with: configuration.peerDirectoryEntries)
+            logger.notice("configuration reloaded", metadata: ["peers": "\(configuration.peers.map(\.name).joined(separator: ","))"])
+        } catch {
+            logger.error("configuration reload failed; keeping the current one", metadata: ["error": "\(error)"])
         }
     }
 }

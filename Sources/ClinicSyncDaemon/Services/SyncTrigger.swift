@@ -1,12 +1,14 @@
 import Synchronization
 
-/// Wakes the sync scheduler: its timer, or live sync's news that the store holds new changes (a
-/// write here, or changes received from a peer, which this site then passes on). Wakeups coalesce
-/// (at most one is pending), so a burst of writes makes one round.
+/// Wakes the sync scheduler: its timer; live sync's news that the store holds new changes (a
+/// write here, or changes received from a peer, which this site then passes on); or a peer that
+/// called in, and so is reachable again. Wakeups coalesce (at most one is pending), so a burst of
+/// writes makes one round.
 final class SyncTrigger: Sendable {
     let wakeups: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
     private let newChanges = Mutex(false)
+    private let heard = Mutex<Set<String>>([])
 
     init() {
         (wakeups, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -16,6 +18,20 @@ final class SyncTrigger: Sendable {
     func changesArrived() {
         newChanges.withLock { $0 = true }
         continuation.yield()
+    }
+
+    /// Peer `name`'s request was served here: it is reachable again.
+    func peerHeard(_ name: String) {
+        let isNew = heard.withLock { $0.insert(name).inserted }
+        if isNew { continuation.yield() }
+    }
+
+    /// The peers heard from since the last call.
+    func takeHeardPeers() -> Set<String> {
+        heard.withLock { names in
+            defer { names = [] }
+            return names
+        }
     }
 
     /// A peer's round is due.

@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 /// A held origin as this site last saw it.
 package struct HeldOriginRecord: Sendable, Equatable {

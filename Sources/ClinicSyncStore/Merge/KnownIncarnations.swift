@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 /// `known_incarnations`: per site, the database that site itself first reported from, any second one
 /// it reported from since (see ``IdentityConflict``), and the one relayed reports name. Local to

@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 /// A row of `appointments` as stored. Fields are optional because a row is assembled from changes
 /// that may arrive in any order; ``appointment()`` checks that it is complete.

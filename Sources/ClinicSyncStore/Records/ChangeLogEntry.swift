@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 /// Reads change-log rows (selected with ``columns``) as ``Change`` values.
 ///

@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 /// An entry of the conflict journal: a field value discarded by a change made without knowledge of it.
 package struct ConflictEntry: Hashable, Sendable {

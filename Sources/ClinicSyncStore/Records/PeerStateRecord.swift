@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 /// The sync history of one configured peer, as `status` shows it.
 package struct PeerStateRecord: Hashable, Sendable {

@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import GRDB
+import GRDB
 
 /// A row of `prescriptions` as stored; ``prescription()`` checks that it is complete.
 package struct PrescriptionRecord: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {

@@ -1,4 +1,4 @@
-package import ClinicSyncCore
+import ClinicSyncCore
 package import Crypto
 
 /// SHA-256 and P-256 ECDSA from swift-crypto, for origin chains.

@@ -2,7 +2,7 @@ package import AsyncHTTPClient
 package import ClinicSyncCore
 import Foundation
 package import NIOCore
-package import NIOHTTP1
+import NIOHTTP1
 
 /// The peer protocol's client side, over one shared `HTTPClient`.
 package struct PeerClient: Sendable {
@@ -108,10 +108,13 @@ package struct PeerClient: Sendable {
             default: break
             }
         }
-        let text = String(describing: error)
-        if text.contains("Connection refused") || text.contains("errno: 111") { return "connection refused (is its daemon running?)" }
-        if text.contains("No route to host") { return "no route to host" }
-        return text
+        switch TransportFailure.socketErrno(of: error) {
+        case ECONNREFUSED: return "connection refused (is its daemon running?)"
+        case EHOSTUNREACH, ENETUNREACH: return "no route to host"
+        case ETIMEDOUT: return "connection timed out"
+        case ECONNRESET: return "the peer reset the connection"
+        default: return String(describing: error)
+        }
     }
 }
 

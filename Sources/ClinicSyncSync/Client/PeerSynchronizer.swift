@@ -1,6 +1,6 @@
 package import ClinicSyncCore
 import Foundation
-package import NIOCore
+import NIOCore
 
 /// One sync session with one peer: pull what this site lacks, then push what the peer lacks.
 ///

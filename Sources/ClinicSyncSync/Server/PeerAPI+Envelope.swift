@@ -29,6 +29,7 @@ extension PeerAPI {
             defer { inFlight.leave(sender) }
             let body = try await readBody(request)
             let output = try await handler(sender, body)
+            served(sender)
             return try await encodeResponse(output, for: request)
         } catch let refusal as PeerRequestError {
             if refusal.status.code < 500 {

@@ -2,7 +2,7 @@ package import ClinicSyncCore
 import Foundation
 package import Hummingbird
 package import Logging
-package import NIOCore
+import NIOCore
 
 /// The peer protocol's server side: `/v3/hello`, `/v3/pull` and `/v3/push`; an older peer's
 /// requests get a 409 naming both versions.
@@ -18,15 +18,23 @@ package struct PeerAPI: Sendable {
     let limits: PeerRequestLimits
     let inFlight = PeerRequestCounter()
     let logger: Logger
+    /// Told of every peer whose request was served: the peer is reachable again, so a daemon that
+    /// backs off calling it can try it now.
+    let served: @Sendable (SiteID) -> Void
 
     /// Serves `feed` to the sites `peers` lists, over `transport` (which decides what a caller
-    /// must present: its certificate or its secret), within `limits` per peer.
-    package init(feed: any ChangeFeed, peers: PeerDirectory, transport: PeerTransport, limits: PeerRequestLimits, logger: Logger) {
+    /// must present: its certificate or its secret), within `limits` per peer; `served` hears of
+    /// each peer whose request succeeded.
+    package init(
+        feed: any ChangeFeed, peers: PeerDirectory, transport: PeerTransport, limits: PeerRequestLimits, logger: Logger,
+        served: @escaping @Sendable (SiteID) -> Void = { _ in }
+    ) {
         self.feed = feed
         self.peers = peers
         self.transport = transport
         self.limits = limits
         self.logger = logger
+        self.served = served
     }
 
     /// Adds the protocol's routes to `router`.

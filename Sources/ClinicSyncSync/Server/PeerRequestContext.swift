@@ -1,7 +1,7 @@
-package import ClinicSyncCore
+import ClinicSyncCore
 package import Hummingbird
-package import NIOCore
-package import NIOSSL
+import NIOCore
+import NIOSSL
 
 /// The request context of the peer API: it keeps the connection so a handler can learn which
 /// certificate (and so which site) is calling.

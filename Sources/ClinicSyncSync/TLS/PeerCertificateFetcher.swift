@@ -1,8 +1,8 @@
 package import ClinicSyncCore
 package import NIOCore
-package import NIOPosix
+import NIOPosix
 package import NIOSSL
-package import NIOTLS
+import NIOTLS
 import Synchronization
 
 /// Learns a peer's certificate with one TLS handshake, accepting it only if its fingerprint is the

@@ -1,7 +1,7 @@
-package import ClinicSyncCore
+import ClinicSyncCore
 package import HummingbirdTLS
 package import Logging
-package import NIOCore
+import NIOCore
 package import NIOSSL
 
 /// Mutual TLS between sites, pinned by fingerprint: no certificate authority is involved.

@@ -1,5 +1,5 @@
 package import ClinicSyncCore
-package import Crypto
+import Crypto
 package import NIOSSL
 
 /// A site's TLS identity: its self-signed certificate and private key, and the fingerprint peers pin.
@@ -10,7 +10,10 @@ package struct SiteIdentity: Sendable {
 
     /// Loads PEM files written by `clinicsync init`.
     package init(certificatePath: String, privateKeyPath: String) throws {
-        certificate = try NIOSSLCertificate(file: certificatePath, format: .pem)
+        guard let first = try NIOSSLCertificate.fromPEMFile(certificatePath).first else {
+            throw NIOSSLError.failedToLoadCertificate
+        }
+        certificate = first
         privateKey = try NIOSSLPrivateKey(file: privateKeyPath, format: .pem)
         fingerprint = try Self.fingerprint(of: certificate)
     }

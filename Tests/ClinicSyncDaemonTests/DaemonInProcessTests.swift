@@ -1,0 +1,77 @@
+import ClinicSyncCore
+@testable import ClinicSyncDaemon
+import ClinicSyncSync
+import Foundation
+import Testing
+
+/// Daemons assembled in this process by the composition root, over real SQLite files and real HTTP
+/// on 127.0.0.1: the coordinator's relay passes and reload, without spawning a process.
+@Suite("The daemon in process: relay passes and reload", .serialized)
+struct DaemonInProcessTests {
+    static func appointment(patient: String, at site: InProcessSite) throws -> Appointment {
+        Appointment(
+            id: try RowID(UUID().uuidString), patientID: patient, patientName: "Patient \(patient)", therapist: "Sam", site: site.name,
+            startsAt: try UTCDateTime("2026-12-01T09:30:00Z", field: "starts_at"), minutes: 60, units: nil, status: .scheduled,
+            prescriptionID: nil, notes: nil)
+    }
+
+    /// Sites in a line, each configured with its neighbours (far sites in `fleet`), live sync off.
+    static func line(_ names: String...) throws -> [InProcessSite] {
+        let sites = try names.map(InProcessSite.init)
+        for (index, site) in sites.enumerated() {
+            let neighbours = [index - 1, index + 1].filter(sites.indices.contains)
+            try site.configure(peers: neighbours.map { sites[$0] },
+                               fleet: sites.indices.filter { $0 != index && !neighbours.contains($0) }.map { sites[$0] })
+        }
+        return sites
+    }
+
+    @Test("one round at the middle of a line A-B-C relays A's change to C and C's to A (a second pass), and a further round moves nothing")
+    func roundRelaysInPasses() async throws {
+        let line = try Self.line("site-a", "site-b", "site-c")
+        let (a, b, c) = (line[0], line[1], line[2])
+        for site in line { try await site.start() }
+        for site in line { try await site.settle() }
+        let fromA = try a.application.addAppointment(try Self.appointment(patient: "pa", at: a), force: false)
+        let fromC = try c.application.addAppointment(try Self.appointment(patient: "pc", at: c), force: false)
+        let coordinator = try #require(b.daemon?.coordinator)
+        let report = try await coordinator.runRound()
+        #expect(report.succeeded)
+        let byPeer = Dictionary(uniqueKeysWithValues: report.peers.map { ($0.peer, $0) })
+        // B got each site's change from it and passed it to the other: A's to C in the first pass
+        // (C is visited after A), C's to A in the second.
+        #expect(byPeer["site-a"]?.received == 1 && byPeer["site-a"]?.sent == 1, "\(report)")
+        #expect(byPeer["site-c"]?.received == 1 && byPeer["site-c"]?.sent == 1, "\(report)")
+        #expect(try c.application.appointment(id: fromA).patientID == "pa")
+        #expect(try a.application.appointment(id: fromC).patientID == "pc")
+        let again = try await coordinator.runRound()
+        #expect(again.peers.allSatisfy { $0.sent == 0 && $0.received == 0 }, "\(again)")
+        for site in line { try await site.stop() }
+    }
+
+    @Test("reload: a peer added to the file is synced with, a peer removed is no longer accepted, and a broken file changes nothing")
+    func reloadTakesPeers() async throws {
+        let north = try InProcessSite("north"), southSite = try InProcessSite("south"), eastSite = try InProcessSite("east")
+        try north.configure(peers: [southSite])
+        try southSite.configure(peers: [north])
+        try eastSite.configure(peers: [north])
+        for site in [north, southSite, eastSite] { try await site.start() }
+        let daemon = try #require(north.daemon)
+        #expect(await daemon.coordinator.peers.map(\.name) == ["south"])
+        #expect(!daemon.peers.contains(try SiteID("east")))
+
+        try north.configure(peers: [eastSite])
+        await daemon.reloader.reload()
+        #expect(await daemon.coordinator.peers.map(\.name) == ["east"])
+        let (east, south) = (try SiteID("east"), try SiteID("south"))
+        #expect(daemon.peers.contains(east) && !daemon.peers.contains(south))
+        let booked = try north.application.addAppointment(try Self.appointment(patient: "pn", at: north), force: false)
+        #expect(try await daemon.coordinator.runRound().succeeded)
+        #expect(try eastSite.application.appointment(id: booked).patientID == "pn")
+
+        try "site: [unclosed\n".write(toFile: north.configurationPath, atomically: true, encoding: .utf8)
+        await daemon.reloader.reload()
+        #expect(await daemon.coordinator.peers.map(\.name) == ["east"], "a broken file must leave the running configuration alone")
+        for site in [north, southSite, eastSite] { try await site.stop() }
+    }
+}

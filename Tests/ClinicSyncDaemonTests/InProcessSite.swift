@@ -1,0 +1,139 @@
+import AsyncHTTPClient
+import ClinicSyncCore
+@testable import ClinicSyncDaemon
+import Foundation
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// A site's daemon assembled in this process by the composition root (``DaemonServices``), over
+/// a real SQLite file and real HTTP on 127.0.0.1 (plain HTTP with shared secrets); its services
+/// run in a `ServiceGroup` until ``stop()``.
+final class InProcessSite: @unchecked Sendable {
+    let name: String
+    let directory: String
+    let port: Int
+    private(set) var application: SiteApplication
+    private(set) var daemon: DaemonServices?
+    private var group: ServiceGroup?
+    private var running: Task<Void, any Error>?
+
+    var configurationPath: String { directory + "/clinicsync.yaml" }
+
+    init(_ name: String) throws {
+        self.name = name
+        directory = NSTemporaryDirectory() + "clinicsync-daemon-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        port = try Self.freePort()
+        try Self.write(Self.configuration(name: name, port: port, peers: [], fleet: [], live: false), to: directory + "/clinicsync.yaml")
+        application = try SiteApplication(configurationPath: directory + "/clinicsync.yaml")
+        _ = try application.initialize()
+    }
+
+    deinit {
+        running?.cancel()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    var fingerprint: String { get throws { try application.identity().fingerprint } }
+
+    static func secret(_ one: String, _ other: String) -> String { "pair-" + [one, other].sorted().joined(separator: "-") + "-secret" }
+
+    /// The configuration text: these peers (with their keys and the secrets of each pair) and
+    /// these far sites, live sync as given, an hourly interval.
+    static func configuration(name: String, port: Int, peers: [InProcessSite], fleet: [InProcessSite], live: Bool) throws -> String {
+        var text = """
+            site:
+              id: \(name)
+              database: site.sqlite
+            server:
+              listen: 127.0.0.1:\(port)
+              plaintext: true
+            metrics:
+              listen: 127.0.0.1:\(try Self.freePort())
+            control:
+              socket: run/control.sock
+            sync:
+              interval_seconds: 3600
+              timeout_seconds: 10
+              live: \(live)
+            compaction:
+              interval_seconds: 0
+            peers:
+
+            """
+        for peer in peers {
+            text += "  - name: \(peer.name)\n    url: http://127.0.0.1:\(peer.port)\n    fingerprint: \(try peer.fingerprint)\n    secret: \(Self.secret(name, peer.name))\n"
+        }
+        if !fleet.isEmpty {
+            text += "fleet:\n"
+            for site in fleet { text += "  - site: \(site.name)\n    fingerprint: \(try site.fingerprint)\n" }
+        }
+        return text
+    }
+
+    /// Rewrites the configuration file (the running daemon reads it again only on reload).
+    func configure(peers: [InProcessSite], fleet: [InProcessSite] = [], live: Bool = false) throws {
+        try Self.write(Self.configuration(name: name, port: port, peers: peers, fleet: fleet, live: live), to: configurationPath)
+        application = try SiteApplication(configurationPath: configurationPath)
+    }
+
+    /// Builds the daemon's services with the composition root and runs them until ``stop()``.
+    func start() async throws {
+        let configuration = try SiteConfiguration(path: configurationPath)
+        var logger = Logger(label: "daemon-test-\(name)")
+        logger.logLevel = .critical
+        let http = PeerHTTPClient.make(requestTimeoutSeconds: 10)
+        try Daemon.prepareSocketDirectory(configuration.controlSocket)
+        let daemon = try DaemonServices.build(
+            configuration: configuration, store: try configuration.openStore(), http: http, notifier: SystemdNotifier(environment: [:]),
+            registry: PrometheusCollectorRegistry(), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: daemon.services, logger: logger))
+        self.daemon = daemon
+        self.group = group
+        running = Task {
+            try await DedicatedExecutor.run {
+                try await group.run()
+                await daemon.coordinator.shutdown()
+                try await http.shutdown()
+            }
+        }
+        try await daemon.ready.wait()
+    }
+
+    /// Waits (up to 10 s) until the daemon's first round, which it runs with every peer as it
+    /// starts, has ended with each peer, so a test's writes afterwards move only when it says.
+    func settle() async throws {
+        for _ in 0..<200 {
+            let status = try await application.status()
+            if status.peers.allSatisfy({ $0.lastAttempt != nil }) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw POSIXError(.ETIMEDOUT)
+    }
+
+    /// Shuts the daemon down gracefully and waits for it.
+    func stop() async throws {
+        await group?.triggerGracefulShutdown()
+        try await running?.value
+    }
+
+    private static func write(_ text: String, to path: String) throws {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// A port nothing listens on now (the kernel's pick for port 0).
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

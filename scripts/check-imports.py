@@ -20,16 +20,26 @@ def module_name(name: str) -> str:
     return name.replace("-", "_")
 
 
-def import_block(text: str) -> str:
-    """The file's leading lines up to its first declaration: imports, comments and `#if`s (so an
-    `import` inside a string literal further down, such as a Python script, is not read)."""
-    lines = []
-    for line in text.splitlines():
+def code_lines(text: str):
+    """The file's lines outside block comments and multi-line string literals (so an `import`
+    inside a string, such as a Python script a test runs, is not read), with their numbers."""
+    in_comment = 0
+    in_string = False
+    for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
-        if stripped and not stripped.startswith(("//", "/*", "*", "#if", "#else", "#elseif", "#endif", "@")) and not IMPORT.match(line):
-            break
-        lines.append(line)
-    return "\n".join(lines)
+        if in_string:
+            if stripped.count('"""') % 2 == 1:
+                in_string = False
+            continue
+        if in_comment:
+            in_comment += stripped.count("/*") - stripped.count("*/")
+            continue
+        if stripped.startswith("/*"):
+            in_comment = stripped.count("/*") - stripped.count("*/")
+            continue
+        yield number, line
+        if line.count('"""') % 2 == 1:
+            in_string = True
 
 
 def main() -> int:
@@ -45,9 +55,12 @@ def main() -> int:
         if not target.get("path"):
             directory = directory / target["name"]
         for source in sorted(directory.rglob("*.swift")):
-            for imported in IMPORT.findall(import_block(source.read_text())):
-                if imported not in allowed:
-                    problems.append(f"{source}: imports {imported}, which target {target['name']} does not declare")
+            for number, line in code_lines(source.read_text()):
+                if "@_exported" in line and IMPORT.match(line):
+                    problems.append(f"{source}:{number}: @_exported import hands a module to every importer; import it where it is used")
+                match = IMPORT.match(line)
+                if match and match.group(1) not in allowed:
+                    problems.append(f"{source}:{number}: imports {match.group(1)}, which target {target['name']} does not declare")
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

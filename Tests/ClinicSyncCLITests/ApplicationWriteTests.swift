@@ -75,7 +75,8 @@ struct ApplicationWriteTests {
         #expect(try first.syncNow().status == 0)
         let save = Process()
         save.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        save.arguments = [first.cli.databasePath, """
+        // With a busy timeout, as the README asks of other programs: the daemon may be writing.
+        save.arguments = ["-cmd", ".timeout 5000", first.cli.databasePath, """
             DELETE FROM appointments WHERE id = '\(id)';
             INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status)
             VALUES ('\(id)', 'p1', 'N', 'Kim', 'first', '2026-12-01T10:00:00Z', 60, 4, 'scheduled');

@@ -56,8 +56,8 @@ struct CLIHarness {
         process.environment = env
         let out = directory + "/.stdout-\(UUID().uuidString)"
         let err = directory + "/.stderr-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         try process.run()
@@ -85,12 +85,13 @@ struct CLIHarness {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Runs the `sqlite3` shell on the site's database, as other clinic software would write to it.
+    /// Runs the `sqlite3` shell on the site's database, as other clinic software would write to it:
+    /// with a busy timeout, as the README asks of such software (a daemon may be writing).
     @discardableResult
     func sqlite3(_ sql: String) throws -> String {
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        shell.arguments = ["-bail", databasePath]
+        shell.arguments = ["-bail", "-cmd", ".timeout 5000", databasePath]
         let pipe = Pipe()
         let input = Pipe()
         shell.standardOutput = pipe

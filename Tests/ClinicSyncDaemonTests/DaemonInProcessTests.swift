@@ -68,10 +68,30 @@ struct DaemonInProcessTests {
         let booked = try north.application.addAppointment(try Self.appointment(patient: "pn", at: north), force: false)
         #expect(try await daemon.coordinator.runRound().succeeded)
         #expect(try eastSite.application.appointment(id: booked).patientID == "pn")
+        let dropped = try await #require(southSite.daemon).coordinator.runRound()
+        #expect(!dropped.succeeded && dropped.peers.first?.error?.contains("unknown_peer") == true, "\(dropped)")
 
         try "site: [unclosed\n".write(toFile: north.configurationPath, atomically: true, encoding: .utf8)
         await daemon.reloader.reload()
         #expect(await daemon.coordinator.peers.map(\.name) == ["east"], "a broken file must leave the running configuration alone")
         for site in [north, southSite, eastSite] { try await site.stop() }
+    }
+
+    @Test("live sync in process: a booking at one site, written while both daemons run, reaches the other with no round asked for")
+    func liveSyncDelivers() async throws {
+        let north = try InProcessSite("live-north"), south = try InProcessSite("live-south")
+        try north.configure(peers: [south], live: true)
+        try south.configure(peers: [north], live: true)
+        for site in [north, south] { try await site.start() }
+        for site in [north, south] { try await site.settle() }
+        let booked = try north.application.addAppointment(try Self.appointment(patient: "pl", at: north), force: false)
+        // A functional bound, far above the latency the benchmark measures, far below the hourly interval.
+        var arrived = false
+        for _ in 0..<100 where !arrived {
+            arrived = (try? south.application.appointment(id: booked)) != nil
+            if !arrived { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(arrived, "the booking did not reach the other site without a round being asked for")
+        for site in [north, south] { try await site.stop() }
     }
 }

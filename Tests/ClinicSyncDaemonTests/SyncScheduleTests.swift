@@ -76,4 +76,48 @@ struct SyncScheduleTests {
         schedule.peerCalled("ok", at: at(1))
         #expect(schedule.due(["ok"], at: at(1)).isEmpty)
     }
+
+    @Test("a peer being retried goes after those that synced last time, so one that is down holds up no other")
+    func retriesGoLast() {
+        var schedule = schedule()
+        schedule.roundFinished("down", succeeded: false, at: at(0))
+        schedule.roundFinished("up", succeeded: true, at: at(0))
+        #expect(schedule.due(["down", "up"], at: at(60)) == ["up", "down"])
+    }
+
+    @Test("a round that could not start (the lock was held) is not the peer's failure: it keeps its state and is tried again soon")
+    func skippedRoundIsNotAFailure() {
+        var schedule = schedule()
+        schedule.roundFinished("up", succeeded: true, at: at(0))
+        schedule.roundSkipped("up", at: at(30))
+        #expect(!schedule.isFailing("up"))
+        #expect(schedule.due(["up"], at: at(30.5)).isEmpty && schedule.due(["up"], at: at(31)) == ["up"])
+        schedule.changesArrived(["up"], at: at(31))
+        #expect(schedule.due(["up"], at: at(31)) == ["up"], "live sync still reaches it")
+    }
+
+    @Test("a `sync now` that reached a failing peer ends its backoff; one that reached a healthy peer changes nothing")
+    func syncElsewhereEndsBackoff() {
+        var schedule = schedule()
+        schedule.roundFinished("down", succeeded: false, at: at(0))
+        schedule.roundFinished("down", succeeded: false, at: at(30))
+        schedule.syncedElsewhere("down", at: at(40))
+        #expect(!schedule.isFailing("down"))
+        schedule.changesArrived(["down"], at: at(41))
+        #expect(schedule.due(["down"], at: at(41)) == ["down"])
+        schedule.roundFinished("ok", succeeded: true, at: at(0))
+        schedule.syncedElsewhere("ok", at: at(10))
+        #expect(schedule.due(["ok"], at: at(29)).isEmpty)
+    }
+
+    @Test("after a peer recovers, its next failure may be retried on its next call at once")
+    func callInLimitResetsOnSuccess() {
+        var schedule = schedule()
+        schedule.roundFinished("nat", succeeded: false, at: at(0))
+        schedule.peerCalled("nat", at: at(1))
+        schedule.roundFinished("nat", succeeded: true, at: at(2))
+        schedule.roundFinished("nat", succeeded: false, at: at(5))
+        schedule.peerCalled("nat", at: at(6))
+        #expect(schedule.due(["nat"], at: at(6)) == ["nat"])
+    }
 }

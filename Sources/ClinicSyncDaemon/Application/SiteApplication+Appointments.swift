@@ -2,14 +2,12 @@ package import ClinicSyncCore
 import ClinicSyncStore
 
 extension SiteApplication {
-    /// Books `appointment` (at this site when its `site` is empty); returns its id.
-    /// `force`: write even though the site's clock runs ahead (see ``openStoreForRecordWrites(force:)``).
+    /// Books `appointment`; returns its id. `force`: write even though the site's clock runs ahead
+    /// (see ``openStoreForRecordWrites(force:)``).
     package func addAppointment(_ appointment: Appointment, force: Bool) throws(ApplicationError) -> RowID {
         let store = try openStoreForRecordWrites(force: force)
-        var booked = appointment
-        if booked.site.isEmpty { booked.site = store.siteID.rawValue }
-        try classifyingErrors { try store.addAppointment(booked) }
-        return booked.id
+        try classifyingErrors { try store.addAppointment(appointment) }
+        return appointment.id
     }
 
     /// Applies `change` to appointment `id`, validates the result and stores the changed fields.

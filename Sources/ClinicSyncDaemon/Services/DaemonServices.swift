@@ -33,9 +33,11 @@ struct DaemonServices {
     ) throws -> DaemonServices {
         let identity = try configuration.loadIdentityIfNeeded()
         let chains = CurrentChains(try SiteChains(configuration: configuration))
-        let coordinator = SyncCoordinator(configuration: configuration, store: store, http: http, identity: identity, chains: chains.value, logger: logger)
-        let peers = PeerDirectory(configuration.peerDirectoryEntries)
         let trigger = SyncTrigger()
+        let coordinator = SyncCoordinator(
+            configuration: configuration, store: store, http: http, identity: identity, chains: chains.value, logger: logger,
+            synced: { trigger.peerSynced($0) })
+        let peers = PeerDirectory(configuration.peerDirectoryEntries)
 
         // READY=1 only once the store is open and the peer, control and metrics listeners are bound.
         let listening = Mutex(0)
@@ -83,8 +85,10 @@ struct DaemonServices {
         let router = Router(context: PeerRequestContext.self)
         let transport: PeerTransport = configuration.plaintext ? .plaintext : .tls
         let feed = StoreChangeFeed(store: store, configuredPeers: { peers.sites }, chains: { chains.value })
+        // With live sync, a peer that calls in is retried at once if it was failing.
+        let live = configuration.sync.live
         PeerAPI(feed: feed, peers: peers, transport: transport, limits: PeerRequestLimits(bodyDeadline: configuration.sync.requestTimeout),
-                logger: logger, served: { trigger.peerHeard($0.rawValue) })
+                logger: logger, served: { if live { trigger.peerHeard($0.rawValue) } })
             .addRoutes(to: router)
         // Idle connections close after five minutes (clients drop theirs after one), so a caller
         // that opens connections and sends nothing cannot hold them for ever.

@@ -24,9 +24,12 @@ struct SyncSchedule<Instant: InstantProtocol>: Sendable where Instant.Duration =
         self.jitter = jitter
     }
 
-    /// The peers of `peers` due at `now`, in their order (a peer never synced is due).
+    /// The peers of `peers` due at `now` (a peer never synced is due): those that synced last time
+    /// first, in their order, then those being retried, so that a peer that is down (a round with
+    /// it takes the connect timeout) does not hold up the others.
     func due(_ peers: [String], at now: Instant) -> [String] {
-        peers.filter { nextDue[$0].map { $0 <= now } ?? true }
+        let due = peers.filter { nextDue[$0].map { $0 <= now } ?? true }
+        return due.filter { !isFailing($0) } + due.filter(isFailing)
     }
 
     /// When the scheduler should next wake: the earliest due peer, and at most an interval away.
@@ -39,7 +42,21 @@ struct SyncSchedule<Instant: InstantProtocol>: Sendable where Instant.Duration =
     mutating func roundFinished(_ peer: String, succeeded: Bool, at now: Instant) {
         let count = succeeded ? 0 : (failures[peer] ?? 0) + 1
         failures[peer] = count
+        if succeeded { lastRetryOnCall[peer] = nil }
         nextDue[peer] = now.advanced(by: delay(afterFailures: count))
+    }
+
+    /// A round with `peer` could not start at `now` (another round held the store's sync lock):
+    /// nothing is known about the peer, so it keeps its state and is due again after `retry`.
+    mutating func roundSkipped(_ peer: String, at now: Instant, retry: Duration = .seconds(1)) {
+        nextDue[peer] = now.advanced(by: retry)
+    }
+
+    /// A round that the scheduler did not run (`sync now` through the control socket) synced with
+    /// `peer` at `now`: a peer that was failing is reachable again.
+    mutating func syncedElsewhere(_ peer: String, at now: Instant) {
+        guard isFailing(peer) else { return }
+        roundFinished(peer, succeeded: true, at: now)
     }
 
     /// Whether `peer`'s last round failed.

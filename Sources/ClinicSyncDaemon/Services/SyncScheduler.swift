@@ -34,15 +34,15 @@ struct SyncScheduler: Service {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let peers = await coordinator.peers.map(\.name)
                 for peer in schedule.due(peers, at: clock.now) {
-                    let succeeded: Bool
                     do {
-                        succeeded = try await coordinator.runRound(peer: peer, lockTimeout: .seconds(5)).succeeded
+                        let succeeded = try await coordinator.runRound(peer: peer, lockTimeout: .seconds(5)).succeeded
+                        if succeeded { lastSuccess = Date() }
+                        schedule.roundFinished(peer, succeeded: succeeded, at: clock.now)
                     } catch {
+                        // The round did not start (a `sync now` held the lock): not the peer's failure.
                         logger.notice("scheduled sync skipped", metadata: ["peer": "\(peer)", "reason": "\(error)"])
-                        succeeded = false
+                        schedule.roundSkipped(peer, at: clock.now)
                     }
-                    if succeeded { lastSuccess = Date() }
-                    schedule.roundFinished(peer, succeeded: succeeded, at: clock.now)
                     if Task.isShuttingDownGracefully { return }
                 }
                 let inSync = peers.filter { !schedule.isFailing($0) }.count
@@ -57,6 +57,7 @@ struct SyncScheduler: Service {
                 alarm.cancel()
                 guard woken else { return }
                 for peer in trigger.takeHeardPeers() where peers.contains(peer) { schedule.peerCalled(peer, at: clock.now) }
+                for peer in trigger.takeSyncedPeers() where peers.contains(peer) { schedule.syncedElsewhere(peer, at: clock.now) }
                 if trigger.takeNewChanges() {
                     try? await clock.sleep(for: Self.gatheringPause)
                     _ = trigger.takeNewChanges()

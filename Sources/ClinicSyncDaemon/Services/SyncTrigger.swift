@@ -9,6 +9,7 @@ final class SyncTrigger: Sendable {
     private let continuation: AsyncStream<Void>.Continuation
     private let newChanges = Mutex(false)
     private let heard = Mutex<Set<String>>([])
+    private let synced = Mutex<Set<String>>([])
 
     init() {
         (wakeups, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -29,6 +30,20 @@ final class SyncTrigger: Sendable {
     /// The peers heard from since the last call.
     func takeHeardPeers() -> Set<String> {
         heard.withLock { names in
+            defer { names = [] }
+            return names
+        }
+    }
+
+    /// A round synced with peer `name` (whoever asked for it: the scheduler, or `sync now`).
+    func peerSynced(_ name: String) {
+        let isNew = synced.withLock { $0.insert(name).inserted }
+        if isNew { continuation.yield() }
+    }
+
+    /// The peers synced with since the last call.
+    func takeSyncedPeers() -> Set<String> {
+        synced.withLock { names in
             defer { names = [] }
             return names
         }

@@ -201,12 +201,7 @@ package struct PeerSynchronizer: Sendable {
     /// and this site's `report`.
     /// - Returns: the body, and the batch it carries.
     private func encodeBounded(_ batch: ChangeBatch, report: FleetReport) throws -> (ByteBuffer, ChangeBatch) {
-        let (sent, members) = try BatchBody.encode(batch, budget: limits.bytes)
-        var buffer = ByteBuffer(string: "{")
-        buffer.writeImmutableBuffer(members)
-        buffer.writeString(",\"report\":")
-        buffer.writeBytes(try JSONEncoder().encode(report.wire))
-        buffer.writeString("}")
-        return (buffer, sent)
+        let (sent, body) = try BatchBody.encodePushRequest(batch, budget: limits.bytes, report: report)
+        return (body, sent)
     }
 }

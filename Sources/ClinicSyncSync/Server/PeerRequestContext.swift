@@ -3,11 +3,17 @@ package import Hummingbird
 import NIOCore
 import NIOSSL
 
-/// The request context of the peer API: it keeps the connection so a handler can learn which
-/// certificate (and so which site) is calling.
+/// The request context of the peer API: it keeps the connection so the envelope check can learn
+/// which certificate (and so which site) is calling, and carries what that check established to
+/// the protocol's routes (see ``PeerSessionContext``).
 package struct PeerRequestContext: RequestContext {
     package var coreContext: CoreRequestContextStorage
     let channel: any Channel
+    /// Set by ``PeerEnvelopeMiddleware`` once the envelope is checked: the proven sender, the
+    /// request body as read (inflated), and whether the answer may be gzip-compressed.
+    var sender: SiteID?
+    var body: ByteBuffer?
+    var acceptsGzip = false
 
     package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -25,5 +31,31 @@ package struct PeerRequestContext: RequestContext {
         guard let certificate = try? await channel.nioSSL_peerCertificate().get(),
               let fingerprint = try? SiteIdentity.fingerprint(of: certificate) else { return .unreadableCertificate }
         return .certificate(fingerprint)
+    }
+}
+
+/// The context of a protocol route: only reachable through ``PeerEnvelopeMiddleware``, so the
+/// sender is proven and the body read.
+struct PeerSessionContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let sender: SiteID
+    let body: ByteBuffer
+    let acceptsGzip: Bool
+
+    init(context: PeerRequestContext) throws {
+        guard let sender = context.sender, let body = context.body else {
+            throw PeerRequestError(status: .internalServerError, code: "internal_error", message: "a protocol route was reached without its envelope check")
+        }
+        coreContext = context.coreContext
+        self.sender = sender
+        self.body = body
+        acceptsGzip = context.acceptsGzip
+    }
+
+    /// `body` (JSON) as the answer, gzip-compressed when the caller accepts it.
+    func answer(_ body: ByteBuffer) throws -> Response {
+        guard acceptsGzip else { return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body)) }
+        return Response(status: .ok, headers: [.contentType: "application/json", .contentEncoding: BodyCoding.gzip],
+                        body: ResponseBody(byteBuffer: try BodyCoding.compress(body)))
     }
 }

@@ -5,10 +5,24 @@ import NIOCore
 /// The parts of a pull answer or push body that carry a batch: its changes within a byte budget,
 /// and the `through` and `proofs` of what was kept.
 enum BatchBody {
+    /// A pull answer: as many changes of `batch` as fit `budget`, and whether more are waiting.
+    static func encodePullResponse(_ batch: ChangeBatch, budget: Int) throws -> (sent: ChangeBatch, body: ByteBuffer) {
+        try encode(batch, budget: budget) { sent in [("more", try JSONEncoder().encode(!sent.isComplete))] }
+    }
+
+    /// A push body: as many changes of `batch` as fit `budget`, and the sender's `report`.
+    static func encodePushRequest(_ batch: ChangeBatch, budget: Int, report: FleetReport) throws -> (sent: ChangeBatch, body: ByteBuffer) {
+        try encode(batch, budget: budget) { _ in [("report", try JSONEncoder().encode(report.wire))] }
+    }
+
     /// As many changes of `batch` as fit `budget` bytes of JSON (at least one), cut where
-    /// ``ChangeBatch/prefix(_:)`` allows (at the end of a group).
-    /// - Returns: the batch as sent, and its `"changes":[...],"through":{...},"proofs":{...}` members.
-    static func encode(_ batch: ChangeBatch, budget: Int) throws -> (sent: ChangeBatch, members: ByteBuffer) {
+    /// ``ChangeBatch/prefix(_:)`` allows (at the end of a group), as one JSON object:
+    /// `{"changes":[...],"through":{...},"proofs":{...}` and the `trailing` members of what was sent.
+    /// The object is assembled here, from each change encoded once, because the budget counts
+    /// each change's encoded bytes; this is the only place a body is assembled by hand.
+    private static func encode(
+        _ batch: ChangeBatch, budget: Int, trailing: (ChangeBatch) throws -> [(String, Data)]
+    ) throws -> (sent: ChangeBatch, body: ByteBuffer) {
         let encoder = JSONEncoder()
         var encoded: [Data] = []
         var bytes = 0
@@ -20,7 +34,7 @@ enum BatchBody {
         }
         let sent = batch.prefix(encoded.count)
         while encoded.count < sent.changes.count { encoded.append(try encoder.encode(WireChange(sent.changes[encoded.count]))) }
-        var buffer = ByteBuffer(string: "\"changes\":[")
+        var buffer = ByteBuffer(string: "{\"changes\":[")
         for (index, data) in encoded.prefix(sent.changes.count).enumerated() {
             if index > 0 { buffer.writeString(",") }
             buffer.writeBytes(data)
@@ -29,6 +43,12 @@ enum BatchBody {
         buffer.writeBytes(try encoder.encode(sent.through.wire))
         buffer.writeString(",\"proofs\":")
         buffer.writeBytes(try encoder.encode(Dictionary(uniqueKeysWithValues: sent.proofs.map { ($0.key.rawValue, $0.value.wire) })))
+        for (key, value) in try trailing(sent) {
+            buffer.writeBytes(try encoder.encode(key).prefixed(by: ","))
+            buffer.writeString(":")
+            buffer.writeBytes(value)
+        }
+        buffer.writeString("}")
         return (sent, buffer)
     }
 
@@ -64,4 +84,8 @@ extension ChainRefusal.Code {
         case .unsignedChange, .badSignature, .chainMismatch, .chainGap: 422
         }
     }
+}
+
+extension Data {
+    fileprivate func prefixed(by text: String) -> Data { Data(text.utf8) + self }
 }

@@ -24,11 +24,13 @@ struct AppointmentAdd: ParsableCommand {
 
     func run() throws {
         try reportingFailures { () throws(ApplicationError) in
+            let application = try options.application()
             let appointment = Appointment(
-                id: id ?? .new(), patientID: patientID, patientName: patientName, therapist: therapist, site: site ?? "",
+                id: id ?? .new(), patientID: patientID, patientName: patientName, therapist: therapist,
+                site: site ?? application.siteID.rawValue,
                 startsAt: startsAt, minutes: minutes, units: units, status: status, prescriptionID: prescriptionID,
                 notes: notes.flatMap(optionalText))
-            let booked = try options.application().addAppointment(appointment, force: write.force)
+            let booked = try application.addAppointment(appointment, force: write.force)
             if options.json { return Output.json(["id": booked.rawValue]) }
             print(booked.rawValue)
         }

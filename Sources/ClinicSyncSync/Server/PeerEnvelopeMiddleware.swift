@@ -1,24 +1,28 @@
 import ClinicSyncCore
-import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
 
-extension PeerAPI {
-    /// Checks the envelope (versions, sender, body), runs `handler`, and writes its result as JSON,
-    /// gzip-compressed when the caller accepts it; any refusal becomes a JSON failure answer.
-    func respond<Output: Encodable>(
-        to request: Request, _ context: PeerRequestContext, _ handler: (SiteID, ByteBuffer) async throws -> Output
-    ) async -> Response {
-        await respond(to: request, context) { sender, body in
-            try BodyCoding.encode(try await handler(sender, body))
-        }
-    }
+/// The protocol envelope, checked before any route runs, in this order: protocol version, schema
+/// version, sender site (a configured peer, proven by its certificate or secret), requests in
+/// flight for that peer, then the body (within its deadline and size, inflated). What it proves
+/// goes to the route in the context (``PeerSessionContext``). Any refusal, here or in a route, is
+/// logged (4xx as notices, never with payload data) and answered by the error itself
+/// (``PeerRequestError``); a store that stays busy is a 503, anything else a 500.
+struct PeerEnvelopeMiddleware: RouterMiddleware {
+    typealias Context = PeerRequestContext
 
-    func respond(
-        to request: Request, _ context: PeerRequestContext, _ handler: (SiteID, ByteBuffer) async throws -> ByteBuffer
-    ) async -> Response {
+    let siteID: SiteID
+    let peers: PeerDirectory
+    let transport: PeerTransport
+    let limits: PeerRequestLimits
+    let inFlight: PeerRequestCounter
+    let logger: Logger
+    /// Told of every peer whose request was served.
+    let served: @Sendable (SiteID) -> Void
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             let presented = await context.presentedCredential(overTLS: transport == .tls, authorization: request.headers[.authorization])
             let sender = try checkEnvelope(request, presented: presented)
@@ -27,21 +31,24 @@ extension PeerAPI {
                                        message: "site '\(sender)' already has \(limits.concurrentPerPeer) requests in progress here; wait for them to finish")
             }
             defer { inFlight.leave(sender) }
-            let body = try await readBody(request)
-            let output = try await handler(sender, body)
+            var context = context
+            context.sender = sender
+            context.body = try await readBody(request)
+            context.acceptsGzip = BodyCoding.accepts(gzipIn: request.headers[.acceptEncoding])
+            let response = try await next(request, context)
             served(sender)
-            return try await encodeResponse(output, for: request)
+            return response
         } catch let refusal as PeerRequestError {
             if refusal.status.code < 500 {
                 logger.notice("peer request refused", metadata: ["code": "\(refusal.code)", "error": "\(refusal.message)"])
             }
-            return Self.failure(refusal)
+            throw refusal
         } catch let busy as FeedBusy {
             logger.warning("peer request waited too long for the store", metadata: ["error": "\(busy)"])
-            return Self.failure(PeerRequestError(status: .serviceUnavailable, code: "store_busy", message: busy.reason))
+            throw PeerRequestError(status: .serviceUnavailable, code: "store_busy", message: busy.reason)
         } catch {
             logger.error("peer request failed", metadata: ["error": "\(error)"])
-            return Self.failure(PeerRequestError(status: .internalServerError, code: "internal_error", message: "\(error)"))
+            throw PeerRequestError(status: .internalServerError, code: "internal_error", message: "\(error)")
         }
     }
 
@@ -66,13 +73,13 @@ extension PeerAPI {
         }
         guard peers.contains(sender) else {
             throw PeerRequestError(status: .forbidden, code: "unknown_peer",
-                                   message: "site '\(sender)' is not a configured peer of site '\(feed.siteID)'")
+                                   message: "site '\(sender)' is not a configured peer of site '\(siteID)'")
         }
-        guard peers.accepts(sender, presenting: presented) else { throw unauthenticated(sender, presented: presented) }
+        guard peers.accepts(sender, presenting: presented) else { throw Self.unauthenticated(sender, presented: presented, peers: peers) }
         return sender
     }
 
-    private func unauthenticated(_ sender: SiteID, presented: PresentedCredential) -> PeerRequestError {
+    static func unauthenticated(_ sender: SiteID, presented: PresentedCredential, peers: PeerDirectory) -> PeerRequestError {
         switch presented {
         case let .certificate(fingerprint):
             let owner = peers.site(for: fingerprint).map { "site '\($0)'" } ?? "another site"
@@ -114,36 +121,6 @@ extension PeerAPI {
         case let other?:
             throw PeerRequestError(status: .unsupportedMediaType, code: "unsupported_encoding",
                                    message: "Content-Encoding \(other) is not supported (use gzip or none)")
-        }
-    }
-
-    private func encodeResponse(_ body: ByteBuffer, for request: Request) async throws -> Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        guard BodyCoding.accepts(gzipIn: request.headers[.acceptEncoding]) else {
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
-        }
-        headers[.contentEncoding] = BodyCoding.gzip
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: try BodyCoding.compress(body)))
-    }
-
-    static func failure(_ refusal: PeerRequestError) -> Response {
-        let body = (try? BodyCoding.encode(WireMessage.Failure(code: refusal.code, error: refusal.message))) ?? ByteBuffer()
-        return Response(status: refusal.status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
-    }
-}
-
-extension DecodingError {
-    /// Where decoding failed and why, without quoting values (they may be patient data).
-    var briefDescription: String {
-        func path(_ context: Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        }
-        switch self {
-        case let .typeMismatch(type, context): return "\(path(context)) should be \(type)"
-        case let .valueNotFound(type, context): return "\(path(context)) is missing a \(type)"
-        case let .keyNotFound(key, context): return "\(path(context)).\(key.stringValue) is missing"
-        case let .dataCorrupted(context): return "not valid JSON at \(path(context).isEmpty ? "the top level" : path(context))"
-        @unknown default: return "unreadable"
         }
     }
 }

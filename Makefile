@@ -5,7 +5,7 @@ CONFIG ?= Config/clinicsync.yaml
 APT_PACKAGES = libsqlite3-dev libcurl4-openssl-dev sqlite3 zlib1g-dev python3 python3-venv curl
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test check-imports api-fuzz verify-unit install bench bench-sync bench-live-sync clean
+.PHONY: deps build run test check-imports format api-fuzz verify-unit install bench bench-sync bench-live-sync clean
 
 # Installs the system packages the build and tests need, only if one is missing.
 deps:
@@ -24,14 +24,19 @@ run: build
 	$(SWIFT) run clinicsync serve --config $(CONFIG)
 
 # The layering check first (each target imports only what Package.swift declares for it; SwiftPM's
-# own check, also on, lets a transitive dependency through), then every test.
+# own check, also on, lets a transitive dependency through), the formatting check, then every test.
 test: deps
 	scripts/check-imports.py
+	scripts/check-format.sh
 	$(SWIFT) test --explicit-target-dependency-import-check error
 	scripts/api-fuzz.sh 25
 
 check-imports:
 	scripts/check-imports.py
+
+# Rewrites the sources as swift-format would have them (scripts/check-format.sh checks it).
+format:
+	$(SWIFT) format -i -r -p Sources Tests Package.swift
 
 # schemathesis (from PyPI, into .build/schemathesis-venv) against a live daemon's peer and control
 # APIs, checked against docs/openapi.yaml. More examples: `make api-fuzz EXAMPLES=500`.

@@ -14,7 +14,7 @@ let package = Package(
     name: "clinicsync",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "clinicsync", targets: ["clinicsync"]),
+        .executable(name: "clinicsync", targets: ["clinicsync"])
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),

@@ -19,7 +19,8 @@ enum DaemonError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .alreadyRunning(path, holder):
             return "another clinicsync daemon is already serving this database (\(holder.map { "pid \($0)" } ?? "lock \(path)"))"
         case let .restoreWhileRunning(holder):
-            return "the daemon is serving this database\(holder.map { " (pid \($0))" } ?? ""); stop it first (systemctl stop clinicsync), then restore"
+            return
+                "the daemon is serving this database\(holder.map { " (pid \($0))" } ?? ""); stop it first (systemctl stop clinicsync), then restore"
         case let .clockRecoveryWhileRunning(holder):
             return "the daemon is serving this database\(holder.map { " (pid \($0))" } ?? ""); stop it first (systemctl stop clinicsync), "
                 + "then recover the clock: a peer must not receive a change while its timestamp is being replaced"

@@ -138,11 +138,12 @@ package struct StatusReport: Codable, Sendable {
         for peer in configuration.peers {
             let state = recorded[peer.name]
             let waiting = try store.missingCount(from: state?.peerVector ?? VersionVector(), limit: countLimit + 1)
-            peers.append(PeerState(
-                name: peer.name, url: peer.url, lastAttempt: state?.lastAttempt, lastSuccess: state?.lastSuccess,
-                lastError: state?.lastError, clockProblem: state?.clockProblem ?? false,
-                waiting: min(waiting, countLimit), waitingExceedsLimit: waiting > countLimit ? true : nil,
-                received: state?.changesReceived ?? 0, sent: state?.changesSent ?? 0))
+            peers.append(
+                PeerState(
+                    name: peer.name, url: peer.url, lastAttempt: state?.lastAttempt, lastSuccess: state?.lastSuccess,
+                    lastError: state?.lastError, clockProblem: state?.clockProblem ?? false,
+                    waiting: min(waiting, countLimit), waitingExceedsLimit: waiting > countLimit ? true : nil,
+                    received: state?.changesReceived ?? 0, sent: state?.changesSent ?? 0))
         }
         let unsealed = try store.unsealedCount(limit: countLimit + 1)
         let seconds = Int(clock.milliseconds / 1000)

@@ -21,12 +21,15 @@ extension SiteStore {
             // The first delete of each row (by stamp): every site that holds the same changes agrees on
             // it. (Deleted rows' last values are left out: sites that compacted them away before
             // clinicsync kept them would differ for ever; `deleted list` shows them.)
-            lines += try Row.fetchAll(db, sql: """
-                SELECT tbl, row_id, MIN(hlc) AS hlc FROM change_log WHERE cols = 0 GROUP BY tbl, row_id ORDER BY tbl, row_id
-                """).map { row in
-                    let table = SyncedTable(code: row["tbl"])?.rawValue ?? "?"
-                    return "deleted|\(table)|\(row["row_id"] as String)|\(row["hlc"] as Int64)"
-                }
+            lines += try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT tbl, row_id, MIN(hlc) AS hlc FROM change_log WHERE cols = 0 GROUP BY tbl, row_id ORDER BY tbl, row_id
+                    """
+            ).map { row in
+                let table = SyncedTable(code: row["tbl"])?.rawValue ?? "?"
+                return "deleted|\(table)|\(row["row_id"] as String)|\(row["hlc"] as Int64)"
+            }
             lines += try conflictLines(db)
             return lines.joined(separator: "\n")
         }

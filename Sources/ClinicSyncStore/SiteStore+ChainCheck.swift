@@ -24,9 +24,11 @@ extension SiteStore {
                         problems.append("\(name) does not follow #\(previous) of its chain")
                     }
                     previous = header.last
-                    let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                        SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE origin = ? AND seq BETWEEN ? AND ? ORDER BY seq
-                        """), arguments: [origin.rawValue, header.first, header.last])
+                    let rows = try Row.fetchAll(
+                        db.cachedStatement(
+                            sql: """
+                                SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE origin = ? AND seq BETWEEN ? AND ? ORDER BY seq
+                                """), arguments: [origin.rawValue, header.first, header.last])
                     guard let leaves = group.leaves else {
                         if !rows.isEmpty { problems.append("\(name) is kept by its root alone but \(rows.count) of its changes are held") }
                         continue

@@ -32,7 +32,8 @@ extension SiteStore {
         // The clock is at or past every change the site stamped: when it is not ahead, nothing is,
         // and the log (a million entries take a scan of a tenth of a second) is not read.
         if try WriteTransaction.loadClock(db).milliseconds <= now { return Milliseconds(0) }
-        let newest = try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log WHERE origin = ?", arguments: [siteID.rawValue])
+        let newest =
+            try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log WHERE origin = ?", arguments: [siteID.rawValue])
             .flatMap(HybridTimestamp.init(rawValue:))?.milliseconds ?? 0
         return Milliseconds(newest > now ? newest - now : 0)
     }
@@ -78,8 +79,9 @@ extension SiteStore {
             let reach = Milliseconds(2 * largest.value)
             let now = transaction.now
             let beyond = HybridTimestamp(milliseconds: min(now + reach.value, HybridTimestamp.maxMilliseconds), counter: UInt16.max).rawValue
-            let sequences = try Int64.fetchAll(db, sql: "SELECT seq FROM change_log WHERE origin = ? AND hlc > ? ORDER BY seq",
-                                               arguments: [own, beyond])
+            let sequences = try Int64.fetchAll(
+                db, sql: "SELECT seq FROM change_log WHERE origin = ? AND hlc > ? ORDER BY seq",
+                arguments: [own, beyond])
             guard let start = sequences.first else {
                 return ClockRecovery(leadBefore: leadBefore, restamped: 0, firstRestamped: nil, leadAfter: leadBefore)
             }
@@ -89,12 +91,17 @@ extension SiteStore {
             }
             // Compacted entries count too: one a fast change superseded, and saw, is gone from the log
             // (chaos seed 500629: re-stamped below it, the fast change lost to it where it was still held).
-            let others = try Int64.fetchOne(db, sql: """
-                SELECT MAX(COALESCE((SELECT MAX(hlc) FROM change_log WHERE NOT (origin = ? AND seq >= ?)), 0), compacted_hlc)
-                FROM sync_clock
-                """, arguments: [own, start]) ?? 0
-            let firstOld = try Int64.fetchOne(db, sql: "SELECT MIN(hlc) FROM change_log WHERE origin = ? AND seq >= ?",
-                                              arguments: [own, start]) ?? 0
+            let others =
+                try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT MAX(COALESCE((SELECT MAX(hlc) FROM change_log WHERE NOT (origin = ? AND seq >= ?)), 0), compacted_hlc)
+                        FROM sync_clock
+                        """, arguments: [own, start]) ?? 0
+            let firstOld =
+                try Int64.fetchOne(
+                    db, sql: "SELECT MIN(hlc) FROM change_log WHERE origin = ? AND seq >= ?",
+                    arguments: [own, start]) ?? 0
             // Every other change stays below the new stamps, as it was below the old ones.
             guard others < firstOld else { throw StoreError.clockRecoveryInterleaved(site: siteID) }
             let base = max(HybridTimestamp(milliseconds: min(now, HybridTimestamp.maxMilliseconds), counter: 0).rawValue, others)
@@ -116,8 +123,9 @@ extension SiteStore {
             let newest = try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log") ?? 0
             try db.execute(sql: "UPDATE sync_clock SET last_hlc = ?", arguments: [newest])
             transaction.clock = HybridLogicalClock(lastIssued: HybridTimestamp(rawValue: newest) ?? .zero, maximumDrift: maximumDrift)
-            return ClockRecovery(leadBefore: leadBefore, restamped: sequences.count, firstRestamped: start,
-                                 leadAfter: Milliseconds(leadAfter))
+            return ClockRecovery(
+                leadBefore: leadBefore, restamped: sequences.count, firstRestamped: start,
+                leadAfter: Milliseconds(leadAfter))
         }
     }
 }
@@ -130,10 +138,11 @@ enum PeerClockReadings {
 
     static func record(_ db: Database, peer: SiteID, reportedAt: HybridTimestamp, now: UInt64) throws {
         let ahead = Int64(clamping: now) - Int64(clamping: reportedAt.milliseconds)
-        try db.execute(sql: """
-            INSERT INTO peer_clock_readings (site, ahead_ms, read_ms) VALUES (?, ?, ?)
-            ON CONFLICT (site) DO UPDATE SET ahead_ms = excluded.ahead_ms, read_ms = excluded.read_ms
-            """, arguments: [peer.rawValue, ahead, Int64(clamping: now)])
+        try db.execute(
+            sql: """
+                INSERT INTO peer_clock_readings (site, ahead_ms, read_ms) VALUES (?, ?, ?)
+                ON CONFLICT (site) DO UPDATE SET ahead_ms = excluded.ahead_ms, read_ms = excluded.read_ms
+                """, arguments: [peer.rawValue, ahead, Int64(clamping: now)])
     }
 
     /// The readings of `peers` taken in the last 15 minutes (by this site's wall clock; one taken
@@ -141,8 +150,10 @@ enum PeerClockReadings {
     static func fresh(_ db: Database, peers: [SiteID], now: UInt64) throws -> [SiteID: Int64] {
         var readings: [SiteID: Int64] = [:]
         let wanted = Set(peers)
-        for row in try Row.fetchAll(db, sql: "SELECT site, ahead_ms, read_ms FROM peer_clock_readings WHERE read_ms BETWEEN ? AND ?",
-                                    arguments: [Int64(clamping: now) - Int64(freshness), Int64(clamping: now)]) {
+        for row in try Row.fetchAll(
+            db, sql: "SELECT site, ahead_ms, read_ms FROM peer_clock_readings WHERE read_ms BETWEEN ? AND ?",
+            arguments: [Int64(clamping: now) - Int64(freshness), Int64(clamping: now)])
+        {
             guard let site = try? SiteID(row["site"]), wanted.contains(site) else { continue }
             readings[site] = row["ahead_ms"]
         }

@@ -72,15 +72,22 @@ extension SiteStore {
         var more = true
         while more {
             try measuredWrite(&outcome.longestTransactionSeconds) { db in
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT origin, last FROM chain_groups WHERE (origin, last) > (?, ?) ORDER BY origin, last LIMIT 500
-                    """, arguments: [cursor.0, cursor.1])
-                guard let last = rows.last else { more = false; return }
-                try db.execute(sql: """
-                    UPDATE chain_groups SET leaves = NULL
-                    WHERE (origin, last) > (?, ?) AND (origin, last) <= (?, ?) AND leaves IS NOT NULL AND last >= first
-                      AND NOT EXISTS (SELECT 1 FROM change_log AS c WHERE c.origin = chain_groups.origin AND c.seq BETWEEN chain_groups.first AND chain_groups.last)
-                    """, arguments: [cursor.0, cursor.1, last["origin"], last["last"]])
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT origin, last FROM chain_groups WHERE (origin, last) > (?, ?) ORDER BY origin, last LIMIT 500
+                        """, arguments: [cursor.0, cursor.1])
+                guard let last = rows.last else {
+                    more = false
+                    return
+                }
+                try db.execute(
+                    sql: """
+                        UPDATE chain_groups SET leaves = NULL
+                        WHERE (origin, last) > (?, ?) AND (origin, last) <= (?, ?) AND leaves IS NOT NULL AND last >= first
+                          AND NOT EXISTS (SELECT 1 FROM change_log AS c
+                                          WHERE c.origin = chain_groups.origin AND c.seq BETWEEN chain_groups.first AND chain_groups.last)
+                        """, arguments: [cursor.0, cursor.1, last["origin"], last["last"]])
                 cursor = (last["origin"], last["last"])
             }
         }
@@ -137,7 +144,8 @@ extension SiteStore {
     /// Deletes the row-index entries of entries removed from the log, in the index's key order.
     private func sweepRowIndex(_ removed: [Int], of mark: CompactionMark, batch: Int, into outcome: inout CompactionOutcome) throws(StoreError) {
         let ordered = removed.sorted { lhs, rhs in
-            let left = mark.entries[lhs], right = mark.entries[rhs]
+            let left = mark.entries[lhs]
+            let right = mark.entries[rhs]
             return (left.row, left.origin, left.sequence) < (right.row, right.origin, right.sequence)
         }
         var next = ordered.startIndex
@@ -161,25 +169,34 @@ extension SiteStore {
     /// the log), so they are only found when the index holds more entries than it should.
     private func removeDanglingIndexEntries(_ outcome: inout CompactionOutcome) throws(StoreError) {
         let excess = try read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT (SELECT COUNT(*) FROM row_entries) - (SELECT COUNT(*) FROM change_log) + (
-                    SELECT COUNT(*) FROM change_log WHERE origin = (SELECT site_id FROM sync_clock) AND seq > (SELECT indexed_seq FROM sync_clock))
-                """) ?? 0
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT COUNT(*) FROM row_entries) - (SELECT COUNT(*) FROM change_log) + (
+                        SELECT COUNT(*) FROM change_log
+                        WHERE origin = (SELECT site_id FROM sync_clock) AND seq > (SELECT indexed_seq FROM sync_clock))
+                    """) ?? 0
         }
         guard excess > 0 else { return }
         var cursor: (Int, String) = (Int.min, "")
         var more = true
         while more {
             try measuredWrite(&outcome.longestTransactionSeconds) { db in
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT DISTINCT tbl, row_id FROM row_entries WHERE (tbl, row_id) > (?, ?) ORDER BY tbl, row_id LIMIT 2000
-                    """, arguments: [cursor.0, cursor.1])
-                guard let last = rows.last else { more = false; return }
-                try db.execute(sql: """
-                    DELETE FROM row_entries
-                    WHERE (tbl, row_id) > (?, ?) AND (tbl, row_id) <= (?, ?)
-                      AND NOT EXISTS (SELECT 1 FROM change_log AS c WHERE c.origin = row_entries.origin AND c.seq = row_entries.seq)
-                    """, arguments: [cursor.0, cursor.1, last["tbl"], last["row_id"]])
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT tbl, row_id FROM row_entries WHERE (tbl, row_id) > (?, ?) ORDER BY tbl, row_id LIMIT 2000
+                        """, arguments: [cursor.0, cursor.1])
+                guard let last = rows.last else {
+                    more = false
+                    return
+                }
+                try db.execute(
+                    sql: """
+                        DELETE FROM row_entries
+                        WHERE (tbl, row_id) > (?, ?) AND (tbl, row_id) <= (?, ?)
+                          AND NOT EXISTS (SELECT 1 FROM change_log AS c WHERE c.origin = row_entries.origin AND c.seq = row_entries.seq)
+                        """, arguments: [cursor.0, cursor.1, last["tbl"], last["row_id"]])
                 cursor = (last["tbl"], last["row_id"])
             }
         }

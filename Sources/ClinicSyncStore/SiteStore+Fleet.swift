@@ -28,13 +28,14 @@ extension SiteStore {
     }
 
     static func fleetView(_ db: Database) throws -> FleetView {
-        FleetView(try Row.fetchAll(db, sql: "SELECT site, vector, peers, reported_hlc, max_drift_ms FROM fleet_reports").map { row in
-            FleetReport(
-                site: try SiteID(row["site"]), vector: try VersionVector(text: row["vector"]),
-                peers: try (row["peers"] as String).split(separator: ",").map { text throws(ValidationError) in try SiteID(String(text)) },
-                at: try ChangeLogDecoder.timestamp(row["reported_hlc"]),
-                maximumDrift: (row["max_drift_ms"] as Int64?).map { Milliseconds(UInt64(max(60_000, $0))) })
-        })
+        FleetView(
+            try Row.fetchAll(db, sql: "SELECT site, vector, peers, reported_hlc, max_drift_ms FROM fleet_reports").map { row in
+                FleetReport(
+                    site: try SiteID(row["site"]), vector: try VersionVector(text: row["vector"]),
+                    peers: try (row["peers"] as String).split(separator: ",").map { text throws(ValidationError) in try SiteID(String(text)) },
+                    at: try ChangeLogDecoder.timestamp(row["reported_hlc"]),
+                    maximumDrift: (row["max_drift_ms"] as Int64?).map { Milliseconds(UInt64(max(60_000, $0))) })
+            })
     }
 
     /// Keeps each report that is newer than the one known from its site (this site's own are ignored:
@@ -49,17 +50,21 @@ extension SiteStore {
     package func learn(_ reports: [FleetReport], from sender: SiteID? = nil) throws(StoreError) -> IdentityConflict? {
         guard !reports.isEmpty else { return nil }
         let now = wallClock.nowMilliseconds()
-        let latest = HybridTimestamp(milliseconds: min(now.addingReportingOverflow(maximumDrift.value).partialValue, HybridTimestamp.maxMilliseconds),
-                                     counter: 0)
+        let latest = HybridTimestamp(
+            milliseconds: min(now.addingReportingOverflow(maximumDrift.value).partialValue, HybridTimestamp.maxMilliseconds),
+            counter: 0)
         return try StoreError.mapping(path: path) {
             try timedWrite { db in
                 var others: [FleetReport] = []
                 for report in reports where report.site != siteID {
                     guard try KnownIncarnations.admit(db, report, sender: sender, now: now) else { continue }
                     if report.site == sender { try PeerClockReadings.record(db, peer: report.site, reportedAt: report.at, now: now) }
-                    others.append(report.at <= latest ? report : FleetReport(
-                        site: report.site, vector: report.vector, peers: report.peers, at: latest, maximumDrift: report.maximumDrift,
-                        incarnation: report.incarnation))
+                    others.append(
+                        report.at <= latest
+                            ? report
+                            : FleetReport(
+                                site: report.site, vector: report.vector, peers: report.peers, at: latest, maximumDrift: report.maximumDrift,
+                                incarnation: report.incarnation))
                 }
                 let refusal = try sender.flatMap { sender in
                     try KnownIncarnations.conflicts(db).first { $0.site == sender }
@@ -71,11 +76,12 @@ extension SiteStore {
                 guard !others.isEmpty else { return refusal }
                 var view = try Self.fleetView(db)
                 others.removeAll { view.reports[$0.site] == nil && view.reports.count >= FleetView.maximumSites }
-                let statement = try db.cachedStatement(sql: """
-                    INSERT INTO fleet_reports (site, vector, peers, reported_hlc, max_drift_ms) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (site) DO UPDATE SET vector = excluded.vector, peers = excluded.peers,
-                        reported_hlc = excluded.reported_hlc, max_drift_ms = excluded.max_drift_ms
-                    """)
+                let statement = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO fleet_reports (site, vector, peers, reported_hlc, max_drift_ms) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (site) DO UPDATE SET vector = excluded.vector, peers = excluded.peers,
+                            reported_hlc = excluded.reported_hlc, max_drift_ms = excluded.max_drift_ms
+                        """)
                 for report in others where view.learn(report) {
                     try statement.execute(arguments: [
                         report.site.rawValue, report.vector.text, report.peers.map(\.rawValue).joined(separator: ","), report.at.rawValue,

@@ -37,9 +37,12 @@ extension SiteStore {
             let unindexed = try RowIndex.unindexed(db, decoder: &decoder)
             // Index entries whose log entry is gone (a compaction stopped between its two sweeps) are
             // harmless: reads join on the log, and the next compaction removes them.
-            let indexed = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM row_entries AS r JOIN change_log AS c ON c.origin = r.origin AND c.seq = r.seq
-                """) ?? 0
+            let indexed =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM row_entries AS r JOIN change_log AS c ON c.origin = r.origin AND c.seq = r.seq
+                        """) ?? 0
             let logged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? 0
             if indexed + unindexed.values.reduce(0, { $0 + $1.count }) != logged {
                 counts["change-log entries missing from the row index or indexed twice"] = 1
@@ -70,10 +73,12 @@ extension SiteStore {
                         }
                     }
                 }
-                let unhistoried = try String.fetchAll(db, sql: """
-                    SELECT id FROM \(table.rawValue) AS t
-                    WHERE NOT EXISTS (SELECT 1 FROM row_entries AS r WHERE r.tbl = ? AND r.row_id = t.id)
-                    """, arguments: [table.code])
+                let unhistoried = try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM \(table.rawValue) AS t
+                        WHERE NOT EXISTS (SELECT 1 FROM row_entries AS r WHERE r.tbl = ? AND r.row_id = t.id)
+                        """, arguments: [table.code])
                 let orphans = unhistoried.filter { unindexed[RowIndex.key(table.code, $0)] == nil }.count
                 if orphans > 0 { counts["\(table) rows with no change history"] = orphans }
             }

@@ -42,12 +42,15 @@ extension SiteStore {
             // An origin held in an earlier batch stays held at that change: its later changes (a
             // sender moves on past held ones) must not apply, or this site would hold the origin
             // past a gap it never fills.
-            let barriers = Dictionary(uniqueKeysWithValues: try HeldOriginsTable.load(db)
-                .filter { $0.held.sequence > verifiedFrom[$0.held.origin] }.map { ($0.held.origin, $0.held) })
-            let (verifiedGroups, unverifiable) = try verifier.map { verifier in
-                try ChainTables.verify(db, changes: changes, through: through, proofs: proofs, verifier: verifier, holding: verifiedFrom,
-                                       barriers: Set(barriers.keys))
-            } ?? ([], [])
+            let barriers = Dictionary(
+                uniqueKeysWithValues: try HeldOriginsTable.load(db)
+                    .filter { $0.held.sequence > verifiedFrom[$0.held.origin] }.map { ($0.held.origin, $0.held) })
+            let (verifiedGroups, unverifiable) =
+                try verifier.map { verifier in
+                    try ChainTables.verify(
+                        db, changes: changes, through: through, proofs: proofs, verifier: verifier, holding: verifiedFrom,
+                        barriers: Set(barriers.keys))
+                } ?? ([], [])
             // A site seen reporting from two databases: none of its changes apply until an operator
             // has dealt with it (each database numbers its changes from the same point).
             let conflicts = Dictionary(uniqueKeysWithValues: try KnownIncarnations.conflicts(db).map { ($0.site, $0) })
@@ -89,7 +92,8 @@ extension SiteStore {
             }
             for (origin, sequence) in through.sequences
             where sequence > verifiedFrom[origin] && held[origin] == nil && conflicts[origin] == nil && !unverifiable.contains(origin)
-                && (barriers[origin] == nil || passed.contains(origin)) {
+                && (barriers[origin] == nil || passed.contains(origin))
+            {
                 received.advance(origin, to: sequence)
             }
             for (origin, sequence) in received.sequences {

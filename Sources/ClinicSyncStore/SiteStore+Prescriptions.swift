@@ -25,8 +25,9 @@ extension SiteStore {
     /// Deletes a prescription at every site; refused while appointments here still refer to it.
     package func deletePrescription(id: RowID) throws(StoreError) {
         try delete(PrescriptionRecord.self, id: id) { db in
-            let references = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM appointments WHERE prescription_id = ?", arguments: [id.rawValue]) ?? 0
+            let references =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM appointments WHERE prescription_id = ?", arguments: [id.rawValue]) ?? 0
             guard references == 0 else {
                 throw StoreError.stillReferenced(table: .prescriptions, id: id, references: references)
             }
@@ -46,10 +47,12 @@ extension SiteStore {
     /// Visits booked against a prescription at any site (cancelled and no-show visits excluded).
     package func visitsUsed(prescriptionID: RowID) throws(StoreError) -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM appointments
-                WHERE prescription_id = ? AND status NOT IN ('cancelled', 'no_show')
-                """, arguments: [prescriptionID.rawValue]) ?? 0
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM appointments
+                    WHERE prescription_id = ? AND status NOT IN ('cancelled', 'no_show')
+                    """, arguments: [prescriptionID.rawValue]) ?? 0
         }
     }
 }

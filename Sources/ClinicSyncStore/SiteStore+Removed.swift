@@ -59,7 +59,8 @@ extension SiteStore {
         if link != .keep, removed.table != .appointments {
             throw .invalid(ValidationError(field: "prescription", rule: "can be changed only when restoring an appointment"))
         }
-        let exists = removed.table == .appointments
+        let exists =
+            removed.table == .appointments
             ? try one(AppointmentRecord.self, id: newID) != nil : try one(PrescriptionRecord.self, id: newID) != nil
         if exists {
             throw .alreadyRestored(table: removed.table, id: id, as: newID)
@@ -74,13 +75,15 @@ extension SiteStore {
         let row = Row(columns)
         switch removed.table {
         case .appointments:
-            try addAppointment(try Self.complete(removed) { () throws(ValidationError) in
-                try Self.decode(AppointmentRecord.self, row, removed).appointment()
-            })
+            try addAppointment(
+                try Self.complete(removed) { () throws(ValidationError) in
+                    try Self.decode(AppointmentRecord.self, row, removed).appointment()
+                })
         case .prescriptions:
-            try addPrescription(try Self.complete(removed) { () throws(ValidationError) in
-                try Self.decode(PrescriptionRecord.self, row, removed).prescription()
-            })
+            try addPrescription(
+                try Self.complete(removed) { () throws(ValidationError) in
+                    try Self.decode(PrescriptionRecord.self, row, removed).prescription()
+                })
         }
         return removed
     }

@@ -89,10 +89,12 @@ extension SiteStore {
                     throw StoreError.database(path: backup, message: "the backup is damaged (SQLite integrity check failed); choose another")
                 }
                 let owner = try String.fetchOne(db, sql: "SELECT site_id FROM site_identity")
-                let newest = try db.tableExists("change_log") && db.columns(in: "change_log").contains { $0.name == "origin" }
+                let newest =
+                    try db.tableExists("change_log") && db.columns(in: "change_log").contains { $0.name == "origin" }
                     ? try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log WHERE origin = ?", arguments: [owner]) : nil
                 // Version 1 left writes by other programs unstamped (hlc NULL) until its next transaction.
-                let unstamped = try !db.tableExists("sync_clock") && db.tableExists("change_log")
+                let unstamped =
+                    try !db.tableExists("sync_clock") && db.tableExists("change_log")
                     ? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE hlc IS NULL") ?? 0 : 0
                 return (owner, newest, unstamped)
             }
@@ -155,9 +157,11 @@ extension SiteStore {
     /// (a second restore must not reuse the numbers the first one's writes took).
     private static func lastSequence(in path: String) -> Int64 {
         peek(path) { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT MAX(last_seq, COALESCE((SELECT seq FROM version_vector WHERE origin = sync_clock.site_id), 0)) FROM sync_clock
-                """)
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT MAX(last_seq, COALESCE((SELECT seq FROM version_vector WHERE origin = sync_clock.site_id), 0)) FROM sync_clock
+                    """)
         } ?? 0
     }
 
@@ -222,7 +226,8 @@ extension SiteStore {
     /// site cannot call) counts too, once it has pushed them.
     static func recovered(_ db: Database, from report: FleetReport, site: SiteID) throws {
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM recovery_peers WHERE peer = ?)", arguments: [report.site.rawValue])!,
-              report.vector[site] <= (try VersionVectorTable.load(db, asking: true))[site] else { return }
+            report.vector[site] <= (try VersionVectorTable.load(db, asking: true))[site]
+        else { return }
         try db.execute(sql: "DELETE FROM recovery_peers WHERE peer = ?", arguments: [report.site.rawValue])
     }
 

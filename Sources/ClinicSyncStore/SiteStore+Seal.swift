@@ -18,8 +18,9 @@ extension SiteStore {
         // Nothing to seal (the usual case before serving a peer): no write transaction at all.
         let pending = try read { db in
             guard let tip = try ChainTables.tip(db, siteID) else { return true }
-            return try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE origin = ? AND seq > ?)"),
-                                     arguments: [siteID.rawValue, tip.last])!
+            return try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE origin = ? AND seq > ?)"),
+                arguments: [siteID.rawValue, tip.last])!
         }
         guard pending else { return 0 }
         var sealed = 0
@@ -27,16 +28,20 @@ extension SiteStore {
             let (count, more): (Int, Bool) = try StoreError.mapping(path: path) {
                 try timedWrite { db in
                     guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM recovery_peers)")! else { return (0, false) }
-                    let tip = try ChainTables.tip(db, siteID) ?? {
-                        let genesis = try sealer.genesis(of: siteID, at: try Int64.fetchOne(db, sql: "SELECT chain_genesis FROM sync_clock")!)
-                        try ChainTables.insert(db, OriginChainState.StoredGroup(header: genesis, leaves: nil))
-                        return genesis
-                    }()
+                    let tip =
+                        try ChainTables.tip(db, siteID)
+                        ?? {
+                            let genesis = try sealer.genesis(of: siteID, at: try Int64.fetchOne(db, sql: "SELECT chain_genesis FROM sync_clock")!)
+                            try ChainTables.insert(db, OriginChainState.StoredGroup(header: genesis, leaves: nil))
+                            return genesis
+                        }()
                     // The key the site signs with now (a new one after `identity rotate`), for peers' proofs.
                     try ChainTables.insertKey(db, siteID, sealer.signer.publicKey)
-                    let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                        SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
-                        """), arguments: [siteID.rawValue, tip.last, Self.sealBatch])
+                    let rows = try Row.fetchAll(
+                        db.cachedStatement(
+                            sql: """
+                                SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
+                                """), arguments: [siteID.rawValue, tip.last, Self.sealBatch])
                     var decoder = ChangeLogDecoder()
                     let changes = try rows.map { try decoder.change(from: $0) }
                     for group in try sealer.seal(changes, after: tip) { try ChainTables.insert(db, group) }

@@ -41,22 +41,26 @@ extension SiteStore {
                     batch.isComplete = false
                     break
                 }
-                let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?
-                    """), arguments: [origin.rawValue, known, servable, room])
+                let rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?
+                            """), arguments: [origin.rawValue, known, servable, room])
                 var changes = try rows.map { try decoder.change(from: $0) }
                 let complete = rows.count < room
                 if !complete { batch.isComplete = false }
                 if !complete, let last = changes.last?.sequence,
-                   let group = try ChainTables.groups(db, origin, overlapping: last...last).first, group.header.last > last {
+                    let group = try ChainTables.groups(db, origin, overlapping: last...last).first, group.header.last > last
+                {
                     let whole = changes.filter { $0.sequence < group.header.first }
                     if !whole.isEmpty || !batch.changes.isEmpty { changes = whole }
                     if changes.isEmpty { continue }
                 }
                 batch.changes += changes
                 if complete { batch.through.advance(origin, to: servable) }
-                batch.proofs[origin] = try Self.proof(db, origin, from: known + 1, to: complete ? servable : changes.last!.sequence,
-                                                      carrying: Set(changes.map(\.sequence)))
+                batch.proofs[origin] = try Self.proof(
+                    db, origin, from: known + 1, to: complete ? servable : changes.last!.sequence,
+                    carrying: Set(changes.map(\.sequence)))
             }
             return batch
         }

@@ -58,8 +58,9 @@ package final class SiteStore: Sendable {
                     }
                     return false
                 }
-                try db.execute(sql: "INSERT INTO site_identity (singleton, site_id, incarnation) VALUES (1, ?, lower(hex(randomblob(16))))",
-                               arguments: [siteID.rawValue])
+                try db.execute(
+                    sql: "INSERT INTO site_identity (singleton, site_id, incarnation) VALUES (1, ?, lower(hex(randomblob(16))))",
+                    arguments: [siteID.rawValue])
                 try db.execute(sql: "UPDATE sync_clock SET site_id = ?", arguments: [siteID.rawValue])
                 return true
             }

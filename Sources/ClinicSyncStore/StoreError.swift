@@ -65,9 +65,12 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .notInitialized(path):
             return "no ClinicSync database at \(path); run `clinicsync init` first"
         case let .siteMismatch(path, database, configured):
-            return "the database at \(path) belongs to site '\(database)' but the configuration says site.id '\(configured)'; fix site.id or site.database"
+            return
+                "the database at \(path) belongs to site '\(database)' but the configuration says site.id '\(configured)'; fix site.id or "
+                + "site.database"
         case let .schemaTooNew(path, unknown):
-            return "the database at \(path) has schema migrations this clinicsync does not know (\(unknown.joined(separator: ", "))); upgrade clinicsync"
+            return
+                "the database at \(path) has schema migrations this clinicsync does not know (\(unknown.joined(separator: ", "))); upgrade clinicsync"
         case let .database(path, message):
             return "database error at \(path): \(message)"
         case let .permissionDenied(path):
@@ -118,9 +121,11 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .clockAhead(problem, bound):
             switch problem {
             case let .ownChangesAhead(lead):
-                let advice = lead.value > 2 * bound.value
+                let advice =
+                    lead.value > 2 * bound.value
                     ? "Stop the daemon and run `clinicsync clock recover`"
-                    : "Real time catches up in \(Milliseconds(lead.value - bound.value)) (`clock recover` re-stamps only changes more than twice the bound ahead)"
+                    : "Real time catches up in \(Milliseconds(lead.value - bound.value)) (`clock recover` re-stamps only changes more than "
+                        + "twice the bound ahead)"
                 return "this site's newest change is stamped \(lead) ahead of its wall clock (the clock ran fast and was "
                     + "corrected), beyond the drift bound (\(bound)): a change made now would be held at every peer. \(advice), "
                     + "or pass --force to write anyway"

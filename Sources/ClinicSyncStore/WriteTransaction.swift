@@ -19,7 +19,8 @@ struct WriteTransaction {
         now = wallClock.nowMilliseconds()
         clock = HybridLogicalClock(lastIssued: try Self.loadClock(db), maximumDrift: maximumDrift)
         // The system clock's offset is exact; any other clock (a test's) is measured against it.
-        let offset = (wallClock as? SystemWallClock)?.offsetMilliseconds
+        let offset =
+            (wallClock as? SystemWallClock)?.offsetMilliseconds
             ?? Int64(now) - Int64(SystemWallClock().nowMilliseconds())
         try db.cachedStatement(sql: "UPDATE sync_clock SET wall_offset_ms = ? WHERE wall_offset_ms != ?")
             .execute(arguments: [offset, offset])

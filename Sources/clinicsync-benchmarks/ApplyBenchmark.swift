@@ -31,12 +31,21 @@ struct ApplyBenchmark {
         let initialSeconds = try Measurement.seconds { try applyAll(initial, to: south) }
         let initialChanges = initial.flatMap(\.changes)
         let initialFields = initialChanges.reduce(0) { $0 + $1.values.count }
-        Measurement.note("apply: \(rows) new rows into an empty store", String(format: "%.0f field changes/s (%d changes, %.2f s)",
-                         Double(initialFields) / initialSeconds, initialChanges.count, initialSeconds))
-        Measurement.note("  of which verifying the proofs alone", String(format: "%.2f s (%.1f µs per change)",
-                         verifySeconds, verifySeconds * 1e6 / Double(initialChanges.count)))
-        Measurement.note("  the same batches applied unverified", String(format: "%.0f field changes/s (%.2f s)",
-                         Double(initialFields) / unverifiedSeconds, unverifiedSeconds))
+        Measurement.note(
+            "apply: \(rows) new rows into an empty store",
+            String(
+                format: "%.0f field changes/s (%d changes, %.2f s)",
+                Double(initialFields) / initialSeconds, initialChanges.count, initialSeconds))
+        Measurement.note(
+            "  of which verifying the proofs alone",
+            String(
+                format: "%.2f s (%.1f µs per change)",
+                verifySeconds, verifySeconds * 1e6 / Double(initialChanges.count)))
+        Measurement.note(
+            "  the same batches applied unverified",
+            String(
+                format: "%.0f field changes/s (%.2f s)",
+                Double(initialFields) / unverifiedSeconds, unverifiedSeconds))
 
         // The mixed stream: north updates 30% of the rows, south then updates a third of those
         // (later, so north's lose and are journaled), north books 20% new rows and deletes 5%.
@@ -70,8 +79,9 @@ struct ApplyBenchmark {
         let conflicts = try south.conflictCount() - conflictsBefore
         let plain = try CaptureBenchmark.queue(plainPath)
         let rawSeconds = try Measurement.seconds { try upsertInBatches(stream, into: plain) }
-        Measurement.report("apply: mixed stream into \(rows) rows (field changes/s)", value: Double(fields) / applySeconds,
-                           baseline: Double(fields) / rawSeconds, unit: "", target: ">= 100,000/s and ratio >= 0.30")
+        Measurement.report(
+            "apply: mixed stream into \(rows) rows (field changes/s)", value: Double(fields) / applySeconds,
+            baseline: Double(fields) / rawSeconds, unit: "", target: ">= 100,000/s and ratio >= 0.30")
         Measurement.note("  the mixed stream", "\(stream.count) changes, \(fields) field changes, \(conflicts) journal entries")
     }
 
@@ -80,9 +90,13 @@ struct ApplyBenchmark {
     }
 
     private var verifier: ChainVerifier {
-        ChainVerifier(crypto: SiteChainCrypto(), fleet: FleetKeys([try! SiteID("north"): [
-            FleetKeys.Key(fingerprint: SiteChainCrypto().fingerprint(ofPublicKey: sealer.signer.publicKey)),
-        ]]))
+        ChainVerifier(
+            crypto: SiteChainCrypto(),
+            fleet: FleetKeys([
+                try! SiteID("north"): [
+                    FleetKeys.Key(fingerprint: SiteChainCrypto().fingerprint(ofPublicKey: sealer.signer.publicKey))
+                ]
+            ]))
     }
 
     /// The batches of 1,000 changes a pulling `target` would get from `source`, with their proofs
@@ -109,7 +123,8 @@ struct ApplyBenchmark {
         var state = OriginChainState()
         for batch in batches {
             let origin = try SiteID("north")
-            let kept = try verifier.verify(origin: origin, changes: batch.changes, through: batch.through.sequences[origin], proof: batch.proofs[origin], state: state)
+            let kept = try verifier.verify(
+                origin: origin, changes: batch.changes, through: batch.through.sequences[origin], proof: batch.proofs[origin], state: state)
             for group in kept.groups {
                 if group.header.isGenesis { state.genesis = group.header } else { state.groups = [group] }
                 state.tip = group.header
@@ -128,10 +143,13 @@ struct ApplyBenchmark {
                         continue
                     }
                     let names = change.values.map(\.column.name)
-                    try db.cachedStatement(sql: """
-                        INSERT INTO appointments (id, \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))
-                        ON CONFLICT (id) DO UPDATE SET \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
-                        """).execute(arguments: StatementArguments(
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO appointments (id, \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))
+                            ON CONFLICT (id) DO UPDATE SET \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+                            """
+                    ).execute(
+                        arguments: StatementArguments(
                             [change.rowID.rawValue.databaseValue] + change.values.map { Self.databaseValue($0.value) }))
                 }
             }
@@ -146,4 +164,3 @@ struct ApplyBenchmark {
         }
     }
 }
-

@@ -27,14 +27,17 @@ struct CaptureBenchmark {
         """
 
     static func arguments(_ index: Int, id: String) -> StatementArguments {
-        [id, "p\(index % 500)", "Patient \(index % 500)", "Therapist \(index % 7)", "downtown",
-         UTCDateTime(secondsSinceEpoch: 1_795_000_000 + index * 900).description, 60, 4, index % 3 == 0 ? "note \(index)" : nil]
+        [
+            id, "p\(index % 500)", "Patient \(index % 500)", "Therapist \(index % 7)", "downtown",
+            UTCDateTime(secondsSinceEpoch: 1_795_000_000 + index * 900).description, 60, 4, index % 3 == 0 ? "note \(index)" : nil,
+        ]
     }
 
     func run() throws {
         var insertRatios: [Double] = []
         var updateRatios: [Double] = []
-        var captured: (Double, Double) = (0, 0), plain: (Double, Double) = (0, 0)
+        var captured: (Double, Double) = (0, 0)
+        var plain: (Double, Double) = (0, 0)
         for round in 0..<3 {
             let site = try SiteStore.initialize(path: "\(directory)/capture-\(round).sqlite", siteID: try SiteID("north")).store
             let capturedQueue = try Self.queue("\(directory)/capture-\(round).sqlite")
@@ -43,7 +46,8 @@ struct CaptureBenchmark {
             let ids = (0..<rows).map { _ in UUID().uuidString.lowercased() }
             // Alternate which goes first, so neither always meets a warmer cache.
             let order = round % 2 == 0 ? [plainQueue, capturedQueue] : [capturedQueue, plainQueue]
-            var inserts: [ObjectIdentifier: Double] = [:], updates: [ObjectIdentifier: Double] = [:]
+            var inserts: [ObjectIdentifier: Double] = [:]
+            var updates: [ObjectIdentifier: Double] = [:]
             for queue in order { inserts[ObjectIdentifier(queue)] = try insertAll(ids, into: queue) }
             for queue in order { updates[ObjectIdentifier(queue)] = try updateAll(ids, in: queue) }
             let capturedTimes = (inserts[ObjectIdentifier(capturedQueue)]!, updates[ObjectIdentifier(capturedQueue)]!)
@@ -54,15 +58,24 @@ struct CaptureBenchmark {
             let entries = try site.changeLogCount()
             precondition(entries == 2 * rows, "every insert and update is one change-log entry")
         }
-        let insertRatio = Measurement.median(insertRatios), updateRatio = Measurement.median(updateRatios)
-        Measurement.report("captured inserts, 1,000 per transaction (rows/s)", value: Double(rows) / captured.0,
-                           baseline: Double(rows) / plain.0, unit: "", target: "time ratio <= 1.5")
-        Measurement.note("  capture time ratio, inserts (median of 3)", String(format: "%.2fx  (runs: %@)", insertRatio,
-                         insertRatios.map { String(format: "%.2f", $0) }.joined(separator: ", ")))
-        Measurement.report("captured single-field updates, 1,000 per transaction (rows/s)", value: Double(rows) / captured.1,
-                           baseline: Double(rows) / plain.1, unit: "", target: "time ratio <= 1.5")
-        Measurement.note("  capture time ratio, updates (median of 3)", String(format: "%.2fx  (runs: %@)", updateRatio,
-                         updateRatios.map { String(format: "%.2f", $0) }.joined(separator: ", ")))
+        let insertRatio = Measurement.median(insertRatios)
+        let updateRatio = Measurement.median(updateRatios)
+        Measurement.report(
+            "captured inserts, 1,000 per transaction (rows/s)", value: Double(rows) / captured.0,
+            baseline: Double(rows) / plain.0, unit: "", target: "time ratio <= 1.5")
+        Measurement.note(
+            "  capture time ratio, inserts (median of 3)",
+            String(
+                format: "%.2fx  (runs: %@)", insertRatio,
+                insertRatios.map { String(format: "%.2f", $0) }.joined(separator: ", ")))
+        Measurement.report(
+            "captured single-field updates, 1,000 per transaction (rows/s)", value: Double(rows) / captured.1,
+            baseline: Double(rows) / plain.1, unit: "", target: "time ratio <= 1.5")
+        Measurement.note(
+            "  capture time ratio, updates (median of 3)",
+            String(
+                format: "%.2fx  (runs: %@)", updateRatio,
+                updateRatios.map { String(format: "%.2f", $0) }.joined(separator: ", ")))
         try interactiveLatency()
     }
 
@@ -111,16 +124,18 @@ struct CaptureBenchmark {
             // Interleaved, so both see the same disk and the same noise.
             for (name, queue) in [("captured", captured), ("plain", plain)] {
                 let id = UUID().uuidString.lowercased()
-                latencies[name, default: []].append(try Measurement.seconds {
-                    try queue.write { db in try db.execute(sql: Self.insertSQL, arguments: Self.arguments(index, id: id)) }
-                } * 1000)
+                latencies[name, default: []].append(
+                    try Measurement.seconds {
+                        try queue.write { db in try db.execute(sql: Self.insertSQL, arguments: Self.arguments(index, id: id)) }
+                    } * 1000)
             }
         }
         for fraction in [0.5, 0.99] {
-            Measurement.report("single-row write p\(Int(fraction * 100)) latency (ms)",
-                               value: Measurement.percentile(latencies["captured"]!, fraction),
-                               baseline: Measurement.percentile(latencies["plain"]!, fraction), unit: "ms",
-                               target: fraction == 0.99 ? "ratio <= 1.10" : "-")
+            Measurement.report(
+                "single-row write p\(Int(fraction * 100)) latency (ms)",
+                value: Measurement.percentile(latencies["captured"]!, fraction),
+                baseline: Measurement.percentile(latencies["plain"]!, fraction), unit: "ms",
+                target: fraction == 0.99 ? "ratio <= 1.10" : "-")
         }
     }
 }

@@ -12,7 +12,8 @@ struct CompactionBenchmark {
     let updatesPerRow: Int
 
     func run() throws {
-        let site = try SiteID("north"), peer = try SiteID("south")
+        let site = try SiteID("north")
+        let peer = try SiteID("south")
         let store = try SiteStore.initialize(path: "\(directory)/compact.sqlite", siteID: site).store
         let queue = try CaptureBenchmark.queue(store.path)
         let ids = (0..<rows).map { _ in UUID().uuidString.lowercased() }
@@ -32,17 +33,23 @@ struct CompactionBenchmark {
         var sealed = 0
         let sealing = try Measurement.seconds { sealed = try store.seal(using: ChainSealer(crypto: SiteChainCrypto(), signer: signer)) }
         Measurement.note("compaction: log sealed first", String(format: "%d changes in %.1f s (%.0f/s)", sealed, sealing, Double(sealed) / sealing))
-        try store.learn([FleetReport(site: peer, vector: try store.versionVector(), peers: [site],
-                                     at: HybridTimestamp(milliseconds: UInt64(Date().timeIntervalSince1970 * 1000), counter: 0))])
+        try store.learn([
+            FleetReport(
+                site: peer, vector: try store.versionVector(), peers: [site],
+                at: HybridTimestamp(milliseconds: UInt64(Date().timeIntervalSince1970 * 1000), counter: 0))
+        ])
         // The row index is built by clinicsync before it applies (in bounded transactions), not by
         // compaction: timed on its own, so the compaction figure is the worst case (every entry indexed).
         let indexing = try Measurement.seconds { try store.catchUpRowIndex() }
         Measurement.note("compaction: row index caught up", String(format: "%d entries in %.1f s", entries, indexing))
         var outcome = CompactionOutcome()
         let seconds = try Measurement.seconds { outcome = try store.compact(configuredPeers: [peer]) }
-        Measurement.note("compaction: \(entries) entries", String(
-            format: "removed %d in %.2f s total, leaves of emptied groups dropped (target < 10 s); longest transaction %.1f ms (target <= 100 ms)%@",
-            outcome.removed, seconds, outcome.longestTransactionSeconds * 1000, outcome.blocked.map { "; held back: \($0)" } ?? ""))
+        Measurement.note(
+            "compaction: \(entries) entries",
+            String(
+                format:
+                    "removed %d in %.2f s total, leaves of emptied groups dropped (target < 10 s); longest transaction %.1f ms (target <= 100 ms)%@",
+                outcome.removed, seconds, outcome.longestTransactionSeconds * 1000, outcome.blocked.map { "; held back: \($0)" } ?? ""))
 
         let plainPath = "\(directory)/compact-plain.sqlite"
         let plain = try CaptureBenchmark.queue(plainPath)
@@ -54,14 +61,17 @@ struct CompactionBenchmark {
         }
         let storeBytes = try Self.vacuumedSize(queue)
         let plainBytes = try Self.vacuumedSize(plain)
-        Measurement.report("compaction: store size after compaction (MB)", value: Double(storeBytes) / 1e6,
-                           baseline: Double(plainBytes) / 1e6, unit: "MB", target: "ratio <= 2")
+        Measurement.report(
+            "compaction: store size after compaction (MB)", value: Double(storeBytes) / 1e6,
+            baseline: Double(plainBytes) / 1e6, unit: "MB", target: "ratio <= 2")
         // Where the bytes are (SQLite's dbstat table, when the library has it).
         if let shares = try? queue.read({ db in
             try Row.fetchAll(db, sql: "SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 6")
         }) {
-            Measurement.note("  largest parts (MB)", shares.map { "\($0["name"] as String) \(String(format: "%.1f", Double($0["bytes"] as Int) / 1e6))" }
-                .joined(separator: ", "))
+            Measurement.note(
+                "  largest parts (MB)",
+                shares.map { "\($0["name"] as String) \(String(format: "%.1f", Double($0["bytes"] as Int) / 1e6))" }
+                    .joined(separator: ", "))
         }
     }
 

@@ -40,7 +40,9 @@ struct ChaosCommand: ParsableCommand {
 
     func run() throws {
         let count = ProcessInfo.processInfo.environment["CLINICSYNC_CHAOS_SEEDS"].flatMap(Int.init) ?? seeds
-        let executable = binary ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let executable =
+            binary
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("clinicsync").path
         let tally = Mutex<(passed: Int, failed: [UInt64], totals: ChaosRun.Counts)>((0, [], ChaosRun.Counts()))
         let next = Atomic<Int>(0)
@@ -66,7 +68,9 @@ struct ChaosCommand: ParsableCommand {
     }
 
     /// Runs one seed; returns what to print about it.
-    private func runSeed(_ seed: UInt64, executable: String, tally: borrowing Mutex<(passed: Int, failed: [UInt64], totals: ChaosRun.Counts)>) -> [String] {
+    private func runSeed(
+        _ seed: UInt64, executable: String, tally: borrowing Mutex<(passed: Int, failed: [UInt64], totals: ChaosRun.Counts)>
+    ) -> [String] {
         let shape = topology == "mixed" ? Topology.allCases[Int(seed % 3)] : Topology(rawValue: topology)!
         let root = NSTemporaryDirectory() + "clinicsync-chaos-\(seed)-\(UUID().uuidString.prefix(8))"
         var failed = true
@@ -109,14 +113,29 @@ struct ChaosCommand: ParsableCommand {
     }
 
     private func accumulate(_ totals: inout ChaosRun.Counts, _ run: ChaosRun.Counts) {
-        totals.writes += run.writes; totals.changes += run.changes; totals.partitions += run.partitions
-        totals.cuts += run.cuts; totals.delays += run.delays; totals.stalls += run.stalls; totals.kills += run.kills
-        totals.clockSteps += run.clockSteps; totals.manualSyncs += run.manualSyncs
-        totals.clockJumps += run.clockJumps; totals.clockRecoveries += run.clockRecoveries; totals.forgedPushes += run.forgedPushes
-        totals.reloads += run.reloads; totals.tampers += run.tampers; totals.tamperedValues += run.tamperedValues
-        totals.backups += run.backups; totals.restores += run.restores; totals.restoresRefused += run.restoresRefused
-        totals.heldWaitSeconds += run.heldWaitSeconds; totals.natSites += run.natSites; totals.impostorsRefused += run.impostorsRefused
-        totals.cutConnections += run.cutConnections; totals.refusedConnections += run.refusedConnections
+        totals.writes += run.writes
+        totals.changes += run.changes
+        totals.partitions += run.partitions
+        totals.cuts += run.cuts
+        totals.delays += run.delays
+        totals.stalls += run.stalls
+        totals.kills += run.kills
+        totals.clockSteps += run.clockSteps
+        totals.manualSyncs += run.manualSyncs
+        totals.clockJumps += run.clockJumps
+        totals.clockRecoveries += run.clockRecoveries
+        totals.forgedPushes += run.forgedPushes
+        totals.reloads += run.reloads
+        totals.tampers += run.tampers
+        totals.tamperedValues += run.tamperedValues
+        totals.backups += run.backups
+        totals.restores += run.restores
+        totals.restoresRefused += run.restoresRefused
+        totals.heldWaitSeconds += run.heldWaitSeconds
+        totals.natSites += run.natSites
+        totals.impostorsRefused += run.impostorsRefused
+        totals.cutConnections += run.cutConnections
+        totals.refusedConnections += run.refusedConnections
         totals.compacted += run.compacted
         totals.resaves += run.resaves
         totals.convergeSeconds = max(totals.convergeSeconds, run.convergeSeconds)

@@ -11,10 +11,13 @@ final class ChaosRun {
         var convergeSeconds = 0.0
 
         var description: String {
-            "writes=\(writes) changes=\(changes) compacted=\(compacted) partitions=\(partitions) cuts=\(cuts) (connections cut: \(cutConnections), refused: \(refusedConnections)) "
-                + "delays=\(delays) stalls=\(stalls) tampers=\(tampers) (values rewritten: \(tamperedValues)) kill-9=\(kills) clock-steps=\(clockSteps) clock-jumps=\(clockJumps) "
+            "writes=\(writes) changes=\(changes) compacted=\(compacted) partitions=\(partitions) cuts=\(cuts) (connections cut: "
+                + "\(cutConnections), refused: \(refusedConnections)) "
+                + "delays=\(delays) stalls=\(stalls) tampers=\(tampers) (values rewritten: \(tamperedValues)) kill-9=\(kills) "
+                + "clock-steps=\(clockSteps) clock-jumps=\(clockJumps) "
                 + "clock-recoveries=\(clockRecoveries) forged-pushes-refused=\(forgedPushes) peer-reloads=\(reloads) sync-now=\(manualSyncs) "
-                + "resaves-refused=\(resaves) backups=\(backups) restores=\(restores) restores-refused=\(restoresRefused) nat-sites=\(natSites) impostors-refused=\(impostorsRefused) "
+                + "resaves-refused=\(resaves) backups=\(backups) restores=\(restores) restores-refused=\(restoresRefused) "
+                + "nat-sites=\(natSites) impostors-refused=\(impostorsRefused) "
                 + String(format: "held-wait=%.0f s converged in %.1f s", heldWaitSeconds, convergeSeconds)
         }
     }
@@ -41,7 +44,9 @@ final class ChaosRun {
     private let root: String
     private let binary: String
 
-    init(seed: UInt64, siteCount: Int, topology: Topology, steps: Int, binary: String, root: String, compactionSeconds: Int, restores: Bool = false) throws {
+    init(
+        seed: UInt64, siteCount: Int, topology: Topology, steps: Int, binary: String, root: String, compactionSeconds: Int, restores: Bool = false
+    ) throws {
         self.restores = restores
         self.root = root
         self.binary = binary
@@ -53,8 +58,9 @@ final class ChaosRun {
         for index in 0..<siteCount {
             // Clocks skewed by up to two minutes either way: inside the five-minute drift bound.
             let offset = Int64.random(in: -120_000...120_000, using: &random)
-            sites.append(try ChaosSite(
-                name: names[index], root: root, binary: binary, clockOffsetMilliseconds: offset, compactionSeconds: compactionSeconds))
+            sites.append(
+                try ChaosSite(
+                    name: names[index], root: root, binary: binary, clockOffsetMilliseconds: offset, compactionSeconds: compactionSeconds))
         }
         for (from, to) in topology.links(siteCount) {
             proxies.append((from, to, try FaultProxy(targetPort: sites[to].port, port: ChaosSite.freePort())))
@@ -77,8 +83,10 @@ final class ChaosRun {
             site.compression = Bool.random(using: &random)
             try site.configure(peers: proxies.filter { $0.from == index }.map { (sites[$0.to].name, $0.proxy.port) })
         }
-        note("seed \(seed): \(siteCount) sites, \(topology), clock offsets " + sites.map { "\($0.name)=\($0.clockOffsetMilliseconds)ms" }.joined(separator: " ")
-             + (natSite.map { ", \(sites[$0].name) behind NAT (it only calls out)" } ?? ""))
+        note(
+            "seed \(seed): \(siteCount) sites, \(topology), clock offsets "
+                + sites.map { "\($0.name)=\($0.clockOffsetMilliseconds)ms" }.joined(separator: " ")
+                + (natSite.map { ", \(sites[$0].name) behind NAT (it only calls out)" } ?? ""))
     }
 
     private func note(_ line: String) { log.append(line) }
@@ -312,7 +320,10 @@ final class ChaosRun {
         site.clockOffsetMilliseconds = Int64.random(in: -120_000...120_000, using: &random)
         let recovered = try site.run(["clock", "recover", "--json"])
         counts.clockRecoveries += 1
-        note("clock of \(site.name) corrected to \(site.clockOffsetMilliseconds) ms; clock recover -> exit \(recovered.status) \(recovered.output.replacingOccurrences(of: "\n", with: " "))")
+        note(
+            "clock of \(site.name) corrected to \(site.clockOffsetMilliseconds) ms; clock recover -> exit \(recovered.status) "
+                + "\(recovered.output.replacingOccurrences(of: "\n", with: " "))"
+        )
         // A site killed meanwhile is started by its pending restart.
         if wasRunning { try site.start() }
         return recovered.status == 0 ? [] : ["clock recover failed at \(site.name) (exit \(recovered.status)): \(recovered.errors)"]
@@ -421,7 +432,8 @@ final class ChaosRun {
     private func syncSucceeded(_ result: ChaosSite.Result) -> Bool {
         if result.status == 0 { return true }
         guard let nat = natSite, let report = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],
-              let peers = report["peers"] as? [[String: Any]] else { return false }
+            let peers = report["peers"] as? [[String: Any]]
+        else { return false }
         return peers.allSatisfy { ($0["ok"] as? Bool ?? false) || ($0["peer"] as? String) == sites[nat].name }
     }
 
@@ -439,7 +451,10 @@ final class ChaosRun {
                     let errors = (report?["peers"] as? [[String: Any]] ?? []).compactMap { peer in
                         (peer["error"] as? String).map { "\(peer["peer"] ?? "?"): \($0)" }
                     }
-                    note("converge pass \(pass): sync now at \(site.name) -> exit \(result.status) \(errors.isEmpty ? result.errors : errors.joined(separator: "; "))")
+                    note(
+                        "converge pass \(pass): sync now at \(site.name) -> exit \(result.status) "
+                            + "\(errors.isEmpty ? result.errors : errors.joined(separator: "; "))"
+                    )
                 }
                 let report = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
                 for peer in report?["peers"] as? [[String: Any]] ?? [] {
@@ -448,10 +463,11 @@ final class ChaosRun {
             }
             // The daemons keep syncing on their own meanwhile: a pass that moved nothing is quiet only
             // if every site holds the same changes (a daemon may have just moved something).
-            let holdings = try Set(sites.map { site in
-                let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).output.utf8)) as? [String: Any]
-                return status?["holds"] as? [String: Int] ?? [:]
-            })
+            let holdings = try Set(
+                sites.map { site in
+                    let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).output.utf8)) as? [String: Any]
+                    return status?["holds"] as? [String: Int] ?? [:]
+                })
             note("converge pass \(pass): moved \(moved), all ok: \(allSucceeded), distinct holdings: \(holdings.count)")
             quiet = allSucceeded && moved == 0 && holdings.count == 1
         }

@@ -45,7 +45,8 @@ final class ChaosSite: @unchecked Sendable {
     func fingerprint() throws -> String {
         let shown = try run(["identity", "show", "--json"])
         guard shown.status == 0, let object = try JSONSerialization.jsonObject(with: Data(shown.output.utf8)) as? [String: Any],
-              let fingerprint = object["fingerprint"] as? String else {
+            let fingerprint = object["fingerprint"] as? String
+        else {
             throw ChaosError.setup("identity show failed at \(name): \(shown.errors)")
         }
         return fingerprint
@@ -97,7 +98,9 @@ final class ChaosSite: @unchecked Sendable {
     func reapCrash() -> String? {
         guard let daemon, !daemon.isRunning else { return nil }
         self.daemon = nil
-        return "the daemon of \(name) exited by itself (\(daemon.terminationReason == .uncaughtSignal ? "signal" : "status") \(daemon.terminationStatus))"
+        return
+            "the daemon of \(name) exited by itself (\(daemon.terminationReason == .uncaughtSignal ? "signal" : "status") "
+            + "\(daemon.terminationStatus))"
     }
 
     func start() throws {
@@ -106,10 +109,12 @@ final class ChaosSite: @unchecked Sendable {
         process.arguments = ["serve", "--config", configPath]
         process.environment = environment.merging(watchdog.environment) { $1 }
         watchdog.processStarted()
-        let log = FileHandle(forWritingAtPath: directory + "/serve.log") ?? {
-            FileManager.default.createFile(atPath: directory + "/serve.log", contents: nil)
-            return FileHandle(forWritingAtPath: directory + "/serve.log")!
-        }()
+        let log =
+            FileHandle(forWritingAtPath: directory + "/serve.log")
+            ?? {
+                _ = FileManager.default.createFile(atPath: directory + "/serve.log", contents: nil)
+                return FileHandle(forWritingAtPath: directory + "/serve.log")!
+            }()
         log.seekToEndOfFile()
         process.standardError = log
         process.standardOutput = log
@@ -173,7 +178,8 @@ final class ChaosSite: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.environment = environment
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -183,8 +189,9 @@ final class ChaosSite: @unchecked Sendable {
         let output = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !reader.isFinished { usleep(1000) }
-        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                      errors: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+            errors: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
     }
 
     /// Ports handed out so far: the kernel may offer a released port again, and two sites must

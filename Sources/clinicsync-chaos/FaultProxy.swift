@@ -7,8 +7,8 @@ import Glibc
 
 /// A TCP proxy in front of one directed peer link (site A calling site B) that injects faults:
 /// refused connections (a partition), connections cut after some bytes (mid-request or
-/// mid-response), delays, stalls, and tampering (a value in an uncompressed body rewritten). Plain threads and sockets: it is test equipment, kept apart
-/// from the product's code.
+/// mid-response), delays, stalls, and tampering (a value in an uncompressed body rewritten). Plain
+/// threads and sockets: it is test equipment, kept apart from the product's code.
 final class FaultProxy: Sendable {
     enum Mode: Sendable, Equatable, CustomStringConvertible {
         case pass
@@ -165,7 +165,8 @@ final class FaultProxy: Sendable {
                 let target = index + pattern.count
                 let letter = buffer[target]
                 if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(letter) {
-                    buffer[target] = letter == UInt8(ascii: "a") ? UInt8(ascii: "b") : letter == UInt8(ascii: "b") ? UInt8(ascii: "a") : UInt8(ascii: "x")
+                    buffer[target] =
+                        letter == UInt8(ascii: "a") ? UInt8(ascii: "b") : letter == UInt8(ascii: "b") ? UInt8(ascii: "a") : UInt8(ascii: "x")
                     changed += 1
                 }
                 index = target

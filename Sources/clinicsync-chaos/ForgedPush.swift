@@ -14,9 +14,11 @@ enum ForgedPush {
 
     /// `peer`: a site `target` is configured with, if any; `real`: another site of the fleet.
     static func send(to target: ChaosSite, peer: String?, impersonating real: String, using random: inout SeededRandom) throws -> Outcome {
-        var kinds = [("an unknown site", "intruder", "intruder", "Bearer chaos-intruder-secret-000000"),
-                     ("\(real)'s name with a wrong secret", real, real, "Bearer chaos-guessed-secret-0000000"),
-                     ("\(real)'s name without a secret", real, real, nil)]
+        var kinds = [
+            ("an unknown site", "intruder", "intruder", "Bearer chaos-intruder-secret-000000"),
+            ("\(real)'s name with a wrong secret", real, real, "Bearer chaos-guessed-secret-0000000"),
+            ("\(real)'s name without a secret", real, real, nil),
+        ]
         if let peer {
             let secret = "Bearer chaos-" + [target.name, peer].sorted().joined(separator: "-") + "-secret"
             kinds.append(("peer \(peer) with its secret, in \(real)'s name", peer, real, secret))
@@ -29,16 +31,19 @@ enum ForgedPush {
             {"changes":[{"table":"appointments","row_id":"\(row)","op":"write","values":{"notes":"forged"},"origin":"\(origin)",\
             "seq":1,"hlc":\(now),"seen":{}}],"through":{},"proofs":{},"report":{"site":"\(sender)","vector":{},"peers":[],"at":\(now)}}
             """
-        var arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "-X", "POST",
-                         "-H", "ClinicSync-Protocol: 3", "-H", "ClinicSync-Schema: 1", "-H", "ClinicSync-Site: \(sender)",
-                         "-H", "Content-Type: application/json", "--data-binary", body, "http://127.0.0.1:\(target.port)/v3/push"]
+        var arguments = [
+            "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "-X", "POST",
+            "-H", "ClinicSync-Protocol: 3", "-H", "ClinicSync-Schema: 1", "-H", "ClinicSync-Site: \(sender)",
+            "-H", "Content-Type: application/json", "--data-binary", body, "http://127.0.0.1:\(target.port)/v3/push",
+        ]
         if let authorization { arguments.insert(contentsOf: ["-H", "Authorization: \(authorization)"], at: arguments.count - 3) }
         let result = try ChaosSite.execute("/usr/bin/curl", arguments, environment: ProcessInfo.processInfo.environment)
         let status = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
         // 403: refused (the caller, or an origin outside the fleet); 422: a change its origin did not
         // sign; 000: the daemon was down (killed by another fault) — nothing got in either way.
         let refused = status == "403" || status == "422" || status == "000"
-        return Outcome(kind: kind, status: status,
-                       problem: refused ? nil : "\(target.name) answered \(status) to a forged push from \(kind)")
+        return Outcome(
+            kind: kind, status: status,
+            problem: refused ? nil : "\(target.name) answered \(status) to a forged push from \(kind)")
     }
 }

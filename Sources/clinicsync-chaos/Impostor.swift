@@ -16,8 +16,9 @@ enum Impostor {
     static func run(cloning site: ChaosSite, peer: ChaosSite, root: String, binary: String) throws -> Outcome? {
         let known = try peer.sqlite("SELECT incarnation FROM known_incarnations WHERE site = '\(site.name)' AND incarnation IS NOT NULL;")
         guard known.status == 0, !known.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
-        let clone = try ChaosSite(name: site.name, root: root + "/impostor-\(UUID().uuidString.prefix(8))", binary: binary,
-                                  clockOffsetMilliseconds: site.clockOffsetMilliseconds, compactionSeconds: 0)
+        let clone = try ChaosSite(
+            name: site.name, root: root + "/impostor-\(UUID().uuidString.prefix(8))", binary: binary,
+            clockOffsetMilliseconds: site.clockOffsetMilliseconds, compactionSeconds: 0)
         defer {
             clone.watchdog.close()
             ChaosSite.release([clone.port, clone.metricsPort])
@@ -52,7 +53,8 @@ enum Impostor {
         if let cleared, cleared.status != 0 {
             problems.append("clearing the identity conflict of \(site.name) at \(peer.name) failed: \(cleared.errors)")
         }
-        return Outcome(detail: "sync now -> exit \(synced.status)" + (cleared.map { ", clear-conflict -> exit \($0.status)" } ?? " (unknown peer there now)"),
-                       problem: problems.isEmpty ? nil : problems.joined(separator: "; "))
+        return Outcome(
+            detail: "sync now -> exit \(synced.status)" + (cleared.map { ", clear-conflict -> exit \($0.status)" } ?? " (unknown peer there now)"),
+            problem: problems.isEmpty ? nil : problems.joined(separator: "; "))
     }
 }

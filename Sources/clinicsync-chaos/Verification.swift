@@ -61,7 +61,9 @@ struct Verification {
             if let longest = gaps.max() { failures.append("\(gaps.count) watchdog gap(s) over 1 s at \(site.name), the longest \(longest)") }
             let log = (try? String(contentsOfFile: site.directory + "/serve.log", encoding: .utf8)) ?? ""
             let slow = log.split(separator: "\n").filter { $0.contains("slow write transaction") }
-            if !slow.isEmpty { failures.append("\(slow.count) write transaction(s) over 1 s at \(site.name): \(slow.prefix(3).joined(separator: " | "))") }
+            if !slow.isEmpty {
+                failures.append("\(slow.count) write transaction(s) over 1 s at \(site.name): \(slow.prefix(3).joined(separator: " | "))")
+            }
         }
         return failures
     }
@@ -69,7 +71,8 @@ struct Verification {
     /// 2. every acknowledged write is in the final state, or was overwritten by a write that had
     /// seen it, or was overwritten concurrently and the conflict journal records it.
     static func acknowledgedWritesSurvive(_ ledger: Ledger, at site: ChaosSite) throws -> [String] {
-        let changesJSON = try JSONSerialization.jsonObject(with: Data(site.run(["changes", "--json", "--limit", "10000000"]).output.utf8)) as? [[String: Any]] ?? []
+        let changesJSON =
+            try JSONSerialization.jsonObject(with: Data(site.run(["changes", "--json", "--limit", "10000000"]).output.utf8)) as? [[String: Any]] ?? []
         let conflictsJSON = try JSONSerialization.jsonObject(with: Data(site.run(["conflicts", "--json"]).output.utf8)) as? [[String: Any]] ?? []
         func text(_ value: Any?) -> String? {
             switch value {
@@ -81,11 +84,12 @@ struct Verification {
         let entries = changesJSON.map { entry in
             let values = (entry["values"] as? [String: Any]).map { $0.mapValues { text($0) } }
             let seen = (entry["seen"] as? String).map { text in
-                Dictionary(text.split(separator: ",").compactMap { pair -> (String, Int64)? in
-                    let parts = pair.split(separator: "=")
-                    guard parts.count == 2, let number = Int64(parts[1]) else { return nil }
-                    return (String(parts[0]), number)
-                }, uniquingKeysWith: max)
+                Dictionary(
+                    text.split(separator: ",").compactMap { pair -> (String, Int64)? in
+                        let parts = pair.split(separator: "=")
+                        guard parts.count == 2, let number = Int64(parts[1]) else { return nil }
+                        return (String(parts[0]), number)
+                    }, uniquingKeysWith: max)
             }
             let base = (entry["base"] as? String).flatMap { text -> (Int64, String)? in
                 // `milliseconds.counter@origin`, as HybridTimestamp and WriteStamp print it.
@@ -115,8 +119,9 @@ struct Verification {
                 // Compacted. Allowed only for a value that a later write of the field, or the row's
                 // delete, replaced knowingly: a value lost unseen is journaled, and journaled
                 // entries are never compacted.
-                let stub = LogEntry(table: write.table, row: write.row, values: nil, origin: write.site, sequence: sequence,
-                                    timestamp: 0, seen: nil, base: nil)
+                let stub = LogEntry(
+                    table: write.table, row: write.row, values: nil, origin: write.site, sequence: sequence,
+                    timestamp: 0, seen: nil, base: nil)
                 if !(cell.contains { $0.saw(stub) } || rowDeletes.contains { $0.saw(stub) }) {
                     failures.append("acknowledged write compacted although nothing that had seen it replaced it: \(write)")
                 }
@@ -131,7 +136,8 @@ struct Verification {
             let journaledLoss = journaled.contains("\(write.row)|\(write.column)|\(entry.sequence)|\(entry.origin)")
             // A deleted row's values are gone from the table: they survive only as knowingly
             // deleted or in the journal.
-            let survived = rowDeletes.isEmpty
+            let survived =
+                rowDeletes.isEmpty
                 ? (entry.origin, entry.sequence) == (newest!.origin, newest!.sequence) || seenAndReplaced || journaledLoss
                 : seenAndReplaced || journaledLoss
             if !survived { failures.append("acknowledged write lost without a journal entry: \(write)") }

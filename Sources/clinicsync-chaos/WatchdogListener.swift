@@ -33,7 +33,12 @@ final class WatchdogListener: Sendable {
     var environment: [String: String] { ["NOTIFY_SOCKET": path, "WATCHDOG_USEC": "1000000"] }
 
     /// A new daemon process starts: the gap since the previous one's last ping does not count.
-    func processStarted() { state.withLock { $0.last = nil; $0.ready = false } }
+    func processStarted() {
+        state.withLock {
+            $0.last = nil
+            $0.ready = false
+        }
+    }
 
     /// Whether the current process has announced `READY=1` (systemd reloads a service only then).
     var isReady: Bool { state.withLock { $0.ready } }

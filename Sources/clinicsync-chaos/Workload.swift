@@ -45,14 +45,16 @@ struct Workload {
         let present = try site.sqlite("SELECT COUNT(*) FROM appointments WHERE id = '\(row)';").output
         guard present.trimmingCharacters(in: .whitespacesAndNewlines) == "1" else { return "\(site.name): resave skipped (row not here)" }
         let before = try site.sqlite("SELECT last_seq FROM sync_clock;").output
-        let result = try site.sqlite("""
+        let result = try site.sqlite(
+            """
             BEGIN; DELETE FROM appointments WHERE id = '\(row)';
             INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status)
             VALUES ('\(row)', 'p1', 'Patient p1', 'Sam', 'chaos', '2026-12-01T10:00:00Z', 30, 2, 'scheduled'); COMMIT;
             """)
         let after = try site.sqlite("SELECT last_seq FROM sync_clock;").output
         guard result.status != 0, before == after else {
-            throw WorkloadViolation(description: "\(site.name): a delete-and-reinsert of \(row) was not refused whole (exit \(result.status), log \(before) -> \(after))")
+            throw WorkloadViolation(
+                description: "\(site.name): a delete-and-reinsert of \(row) was not refused whole (exit \(result.status), log \(before) -> \(after))")
         }
         resavesRefused += 1
         return "\(site.name): resave of \(row.prefix(8)) refused"
@@ -68,9 +70,12 @@ struct Workload {
             let therapist = ["Sam", "Kim", "Alex"].randomElement(using: &random)!
             let minutes = [30, 45, 60].randomElement(using: &random)!
             let patient = "p\(Int.random(in: 1...3, using: &random))"
-            let result = try site.run(["appointment", "add", "--patient-id", patient, "--patient-name", "Patient \(patient)",
-                                       "--therapist", therapist, "--starts-at", "2026-12-0\(Int.random(in: 1...9, using: &random))T10:00:00Z",
-                                       "--minutes", String(minutes)] + forced)
+            let result = try site.run(
+                [
+                    "appointment", "add", "--patient-id", patient, "--patient-name", "Patient \(patient)",
+                    "--therapist", therapist, "--starts-at", "2026-12-0\(Int.random(in: 1...9, using: &random))T10:00:00Z",
+                    "--minutes", String(minutes),
+                ] + forced)
             guard result.status == 0 else { return "\(site.name): add appointment failed (\(result.status))" }
             let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
             ledger.created("appointments", id)
@@ -86,18 +91,23 @@ struct Workload {
                 let result = try site.run(["prescription", "update", id, "--visits", String(visits)] + forced)
                 guard result.status == 0 else { return "\(site.name): update prescription refused (\(result.status))" }
                 guard let sequence = try lastSequence(at: site) else { return "\(site.name): prescription \(id.prefix(8)) already \(visits) visits" }
-                ledger.wrote(site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits),
-                             sequence: sequence)
+                ledger.wrote(
+                    site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits),
+                    sequence: sequence)
                 return "\(site.name): prescription \(id.prefix(8)) visits=\(visits)"
             }
-            let result = try site.run(["prescription", "add", "--patient-id", "p1", "--patient-name", "Patient p1", "--prescriber", "Dr Lee",
-                                       "--npi", "1234567893", "--diagnosis", "Lumbago", "--icd10", "M54.50", "--visits", String(visits),
-                                       "--issued-on", "2026-11-01", "--expires-on", "2027-05-01", "--payer", "Aetna", "--member-id", "W1"] + forced)
+            let result = try site.run(
+                [
+                    "prescription", "add", "--patient-id", "p1", "--patient-name", "Patient p1", "--prescriber", "Dr Lee",
+                    "--npi", "1234567893", "--diagnosis", "Lumbago", "--icd10", "M54.50", "--visits", String(visits),
+                    "--issued-on", "2026-11-01", "--expires-on", "2027-05-01", "--payer", "Aetna", "--member-id", "W1",
+                ] + forced)
             guard result.status == 0 else { return "\(site.name): add prescription failed (\(result.status))" }
             let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
             ledger.created("prescriptions", id)
-            ledger.wrote(site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits),
-                         sequence: try lastSequence(at: site))
+            ledger.wrote(
+                site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits),
+                sequence: try lastSequence(at: site))
             return "\(site.name): add prescription \(id.prefix(8))"
         }
         guard let row = hotRow(ledger.appointments) else { return "\(site.name): idle" }
@@ -122,10 +132,16 @@ struct Workload {
         }
         let (flag, column, value): (String, String, String) = {
             switch Int.random(in: 0..<4, using: &random) {
-            case 0: let v = ["Sam", "Kim", "Alex", "Lee"].randomElement(using: &random)!; return ("--therapist", "therapist", v)
-            case 1: let v = ["checked_in", "completed", "cancelled", "no_show", "scheduled"].randomElement(using: &random)!; return ("--status", "status", v)
+            case 0:
+                let v = ["Sam", "Kim", "Alex", "Lee"].randomElement(using: &random)!
+                return ("--therapist", "therapist", v)
+            case 1:
+                let v = ["checked_in", "completed", "cancelled", "no_show", "scheduled"].randomElement(using: &random)!
+                return ("--status", "status", v)
             case 2: return ("--notes", "notes", "note-\(counter)")
-            default: let v = String([15, 30, 45, 60, 90].randomElement(using: &random)!); return ("--minutes", "minutes", v)
+            default:
+                let v = String([15, 30, 45, 60, 90].randomElement(using: &random)!)
+                return ("--minutes", "minutes", v)
             }
         }()
         let result = try site.run(["appointment", "update", row, flag, value] + forced)

@@ -25,9 +25,10 @@ struct ChangesCommand: ParsableCommand {
             Output.table(
                 ["ORIGIN", "SEQ", "TIMESTAMP", "TABLE", "ROW_ID", "CHANGE"],
                 entries.map { entry in
-                    let change = entry.values.map { values in
-                        values.keys.sorted().map { "\($0)=\(values[$0]!.value)" }.joined(separator: " ")
-                    } ?? "(row deleted)"
+                    let change =
+                        entry.values.map { values in
+                            values.keys.sorted().map { "\($0)=\(values[$0]!.value)" }.joined(separator: " ")
+                        } ?? "(row deleted)"
                     return [entry.origin, String(entry.sequence), entry.timestamp, entry.table, entry.rowID, change]
                 })
         }

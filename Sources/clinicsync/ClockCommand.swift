@@ -36,7 +36,10 @@ struct ClockRecoverCommand: ParsableCommand {
             }
             print("This site's newest change was \(before) ahead of the wall clock.")
             print("Re-stamped \(recovery.restamped) change(s) from #\(first) on; peers apply them at the next sync.")
-            print("Its newest change is now \(Milliseconds(recovery.leadAfterMilliseconds)) ahead. Take a new backup: an older one still has the old stamps.")
+            print(
+                "Its newest change is now \(Milliseconds(recovery.leadAfterMilliseconds)) ahead. Take a new backup: an older one still has "
+                    + "the old stamps."
+            )
         }
     }
 }

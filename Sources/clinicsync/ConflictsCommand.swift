@@ -16,9 +16,11 @@ struct ConflictsCommand: ParsableCommand {
             Output.table(
                 ["TABLE", "ROW_ID", "COLUMN", "LOST_VALUE", "LOST_AT", "WON_BY"],
                 entries.map { entry in
-                    [entry.table, entry.rowID, entry.column, "\(entry.loserValue.value)",
-                     "\(entry.loserTimestamp)@\(entry.loserOrigin)",
-                     (entry.winnerDeleted ? "delete " : "") + "\(entry.winnerTimestamp)@\(entry.winnerOrigin)"]
+                    [
+                        entry.table, entry.rowID, entry.column, "\(entry.loserValue.value)",
+                        "\(entry.loserTimestamp)@\(entry.loserOrigin)",
+                        (entry.winnerDeleted ? "delete " : "") + "\(entry.winnerTimestamp)@\(entry.winnerOrigin)",
+                    ]
                 })
         }
     }

@@ -23,11 +23,15 @@ struct DeletedList: ParsableCommand {
         try reportingFailures { () throws(ApplicationError) in
             let rows = try options.application().deletedRows(table: table)
             if options.json { return Output.json(rows) }
-            Output.table(["TABLE", "ID", "DELETED_AT", "BY", "PATIENT_ID", "STARTS_AT_OR_ISSUED_ON"], rows.map { row in
-                let when = row.values["starts_at"] ?? row.values["issued_on"]
-                return [row.table, row.id, row.deletedAt, row.deletedBy,
-                        row.values["patient_id"].map(Output.text) ?? "-", when.map(Output.text) ?? "-"]
-            })
+            Output.table(
+                ["TABLE", "ID", "DELETED_AT", "BY", "PATIENT_ID", "STARTS_AT_OR_ISSUED_ON"],
+                rows.map { row in
+                    let when = row.values["starts_at"] ?? row.values["issued_on"]
+                    return [
+                        row.table, row.id, row.deletedAt, row.deletedBy,
+                        row.values["patient_id"].map(Output.text) ?? "-", when.map(Output.text) ?? "-",
+                    ]
+                })
         }
     }
 }

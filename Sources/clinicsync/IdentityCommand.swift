@@ -41,8 +41,10 @@ struct IdentityShow: ParsableCommand {
         try reportingFailures { () throws(ApplicationError) in
             let identity = try options.application().identity()
             if options.json { return Output.json(identity) }
-            Output.fields([("fingerprint", identity.fingerprint), ("certificate", identity.certificate),
-                           ("private key", identity.privateKey), ("incarnation", identity.incarnation)])
+            Output.fields([
+                ("fingerprint", identity.fingerprint), ("certificate", identity.certificate),
+                ("private key", identity.privateKey), ("incarnation", identity.incarnation),
+            ])
         }
     }
 }

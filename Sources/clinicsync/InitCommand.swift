@@ -18,9 +18,10 @@ struct InitCommand: ParsableCommand {
         try reportingFailures { () throws(ApplicationError) in
             let result = try options.application().initialize()
             if options.json { return Output.json(result) }
-            print(result.created || result.identityCreated
-                ? "Initialised site '\(result.siteID)' at \(result.database)."
-                : "Site '\(result.siteID)' is already initialised at \(result.database); nothing changed.")
+            print(
+                result.created || result.identityCreated
+                    ? "Initialised site '\(result.siteID)' at \(result.database)."
+                    : "Site '\(result.siteID)' is already initialised at \(result.database); nothing changed.")
             print("fingerprint: \(result.fingerprint)")
         }
     }

@@ -32,8 +32,10 @@ struct SyncNowCommand: AsyncParsableCommand {
         Output.table(
             ["PEER", "RESULT", "SENT", "RECEIVED", "CONFLICTS", "BYTES_OUT", "BYTES_IN", "DURATION", "ERROR"],
             report.peers.map { peer in
-                [peer.peer, peer.ok ? "ok" : "FAILED", String(peer.sent), String(peer.received), String(peer.conflicts),
-                 String(peer.bytesOut), String(peer.bytesIn), "\(peer.durationMilliseconds) ms", peer.error ?? ""]
+                [
+                    peer.peer, peer.ok ? "ok" : "FAILED", String(peer.sent), String(peer.received), String(peer.conflicts),
+                    String(peer.bytesOut), String(peer.bytesIn), "\(peer.durationMilliseconds) ms", peer.error ?? "",
+                ]
             })
         for peer in report.peers {
             for held in peer.held ?? [] {

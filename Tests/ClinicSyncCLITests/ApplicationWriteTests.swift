@@ -7,7 +7,8 @@ import Testing
 struct ApplicationWriteTests {
     /// Two daemons, `first` and `second`, peered over plain HTTP on loopback.
     static func pair() throws -> (SiteProcess, SiteProcess) {
-        let first = try SiteProcess("first"), second = try SiteProcess("second")
+        let first = try SiteProcess("first")
+        let second = try SiteProcess("second")
         try first.configure(peers: [second])
         try second.configure(peers: [first])
         try first.start()
@@ -16,8 +17,9 @@ struct ApplicationWriteTests {
     }
 
     static func appointment(_ site: SiteProcess, _ id: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(
-            with: Data(site.cli.succeed(["appointment", "show", id, "--json"]).utf8)) as? [String: Any])
+        try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(site.cli.succeed(["appointment", "show", id, "--json"]).utf8)) as? [String: Any])
     }
 
     @Test("finding 4: an update writes only what it changes, so a concurrent reschedule of another spelling survives")
@@ -25,7 +27,8 @@ struct ApplicationWriteTests {
         let (first, second) = try Self.pair()
         let id = UUID().uuidString.lowercased()
         // Another program stores a valid time with an offset rather than in UTC.
-        try first.cli.sqlite3("""
+        try first.cli.sqlite3(
+            """
             INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status)
             VALUES ('\(id)', 'p1', 'N', 'Sam', 'first', '2026-12-01T10:00:00-05:00', 60, 4, 'scheduled');
             """)
@@ -33,11 +36,13 @@ struct ApplicationWriteTests {
         // first reschedules; second, not yet synced, changes only the therapist.
         try first.cli.succeed(["appointment", "update", id, "--starts-at", "2026-12-01T16:00:00Z"])
         try second.cli.succeed(["appointment", "update", id, "--therapist", "Kim"])
-        let changes = try #require(try JSONSerialization.jsonObject(
-            with: Data(second.cli.succeed(["changes", "--json"]).utf8)) as? [[String: Any]])
+        let changes = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(second.cli.succeed(["changes", "--json"]).utf8)) as? [[String: Any]])
         let secondsOwn = changes.filter { $0["origin"] as? String == "second" }
-        #expect(secondsOwn.map { ($0["values"] as? [String: Any]).map { Array($0.keys) } } == [["therapist"]],
-                "the update logged \(secondsOwn)")
+        #expect(
+            secondsOwn.map { ($0["values"] as? [String: Any]).map { Array($0.keys) } } == [["therapist"]],
+            "the update logged \(secondsOwn)")
         #expect(try second.syncNow().status == 0)
         for site in [first, second] {
             let row = try Self.appointment(site, id)
@@ -53,7 +58,8 @@ struct ApplicationWriteTests {
         defer { cli.remove() }
         try cli.succeed(["init"])
         let id = UUID().uuidString.lowercased()
-        try cli.sqlite3("""
+        try cli.sqlite3(
+            """
             INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status)
             VALUES ('\(id)', 'p1', 'N', 'Sam', 'solo', '2026-12-02T15:00:00.000Z', 60, 4, 'scheduled');
             """)
@@ -76,11 +82,14 @@ struct ApplicationWriteTests {
         let save = Process()
         save.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         // With a busy timeout, as the README asks of other programs: the daemon may be writing.
-        save.arguments = ["-cmd", ".timeout 5000", first.cli.databasePath, """
+        save.arguments = [
+            "-cmd", ".timeout 5000", first.cli.databasePath,
+            """
             DELETE FROM appointments WHERE id = '\(id)';
             INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status)
             VALUES ('\(id)', 'p1', 'N', 'Kim', 'first', '2026-12-01T10:00:00Z', 60, 4, 'scheduled');
-            """]
+            """,
+        ]
         let errors = Pipe()
         save.standardError = errors
         try save.run()

@@ -14,7 +14,8 @@ struct BusyStoreTests {
     @Test("while writers wait out another program's lock, /health, the control socket and the watchdog answer within a second")
     func waitingWritersStarveNothing() async throws {
         let notify = try NotifySocket()
-        let target = try SiteProcess("target"), friend = try SiteProcess("friend")
+        let target = try SiteProcess("target")
+        let friend = try SiteProcess("friend")
         try target.configure(peers: [friend])
         try target.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000"])
         #expect(notify.waitFor("WATCHDOG=1"))
@@ -25,7 +26,9 @@ struct BusyStoreTests {
         let release = target.cli.directory + "/release-lock"
         let locker = Process()
         locker.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        locker.arguments = [database, ".timeout 10000", "BEGIN EXCLUSIVE;", ".system for i in $(seq 1200); do [ -f \(release) ] && break; sleep 0.1; done", "COMMIT;"]
+        locker.arguments = [
+            database, ".timeout 10000", "BEGIN EXCLUSIVE;", ".system for i in $(seq 1200); do [ -f \(release) ] && break; sleep 0.1; done", "COMMIT;",
+        ]
         try locker.run()
         try await Task.sleep(for: .milliseconds(300))
 
@@ -106,7 +109,9 @@ struct BusyStoreTests {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let result = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
-        return (result["health"] as? [Double] ?? [], result["control"] as? [Double] ?? [],
-                result["errors"] as? [String] ?? (result.isEmpty ? ["no result: \(String(decoding: data, as: UTF8.self))"] : []))
+        return (
+            result["health"] as? [Double] ?? [], result["control"] as? [Double] ?? [],
+            result["errors"] as? [String] ?? (result.isEmpty ? ["no result: \(String(decoding: data, as: UTF8.self))"] : [])
+        )
     }
 }

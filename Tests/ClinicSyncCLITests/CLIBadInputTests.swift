@@ -23,7 +23,9 @@ struct CLIBadInputTests {
         Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--status", "done"], status: 64, mentions: "--status"),
         Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--id", "42"], status: 64, mentions: "--id"),
         Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--minutes", "0"], status: 65, mentions: "minutes"),
-        Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--prescription", UUID().uuidString], status: 65, mentions: "prescription_id"),
+        Case(
+            arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--prescription", UUID().uuidString], status: 65,
+            mentions: "prescription_id"),
         Case(arguments: ["appointment", "add", "--patient-id", "p1"], status: 64, mentions: "--patient-name"),
         Case(arguments: ["appointment", "update", UUID().uuidString, "--status", "completed"], status: 66, mentions: "no appointment"),
         Case(arguments: ["appointment", "update", UUID().uuidString], status: 64, mentions: "nothing to change"),
@@ -32,7 +34,9 @@ struct CLIBadInputTests {
         Case(arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-02-30"], status: 64, mentions: "--expires-on"),
         Case(arguments: prescription + ["--npi", "1234567893", "--expires-on", "2026-10-01"], status: 65, mentions: "expires_on"),
         Case(arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-01-01", "--icd10", "back"], status: 64, mentions: "--icd10"),
-        Case(arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-01-01", "--visits", "0"], status: 65, mentions: "visits_authorized"),
+        Case(
+            arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-01-01", "--visits", "0"], status: 65,
+            mentions: "visits_authorized"),
         Case(arguments: ["changes", "--since", "-3"], status: 64, mentions: "--since"),
         Case(arguments: ["appointment", "frobnicate"], status: 64, mentions: "frobnicate", addConfig: false),
     ]
@@ -70,20 +74,47 @@ struct CLIBadInputTests {
             ("site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 0.0.0.0:7420\n  plaintext: true\n", "server.plaintext"),
             ("site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: http://10.0.0.2:7420\n", "peers[0].url"),
             ("site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: https://10.0.0.2:7420\n", "peers[0].fingerprint"),
-            ("site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: https://10.0.0.2:7420\n    fingerprint: md5:abc\n", "peers[0].fingerprint"),
+            (
+                "site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: https://10.0.0.2:7420\n    fingerprint: md5:abc\n",
+                "peers[0].fingerprint"
+            ),
             // Plain HTTP authenticates peers by a shared secret: required there, refused where TLS proves them.
-            ("site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 127.0.0.1:7420\n  plaintext: true\npeers:\n  - name: uptown\n    url: http://127.0.0.1:7421\n", "peers[0].secret"),
-            ("site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 127.0.0.1:7420\n  plaintext: true\npeers:\n  - name: uptown\n    url: http://127.0.0.1:7421\n    secret: short\n", "peers[0].secret"),
-            ("site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: https://10.0.0.2:7420\n    fingerprint: sha256:\(String(repeating: "a", count: 64))\n    secret: 0123456789abcdef0123\n", "peers[0].secret"),
+            (
+                "site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 127.0.0.1:7420\n  plaintext: true\npeers:\n  - name: "
+                    + "uptown\n    url: http://127.0.0.1:7421\n",
+                "peers[0].secret"
+            ),
+            (
+                "site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 127.0.0.1:7420\n  plaintext: true\npeers:\n  - name: "
+                    + "uptown\n    url: http://127.0.0.1:7421\n    secret: short\n",
+                "peers[0].secret"
+            ),
+            (
+                "site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: https://10.0.0.2:7420\n    fingerprint: "
+                    + "sha256:\(String(repeating: "a", count: 64))\n    secret: 0123456789abcdef0123\n",
+                "peers[0].secret"
+            ),
             // Every peer's key is pinned, over plain HTTP too: it verifies the changes the peer signs.
-            ("site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 127.0.0.1:7420\n  plaintext: true\npeers:\n  - name: uptown\n    url: http://127.0.0.1:7421\n    secret: 0123456789abcdef0123\n", "peers[0].fingerprint"),
+            (
+                "site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 127.0.0.1:7420\n  plaintext: true\npeers:\n  - name: "
+                    + "uptown\n    url: http://127.0.0.1:7421\n    secret: 0123456789abcdef0123\n",
+                "peers[0].fingerprint"
+            ),
             // The fleet: far sites need their key; retired keys need the number they are valid to.
             ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: westside\n", "fleet[0].fingerprint"),
-            ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: westside\n    fingerprint: sha256:\(String(repeating: "a", count: 64))\n    previous: sha256:\(String(repeating: "b", count: 64))\n", "fleet[0].previous"),
+            (
+                "site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: westside\n    fingerprint: "
+                    + "sha256:\(String(repeating: "a", count: 64))\n    previous: sha256:\(String(repeating: "b", count: 64))\n",
+                "fleet[0].previous"
+            ),
             ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: Westside\n", "fleet[0].site"),
             ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: downtown\n  - site: downtown\n", "fleet[1].site"),
             ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: downtown\n    retired: true\n", "fleet[0].retired"),
-            ("site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: westside\n    fingerprint: sha256:\(String(repeating: "a", count: 64))\n    retired: maybe\n", "fleet[0].retired"),
+            (
+                "site:\n  id: downtown\n  database: x.sqlite\nfleet:\n  - site: westside\n    fingerprint: "
+                    + "sha256:\(String(repeating: "a", count: 64))\n    retired: maybe\n",
+                "fleet[0].retired"
+            ),
         ]
         for (text, mention) in badFiles {
             try cli.writeConfig(text)

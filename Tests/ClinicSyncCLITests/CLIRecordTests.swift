@@ -34,18 +34,21 @@ struct CLIRecordTests {
             "appointment", "add", "--patient-id", "p1", "--patient-name", "Jane Roe", "--therapist", "Sam",
             "--starts-at", "2026-11-27T09:30:00-05:00", "--minutes", "53", "--prescription", prescriptionID,
         ])
-        let listed = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]])
+        let listed = try #require(
+            try JSONSerialization.jsonObject(with: Data(cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]])
         #expect(listed.count == 1)
         let row = try #require(listed.first)
         #expect(row["id"] as? String == appointmentID && row["starts_at"] as? String == "2026-11-27T14:30:00Z")
         #expect(row["units"] as? Int == 4 && row["status"] as? String == "scheduled" && row["site"] as? String == "downtown")
         #expect(row["prescription_id"] as? String == prescriptionID)
 
-        let shown = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["prescription", "show", prescriptionID, "--json"]).utf8)) as? [String: Any])
+        let shown = try #require(
+            try JSONSerialization.jsonObject(with: Data(cli.succeed(["prescription", "show", prescriptionID, "--json"]).utf8)) as? [String: Any])
         #expect(shown["icd10_codes"] as? [String] == ["M54.50", "M79.1"] && shown["visits_used"] as? Int == 1)
 
         try cli.succeed(["appointment", "update", appointmentID, "--status", "completed", "--notes", "tolerated well"])
-        let updated = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["appointment", "show", appointmentID, "--json"]).utf8)) as? [String: Any])
+        let updated = try #require(
+            try JSONSerialization.jsonObject(with: Data(cli.succeed(["appointment", "show", appointmentID, "--json"]).utf8)) as? [String: Any])
         #expect(updated["status"] as? String == "completed" && updated["notes"] as? String == "tolerated well")
 
         let changes = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--json"]).utf8)) as? [[String: Any]])
@@ -53,7 +56,8 @@ struct CLIRecordTests {
         #expect(changes.count == 3)
         #expect(changes.allSatisfy { $0["origin"] as? String == "downtown" })
         #expect(changes.compactMap { $0["seq"] as? Int } == [1, 2, 3])
-        let tail = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--since", "2", "--json"]).utf8)) as? [[String: Any]])
+        let tail = try #require(
+            try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--since", "2", "--json"]).utf8)) as? [[String: Any]])
         #expect(tail.compactMap { ($0["values"] as? [String: Any]).map { $0.keys.sorted() } } == [["notes", "status"]])
 
         try cli.succeed(["appointment", "delete", appointmentID])

@@ -22,18 +22,24 @@ struct ClockSkewTests {
     func fastOriginHeldWhileChainFlows() throws {
         let line = try SiteProcess.line("alpha", "fox", "zulu")
         let (alpha, fox, zulu) = (line[0], line[1], line[2])
-        let fastBooking = try fox.cli.run([
-            "appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
-            "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30",
-        ], environment: Self.oneHourAhead).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let fastBooking = try fox.cli.run(
+            [
+                "appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
+                "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30",
+            ], environment: Self.oneHourAhead
+        ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         // fox's clock is corrected; its persisted clock stays an hour ahead, so its next write is too
         // (refused unless forced: see the recovery test below).
-        let refusedWrite = try fox.cli.run(["appointment", "add", "--patient-id", "p2", "--patient-name", "N", "--therapist", "T",
-                                            "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30"])
+        let refusedWrite = try fox.cli.run([
+            "appointment", "add", "--patient-id", "p2", "--patient-name", "N", "--therapist", "T",
+            "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30",
+        ])
         #expect(refusedWrite.status == 75 && refusedWrite.stderr.contains("clock recover"), "\(refusedWrite.stderr)")
-        let laterFoxBooking = try fox.cli.succeed(["appointment", "add", "--patient-id", "p2", "--patient-name", "N", "--therapist", "T",
-                                                   "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30", "--force"])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let laterFoxBooking = try fox.cli.succeed([
+            "appointment", "add", "--patient-id", "p2", "--patient-name", "N", "--therapist", "T",
+            "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30", "--force",
+        ])
+        .trimmingCharacters(in: .whitespacesAndNewlines)
         try alpha.start()
         try fox.start()
         try zulu.start()
@@ -79,17 +85,19 @@ struct ClockSkewTests {
 
     @Test("the fleet's smallest drift bound applies: a change 5 minutes ahead is held at a site that alone would accept 10")
     func smallestDriftBoundApplies() throws {
-        let tolerant = try SiteProcess("tolerant"), strict = try SiteProcess("strict")
+        let tolerant = try SiteProcess("tolerant")
+        let strict = try SiteProcess("strict")
         try tolerant.configure(peers: [strict], extra: "clock:\n  max_drift_seconds: 600\n")
         try strict.configure(peers: [tolerant], extra: "clock:\n  max_drift_seconds: 60\n")
         let fiveMinutesAhead = ["CLINICSYNC_TEST_CLOCK_OFFSET_MS": String(5 * 60 * 1000)]
         try strict.start(environment: fiveMinutesAhead)
         try tolerant.start()
         // --force: once strict has heard from tolerant it knows it runs ahead, and would refuse.
-        let booked = try strict.cli.run([
-            "appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
-            "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30", "--force",
-        ], environment: fiveMinutesAhead)
+        let booked = try strict.cli.run(
+            [
+                "appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
+                "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30", "--force",
+            ], environment: fiveMinutesAhead)
         #expect(booked.status == 0)
         #expect(try tolerant.syncNow().status == 0)
         #expect(try Self.appointmentIDs(tolerant).isEmpty, "held under the strict site's bound")
@@ -98,7 +106,9 @@ struct ClockSkewTests {
         #expect(try tolerant.status()["drift_bound_ms"] as? Int == 60_000)
     }
 
-    @Test("a wall clock running fast is caught from its peers' reports and writes are refused; once corrected, `clock recover` re-stamps what peers hold back and one round later every site has it")
+    @Test(
+        "a fast clock is caught from peers' reports and writes refused; once corrected, `clock recover` re-stamps what peers held"
+    )
     func recoveryFromFastClock() throws {
         let line = try SiteProcess.line("alpha", "fox", "zulu")
         let (alpha, fox, zulu) = (line[0], line[1], line[2])
@@ -106,14 +116,18 @@ struct ClockSkewTests {
         try zulu.start()
         // fox's wall clock jumps an hour ahead; its first sync tells it that it is ahead of both peers.
         #expect(try fox.cli.run(["sync", "now"], environment: Self.oneHourAhead).status == 0)
-        let book = ["appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
-                    "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30"]
+        let book = [
+            "appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
+            "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30",
+        ]
         let caught = try fox.cli.run(book, environment: Self.oneHourAhead)
-        #expect(caught.status == 75 && caught.stderr.contains("wall clock is at least") && caught.stderr.contains("'alpha', 'zulu'"),
-                "\(caught.stderr)")
+        #expect(
+            caught.status == 75 && caught.stderr.contains("wall clock is at least") && caught.stderr.contains("'alpha', 'zulu'"),
+            "\(caught.stderr)")
         // The front desk insists: the booking is made, stamped an hour ahead.
         let fastBooking = try fox.cli.run(book + ["--force"], environment: Self.oneHourAhead).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try fox.cli.run(["appointment", "update", fastBooking, "--notes", "while fast", "--force"], environment: Self.oneHourAhead).status == 0)
+        #expect(
+            try fox.cli.run(["appointment", "update", fastBooking, "--notes", "while fast", "--force"], environment: Self.oneHourAhead).status == 0)
 
         // The clock is corrected. Its newest changes are still an hour ahead: writes are refused,
         // the daemon starts with a warning (it keeps relaying), and peers hold fox's changes.
@@ -128,7 +142,8 @@ struct ClockSkewTests {
         #expect(whileRunning.status == 1 && whileRunning.stderr.contains("stop it first"), "\(whileRunning.stderr)")
         #expect(fox.stop() == 0)
 
-        let recovered = try #require(try JSONSerialization.jsonObject(with: Data(fox.cli.succeed(["clock", "recover", "--json"]).utf8)) as? [String: Any])
+        let recovered = try #require(
+            try JSONSerialization.jsonObject(with: Data(fox.cli.succeed(["clock", "recover", "--json"]).utf8)) as? [String: Any])
         #expect(recovered["restamped"] as? Int == 2, "\(recovered)")
         #expect((recovered["lead_before_ms"] as? Int ?? 0) > 3_500_000 && (recovered["lead_after_ms"] as? Int ?? 99_999) < 5_000, "\(recovered)")
         #expect(try fox.status()["clock_warning"] == nil)
@@ -141,7 +156,8 @@ struct ClockSkewTests {
             #expect(try Self.heldOrigins(site).isEmpty, "\(site.name)")
         }
         #expect(try alpha.state() == fox.state() && zulu.state() == fox.state())
-        let shown = try #require(try JSONSerialization.jsonObject(with: Data(zulu.cli.succeed(["appointment", "show", fastBooking, "--json"]).utf8)) as? [String: Any])
+        let shown = try #require(
+            try JSONSerialization.jsonObject(with: Data(zulu.cli.succeed(["appointment", "show", fastBooking, "--json"]).utf8)) as? [String: Any])
         #expect(shown["notes"] as? String == "while fast")
         let nothing = try fox.cli.run(["clock", "recover"])
         #expect(nothing.status == 1, "the daemon runs again")
@@ -153,10 +169,11 @@ struct ClockSkewTests {
         try site.configure(peers: [])
         // --force: writing with the clock ahead of the wall clock is refused otherwise.
         func add(_ environment: [String: String]) throws {
-            let result = try site.cli.run([
-                "appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
-                "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30", "--force",
-            ], environment: environment)
+            let result = try site.cli.run(
+                [
+                    "appointment", "add", "--patient-id", "p1", "--patient-name", "N", "--therapist", "T",
+                    "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30", "--force",
+                ], environment: environment)
             #expect(result.status == 0)
         }
         try add(["CLINICSYNC_TEST_CLOCK_OFFSET_MS": String(2 * 3600 * 1000)])

@@ -5,7 +5,9 @@ import Testing
 struct CompactionTests {
     @Test("after compacting, a peer that was offline still converges, and a new site still gets everything")
     func offlinePeerConverges() throws {
-        let a = try SiteProcess("site-a"), b = try SiteProcess("site-b"), c = try SiteProcess("site-c")
+        let a = try SiteProcess("site-a")
+        let b = try SiteProcess("site-b")
+        let c = try SiteProcess("site-c")
         for site in [a, b, c] { try site.configure(peers: [a, b, c].filter { $0 !== site }) }
         for site in [a, b, c] { try site.start() }
         let shared = try a.addAppointment()
@@ -50,8 +52,9 @@ struct CompactionTests {
         for site in [b, c, late] { #expect(try site.syncNow().status == 0) }
         #expect(try b.syncNow().status == 0)
         #expect(try a.compact().removed >= 1)
-        #expect(try a.cli.succeed(["changes", "--origin", "site-b", "--json"]).filter { $0 == "{" }.isEmpty,
-                "site-b's only change is compacted at site-a")
+        #expect(
+            try a.cli.succeed(["changes", "--origin", "site-b", "--json"]).filter { $0 == "{" }.isEmpty,
+            "site-b's only change is compacted at site-a")
         let joiner = try SiteProcess("site-e")
         try joiner.configure(peers: [a], fleet: [b, c, late])
         try a.configure(peers: [b, c, late, joiner])

@@ -8,9 +8,12 @@ struct DeletedRowsTests {
         try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["deleted", "list", "--json"]).utf8)) as? [[String: Any]] ?? []
     }
 
-    @Test("a mistaken delete: every site lists the row's last values (an edit the delete never saw included), compaction keeps them, and restore re-creates it as a new row that syncs")
+    @Test(
+        "a mistaken delete: every site lists the row's last values (unseen edits too), compaction keeps them, and restore re-creates a row that syncs"
+    )
     func mistakenDelete() throws {
-        let north = try SiteProcess("north"), south = try SiteProcess("south")
+        let north = try SiteProcess("north")
+        let south = try SiteProcess("south")
         try north.configure(peers: [south])
         try south.configure(peers: [north])
         try north.start()
@@ -28,7 +31,8 @@ struct DeletedRowsTests {
         let listed = try #require(try Self.deleted(north).first)
         #expect(listed["id"] as? String == id && listed["table"] as? String == "appointments" && listed["deleted_by"] as? String == "north")
         let values = try #require(listed["values"] as? [String: Any])
-        #expect(values["notes"] as? String == "bring the x-ray" && values["therapist"] as? String == "Kim"
+        #expect(
+            values["notes"] as? String == "bring the x-ray" && values["therapist"] as? String == "Kim"
                 && values["patient_id"] as? String == "p7", "\(values)")
         let before = try north.cli.succeed(["deleted", "list", "--json"])
         #expect(try south.cli.succeed(["deleted", "list", "--json"]) == before)
@@ -43,7 +47,8 @@ struct DeletedRowsTests {
 
         // Restored at both sites before they sync (two front desks fixing the same mistake): one new
         // row, with the same id at both; it reaches the other like any booking.
-        let restored = try #require(try JSONSerialization.jsonObject(with: Data(south.cli.succeed(["deleted", "restore", id, "--json"]).utf8)) as? [String: String])
+        let restored = try #require(
+            try JSONSerialization.jsonObject(with: Data(south.cli.succeed(["deleted", "restore", id, "--json"]).utf8)) as? [String: String])
         let newID = try #require(restored["id"])
         #expect(newID != id && restored["restored_from"] == id)
         #expect(try north.cli.succeed(["deleted", "restore", id]) == newID)
@@ -54,8 +59,11 @@ struct DeletedRowsTests {
             let list = try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]]
             #expect(list?.count == 1, "\(site.name): \(list ?? [])")
         }
-        let copy = try #require(try JSONSerialization.jsonObject(with: Data(north.cli.succeed(["appointment", "show", newID, "--json"]).utf8)) as? [String: Any])
-        #expect(copy["notes"] as? String == "bring the x-ray" && copy["therapist"] as? String == "Kim" && copy["patient_id"] as? String == "p7" && copy["starts_at"] as? String == "2026-12-01T09:30:00Z")
+        let copy = try #require(
+            try JSONSerialization.jsonObject(with: Data(north.cli.succeed(["appointment", "show", newID, "--json"]).utf8)) as? [String: Any])
+        #expect(
+            copy["notes"] as? String == "bring the x-ray" && copy["therapist"] as? String == "Kim" && copy["patient_id"] as? String == "p7"
+                && copy["starts_at"] as? String == "2026-12-01T09:30:00Z")
         #expect(try north.state() == south.state())
         for site in [north, south] { #expect(try site.cli.run(["check"]).status == 0) }
 
@@ -66,7 +74,9 @@ struct DeletedRowsTests {
         #expect(unknown.status == 66 && unknown.stderr.contains("no deleted appointment or prescription"), "\(unknown.stderr)")
     }
 
-    @Test("an appointment whose prescription was deleted too: its restore is refused, naming why, and writes nothing, until it is linked to the prescription's restored copy")
+    @Test(
+        "an appointment whose prescription was deleted too: restore is refused, naming why, until it is linked to the prescription's restored copy"
+    )
     func restoreNeedsItsPrescription() throws {
         let site = try SiteProcess("north")
         let prescription = try site.cli.succeed([
@@ -90,7 +100,8 @@ struct DeletedRowsTests {
         #expect(try site.cli.run(["prescription", "show", newPrescription]).status == 0)
         #expect(try site.cli.run(["deleted", "restore", visit]).status == 65, "the old link is still gone")
         let newVisit = try site.cli.succeed(["deleted", "restore", visit, "--prescription", newPrescription])
-        let shown = try #require(try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["appointment", "show", newVisit, "--json"]).utf8)) as? [String: Any])
+        let shown = try #require(
+            try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["appointment", "show", newVisit, "--json"]).utf8)) as? [String: Any])
         #expect(shown["prescription_id"] as? String == newPrescription)
         let wrongTable = try site.cli.run(["deleted", "restore", prescription, "--prescription", "none", "--new-id", UUID().uuidString.lowercased()])
         #expect(wrongTable.status == 65 && wrongTable.stderr.contains("only when restoring an appointment"), "\(wrongTable.stderr)")

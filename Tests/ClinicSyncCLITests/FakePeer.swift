@@ -77,7 +77,9 @@ final class FakePeer {
 
 @Suite("Flow control: one bad answer or origin stops nothing else")
 struct FlowControlTests {
-    @Test("a peer that answers a pull with changes their origins never signed is refused (exit 69, the code named), nothing applied, and the push still runs")
+    @Test(
+        "a pull answered with changes their origins never signed is refused (exit 69, code named), nothing applied, and the push still runs"
+    )
     func forgedPullIsRefused() throws {
         let site = try SiteProcess("north")
         let booking = try site.addAppointment()
@@ -87,7 +89,9 @@ struct FlowControlTests {
                 "table": "appointments", "row_id": UUID().uuidString.lowercased(), "op": "write", "values": ["notes": "forged"],
                 "origin": origin, "seq": 1, "hlc": Int64(Date().timeIntervalSince1970 * 1000) << 16, "seen": [String: Int](),
             ]
-            let answer = try JSONSerialization.data(withJSONObject: ["changes": [change], "more": false, "through": [String: Int](), "proofs": [String: Any]()])
+            let answer = try JSONSerialization.data(withJSONObject: [
+                "changes": [change], "more": false, "through": [String: Int](), "proofs": [String: Any](),
+            ])
             let fake = try FakePeer(name: "fake", pullAnswer: String(decoding: answer, as: UTF8.self))
             try site.configure(peers: [], others: [(fake.name, fake.url)])
             let before = try site.state()

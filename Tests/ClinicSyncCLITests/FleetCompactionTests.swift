@@ -20,8 +20,10 @@ struct FleetCompactionTests {
         let held = try a.compact()
         #expect(held.removed == 0 && held.waiting?.contains("site 'site-c'") == true, "\(held)")
         try c.start()
-        try c.cli.succeed(["appointment", "add", "--patient-id", "p2", "--patient-name", "N", "--therapist", "T",
-                           "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30"])
+        try c.cli.succeed([
+            "appointment", "add", "--patient-id", "p2", "--patient-name", "N", "--therapist", "T",
+            "--starts-at", "2026-12-01T09:30:00Z", "--minutes", "30",
+        ])
         #expect(try b.syncNow().status == 0)
         #expect(try c.syncNow().status == 0)
         try c.cli.succeed(["appointment", "update", shared, "--therapist", "Kim"])
@@ -37,7 +39,8 @@ struct FleetCompactionTests {
 
     @Test("a peer that only calls out (behind NAT) still lets the site it calls compact")
     func calleeRecordsCallersAcknowledgement() throws {
-        let office = try SiteProcess("office"), laptop = try SiteProcess("laptop")
+        let office = try SiteProcess("office")
+        let laptop = try SiteProcess("laptop")
         // The office cannot reach the laptop (nothing listens at its address); the laptop calls in.
         try office.configure(peers: [laptop])
         try laptop.configure(peers: [office])
@@ -52,7 +55,9 @@ struct FleetCompactionTests {
 
     @Test("the daemon's compaction follows reloads: an added peer is waited for, a removed one no longer holds it back")
     func compactionFollowsReload() throws {
-        let hub = try SiteProcess("hub"), spoke = try SiteProcess("spoke"), newcomer = try SiteProcess("newcomer")
+        let hub = try SiteProcess("hub")
+        let spoke = try SiteProcess("spoke")
+        let newcomer = try SiteProcess("newcomer")
         let everySecond = "compaction:\n  interval_seconds: 1\n"
         try hub.configure(peers: [spoke], extra: everySecond)
         try spoke.configure(peers: [hub])
@@ -73,8 +78,9 @@ struct FleetCompactionTests {
         #expect(try hub.syncNow().status == 0)
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline, hub.log().components(separatedBy: "removed=1").count == compactionsBefore { usleep(100_000) }
-        #expect(hub.log().components(separatedBy: "removed=1").count > compactionsBefore,
-                "a removed peer no longer holds compaction back: \(hub.log())")
+        #expect(
+            hub.log().components(separatedBy: "removed=1").count > compactionsBefore,
+            "a removed peer no longer holds compaction back: \(hub.log())")
         #expect(hub.stop() == 0)
     }
 }

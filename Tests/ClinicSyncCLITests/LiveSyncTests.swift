@@ -23,7 +23,8 @@ struct LiveSyncTests {
         let booked = try a.addAppointment(patient: "pa")
         #expect(try Self.arrives(booked, at: c), "A's booking did not reach C: \(b.log())")
         let written = UUID().uuidString.lowercased()
-        _ = try c.cli.sqlite3("""
+        _ = try c.cli.sqlite3(
+            """
             INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status)
             VALUES ('\(written)', 'pc', 'N', 'T', 'live-c', '2026-12-01T10:30:00Z', 30, 2, 'scheduled');
             """)
@@ -34,7 +35,8 @@ struct LiveSyncTests {
 
     @Test("an unreachable peer keeps its backoff: writes while it is down do not retry it once each")
     func unreachablePeerIsNotRetriedPerWrite() throws {
-        let site = try SiteProcess("lonely"), absent = try SiteProcess("absent")
+        let site = try SiteProcess("lonely")
+        let absent = try SiteProcess("absent")
         try site.configure(peers: [absent])
         try site.start()
         let failures = { site.log().components(separatedBy: "sync with peer failed").count - 1 }
@@ -53,7 +55,8 @@ struct LiveSyncTests {
 
     @Test("a peer that was down when this site started, and so is backed off, gets live changes once it calls in")
     func peerBackFromDownIsTriedAgain() throws {
-        let early = try SiteProcess("early"), late = try SiteProcess("late")
+        let early = try SiteProcess("early")
+        let late = try SiteProcess("late")
         try early.configure(peers: [late])
         try late.configure(peers: [early])
         try early.start()
@@ -70,7 +73,8 @@ struct LiveSyncTests {
 
     @Test("with sync.live false a write waits for the round, as configured")
     func liveSyncCanBeTurnedOff() throws {
-        let first = try SiteProcess("quiet-a"), second = try SiteProcess("quiet-b")
+        let first = try SiteProcess("quiet-a")
+        let second = try SiteProcess("quiet-b")
         try first.configure(peers: [second], live: false)
         try second.configure(peers: [first], live: false)
         for site in [first, second] { try site.start() }

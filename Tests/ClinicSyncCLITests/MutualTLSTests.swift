@@ -17,7 +17,9 @@ struct MutualTLSTests {
 
     @Test("two sites sync over TLS; an unknown certificate and a wrong pin are both refused")
     func pinnedSync() throws {
-        let north = try SiteProcess("north"), south = try SiteProcess("south"), stranger = try SiteProcess("stranger")
+        let north = try SiteProcess("north")
+        let south = try SiteProcess("south")
+        let stranger = try SiteProcess("stranger")
         try north.configure(peers: [south], tls: true)
         try south.configure(peers: [north], tls: true)
         try stranger.configure(peers: [north], tls: true)
@@ -50,7 +52,9 @@ struct MutualTLSTests {
 
     @Test("a known certificate used under another site's name is refused with site_mismatch")
     func siteMismatch() throws {
-        let hub = try SiteProcess("hub"), honest = try SiteProcess("honest"), impostor = try SiteProcess("impostor")
+        let hub = try SiteProcess("hub")
+        let honest = try SiteProcess("honest")
+        let impostor = try SiteProcess("impostor")
         try hub.configure(peers: [honest, impostor], tls: true)
         // The impostor presents honest's key and certificate but calls itself "impostor".
         for suffix in [".cert.pem", ".key.pem"] {
@@ -67,14 +71,16 @@ struct MutualTLSTests {
 
     @Test("rotating a key: peers refuse the new key until they pin it, then sync resumes")
     func keyRotation() throws {
-        let north = try SiteProcess("north"), south = try SiteProcess("south")
+        let north = try SiteProcess("north")
+        let south = try SiteProcess("south")
         try north.configure(peers: [south], tls: true)
         try south.configure(peers: [north], tls: true)
         try north.start()
         #expect(try south.syncNow().status == 0)
         let old = try north.fingerprint()
         north.stop()
-        let rotated = try #require(try JSONSerialization.jsonObject(with: Data(north.cli.succeed(["identity", "rotate", "--json"]).utf8)) as? [String: String])
+        let rotated = try #require(
+            try JSONSerialization.jsonObject(with: Data(north.cli.succeed(["identity", "rotate", "--json"]).utf8)) as? [String: String])
         let new = try #require(rotated["fingerprint"])
         #expect(new != old && rotated["previous_fingerprint"] == old)
         #expect(FileManager.default.fileExists(atPath: north.cli.databasePath + ".key.previous.pem"))
@@ -123,7 +129,8 @@ struct MutualTLSTests {
 struct PeerSecretTests {
     @Test("a peer whose secret differs is refused both ways, names the problem, and changes nothing; the right secret syncs")
     func sharedSecret() throws {
-        let north = try SiteProcess("north"), south = try SiteProcess("south")
+        let north = try SiteProcess("north")
+        let south = try SiteProcess("south")
         try north.configure(peers: [south])
         try south.configure(peers: [north])
         // south holds a stale secret for north: neither can prove itself to the other.
@@ -133,7 +140,8 @@ struct PeerSecretTests {
         try north.start()
         try north.addAppointment(patient: "p1")
         try south.addAppointment(patient: "p2")
-        let northBefore = try north.state(), southBefore = try south.state()
+        let northBefore = try north.state()
+        let southBefore = try south.state()
         let refused = try south.syncNow()
         #expect(refused.status == 69, "\(refused.report)")
         let error = try #require((refused.report["peers"] as? [[String: Any]])?.first?["error"] as? String)

@@ -69,12 +69,19 @@ struct OperationsTests {
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        defer {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
         // It has the database open: past reading its configuration, still short of serving.
         let opened = Date().addingTimeInterval(10)
         func hasDatabaseOpen() -> Bool {
             let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd")) ?? []
-            return descriptors.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process.processIdentifier)/fd/\($0)")) == site.cli.databasePath }
+            return descriptors.contains {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process.processIdentifier)/fd/\($0)")) == site.cli.databasePath
+            }
         }
         while Date() < opened, process.isRunning, !hasDatabaseOpen() { usleep(5_000) }
         #expect(hasDatabaseOpen(), "the daemon never opened its database")
@@ -88,12 +95,14 @@ struct OperationsTests {
             running = try site.status()["daemon"].flatMap { ($0 as? [String: Any])?["running"] as? Bool } == true
             usleep(50_000)
         }
-        #expect(running && process.isRunning, "\(process.isRunning ? "" : "ended: \(process.terminationReason.rawValue) \(process.terminationStatus)")")
+        #expect(
+            running && process.isRunning, "\(process.isRunning ? "" : "ended: \(process.terminationReason.rawValue) \(process.terminationStatus)")")
     }
 
     @Test("SIGHUP with a changed peer list takes effect without a restart")
     func reloadOnSIGHUP() throws {
-        let hub = try SiteProcess("hub"), newcomer = try SiteProcess("newcomer")
+        let hub = try SiteProcess("hub")
+        let newcomer = try SiteProcess("newcomer")
         try hub.configure(peers: [])
         try newcomer.configure(peers: [hub])
         try hub.start()
@@ -137,7 +146,8 @@ struct OperationsTests {
 
     @Test("/metrics parses as Prometheus text and its counters move when a sync happens; /health and /ready answer")
     func metrics() async throws {
-        let north = try SiteProcess("north"), south = try SiteProcess("south")
+        let north = try SiteProcess("north")
+        let south = try SiteProcess("south")
         // Live sync off: the three changes must go out in the one round counted below (live
         // rounds would split them between north's pushes and south's pulls).
         try north.configure(peers: [south], live: false)
@@ -165,7 +175,9 @@ struct OperationsTests {
         let samples = try #require(Self.parsePrometheus(after), "unparseable:\n\(after)")
         let sent = #"clinicsync_changes_sent_total{peer="south"}"#
         #expect((samples[sent] ?? 0) >= (samplesBefore[sent] ?? 0) + 3, "\(after)")
-        #expect((samples[#"clinicsync_sync_rounds_total{peer="south",result="ok"}"#] ?? 0) > (samplesBefore[#"clinicsync_sync_rounds_total{peer="south",result="ok"}"#] ?? 0))
+        #expect(
+            (samples[#"clinicsync_sync_rounds_total{peer="south",result="ok"}"#] ?? 0)
+                > (samplesBefore[#"clinicsync_sync_rounds_total{peer="south",result="ok"}"#] ?? 0))
         #expect(samples["clinicsync_change_log_entries"] == 3)
         #expect(samples["clinicsync_changes_captured"] == 3)
         #expect(samples.keys.contains { $0.hasPrefix("clinicsync_sync_duration_seconds_bucket") })
@@ -179,10 +191,13 @@ struct OperationsTests {
         try site.start()
         let writer = Process()
         writer.executableURL = URL(fileURLWithPath: "/bin/sh")
-        writer.arguments = ["-c", """
+        writer.arguments = [
+            "-c",
+            """
             for i in $(seq 1 40); do "\(CLIHarness.binary.path)" appointment add --config "\(site.cli.configPath)" \
               --patient-id p$i --patient-name N --therapist T --starts-at 2026-12-01T09:30:00Z --minutes 30 >/dev/null || exit 1; done
-            """]
+            """,
+        ]
         try writer.run()
         usleep(300_000)
         let backups = (1...3).map { site.cli.directory + "/backup-\($0).sqlite" }

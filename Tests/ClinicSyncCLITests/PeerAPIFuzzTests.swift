@@ -16,18 +16,25 @@ struct PeerAPIFuzzTests {
         let columns: [(String, Any)] = [("patient_id", "p1"), ("therapist", "Sam"), ("minutes", 30), ("status", "scheduled"), ("notes", NSNull())]
         let changes: [[String: Any]] = (0..<count).map { index in
             let (column, value) = columns[index % columns.count]
-            return ["table": "appointments", "row_id": row, "op": "write", "values": [column: value],
-                    "hlc": now + Int64(index), "origin": origin, "seq": index + 1, "seen": [String: Int]()]
+            return [
+                "table": "appointments", "row_id": row, "op": "write", "values": [column: value],
+                "hlc": now + Int64(index), "origin": origin, "seq": index + 1, "seen": [String: Int](),
+            ]
         }
-        return try! JSONSerialization.data(withJSONObject: ["changes": changes, "through": [String: Int](), "proofs": [String: Any](), "report": ["site": origin, "vector": [String: Int](), "peers": [String](), "at": 1]])
+        return try! JSONSerialization.data(withJSONObject: [
+            "changes": changes, "through": [String: Int](), "proofs": [String: Any](),
+            "report": ["site": origin, "vector": [String: Int](), "peers": [String](), "at": 1],
+        ])
     }
 
     /// One random mutation: flip, insert, delete or duplicate bytes, truncate, or splice in a token
     /// that often breaks JSON, types or limits.
     static func mutate(_ data: Data, using random: inout Xoshiro) -> Data {
         var bytes = [UInt8](data)
-        let tokens = ["null", "-1", "\"\"", "[]", "{}", "1e309", "\"appointments\"", "\"delete\"", "\"' OR 1=1 --\"",
-                      "9223372036854775807", "\"\\u0000\"", String(repeating: "9", count: 40)]
+        let tokens = [
+            "null", "-1", "\"\"", "[]", "{}", "1e309", "\"appointments\"", "\"delete\"", "\"' OR 1=1 --\"",
+            "9223372036854775807", "\"\\u0000\"", String(repeating: "9", count: 40),
+        ]
         for _ in 0..<Int.random(in: 1...4, using: &random) where !bytes.isEmpty {
             let position = Int.random(in: 0..<bytes.count, using: &random)
             switch Int.random(in: 0...5, using: &random) {
@@ -46,7 +53,8 @@ struct PeerAPIFuzzTests {
 
     @Test("500 random mutations of a valid batch against a real daemon and store: no 5xx, no crash, and it still syncs correctly")
     func mutationsNeverBreakTheDaemon() async throws {
-        let target = try SiteProcess("target"), friend = try SiteProcess("friend")
+        let target = try SiteProcess("target")
+        let friend = try SiteProcess("friend")
         try target.configure(peers: [friend])
         try friend.configure(peers: [target])
         try target.start()

@@ -35,7 +35,10 @@ struct PeerAPIRefusalTests {
     }
 
     static func push(_ changes: [[String: Any]], proofs: [String: Any] = [:]) -> Data {
-        try! JSONSerialization.data(withJSONObject: ["changes": changes, "through": [String: Int](), "proofs": proofs, "report": ["site": "friend", "vector": [String: Int](), "peers": [String](), "at": 1]])
+        try! JSONSerialization.data(withJSONObject: [
+            "changes": changes, "through": [String: Int](), "proofs": proofs,
+            "report": ["site": "friend", "vector": [String: Int](), "peers": [String](), "at": 1],
+        ])
     }
 
     static func send(_ request: BadRequest, to site: SiteProcess) async throws -> (Int, [String: Any]) {
@@ -62,12 +65,31 @@ struct PeerAPIRefusalTests {
         // Well-formed changes that their origin did not sign: refused whole, with the code that
         // names why, whoever sends them (here the configured peer, with its secret).
         let unsigned = [
-            BadRequest(label: "a change without its origin's signature", body: Self.push([Self.change([:])]), status: 422, code: "unsigned_change", mentions: "friend"),
-            BadRequest(label: "a change in the name of a site outside the fleet", body: Self.push([Self.change(["origin": "mallory"])]), status: 403, code: "unknown_origin", mentions: "mallory"),
-            BadRequest(label: "a proof that is not base64", body: Self.push([Self.change([:])], proofs: ["friend": ["keys": ["%%%"], "groups": [Any]()]]), status: 400, code: "malformed_proof", mentions: "base64"),
-            BadRequest(label: "a forged genesis", body: Self.push([Self.change([:])], proofs: ["friend": ["keys": [String](), "groups": [[
-                "genesis": 1, "previous": 0, "first": 1, "last": 0, "root": Data(count: 32).base64EncodedString(), "sig": Data(count: 64).base64EncodedString()]]]]),
-                       status: 400, code: "malformed_proof", mentions: "genesis"),
+            BadRequest(
+                label: "a change without its origin's signature", body: Self.push([Self.change([:])]), status: 422, code: "unsigned_change",
+                mentions: "friend"),
+            BadRequest(
+                label: "a change in the name of a site outside the fleet", body: Self.push([Self.change(["origin": "mallory"])]), status: 403,
+                code: "unknown_origin", mentions: "mallory"),
+            BadRequest(
+                label: "a proof that is not base64", body: Self.push([Self.change([:])], proofs: ["friend": ["keys": ["%%%"], "groups": [Any]()]]),
+                status: 400, code: "malformed_proof", mentions: "base64"),
+            BadRequest(
+                label: "a forged genesis",
+                body: Self.push(
+                    [Self.change([:])],
+                    proofs: [
+                        "friend": [
+                            "keys": [String](),
+                            "groups": [
+                                [
+                                    "genesis": 1, "previous": 0, "first": 1, "last": 0, "root": Data(count: 32).base64EncodedString(),
+                                    "sig": Data(count: 64).base64EncodedString(),
+                                ]
+                            ],
+                        ]
+                    ]),
+                status: 400, code: "malformed_proof", mentions: "genesis"),
         ]
         for request in unsigned {
             let (status, body) = try await Self.send(request, to: target)

@@ -39,9 +39,13 @@ struct PeerRequestLimitTests {
         print(json.dumps({"fifth": fifth_status, "stalled": stalled_statuses, "elapsed": elapsed, "sixth": status(sixth)}))
         """#
 
-    @Test("four stalled pushes from one peer: a fifth request gets 429, the stalled ones 408 after the deadline; meanwhile another peer syncs and /health answers")
+    @Test(
+        "four stalled pushes from one peer: a fifth gets 429, the stalled ones 408 at the deadline; meanwhile another peer syncs and /health answers"
+    )
     func slowAndGreedyPeer() throws {
-        let target = try SiteProcess("target"), friend = try SiteProcess("friend"), other = try SiteProcess("other")
+        let target = try SiteProcess("target")
+        let friend = try SiteProcess("friend")
+        let other = try SiteProcess("other")
         try target.configure(peers: [friend, other])
         try other.configure(peers: [target])
         try target.start(environment: ["CLINICSYNC_SYNC_TIMEOUT_SECONDS": "3"])

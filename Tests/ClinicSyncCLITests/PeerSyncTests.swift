@@ -37,10 +37,12 @@ struct PeerSyncTests {
         }
         let reference = try sites[0].state()
         for site in sites.dropFirst() { #expect(try site.state() == reference, "\(site.name) differs") }
-        let conflicts = try #require(try JSONSerialization.jsonObject(with: Data(sites[0].cli.succeed(["conflicts", "--json"]).utf8)) as? [[String: Any]])
+        let conflicts = try #require(
+            try JSONSerialization.jsonObject(with: Data(sites[0].cli.succeed(["conflicts", "--json"]).utf8)) as? [[String: Any]])
         #expect(conflicts.filter { $0["column"] as? String == "therapist" }.count == 2)
         #expect(conflicts.filter { $0["column"] as? String == "notes" }.count == 2)
-        let appointments = try #require(try JSONSerialization.jsonObject(with: Data(sites[2].cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]])
+        let appointments = try #require(
+            try JSONSerialization.jsonObject(with: Data(sites[2].cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]])
         #expect(appointments.count == 4)
         for site in sites { #expect(site.stop() == 0, "\(site.name) did not exit cleanly: \(site.log())") }
     }
@@ -68,15 +70,19 @@ struct PeerSyncTests {
 
     @Test("a peer killed mid-sync: the sync resumes from its checkpoint, converges, and duplicates nothing")
     func resumesAfterPeerKilled() throws {
-        let source = try SiteProcess("source"), sink = try SiteProcess("sink")
+        let source = try SiteProcess("source")
+        let sink = try SiteProcess("sink")
         try source.configure(peers: [sink])
         try sink.configure(peers: [source], extra: "")
-        try sink.cli.writeConfig(try String(contentsOfFile: sink.cli.configPath, encoding: .utf8)
-            .replacingOccurrences(of: "  timeout_seconds: 10", with: "  timeout_seconds: 10\n  batch_changes: 100"))
+        try sink.cli.writeConfig(
+            try String(contentsOfFile: sink.cli.configPath, encoding: .utf8)
+                .replacingOccurrences(of: "  timeout_seconds: 10", with: "  timeout_seconds: 10\n  batch_changes: 100"))
         // A backlog of 20,000 appointments (one change each), written as another program would.
         var sql = "BEGIN;"
         for index in 0..<20_000 {
-            sql += "INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status) VALUES ('\(UUID().uuidString.lowercased())', 'p\(index)', 'N', 'T', 'source', '2026-12-01T09:30:00Z', 60, 4, 'scheduled');"
+            sql +=
+                "INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status) VALUES "
+                + "('\(UUID().uuidString.lowercased())', 'p\(index)', 'N', 'T', 'source', '2026-12-01T09:30:00Z', 60, 4, 'scheduled');"
         }
         try source.cli.sqlite3(sql + "COMMIT;")
         try source.start()
@@ -114,7 +120,8 @@ struct PeerSyncTests {
     @Test("with every peer down, local writes work, status shows the errors, and sync now fails naming the peers")
     func allPeersDown() throws {
         let lonely = try SiteProcess("lonely")
-        let gone1 = try SiteProcess("gone-one"), gone2 = try SiteProcess("gone-two")
+        let gone1 = try SiteProcess("gone-one")
+        let gone2 = try SiteProcess("gone-two")
         try lonely.configure(peers: [gone1, gone2])
         try lonely.start()
         let id = try lonely.addAppointment()
@@ -139,7 +146,8 @@ struct PeerSyncTests {
 struct SyncProgressTests {
     @Test("sync now reports changes moved on stderr while it runs, and not with --json")
     func progressLine() throws {
-        let source = try SiteProcess("source"), sink = try SiteProcess("sink")
+        let source = try SiteProcess("source")
+        let sink = try SiteProcess("sink")
         try source.configure(peers: [sink])
         try sink.configure(peers: [source])
         try source.start()

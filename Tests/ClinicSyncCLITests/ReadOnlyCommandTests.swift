@@ -57,8 +57,9 @@ struct ReadOnlyCommandTests {
         #expect(try files() == before, "the database file and its log are unchanged")
     }
 
-    @Test("a member of the control socket's group who cannot read the database gets status from the daemon",
-          .enabled(if: getuid() == 0, "needs root to run a command as another user"))
+    @Test(
+        "a member of the control socket's group who cannot read the database gets status from the daemon",
+        .enabled(if: getuid() == 0, "needs root to run a command as another user"))
     func groupMemberGetsStatus() throws {
         let site = try SiteProcess("north")
         try site.configure(peers: [])
@@ -72,12 +73,15 @@ struct ReadOnlyCommandTests {
         func asNobody(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLIHarness.binary.path] + arguments + ["--config", site.cli.configPath]
-            let out = Pipe(), err = Pipe()
+            process.arguments =
+                ["--reuid=65534", "--regid=65534", "--clear-groups", CLIHarness.binary.path] + arguments + ["--config", site.cli.configPath]
+            let out = Pipe()
+            let err = Pipe()
             process.standardOutput = out
             process.standardError = err
             try process.run()
-            let output = out.fileHandleForReading.readDataToEndOfFile(), errors = err.fileHandleForReading.readDataToEndOfFile()
+            let output = out.fileHandleForReading.readDataToEndOfFile()
+            let errors = err.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
         }

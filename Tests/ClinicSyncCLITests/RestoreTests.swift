@@ -6,8 +6,9 @@ import Testing
 @Suite("Restoring a site from a backup", .serialized)
 struct RestoreTests {
     static func changes(_ site: SiteProcess, origin: String) throws -> [[String: Any]] {
-        try #require(try JSONSerialization.jsonObject(
-            with: Data(site.cli.succeed(["changes", "--origin", origin, "--json", "--limit", "100000"]).utf8)) as? [[String: Any]])
+        try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(site.cli.succeed(["changes", "--origin", origin, "--json", "--limit", "100000"]).utf8)) as? [[String: Any]])
     }
 
     @Test("a ClinicSync 1 backup with writes it had not recorded is refused, naming the way out; restored with --keep-unstamped-writes")
@@ -18,8 +19,9 @@ struct RestoreTests {
         let live = beta.cli.directory + "/data/beta.sqlite"
         let before = try Data(contentsOf: URL(fileURLWithPath: live))
         let refused = try beta.cli.run(["restore", "--from", backup])
-        #expect(refused.status == 78 && refused.stderr.contains("1 write(s)") && refused.stderr.contains("--keep-unstamped-writes"),
-                "\(refused.status) \(refused.stderr)")
+        #expect(
+            refused.status == 78 && refused.stderr.contains("1 write(s)") && refused.stderr.contains("--keep-unstamped-writes"),
+            "\(refused.status) \(refused.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: live)) == before)
         // The database it would replace ran this version: its numbers could clash, so no override.
         let overridden = try beta.cli.run(["restore", "--from", backup, "--keep-unstamped-writes"])
@@ -37,7 +39,8 @@ struct RestoreTests {
 
     @Test("restore, write at once, sync: the lost changes come back, the new one reaches the peer, nothing collides")
     func restoreRecoversLaterChanges() throws {
-        let a = try SiteProcess("site-a"), b = try SiteProcess("site-b")
+        let a = try SiteProcess("site-a")
+        let b = try SiteProcess("site-b")
         try a.configure(peers: [b])
         try b.configure(peers: [a])
         try a.start()
@@ -64,8 +67,9 @@ struct RestoreTests {
         #expect(try a.cli.run(["restore", "--from", a.cli.directory + "/missing.sqlite"]).status != 0)
         #expect(try a.cli.run(["appointment", "show", lost]).status == 0, "a refused restore leaves the database alone")
 
-        let restored = try #require(try JSONSerialization.jsonObject(
-            with: Data(a.cli.succeed(["restore", "--from", backup, "--json"]).utf8)) as? [String: Any])
+        let restored = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(a.cli.succeed(["restore", "--from", backup, "--json"]).utf8)) as? [String: Any])
         #expect(restored["recovering_from"] as? [String] == ["site-b"])
         let replaced = try #require(restored["replaced_database"] as? String)
         #expect(FileManager.default.fileExists(atPath: replaced))
@@ -97,7 +101,8 @@ struct RestoreTests {
 
     @Test("a site restored while its only peer calls in (behind NAT, never called) recovers from that peer's calls")
     func recoversFromAPeerThatCallsIn() throws {
-        let a = try SiteProcess("site-a"), b = try SiteProcess("site-b")
+        let a = try SiteProcess("site-a")
+        let b = try SiteProcess("site-b")
         try a.configure(peers: [b])
         try b.configure(peers: [a])
         try a.start()  // b runs no daemon: nothing listens where a would call it
@@ -126,7 +131,9 @@ struct RestoreTests {
 
     @Test("a third site syncing with the restored one before it has recovered still gets the lost changes later")
     func thirdSiteDuringRecovery() throws {
-        let hub = try SiteProcess("hub"), keeper = try SiteProcess("keeper"), spoke = try SiteProcess("spoke")
+        let hub = try SiteProcess("hub")
+        let keeper = try SiteProcess("keeper")
+        let spoke = try SiteProcess("spoke")
         try hub.configure(peers: [keeper, spoke])
         try keeper.configure(peers: [hub])
         try spoke.configure(peers: [hub])
@@ -158,7 +165,8 @@ struct RestoreTests {
 
     @Test("restoring twice never gives a change number twice")
     func restoreTwice() throws {
-        let a = try SiteProcess("site-a"), b = try SiteProcess("site-b")
+        let a = try SiteProcess("site-a")
+        let b = try SiteProcess("site-b")
         try a.configure(peers: [b])
         try b.configure(peers: [a])
         try b.start()

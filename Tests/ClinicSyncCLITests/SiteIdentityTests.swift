@@ -26,9 +26,12 @@ struct SiteIdentityTests {
         }
     }
 
-    @Test("a site re-initialised instead of restored: its peer refuses it naming both databases, holds its changes, and takes the original back once an operator clears the conflict")
+    @Test(
+        "a site re-initialised instead of restored: its peer refuses it naming both databases, holds its changes, and takes it back once cleared"
+    )
     func reinitialisedSite() throws {
-        let alpha = try SiteProcess("alpha"), beta = try SiteProcess("beta")
+        let alpha = try SiteProcess("alpha")
+        let beta = try SiteProcess("beta")
         try alpha.configure(peers: [beta])
         try beta.configure(peers: [alpha])
         try beta.start()
@@ -48,7 +51,8 @@ struct SiteIdentityTests {
         let refused = try alpha.syncNow()
         #expect(refused.status == 69, "\(refused.report)")
         let error = try #require((refused.report["peers"] as? [[String: Any]])?.first?["error"] as? String)
-        #expect(error.contains("identity_conflict") && error.contains(String(original.prefix(8))) && error.contains(String(fresh.prefix(8))), "\(error)")
+        #expect(
+            error.contains("identity_conflict") && error.contains(String(original.prefix(8))) && error.contains(String(fresh.prefix(8))), "\(error)")
         let conflicts = try beta.status()["identity_conflicts"] as? [String] ?? []
         #expect(conflicts.count == 1 && conflicts[0].contains("two databases report as site 'alpha'"), "\(conflicts)")
         #expect(try beta.state() == betaBefore)

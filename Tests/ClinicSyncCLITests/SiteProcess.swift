@@ -73,12 +73,16 @@ final class SiteProcess {
 
             """
         for peer in peers {
-            text += tls
+            text +=
+                tls
                 ? "  - name: \(peer.name)\n    url: \(peer.tlsURL)\n    fingerprint: \(try peer.fingerprint())\n"
-                : "  - name: \(peer.name)\n    url: \(peer.url)\n    fingerprint: \(try peer.fingerprint())\n    secret: \(Self.secret(name, peer.name))\n"
+                : "  - name: \(peer.name)\n    url: \(peer.url)\n    fingerprint: \(try peer.fingerprint())\n    secret: "
+                    + "\(Self.secret(name, peer.name))\n"
         }
         for other in others {
-            text += "  - name: \(other.name)\n    url: \(other.url)\n    fingerprint: \(Self.strangerFingerprint)\n    secret: \(Self.secret(name, other.name))\n"
+            text +=
+                "  - name: \(other.name)\n    url: \(other.url)\n    fingerprint: \(Self.strangerFingerprint)\n    secret: "
+                + "\(Self.secret(name, other.name))\n"
         }
         if !fleet.isEmpty {
             text += "fleet:\n"
@@ -208,7 +212,9 @@ final class SiteProcess {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
         }
         guard bound else { throw POSIXError(.EADDRINUSE) }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -221,8 +227,9 @@ extension SiteProcess {
         let sites = try names.map { try SiteProcess($0) }
         for (index, site) in sites.enumerated() {
             let neighbours = [index - 1, index + 1].filter(sites.indices.contains)
-            try site.configure(peers: neighbours.map { sites[$0] },
-                               fleet: sites.indices.filter { $0 != index && !neighbours.contains($0) }.map { sites[$0] })
+            try site.configure(
+                peers: neighbours.map { sites[$0] },
+                fleet: sites.indices.filter { $0 != index && !neighbours.contains($0) }.map { sites[$0] })
         }
         return sites
     }

@@ -11,8 +11,9 @@ struct CanonicalBytesTests {
     static let minutes = SyncedTable.appointments.column(named: "minutes")!
 
     static func change(_ operation: Change.Operation, knowledge: Knowledge = .vector(VersionVector([try! SiteID("b"): 2]))) -> Change {
-        Change(table: .appointments, rowID: row, operation: operation, origin: try! SiteID("a"), sequence: 1,
-               timestamp: HybridTimestamp(milliseconds: 1, counter: 0), knowledge: knowledge)
+        Change(
+            table: .appointments, rowID: row, operation: operation, origin: try! SiteID("a"), sequence: 1,
+            timestamp: HybridTimestamp(milliseconds: 1, counter: 0), knowledge: knowledge)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
@@ -22,7 +23,8 @@ struct CanonicalBytesTests {
     @Test("a known change has the bytes written down here (computed independently); they must never change")
     func goldenBytes() {
         let bytes = Self.change(.write([ColumnValue(Self.notes, .text("x"))])).canonicalBytes
-        #expect(Self.hex(bytes) == "43534531" + "0000000161" + "0000000000000001" + "0000000000010000" + "01"
+        #expect(
+            Self.hex(bytes) == "43534531" + "0000000161" + "0000000000000001" + "0000000000010000" + "01"
                 + "00000024" + "30303030303030302d303030302d343030302d383030302d303030303030303030303031"
                 + "00000200" + "02" + "0000000178" + "00" + "00000001" + "0000000162" + "0000000000000002")
     }

@@ -20,9 +20,10 @@ struct ChainFixture {
     static func change(of origin: SiteID, _ sequence: Int64, notes: String? = nil) -> Change {
         let row = try! RowID("00000000-0000-4000-8000-\(String(repeating: "0", count: 12 - String(sequence % 1000).count))\(sequence % 1000)")
         let column = SyncedTable.appointments.column(named: "notes")!
-        return Change(table: .appointments, rowID: row, operation: .write([ColumnValue(column, .text(notes ?? "note \(sequence)"))]),
-                      origin: origin, sequence: sequence, timestamp: HybridTimestamp(milliseconds: UInt64(1_000 + sequence), counter: 0),
-                      knowledge: .vector(VersionVector()))
+        return Change(
+            table: .appointments, rowID: row, operation: .write([ColumnValue(column, .text(notes ?? "note \(sequence)"))]),
+            origin: origin, sequence: sequence, timestamp: HybridTimestamp(milliseconds: UInt64(1_000 + sequence), counter: 0),
+            knowledge: .vector(VersionVector()))
     }
 
     /// Makes and seals `count` more changes, numbered from `startingAt` (default: the next number).
@@ -47,11 +48,13 @@ struct ChainFixture {
         let end = to ?? tip.last
         let sent = changes.filter { $0.sequence >= from && $0.sequence <= end && (held?.contains($0.sequence) ?? true) }
         let overlapping = groups.filter { $0.header.last >= from && $0.header.first <= end }
-        let proof = OriginProof(publicKeys: [signer.publicKey], genesis: genesis, groups: overlapping.map { group in
-            // A sender that compacted a whole group keeps only its root.
-            let anyHeld = (group.header.first...group.header.last).contains { held?.contains($0) ?? true }
-            return anyHeld ? group : OriginChainState.StoredGroup(header: group.header, leaves: nil)
-        }, from: from, carrying: Set(sent.map(\.sequence)))
+        let proof = OriginProof(
+            publicKeys: [signer.publicKey], genesis: genesis,
+            groups: overlapping.map { group in
+                // A sender that compacted a whole group keeps only its root.
+                let anyHeld = (group.header.first...group.header.last).contains { held?.contains($0) ?? true }
+                return anyHeld ? group : OriginChainState.StoredGroup(header: group.header, leaves: nil)
+            }, from: from, carrying: Set(sent.map(\.sequence)))
         return (sent, proof)
     }
 

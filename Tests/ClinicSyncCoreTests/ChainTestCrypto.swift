@@ -7,7 +7,8 @@ struct ChainTestCrypto: ChainCrypto {
 
     func isValidSignature(_ signature: [UInt8], of message: [UInt8], publicKey: [UInt8]) -> Bool {
         guard let key = try? P256.Signing.PublicKey(derRepresentation: publicKey),
-              let parsed = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
+            let parsed = try? P256.Signing.ECDSASignature(rawRepresentation: signature)
+        else { return false }
         return key.isValidSignature(parsed, for: message)
     }
 }

@@ -131,9 +131,10 @@ struct ConvergencePropertyTests {
         let row = HistoryGenerator.rows[1]
         let therapist = try #require(SyncedTable.appointments.column(named: "therapist"))
         func change(_ sequence: Int64, seen: VersionVector = VersionVector()) -> Change {
-            Change(table: .appointments, rowID: row, operation: .write([ColumnValue(therapist, .text("Sam"))]), origin: site,
-                   sequence: sequence, timestamp: HybridTimestamp(milliseconds: UInt64(10 + sequence % 1_000), counter: 0),
-                   knowledge: .vector(seen))
+            Change(
+                table: .appointments, rowID: row, operation: .write([ColumnValue(therapist, .text("Sam"))]), origin: site,
+                sequence: sequence, timestamp: HybridTimestamp(milliseconds: UInt64(10 + sequence % 1_000), counter: 0),
+                knowledge: .vector(seen))
         }
         let block = Change.numberingBlockSize
         // Restored from a backup holding its changes up to 3; 4 and 5 were made on the lost disk.
@@ -175,8 +176,9 @@ extension ConvergencePropertyTests {
         let notes = try #require(SyncedTable.appointments.column(named: "notes"))
         var north = ReplicaModel(site: try SiteID("north"))
         var south = ReplicaModel(site: try SiteID("south"))
-        let insert = try unwrap(north.write(
-            [ColumnValue(therapist, .text("Sam")), ColumnValue(notes, .text("new"))], of: row, now: 1_000))
+        let insert = try unwrap(
+            north.write(
+                [ColumnValue(therapist, .text("Sam")), ColumnValue(notes, .text("new"))], of: row, now: 1_000))
         south.receive(insert)
         // south edits the therapist and north hears of it; south then edits the notes, unseen by north.
         let seenEdit = try unwrap(south.write(therapist, of: row, .text("Kim"), now: 2_000))

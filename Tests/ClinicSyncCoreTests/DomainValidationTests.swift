@@ -66,8 +66,10 @@ struct DomainValidationTests {
         #expect(try UTCDateTime("2026-12-02T15:00:00.000Z", field: "starts_at").description == "2026-12-02T15:00:00Z")
         #expect(try UTCDateTime("2026-12-02t10:00:00.5-05:00", field: "starts_at").description == "2026-12-02T15:00:00Z")
         #expect(try UTCDateTime("2026-12-02 15:00:00z", field: "starts_at").description == "2026-12-02T15:00:00Z")
-        for bad in ["2026-11-27T14:30:00", "2026-11-27", "2026-11-27T25:00:00Z", "2026-02-30T10:00:00Z", "noon",
-                    "2026-11-27T14:30.5Z", "2026-11-27T14:30:00.Z", "2026-11-27T14:30:00.1x0Z", "2026-11-27T1:30:00Z"] {
+        for bad in [
+            "2026-11-27T14:30:00", "2026-11-27", "2026-11-27T25:00:00Z", "2026-02-30T10:00:00Z", "noon",
+            "2026-11-27T14:30.5Z", "2026-11-27T14:30:00.Z", "2026-11-27T14:30:00.1x0Z", "2026-11-27T1:30:00Z",
+        ] {
             #expect(throws: ValidationError.self, "\(bad)") { try UTCDateTime(bad, field: "starts_at") }
         }
     }
@@ -131,8 +133,9 @@ struct DomainValidationTests {
         let row = try RowID("00000000-0000-4000-8000-000000000002")
         let timestamp = HybridTimestamp(milliseconds: 10, counter: 0)
         func change(_ values: [ColumnValue], sequence: Int64 = 1, seen: VersionVector = VersionVector()) -> Change {
-            Change(table: .appointments, rowID: row, operation: .write(values), origin: site, sequence: sequence,
-                   timestamp: timestamp, knowledge: .vector(seen))
+            Change(
+                table: .appointments, rowID: row, operation: .write(values), origin: site, sequence: sequence,
+                timestamp: timestamp, knowledge: .vector(seen))
         }
         try change([ColumnValue(minutes, .integer(30))]).validate()
         #expect(throws: ValidationError.self) { try change([ColumnValue(minutes, .text("30"))]).validate() }
@@ -147,9 +150,10 @@ struct DomainValidationTests {
         #expect(throws: ValidationError.self) {
             try change([ColumnValue(minutes, .integer(1))], sequence: restored, seen: VersionVector([site: restored - 1])).validate()
         }
-        let legacy = Change(table: .appointments, rowID: row, operation: .delete, origin: site,
-                            sequence: Change.legacySequence(for: timestamp), timestamp: timestamp,
-                            knowledge: .legacyBase(WriteStamp(timestamp, site)))
+        let legacy = Change(
+            table: .appointments, rowID: row, operation: .delete, origin: site,
+            sequence: Change.legacySequence(for: timestamp), timestamp: timestamp,
+            knowledge: .legacyBase(WriteStamp(timestamp, site)))
         #expect(throws: ValidationError.self) { try legacy.validate() }
     }
 }

@@ -13,8 +13,10 @@ struct FleetViewTests {
     func relaysAreMembers() {
         var view = FleetView([report(b, [a: 5, b: 2], peers: [a, c], at: 10)])
         let holding = VersionVector([a: 9, b: 2])
-        #expect(view.compactionFrontier(site: a, configuredPeers: [b], holding: holding) == .blocked(
-            "site 'c' has not reported what it holds yet (it has never synced with this part of the fleet)"))
+        #expect(
+            view.compactionFrontier(site: a, configuredPeers: [b], holding: holding)
+                == .blocked(
+                    "site 'c' has not reported what it holds yet (it has never synced with this part of the fleet)"))
         view.learn(report(c, [a: 3, b: 2], peers: [b], at: 11))
         #expect(view.compactionFrontier(site: a, configuredPeers: [b], holding: holding) == .ready(VersionVector([a: 3, b: 2])))
     }
@@ -23,13 +25,20 @@ struct FleetViewTests {
     func agreedDriftIsTheSmallest() {
         var view = FleetView([report(b, [:], peers: [a, c, d], at: 1)])
         #expect(view.agreedDrift(own: Milliseconds(300_000), site: a, configuredPeers: [b]) == Milliseconds(300_000))
-        view.learn(FleetReport(site: c, vector: VersionVector(), peers: [b], at: HybridTimestamp(milliseconds: 2, counter: 0), maximumDrift: Milliseconds(60_000)))
-        view.learn(FleetReport(site: d, vector: VersionVector(), peers: [b], at: HybridTimestamp(milliseconds: 2, counter: 0), maximumDrift: Milliseconds(900_000)))
+        view.learn(
+            FleetReport(
+                site: c, vector: VersionVector(), peers: [b], at: HybridTimestamp(milliseconds: 2, counter: 0), maximumDrift: Milliseconds(60_000)))
+        view.learn(
+            FleetReport(
+                site: d, vector: VersionVector(), peers: [b], at: HybridTimestamp(milliseconds: 2, counter: 0), maximumDrift: Milliseconds(900_000)))
         #expect(view.agreedDrift(own: Milliseconds(300_000), site: a, configuredPeers: [b]) == Milliseconds(60_000))
         #expect(view.agreedDrift(own: Milliseconds(30_000), site: a, configuredPeers: [b]) == Milliseconds(30_000))
         // A report about a site no member leads to (invented, or one that left) counts for nothing.
         let stranger = try! SiteID("zz")
-        view.learn(FleetReport(site: stranger, vector: VersionVector(), peers: [], at: HybridTimestamp(milliseconds: 3, counter: 0), maximumDrift: Milliseconds(1_000)))
+        view.learn(
+            FleetReport(
+                site: stranger, vector: VersionVector(), peers: [], at: HybridTimestamp(milliseconds: 3, counter: 0),
+                maximumDrift: Milliseconds(1_000)))
         #expect(view.agreedDrift(own: Milliseconds(300_000), site: a, configuredPeers: [b]) == Milliseconds(60_000))
     }
 
@@ -45,10 +54,12 @@ struct FleetViewTests {
     @Test("compaction waits for changes a member has made that this site lacks")
     func waitsForMembersChanges() {
         let view = FleetView([report(b, [a: 5, b: 4], peers: [a], at: 10)])
-        #expect(view.compactionFrontier(site: a, configuredPeers: [b], holding: VersionVector([a: 5, b: 3]))
-            == .blocked("waiting for changes site 'b' has made"))
-        #expect(view.compactionFrontier(site: a, configuredPeers: [b], holding: VersionVector([a: 5, b: 4]))
-            == .ready(VersionVector([a: 5, b: 4])))
+        #expect(
+            view.compactionFrontier(site: a, configuredPeers: [b], holding: VersionVector([a: 5, b: 3]))
+                == .blocked("waiting for changes site 'b' has made"))
+        #expect(
+            view.compactionFrontier(site: a, configuredPeers: [b], holding: VersionVector([a: 5, b: 4]))
+                == .ready(VersionVector([a: 5, b: 4])))
     }
 
     @Test("a site dropped from every configuration stops holding compaction back; an added one is waited for")
@@ -56,9 +67,9 @@ struct FleetViewTests {
         // d was b's peer; b now reports without it, and d never wrote anything held here.
         let view = FleetView([report(b, [a: 5], peers: [a], at: 30), report(d, [a: 1], peers: [b], at: 5)])
         #expect(view.members(of: a, configuredPeers: [b]) == [b])
-        #expect(view.compactionFrontier(site: a, configuredPeers: [b, c], holding: VersionVector([a: 5]))
-            == .blocked("site 'c' has not reported what it holds yet (it has never synced with this part of the fleet)"))
-
+        #expect(
+            view.compactionFrontier(site: a, configuredPeers: [b, c], holding: VersionVector([a: 5]))
+                == .blocked("site 'c' has not reported what it holds yet (it has never synced with this part of the fleet)"))
 
     }
 }

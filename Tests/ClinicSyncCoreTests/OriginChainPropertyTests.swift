@@ -27,7 +27,8 @@ struct OriginChainPropertyTests {
                     }
                 }
                 do {
-                    let kept = try fixture.verifier.verify(origin: fixture.origin, changes: batch.changes, through: through, proof: batch.proof, state: state)
+                    let kept = try fixture.verifier.verify(
+                        origin: fixture.origin, changes: batch.changes, through: through, proof: batch.proof, state: state)
                     for group in kept.groups {
                         if group.header.isGenesis { state.genesis = group.header } else { state.groups.append(group) }
                         state.tip = group.header

@@ -11,24 +11,29 @@ struct OriginChainTests {
         let verifier = fixture.verifier
         let whole = fixture.batch(from: 1)
         let legacy = (1...40).map { ChainFixture.change(of: fixture.origin, Int64($0)) }
-        let kept = try verifier.verify(origin: fixture.origin, changes: legacy + whole.changes, through: fixture.tip.last,
-                                       proof: whole.proof, state: OriginChainState())
+        let kept = try verifier.verify(
+            origin: fixture.origin, changes: legacy + whole.changes, through: fixture.tip.last,
+            proof: whole.proof, state: OriginChainState())
         #expect(kept.groups.count == 6 && kept.groups.first?.header.isGenesis == true && kept.publicKeys == [fixture.signer.publicKey])
 
         let resumed = fixture.batch(from: 341)
-        let afterTip = try verifier.verify(origin: fixture.origin, changes: resumed.changes, through: nil, proof: resumed.proof,
-                                           state: fixture.state(heldUpTo: 340))
+        let afterTip = try verifier.verify(
+            origin: fixture.origin, changes: resumed.changes, through: nil, proof: resumed.proof,
+            state: fixture.state(heldUpTo: 340))
         #expect(afterTip.groups.map(\.header.first) == [341, 597, 641])
 
         // Cut at 400 (inside 341...596): the rest of that group comes as leaves; then 401 on.
         let cut = fixture.batch(from: 341, to: 400)
         #expect(cut.proof.groups.map(\.leaves.count) == [196])
-        let first = try verifier.verify(origin: fixture.origin, changes: cut.changes, through: nil, proof: cut.proof, state: fixture.state(heldUpTo: 340))
+        let first = try verifier.verify(
+            origin: fixture.origin, changes: cut.changes, through: nil, proof: cut.proof, state: fixture.state(heldUpTo: 340))
         var state = fixture.state(heldUpTo: 400, groupsThrough: 340)
         state.groups += first.groups
         state.tip = first.groups.last?.header
         let rest = fixture.batch(from: 401)
-        #expect(try verifier.verify(origin: fixture.origin, changes: rest.changes, through: nil, proof: rest.proof, state: state).groups.map(\.header.first) == [597, 641])
+        #expect(
+            try verifier.verify(origin: fixture.origin, changes: rest.changes, through: nil, proof: rest.proof, state: state).groups.map(
+                \.header.first) == [597, 641])
     }
 
     @Test("groups the sender compacted stand for their changes by their root and by leaves, so a late joiner still verifies")
@@ -38,7 +43,8 @@ struct OriginChainTests {
         let held = Set((257...512).filter { $0 % 2 == 0 }.map(Int64.init) + (513...600).map(Int64.init))
         let batch = fixture.batch(from: 1, held: held)
         #expect(batch.proof.groups[1].leaves.isEmpty && batch.proof.groups[2].leaves.count == 128)
-        let kept = try fixture.verifier.verify(origin: fixture.origin, changes: batch.changes, through: 600, proof: batch.proof, state: OriginChainState())
+        let kept = try fixture.verifier.verify(
+            origin: fixture.origin, changes: batch.changes, through: 600, proof: batch.proof, state: OriginChainState())
         #expect(kept.groups.map { $0.leaves == nil } == [true, true, false, false])
     }
 
@@ -66,7 +72,9 @@ struct OriginChainTests {
         case .unknownKey:
             proof.publicKeys = [stranger.publicKey]
         case .resignedByStranger:
-            fleet = FleetKeys([fixture.origin: [FleetKeys.Key(fingerprint: stranger.fingerprint), FleetKeys.Key(fingerprint: fixture.signer.fingerprint)]])
+            fleet = FleetKeys([
+                fixture.origin: [FleetKeys.Key(fingerprint: stranger.fingerprint), FleetKeys.Key(fingerprint: fixture.signer.fingerprint)]
+            ])
             proof.publicKeys.append(stranger.publicKey)
             proof.groups[1].header.signature = try stranger.sign(proof.groups[1].header.message + [0])
         case .retiredKeyPastUntil:
@@ -88,7 +96,9 @@ struct OriginChainTests {
             proof.groups.removeFirst()
         }
         let verifier = ChainVerifier(crypto: fixture.crypto, fleet: fleet)
-        #expect(throws: ChainRefusal.self) { try verifier.verify(origin: fixture.origin, changes: changes, through: through, proof: proof, state: state) }
+        #expect(throws: ChainRefusal.self) {
+            try verifier.verify(origin: fixture.origin, changes: changes, through: through, proof: proof, state: state)
+        }
         do {
             _ = try verifier.verify(origin: fixture.origin, changes: changes, through: through, proof: proof, state: state)
         } catch {
@@ -99,8 +109,8 @@ struct OriginChainTests {
 
     enum Forgery: CaseIterable, Sendable {
         case alteredValue, swapped, droppedWithoutLeaf, fakeLeaf, omittedGroup, unknownKey, resignedByStranger,
-             retiredKeyPastUntil, outsideFleet, otherOriginsSignature, heldWithOtherContent, changeAfterLastGroup,
-             throughBeyondChain, noGenesis
+            retiredKeyPastUntil, outsideFleet, otherOriginsSignature, heldWithOtherContent, changeAfterLastGroup,
+            throughBeyondChain, noGenesis
 
         var code: ChainRefusal.Code {
             switch self {

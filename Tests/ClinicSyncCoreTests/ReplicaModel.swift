@@ -121,9 +121,17 @@ struct ReplicaModel {
     /// every field a later write held here replaced (deleted rows included: their last values stay,
     /// for `deleted list`), and that no journal entry names. Only the history that merging reads shrinks; returns how many entries went.
     mutating func compact(below frontier: VersionVector) -> Int {
-        struct Key: Hashable { let origin: SiteID; let sequence: Int64 }
-        let named = Set(journal.values.flatMap { [Key(origin: $0.loser.origin, sequence: $0.loser.sequence),
-                                                   Key(origin: $0.winner.origin, sequence: $0.winner.sequence)] })
+        struct Key: Hashable {
+            let origin: SiteID
+            let sequence: Int64
+        }
+        let named = Set(
+            journal.values.flatMap {
+                [
+                    Key(origin: $0.loser.origin, sequence: $0.loser.sequence),
+                    Key(origin: $0.winner.origin, sequence: $0.winner.sequence),
+                ]
+            })
         var drop: Set<Key> = []
         for changes in Dictionary(grouping: log, by: { RowKey(table: $0.table, row: $0.rowID) }).values {
             var newest: [String: ChangeOrder] = [:]

@@ -1,8 +1,9 @@
 import ClinicSyncCore
-@testable import ClinicSyncDaemon
 import ClinicSyncSync
 import Foundation
 import Testing
+
+@testable import ClinicSyncDaemon
 
 /// Daemons assembled in this process by the composition root, over real SQLite files and real HTTP
 /// on 127.0.0.1: the coordinator's relay passes and reload, without spawning a process.
@@ -20,8 +21,9 @@ struct DaemonInProcessTests {
         let sites = try names.map(InProcessSite.init)
         for (index, site) in sites.enumerated() {
             let neighbours = [index - 1, index + 1].filter(sites.indices.contains)
-            try site.configure(peers: neighbours.map { sites[$0] },
-                               fleet: sites.indices.filter { $0 != index && !neighbours.contains($0) }.map { sites[$0] })
+            try site.configure(
+                peers: neighbours.map { sites[$0] },
+                fleet: sites.indices.filter { $0 != index && !neighbours.contains($0) }.map { sites[$0] })
         }
         return sites
     }
@@ -51,7 +53,9 @@ struct DaemonInProcessTests {
 
     @Test("reload: a peer added to the file is synced with, a peer removed is no longer accepted, and a broken file changes nothing")
     func reloadTakesPeers() async throws {
-        let north = try InProcessSite("north"), southSite = try InProcessSite("south"), eastSite = try InProcessSite("east")
+        let north = try InProcessSite("north")
+        let southSite = try InProcessSite("south")
+        let eastSite = try InProcessSite("east")
         try north.configure(peers: [southSite])
         try southSite.configure(peers: [north])
         try eastSite.configure(peers: [north])
@@ -79,7 +83,8 @@ struct DaemonInProcessTests {
 
     @Test("live sync in process: a booking at one site, written while both daemons run, reaches the other with no round asked for")
     func liveSyncDelivers() async throws {
-        let north = try InProcessSite("live-north"), south = try InProcessSite("live-south")
+        let north = try InProcessSite("live-north")
+        let south = try InProcessSite("live-south")
         try north.configure(peers: [south], live: true)
         try south.configure(peers: [north], live: true)
         for site in [north, south] { try await site.start() }

@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import ClinicSyncCore
-@testable import ClinicSyncDaemon
 import Foundation
 import Logging
 import Prometheus
 import ServiceLifecycle
+
+@testable import ClinicSyncDaemon
 
 /// A site's daemon assembled in this process by the composition root (``DaemonServices``), over
 /// a real SQLite file and real HTTP on 127.0.0.1 (plain HTTP with shared secrets); its services
@@ -63,7 +64,9 @@ final class InProcessSite: @unchecked Sendable {
 
             """
         for peer in peers {
-            text += "  - name: \(peer.name)\n    url: http://127.0.0.1:\(peer.port)\n    fingerprint: \(try peer.fingerprint)\n    secret: \(Self.secret(name, peer.name))\n"
+            text +=
+                "  - name: \(peer.name)\n    url: http://127.0.0.1:\(peer.port)\n    fingerprint: \(try peer.fingerprint)\n    secret: "
+                + "\(Self.secret(name, peer.name))\n"
         }
         if !fleet.isEmpty {
             text += "fleet:\n"
@@ -131,7 +134,9 @@ final class InProcessSite: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
         }
         guard bound else { throw POSIXError(.EADDRINUSE) }
         return Int(UInt16(bigEndian: address.sin_port))

@@ -1,5 +1,6 @@
-@testable import ClinicSyncDaemon
 import Testing
+
+@testable import ClinicSyncDaemon
 
 /// The scheduler's decisions, with instants given (no clock, no sleeping) and no jitter.
 @Suite("When each peer's round is due")

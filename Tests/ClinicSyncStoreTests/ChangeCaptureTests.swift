@@ -26,7 +26,10 @@ struct ChangeCaptureTests {
         let store = try Fixtures.store("downtown", in: directory)
         let appointment = Fixtures.appointment()
         try store.addAppointment(appointment)
-        try store.updateAppointment(id: appointment.id) { $0.status = .checkedIn; $0.notes = "early" }
+        try store.updateAppointment(id: appointment.id) {
+            $0.status = .checkedIn
+            $0.notes = "early"
+        }
         let added = try store.changes(origin: store.siteID, after: 1)
         #expect(added.count == 1)
         #expect(added.first?.values.map(\.column.name) == ["status", "notes"])
@@ -41,7 +44,9 @@ struct ChangeCaptureTests {
         let store = try Fixtures.store("uptown", in: directory)
         let id = RowID.random()
         let before = UInt64(Date().timeIntervalSince1970 * 1000)
-        let insert = try sqlite3(store.path, """
+        let insert = try sqlite3(
+            store.path,
+            """
             INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status)
             VALUES ('\(id)', 'p9', 'Front Desk Entry', 'Kim', 'uptown', '2026-12-02T10:00:00Z', 30, 2, 'scheduled');
             UPDATE appointments SET status = 'checked_in' WHERE id = '\(id)';
@@ -96,7 +101,9 @@ struct ChangeCaptureTests {
         // (the delete is final from the moment it is made), so the site cannot diverge.
         let kept = Fixtures.appointment()
         try store.addAppointment(kept)
-        let resave = try sqlite3(store.path, """
+        let resave = try sqlite3(
+            store.path,
+            """
             BEGIN; DELETE FROM appointments WHERE id = '\(kept.id)';
             INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status)
             VALUES ('\(kept.id)', 'p1', 'N', 'Sam', 'uptown', '2026-12-02T10:00:00Z', 30, 2, 'scheduled'); COMMIT;

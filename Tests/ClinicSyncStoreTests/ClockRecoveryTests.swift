@@ -68,9 +68,13 @@ struct ClockRecoveryTests {
         let report = try south.ownReport(peers: [north.siteID])
         try north.learn([report], from: south.siteID)
         // As the store was before schema v14: no such column, no record of the migration.
-        #expect(try sqlite3(north.path, """
-            ALTER TABLE sync_clock DROP COLUMN compacted_hlc; DELETE FROM grdb_migrations WHERE identifier = 'v14-compacted-stamps';
-            """).status == 0)
+        #expect(
+            try sqlite3(
+                north.path,
+                """
+                ALTER TABLE sync_clock DROP COLUMN compacted_hlc; DELETE FROM grdb_migrations WHERE identifier = 'v14-compacted-stamps';
+                """
+            ).status == 0)
         _ = try SiteStore.open(path: north.path, siteID: north.siteID, wallClock: real)
         let floor = try sqlite3(north.path, "SELECT compacted_hlc FROM sync_clock").output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(floor == String(report.at.rawValue))
@@ -88,7 +92,8 @@ struct ClockRecoveryTests {
         #expect(try Fixtures.deliverAll(from: north, to: south).applied == 2)
         try north.learn([try south.ownReport(peers: [north.siteID])], from: south.siteID)
         let corrected = try SiteStore.open(path: directory.file("north.sqlite"), siteID: north.siteID, wallClock: real)
-        let changes = try corrected.changes(), clock = try corrected.clock()
+        let changes = try corrected.changes()
+        let clock = try corrected.clock()
         #expect(throws: StoreError.clockRecoveryHeldElsewhere(site: south.siteID, sequence: 1)) {
             try corrected.recoverFromFastClock()
         }
@@ -111,8 +116,9 @@ struct ClockRecoveryTests {
         northClock.set(real.nowMilliseconds() + Self.hour)
         try north.addAppointment(Fixtures.appointment())
         // Corrected to 2 minutes behind: the change south holds is now 6 minutes ahead, beyond the bound.
-        let corrected = try SiteStore.open(path: directory.file("north.sqlite"), siteID: north.siteID,
-                                           wallClock: ManualWallClock(real.nowMilliseconds() - 2 * minute))
+        let corrected = try SiteStore.open(
+            path: directory.file("north.sqlite"), siteID: north.siteID,
+            wallClock: ManualWallClock(real.nowMilliseconds() - 2 * minute))
         let before = try corrected.changes()
         let recovery = try corrected.recoverFromFastClock()
         #expect(recovery.restamped == 1 && recovery.firstRestamped == 2, "\(recovery)")
@@ -134,7 +140,9 @@ struct ClockRecoveryTests {
         try south.addAppointment(Fixtures.appointment())
         #expect(try Fixtures.deliverAll(from: south, to: north).applied == 1)
         let corrected = try SiteStore.open(path: directory.file("north.sqlite"), siteID: north.siteID, wallClock: real)
-        let dump = try corrected.canonicalDump(), changes = try corrected.changes(), clock = try corrected.clock()
+        let dump = try corrected.canonicalDump()
+        let changes = try corrected.changes()
+        let clock = try corrected.clock()
         #expect(throws: StoreError.clockRecoveryInterleaved(site: north.siteID)) { try corrected.recoverFromFastClock() }
         #expect(try corrected.canonicalDump() == dump && corrected.changes() == changes && corrected.clock() == clock)
     }

@@ -16,7 +16,9 @@ struct CommitWatchTests {
         try store.addAppointment(Fixtures.appointment())
         #expect(try watch.newChanges())
         #expect(try !watch.newChanges(), "the same change is news once")
-        let (status, _) = try sqlite3(store.path, """
+        let (status, _) = try sqlite3(
+            store.path,
+            """
             INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status)
             VALUES ('\(UUID().uuidString.lowercased())', 'p2', 'N', 'T', 'north', '2026-12-01T09:30:00Z', 30, 2, 'scheduled');
             """)
@@ -27,7 +29,8 @@ struct CommitWatchTests {
     @Test("changes received from another site are news too (they are relayed at once)")
     func noticesReceivedChanges() throws {
         let directory = try TemporaryDirectory()
-        let north = try Fixtures.store("north", in: directory), south = try Fixtures.store("south", in: directory)
+        let north = try Fixtures.store("north", in: directory)
+        let south = try Fixtures.store("south", in: directory)
         let watch = try CommitWatch(path: south.path)
         try north.addAppointment(Fixtures.appointment())
         _ = try Fixtures.deliverAll(from: north, to: south)

@@ -60,7 +60,9 @@ struct CompactionTests {
         try north.catchUpRowIndex()
         // What a process killed after the log sweep leaves: a replaced entry gone from the log,
         // still in the row index.
-        try sqlite3(north.path, """
+        try sqlite3(
+            north.path,
+            """
             DELETE FROM change_log WHERE origin = 'north' AND seq = (SELECT MIN(seq) + 1 FROM change_log WHERE origin = 'north')
             """)
         #expect(try Self.indexEntries(north) == 4)

@@ -6,7 +6,9 @@ import Testing
 /// Two databases under one site id (finding 5 of the "sync keeps flowing" issue), in real stores.
 @Suite("Site identity: one database per site id")
 struct IdentityConflictTests {
-    @Test("a second database initialised under a known site id is recognised by its incarnation; its site's changes are held until an operator clears it")
+    @Test(
+        "a second database under a known site id is recognised by its incarnation; its site's changes are held until an operator clears it"
+    )
     func secondInitIsRecognised() throws {
         let directory = try TemporaryDirectory()
         let first = try Fixtures.store("north", in: directory)
@@ -42,7 +44,9 @@ struct IdentityConflictTests {
         #expect(try !south.clearIdentityConflict(first.siteID))
     }
 
-    @Test("a report about another site relayed with another incarnation (forged, or from a relay that knows better) records no conflict and holds nothing")
+    @Test(
+        "a relayed report about another site with another incarnation (forged, or from a relay that knows better) records no conflict"
+    )
     func relayedIncarnationIsNotTrusted() throws {
         let directory = try TemporaryDirectory()
         let north = try Fixtures.store("north", in: directory)
@@ -52,8 +56,9 @@ struct IdentityConflictTests {
         try south.learn([try north.ownReport(peers: [south.siteID])], from: north.siteID)
         // east relays a report "about north" from another database, and one "about south" itself.
         try south.learn([try impostor.ownReport(peers: []), try impostor.ownReport(peers: [])], from: forger)
-        let forgedSelf = FleetReport(site: south.siteID, vector: VersionVector(), peers: [], at: try south.clock(),
-                                     incarnation: try impostor.incarnation())
+        let forgedSelf = FleetReport(
+            site: south.siteID, vector: VersionVector(), peers: [], at: try south.clock(),
+            incarnation: try impostor.incarnation())
         try south.learn([forgedSelf], from: forger)
         #expect(try south.identityConflicts().isEmpty)
         try north.addAppointment(Fixtures.appointment())

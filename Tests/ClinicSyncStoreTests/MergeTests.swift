@@ -76,14 +76,18 @@ struct MergeTests {
         var batch = try north.changes()
         let minutes = try #require(SyncedTable.appointments.column(named: "minutes"))
         let last = batch[batch.count - 1]
-        batch.append(Change(
-            table: .appointments, rowID: last.rowID, operation: .write([ColumnValue(minutes, .text("sixty"))]),
-            origin: last.origin, sequence: last.sequence + 1,
-            timestamp: HybridTimestamp(milliseconds: last.timestamp.milliseconds + 1, counter: 0), knowledge: .vector(VersionVector())))
+        batch.append(
+            Change(
+                table: .appointments, rowID: last.rowID, operation: .write([ColumnValue(minutes, .text("sixty"))]),
+                origin: last.origin, sequence: last.sequence + 1,
+                timestamp: HybridTimestamp(milliseconds: last.timestamp.milliseconds + 1, counter: 0), knowledge: .vector(VersionVector())))
         let outcome = try south.apply(batch + east.changes(), through: VersionVector([north.siteID: last.sequence + 1]))
         #expect(outcome.applied == 2)
         #expect(outcome.held.map(\.origin) == [north.siteID] && outcome.held.first?.sequence == last.sequence + 1)
-        guard case let .invalid(rule)? = outcome.held.first?.reason else { Issue.record("\(outcome)"); return }
+        guard case let .invalid(rule)? = outcome.held.first?.reason else {
+            Issue.record("\(outcome)")
+            return
+        }
         #expect(rule.contains("minutes"))
         #expect(try south.appointments().count == 2)
         #expect(try south.versionVector()[north.siteID] == last.sequence, "through does not carry a held origin past its held change")
@@ -103,7 +107,10 @@ struct MergeTests {
         let clockBefore = try south.clock()
         let outcome = try south.apply(try north.changes() + east.changes(), through: try north.versionVector())
         #expect(outcome.applied == 1)
-        guard case let .ahead(aheadBy, bound)? = outcome.held.first?.reason else { Issue.record("\(outcome)"); return }
+        guard case let .ahead(aheadBy, bound)? = outcome.held.first?.reason else {
+            Issue.record("\(outcome)")
+            return
+        }
         #expect(outcome.held.map(\.origin) == [north.siteID])
         #expect(aheadBy.value >= 6 * 60 * 1000 && bound == .defaultMaximumDrift)
         #expect(try south.versionVector()[north.siteID] == VersionVector.nothing)

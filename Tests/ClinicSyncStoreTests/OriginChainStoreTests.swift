@@ -16,7 +16,8 @@ struct OriginChainStoreTests {
     func sealsEveryWrite() throws {
         let directory = try TemporaryDirectory()
         let (stores, fleet) = try Self.sites("a", "b", in: directory)
-        let a = stores[0], b = stores[1]
+        let a = stores[0]
+        let b = stores[1]
         try a.addAppointment(Fixtures.appointment())
         #expect(try sqlite3(a.path, "INSERT INTO appointments (id, patient_id) VALUES ('\(RowID.random())', 'p2');").status == 0)
         #expect(try a.unsealedCount() == 2)
@@ -37,7 +38,8 @@ struct OriginChainStoreTests {
     func cutsAtGroupEnds() throws {
         let directory = try TemporaryDirectory()
         let (stores, fleet) = try Self.sites("a", "b", in: directory)
-        let a = stores[0], b = stores[1]
+        let a = stores[0]
+        let b = stores[1]
         for _ in 0..<600 { try a.addAppointment(Fixtures.appointment()) }
         try fleet.seal(a)
         #expect(try a.changes(missingFrom: VersionVector(), limit: 300).changes.count == 256)
@@ -52,7 +54,9 @@ struct OriginChainStoreTests {
     func forgedBatchesApplyNothing() throws {
         let directory = try TemporaryDirectory()
         let (stores, fleet) = try Self.sites("a", "b", "c", in: directory)
-        let a = stores[0], b = stores[1], c = stores[2]
+        let a = stores[0]
+        let b = stores[1]
+        let c = stores[2]
         for _ in 0..<3 { try a.addAppointment(Fixtures.appointment()) }
         try b.addAppointment(Fixtures.appointment())
         try fleet.deliver(from: a, to: b)
@@ -61,8 +65,9 @@ struct OriginChainStoreTests {
         var forged = honest
         let target = forged.changes.firstIndex { $0.origin == a.siteID }! + 1
         let original = forged.changes[target]
-        forged.changes[target] = Change(table: original.table, rowID: original.rowID, operation: .delete, origin: original.origin,
-                                        sequence: original.sequence, timestamp: original.timestamp, knowledge: original.knowledge)
+        forged.changes[target] = Change(
+            table: original.table, rowID: original.rowID, operation: .delete, origin: original.origin,
+            sequence: original.sequence, timestamp: original.timestamp, knowledge: original.knowledge)
         let before = try c.canonicalDump()
         #expect(Self.refusal { try fleet.apply(forged, to: c) } == .chainMismatch)
         #expect(try c.canonicalDump() == before && c.versionVector() == VersionVector(), "b's own, valid change was not applied either")
@@ -77,7 +82,8 @@ struct OriginChainStoreTests {
         let directory = try TemporaryDirectory()
         let twinDirectory = try TemporaryDirectory()
         let (stores, fleet) = try Self.sites("a", "c", in: directory)
-        let a = stores[0], c = stores[1]
+        let a = stores[0]
+        let c = stores[1]
         let twin = try Fixtures.store("a", in: twinDirectory)
         try a.addAppointment(Fixtures.appointment())
         for _ in 0..<2 { try twin.addAppointment(Fixtures.appointment()) }
@@ -91,7 +97,8 @@ struct OriginChainStoreTests {
     func checkFindsBrokenChains() throws {
         let directory = try TemporaryDirectory()
         let (stores, fleet) = try Self.sites("a", "b", in: directory)
-        let a = stores[0], b = stores[1]
+        let a = stores[0]
+        let b = stores[1]
         for _ in 0..<3 { try a.addAppointment(Fixtures.appointment()) }
         try fleet.deliver(from: a, to: b)
         #expect(try b.checkChains(crypto: fleet.crypto).isEmpty)
@@ -105,7 +112,8 @@ struct OriginChainStoreTests {
     func heldNumbersAreNeverAppliedAgain() throws {
         let directory = try TemporaryDirectory()
         let (stores, fleet) = try Self.sites("a", "c", in: directory)
-        let a = stores[0], c = stores[1]
+        let a = stores[0]
+        let c = stores[1]
         for _ in 0..<3 { try a.addAppointment(Fixtures.appointment()) }
         try fleet.seal(a)
         let honest = try a.changes(missingFrom: VersionVector(), limit: 100)
@@ -118,8 +126,11 @@ struct OriginChainStoreTests {
         // Then sends "a's" change #2 with other content: nothing to check it against, so refused.
         let original = honest.changes[1]
         var forged = headerOnly
-        forged.changes = [Change(table: original.table, rowID: RowID.random(), operation: original.operation, origin: original.origin,
-                                 sequence: 2, timestamp: original.timestamp, knowledge: original.knowledge)]
+        forged.changes = [
+            Change(
+                table: original.table, rowID: RowID.random(), operation: original.operation, origin: original.origin,
+                sequence: 2, timestamp: original.timestamp, knowledge: original.knowledge)
+        ]
         #expect(Self.refusal { try fleet.apply(forged, to: c) } == .malformedProof, "the header alone does not cover it")
         forged.proofs = [:]
         #expect(Self.refusal { try fleet.apply(forged, to: c) } == .unsignedChange, "nor does the root c keeps")
@@ -190,7 +201,9 @@ struct OriginChainStoreTests {
     }
 
     static func logged(_ store: SiteStore, origin: String) throws -> Int {
-        Int(try sqlite3(store.path, "SELECT COUNT(*) FROM change_log WHERE origin = '\(origin)';").output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        Int(
+            try sqlite3(store.path, "SELECT COUNT(*) FROM change_log WHERE origin = '\(origin)';").output.trimmingCharacters(
+                in: .whitespacesAndNewlines)) ?? -1
     }
 
     static func refusal(_ body: () throws -> Any) -> ChainRefusal.Code? {

@@ -56,16 +56,21 @@ struct RelayCompactionPropertyTests {
                 case 0...5:
                     try StoreConvergencePropertyTests.randomLocalWrite(at: sites[index], using: &random)
                 case 6...8 where index + 1 < siteCount:
-                    try Self.session(sites[index], neighbours[index], sites[index + 1], neighbours[index + 1],
-                                     limit: Int.random(in: 1...5, using: &random), maxBatches: Int.random(in: 1...6, using: &random), fleet: keys)
+                    try Self.session(
+                        sites[index], neighbours[index], sites[index + 1], neighbours[index + 1],
+                        limit: Int.random(in: 1...5, using: &random), maxBatches: Int.random(in: 1...6, using: &random), fleet: keys)
                 default:
-                    entriesCompacted += try sites[index].compact(configuredPeers: neighbours[index], partitionEntries: Int.random(in: 1...40, using: &random), sweepBatch: Int.random(in: 1...20, using: &random)).removed
+                    entriesCompacted += try sites[index].compact(
+                        configuredPeers: neighbours[index], partitionEntries: Int.random(in: 1...40, using: &random),
+                        sweepBatch: Int.random(in: 1...20, using: &random)
+                    ).removed
                 }
             }
             // Heal: relay along the line both ways until a pass moves nothing, compacting as we go.
             for _ in 0..<(2 * siteCount) {
                 for index in 0..<(siteCount - 1) {
-                    try Self.session(sites[index], neighbours[index], sites[index + 1], neighbours[index + 1], limit: 7, maxBatches: 1000, fleet: keys)
+                    try Self.session(
+                        sites[index], neighbours[index], sites[index + 1], neighbours[index + 1], limit: 7, maxBatches: 1000, fleet: keys)
                 }
                 for index in sites.indices {
                     entriesCompacted += try sites[index].compact(configuredPeers: neighbours[index]).removed

@@ -49,7 +49,8 @@ struct RestoreStoreTests {
         let (a, b, fleet) = try Fixtures.restorablePair(in: directory)
         let id = RowID.random()
         try a.addAppointment(Fixtures.appointment(id: id))
-        let first = directory.file("first.sqlite"), second = directory.file("second.sqlite")
+        let first = directory.file("first.sqlite")
+        let second = directory.file("second.sqlite")
         try a.backup(to: first)
         _ = try a.updateAppointment(id: id) { $0.therapist = "Kim" }  // lost with the first disk; b holds it
         try fleet.deliver(from: a, to: b)
@@ -72,12 +73,14 @@ struct RestoreStoreTests {
         #expect(try b.canonicalDump() == twice.canonicalDump())
     }
 
-    @Test("restored twice with nothing written between: it claims no number its first restore only reserved, so it and its peer agree on what it holds")
+    @Test(
+        "restored twice with nothing written between: it claims no number its first restore only reserved, so it and its peer agree on what it holds")
     func secondRestoreClaimsOnlyIssuedNumbers() throws {
         let directory = try TemporaryDirectory()
         let (a, b, fleet) = try Fixtures.restorablePair(in: directory)
         try a.addAppointment(Fixtures.appointment())
-        let first = directory.file("first.sqlite"), second = directory.file("second.sqlite")
+        let first = directory.file("first.sqlite")
+        let second = directory.file("second.sqlite")
         try a.backup(to: first)
         try a.addAppointment(Fixtures.appointment())
         try fleet.deliver(from: a, to: b)
@@ -174,8 +177,9 @@ struct RestoreStoreTests {
         #expect(try corrected.changes() == changes)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains("replaced") }.isEmpty)
         // No recovery ran since (the operator says so): restored; its clock is recovered once it has synced.
-        let outcome = try SiteStore.restore(from: backup, to: north.path, siteID: north.siteID, recoveringFrom: [Fixtures.site("south")],
-                                            wallClock: real, keepingFastChanges: true)
+        let outcome = try SiteStore.restore(
+            from: backup, to: north.path, siteID: north.siteID, recoveringFrom: [Fixtures.site("south")],
+            wallClock: real, keepingFastChanges: true)
         #expect(outcome.backupSequence == 1)
         let restored = try SiteStore.open(path: north.path, siteID: north.siteID, wallClock: real)
         try restored.recovered(from: Fixtures.site("south"), configuredPeers: [Fixtures.site("south")])
@@ -195,8 +199,9 @@ struct SameStampTests {
         // Both stamped just after the same change from a site whose clock runs ahead.
         let stamp = HybridTimestamp(milliseconds: clock.nowMilliseconds() + 200_000, counter: 1)
         func change(_ sequence: Int64, _ name: String, seen: [SiteID: Int64]) -> Change {
-            Change(table: .appointments, rowID: id, operation: .write([ColumnValue(therapist, .text(name))]), origin: origin,
-                   sequence: sequence, timestamp: stamp, knowledge: .vector(VersionVector(seen)))
+            Change(
+                table: .appointments, rowID: id, operation: .write([ColumnValue(therapist, .text(name))]), origin: origin,
+                sequence: sequence, timestamp: stamp, knowledge: .vector(VersionVector(seen)))
         }
         var dumps: [String] = []
         for (name, together) in [("north", false), ("west", true)] {

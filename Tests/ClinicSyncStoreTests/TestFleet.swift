@@ -18,9 +18,11 @@ struct TestFleet {
     }
 
     var keys: FleetKeys {
-        FleetKeys(Dictionary(uniqueKeysWithValues: sites.map { site in
-            (site, [FleetKeys.Key(fingerprint: crypto.fingerprint(ofPublicKey: Self.signer(for: site).publicKey))])
-        }))
+        FleetKeys(
+            Dictionary(
+                uniqueKeysWithValues: sites.map { site in
+                    (site, [FleetKeys.Key(fingerprint: crypto.fingerprint(ofPublicKey: Self.signer(for: site).publicKey))])
+                }))
     }
 
     var verifier: ChainVerifier { ChainVerifier(crypto: crypto, fleet: keys) }

@@ -72,7 +72,8 @@ struct UpgradeTests {
         try TestFleet([alpha.siteID, beta.siteID, gamma.siteID]).deliver(from: alpha, to: gamma)
         #expect(try gamma.canonicalDump() == alpha.canonicalDump())
         let crypto = TestFleet([]).crypto
-        #expect(try alpha.checkChains(crypto: crypto).isEmpty && beta.checkChains(crypto: crypto).isEmpty && gamma.checkChains(crypto: crypto).isEmpty)
+        #expect(
+            try alpha.checkChains(crypto: crypto).isEmpty && beta.checkChains(crypto: crypto).isEmpty && gamma.checkChains(crypto: crypto).isEmpty)
         #expect(try Self.scalar(betaPath, "SELECT chain_genesis FROM sync_clock") == "2")
     }
 }
@@ -83,13 +84,16 @@ struct VersionOneRestoreTests {
     @Test("its legacy number for the site is kept, so the legacy changes the lost disk made after it come back")
     func legacyChangesComeBack() throws {
         let directory = try TemporaryDirectory()
-        let alphaSite = try SiteID("alpha"), betaSite = try SiteID("beta")
+        let alphaSite = try SiteID("alpha")
+        let betaSite = try SiteID("beta")
         // The backup: alpha's version-1 database before its newest change.
         let backup = try UpgradeTests.fixture("alpha", into: directory)
         let live = directory.file("alpha-live.sqlite")
         try FileManager.default.copyItem(atPath: backup, toPath: live)
         let newest = try #require(Int64(try UpgradeTests.scalar(backup, "SELECT MAX(hlc) FROM change_log WHERE origin = 'alpha'")))
-        try sqlite3(backup, """
+        try sqlite3(
+            backup,
+            """
             DELETE FROM change_log WHERE origin = 'alpha' AND hlc = \(newest);
             UPDATE version_vector SET hlc = (SELECT MAX(hlc) FROM change_log WHERE origin = 'alpha') WHERE origin = 'alpha';
             """)
@@ -130,8 +134,9 @@ struct VersionOneRestoreTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains("replaced") }.isEmpty)
         // The lost site never ran this version (no number of it can clash): restored on request,
         // the write becomes the site's first change and new ones start a block of their own.
-        let outcome = try SiteStore.restore(from: backup, to: live, siteID: betaSite, recoveringFrom: [try SiteID("alpha")],
-                                            keepingUnstampedWrites: true)
+        let outcome = try SiteStore.restore(
+            from: backup, to: live, siteID: betaSite, recoveringFrom: [try SiteID("alpha")],
+            keepingUnstampedWrites: true)
         #expect(outcome.backupSequence == 1 && outcome.nextSequence == Change.numberingBlockSize)
         let restored = try SiteStore.open(path: live, siteID: betaSite)
         #expect(try restored.changes(origin: betaSite, after: 0).map(\.sequence) == [1])

@@ -37,18 +37,22 @@ actor MemoryChangeFeed: ChangeFeed {
 
     /// Per origin, the last number held with none missing below it.
     func versionVector() -> VersionVector {
-        VersionVector(held.mapValues { changes in
-            var last: Int64 = 0
-            while changes[last + 1] != nil { last += 1 }
-            return last
-        })
+        VersionVector(
+            held.mapValues { changes in
+                var last: Int64 = 0
+                while changes[last + 1] != nil { last += 1 }
+                return last
+            })
     }
 
     func changes(missingFrom vector: VersionVector, limit: Int) -> ChangeBatch {
         let missing = all.filter { !vector.holds($0.origin, $0.sequence) }
         let sent = Array(missing.prefix(limit))
         let complete = sent.count == missing.count
-        let through = complete ? versionVector() : VersionVector(versionVector().sequences.filter { origin, _ in !missing.dropFirst(limit).contains { $0.origin == origin } })
+        let through =
+            complete
+            ? versionVector()
+            : VersionVector(versionVector().sequences.filter { origin, _ in !missing.dropFirst(limit).contains { $0.origin == origin } })
         return ChangeBatch(changes: sent, through: through, isComplete: complete)
     }
 
@@ -67,7 +71,10 @@ actor MemoryChangeFeed: ChangeFeed {
     }
 
     func fleet() -> [FleetReport] {
-        [FleetReport(site: siteID, vector: versionVector(), peers: [], at: HybridTimestamp(milliseconds: 1_800_000_000_000 + UInt64(clock), counter: 0))]
+        [
+            FleetReport(
+                site: siteID, vector: versionVector(), peers: [], at: HybridTimestamp(milliseconds: 1_800_000_000_000 + UInt64(clock), counter: 0))
+        ]
     }
 
     func learn(_ reports: [FleetReport], from sender: SiteID) -> IdentityConflict? {

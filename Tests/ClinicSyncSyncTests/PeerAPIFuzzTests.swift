@@ -19,8 +19,10 @@ struct PeerAPIFuzzTests {
         let columns: [(String, Any)] = [("patient_id", "p1"), ("therapist", "Sam"), ("minutes", 30), ("status", "scheduled"), ("notes", NSNull())]
         let changes: [[String: Any]] = (0..<count).map { index in
             let (column, value) = columns[index % columns.count]
-            return ["table": "appointments", "row_id": row, "op": "write", "values": [column: value],
-                    "hlc": now + Int64(index), "origin": origin, "seq": index + 1, "seen": [String: Int]()]
+            return [
+                "table": "appointments", "row_id": row, "op": "write", "values": [column: value],
+                "hlc": now + Int64(index), "origin": origin, "seq": index + 1, "seen": [String: Int](),
+            ]
         }
         return try! JSONSerialization.data(withJSONObject: [
             "changes": changes, "through": [String: Int](), "proofs": [String: Any](),
@@ -32,8 +34,10 @@ struct PeerAPIFuzzTests {
     /// that often breaks JSON, types or limits.
     static func mutate(_ data: Data, using random: inout Xoshiro) -> Data {
         var bytes = [UInt8](data)
-        let tokens = ["null", "-1", "\"\"", "[]", "{}", "1e309", "\"appointments\"", "\"delete\"", "\"' OR 1=1 --\"",
-                      "9223372036854775807", "\"\\u0000\"", String(repeating: "9", count: 40)]
+        let tokens = [
+            "null", "-1", "\"\"", "[]", "{}", "1e309", "\"appointments\"", "\"delete\"", "\"' OR 1=1 --\"",
+            "9223372036854775807", "\"\\u0000\"", String(repeating: "9", count: 40),
+        ]
         for _ in 0..<Int.random(in: 1...4, using: &random) where !bytes.isEmpty {
             let position = Int.random(in: 0..<bytes.count, using: &random)
             switch Int.random(in: 0...5, using: &random) {
@@ -55,23 +59,26 @@ struct PeerAPIFuzzTests {
         let feed = MemoryChangeFeed("target")
         let seed = UInt64(Date().timeIntervalSince1970)
         let valid = Self.validBatch(origin: "friend", count: 12)
-        let statuses = try await DedicatedExecutor.run { try await PeerAPIHarness.application(serving: feed, to: ["friend"]).test(.router) { client in
-            var random = Xoshiro(seed: (7, 11, 13, seed))
-            var statuses: [Int: Int] = [:]
-            let headers = PeerAPIHarness.headers(from: "friend", to: "target")
-            for attempt in 0..<10_000 {
-                let path = attempt % 10 == 0 ? "/v3/pull" : "/v3/push"
-                let response = try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(data: Self.mutate(valid, using: &random)))
-                statuses[Int(response.status.code), default: 0] += 1
+        let statuses = try await DedicatedExecutor.run {
+            try await PeerAPIHarness.application(serving: feed, to: ["friend"]).test(.router) { client in
+                var random = Xoshiro(seed: (7, 11, 13, seed))
+                var statuses: [Int: Int] = [:]
+                let headers = PeerAPIHarness.headers(from: "friend", to: "target")
+                for attempt in 0..<10_000 {
+                    let path = attempt % 10 == 0 ? "/v3/pull" : "/v3/push"
+                    let response = try await client.execute(
+                        uri: path, method: .post, headers: headers, body: ByteBuffer(data: Self.mutate(valid, using: &random)))
+                    statuses[Int(response.status.code), default: 0] += 1
+                }
+                // Changes of an origin no mutated batch named, so none of them can be a duplicate.
+                let fresh = Self.validBatch(origin: "relayed-origin", count: 3)
+                let response = try await client.execute(uri: "/v3/push", method: .post, headers: headers, body: ByteBuffer(data: fresh))
+                #expect(response.status == .ok)
+                let answer = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(answer?["applied"] as? Int == 3, "\(String(buffer: response.body))")
+                return statuses
             }
-            // Changes of an origin no mutated batch named, so none of them can be a duplicate.
-            let fresh = Self.validBatch(origin: "relayed-origin", count: 3)
-            let response = try await client.execute(uri: "/v3/push", method: .post, headers: headers, body: ByteBuffer(data: fresh))
-            #expect(response.status == .ok)
-            let answer = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
-            #expect(answer?["applied"] as? Int == 3, "\(String(buffer: response.body))")
-            return statuses
-        } }
+        }
         #expect(statuses.keys.allSatisfy { $0 == 200 || (400..<500).contains($0) }, "seed \(seed): answers by status \(statuses)")
         #expect(statuses.keys.contains { (400..<500).contains($0) })
     }

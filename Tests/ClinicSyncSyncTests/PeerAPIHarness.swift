@@ -11,7 +11,9 @@ import NIOCore
 enum PeerAPIHarness {
     static func secret(_ one: String, _ other: String) -> String { "pair-" + [one, other].sorted().joined(separator: "-") + "-secret" }
 
-    static func application(serving feed: MemoryChangeFeed, to peers: [String], bodyDeadline: Duration = .seconds(10)) throws -> some ApplicationProtocol {
+    static func application(
+        serving feed: MemoryChangeFeed, to peers: [String], bodyDeadline: Duration = .seconds(10)
+    ) throws -> some ApplicationProtocol {
         var credentials: [SiteID: PeerCredentials] = [:]
         for peer in peers {
             credentials[try SiteID(peer)] = PeerCredentials(fingerprint: nil, secret: try PeerSecret(secret(feed.siteID.rawValue, peer)))
@@ -19,8 +21,11 @@ enum PeerAPIHarness {
         let router = Router(context: PeerRequestContext.self)
         var logger = Logger(label: "peer-api-test")
         logger.logLevel = .critical
-        PeerAPI(feed: feed, peers: PeerDirectory(credentials), transport: .plaintext, limits: PeerRequestLimits(bodyDeadline: bodyDeadline), logger: logger)
-            .addRoutes(to: router)
+        PeerAPI(
+            feed: feed, peers: PeerDirectory(credentials), transport: .plaintext, limits: PeerRequestLimits(bodyDeadline: bodyDeadline),
+            logger: logger
+        )
+        .addRoutes(to: router)
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
     }
 

@@ -50,44 +50,84 @@ struct PeerAPIRefusalTests {
         let valid = push([change([:])])
         let report: [String: Any] = ["site": "friend", "vector": [String: Int](), "peers": [String](), "at": 1]
         return [
-            BadRequest(label: "no protocol header", headers: { $0[field("ClinicSync-Protocol")] = nil }, body: valid, status: 400, code: "malformed_request"),
-            BadRequest(label: "protocol 4", headers: { $0[field("ClinicSync-Protocol")] = "4" }, body: valid, status: 409, code: "protocol_mismatch", mentions: "protocol 4"),
-            BadRequest(label: "a version-1 site", path: "/v1/push", headers: { $0[field("ClinicSync-Protocol")] = "1" }, body: valid, status: 409,
-                       code: "protocol_mismatch", mentions: "protocol 1, this site speaks 3"),
-            BadRequest(label: "a version-2 site", path: "/v2/push", headers: { $0[field("ClinicSync-Protocol")] = "2" }, body: valid, status: 409,
-                       code: "protocol_mismatch", mentions: "protocol 2, this site speaks 3"),
-            BadRequest(label: "newer table schema", headers: { $0[field("ClinicSync-Schema")] = "9" }, body: valid, status: 409, code: "schema_mismatch", mentions: "schema 9"),
-            BadRequest(label: "unknown site", headers: { $0[field("ClinicSync-Site")] = "stranger" }, body: valid, status: 403, code: "unknown_peer", mentions: "stranger"),
-            BadRequest(label: "no secret over plain HTTP", headers: { $0[.authorization] = nil }, body: valid, status: 403, code: "unauthenticated_peer", mentions: "no secret"),
-            BadRequest(label: "another pair's secret", headers: { $0[.authorization] = "Bearer " + PeerAPIHarness.secret("target", "someone-else") }, body: valid,
-                       status: 403, code: "unauthenticated_peer", mentions: "other than"),
-            BadRequest(label: "the right secret in the wrong scheme", headers: { $0[.authorization] = "Basic " + PeerAPIHarness.secret("target", "friend") }, body: valid,
-                       status: 403, code: "unauthenticated_peer"),
-            BadRequest(label: "a pull without a secret", path: "/v3/pull", headers: { $0[.authorization] = nil }, body: pull(), status: 403, code: "unauthenticated_peer"),
-            BadRequest(label: "a peer's secret under this site's own name", headers: { $0[field("ClinicSync-Site")] = "target" }, body: valid, status: 403, code: "unknown_peer"),
+            BadRequest(
+                label: "no protocol header", headers: { $0[field("ClinicSync-Protocol")] = nil }, body: valid, status: 400,
+                code: "malformed_request"),
+            BadRequest(
+                label: "protocol 4", headers: { $0[field("ClinicSync-Protocol")] = "4" }, body: valid, status: 409, code: "protocol_mismatch",
+                mentions: "protocol 4"),
+            BadRequest(
+                label: "a version-1 site", path: "/v1/push", headers: { $0[field("ClinicSync-Protocol")] = "1" }, body: valid, status: 409,
+                code: "protocol_mismatch", mentions: "protocol 1, this site speaks 3"),
+            BadRequest(
+                label: "a version-2 site", path: "/v2/push", headers: { $0[field("ClinicSync-Protocol")] = "2" }, body: valid, status: 409,
+                code: "protocol_mismatch", mentions: "protocol 2, this site speaks 3"),
+            BadRequest(
+                label: "newer table schema", headers: { $0[field("ClinicSync-Schema")] = "9" }, body: valid, status: 409, code: "schema_mismatch",
+                mentions: "schema 9"),
+            BadRequest(
+                label: "unknown site", headers: { $0[field("ClinicSync-Site")] = "stranger" }, body: valid, status: 403, code: "unknown_peer",
+                mentions: "stranger"),
+            BadRequest(
+                label: "no secret over plain HTTP", headers: { $0[.authorization] = nil }, body: valid, status: 403, code: "unauthenticated_peer",
+                mentions: "no secret"),
+            BadRequest(
+                label: "another pair's secret", headers: { $0[.authorization] = "Bearer " + PeerAPIHarness.secret("target", "someone-else") },
+                body: valid,
+                status: 403, code: "unauthenticated_peer", mentions: "other than"),
+            BadRequest(
+                label: "the right secret in the wrong scheme", headers: { $0[.authorization] = "Basic " + PeerAPIHarness.secret("target", "friend") },
+                body: valid,
+                status: 403, code: "unauthenticated_peer"),
+            BadRequest(
+                label: "a pull without a secret", path: "/v3/pull", headers: { $0[.authorization] = nil }, body: pull(), status: 403,
+                code: "unauthenticated_peer"),
+            BadRequest(
+                label: "a peer's secret under this site's own name", headers: { $0[field("ClinicSync-Site")] = "target" }, body: valid, status: 403,
+                code: "unknown_peer"),
             BadRequest(label: "unknown encoding", headers: { $0[.contentEncoding] = "br" }, body: valid, status: 415, code: "unsupported_encoding"),
-            BadRequest(label: "gzip that is not gzip", headers: { $0[.contentEncoding] = "gzip" }, body: valid, status: 413, code: "body_too_large", mentions: "corrupt"),
+            BadRequest(
+                label: "gzip that is not gzip", headers: { $0[.contentEncoding] = "gzip" }, body: valid, status: 413, code: "body_too_large",
+                mentions: "corrupt"),
             BadRequest(label: "truncated JSON", body: valid.prefix(valid.count / 2), status: 400, code: "malformed_request"),
             BadRequest(label: "wrong types", body: push([change(["hlc": "soon"])]), status: 400, code: "malformed_request", mentions: "hlc"),
-            BadRequest(label: "unknown table", body: push([change(["table": "patients"])]), status: 400, code: "malformed_request", mentions: "unknown table"),
+            BadRequest(
+                label: "unknown table", body: push([change(["table": "patients"])]), status: 400, code: "malformed_request", mentions: "unknown table"
+            ),
             BadRequest(label: "unknown column", body: push([change([:], column: "ssn")]), status: 400, code: "malformed_request", mentions: "values"),
-            BadRequest(label: "SQL in a column name", body: push([change([:], column: "notes = 'x'; DROP TABLE appointments; --")]), status: 400,
-                       code: "malformed_request", mentions: "values"),
-            BadRequest(label: "text in an integer column", body: push([change([:], column: "minutes", value: "sixty")]), status: 400,
-                       code: "malformed_request", mentions: "minutes"),
-            BadRequest(label: "malformed row id", body: push([change(["row_id": "1; DELETE FROM appointments"])]), status: 400, code: "malformed_request", mentions: "row_id"),
-            BadRequest(label: "valid change after an invalid one", body: push([change([:]), change(["op": "upsert"])]), status: 400, code: "malformed_request", mentions: "#1"),
-            BadRequest(label: "batch of 10,001 changes", body: push((0...10_000).map { _ in change([:]) }), status: 413, code: "batch_too_large", mentions: "10000"),
+            BadRequest(
+                label: "SQL in a column name", body: push([change([:], column: "notes = 'x'; DROP TABLE appointments; --")]), status: 400,
+                code: "malformed_request", mentions: "values"),
+            BadRequest(
+                label: "text in an integer column", body: push([change([:], column: "minutes", value: "sixty")]), status: 400,
+                code: "malformed_request", mentions: "minutes"),
+            BadRequest(
+                label: "malformed row id", body: push([change(["row_id": "1; DELETE FROM appointments"])]), status: 400, code: "malformed_request",
+                mentions: "row_id"),
+            BadRequest(
+                label: "valid change after an invalid one", body: push([change([:]), change(["op": "upsert"])]), status: 400,
+                code: "malformed_request", mentions: "#1"),
+            BadRequest(
+                label: "batch of 10,001 changes", body: push((0...10_000).map { _ in change([:]) }), status: 413, code: "batch_too_large",
+                mentions: "10000"),
             BadRequest(label: "17 MiB body", body: Data(repeating: UInt8(ascii: " "), count: 17 << 20), status: 413, code: "body_too_large"),
             BadRequest(label: "zero sequence number", body: push([change(["seq": 0])]), status: 400, code: "malformed_request", mentions: "seq"),
-            BadRequest(label: "knowledge of its own future", body: push([change(["seen": ["friend": 5]])]), status: 400, code: "malformed_request", mentions: "seen"),
-            BadRequest(label: "a hello that is not a JSON object", path: "/v3/hello", body: Data("[1]".utf8), status: 400, code: "malformed_request", mentions: "hello"),
-            BadRequest(label: "pull with a forged fleet report", path: "/v3/pull",
-                       body: pull(fleet: [["site": "friend", "vector": [String: Int](), "peers": ["Bad Site"], "at": 1]]), status: 400,
-                       code: "malformed_request", mentions: "fleet report #0"),
-            BadRequest(label: "pull with 1,001 fleet reports", path: "/v3/pull", body: pull(fleet: Array(repeating: report, count: 1_001)), status: 413,
-                       code: "batch_too_large", mentions: "fleet"),
-            BadRequest(label: "pull with a malformed vector", path: "/v3/pull", body: pull(vector: ["Not A Site": 1]), status: 400, code: "malformed_request", mentions: "vector"),
+            BadRequest(
+                label: "knowledge of its own future", body: push([change(["seen": ["friend": 5]])]), status: 400, code: "malformed_request",
+                mentions: "seen"),
+            BadRequest(
+                label: "a hello that is not a JSON object", path: "/v3/hello", body: Data("[1]".utf8), status: 400, code: "malformed_request",
+                mentions: "hello"),
+            BadRequest(
+                label: "pull with a forged fleet report", path: "/v3/pull",
+                body: pull(fleet: [["site": "friend", "vector": [String: Int](), "peers": ["Bad Site"], "at": 1]]), status: 400,
+                code: "malformed_request", mentions: "fleet report #0"),
+            BadRequest(
+                label: "pull with 1,001 fleet reports", path: "/v3/pull", body: pull(fleet: Array(repeating: report, count: 1_001)), status: 413,
+                code: "batch_too_large", mentions: "fleet"),
+            BadRequest(
+                label: "pull with a malformed vector", path: "/v3/pull", body: pull(vector: ["Not A Site": 1]), status: 400,
+                code: "malformed_request", mentions: "vector"),
             BadRequest(label: "GET instead of POST", path: "/v3/pull", body: Data(), status: 405, code: "method_not_allowed"),
         ]
     }()
@@ -98,18 +138,20 @@ struct PeerAPIRefusalTests {
         await feed.write(1)
         let before = await feed.all
         let app = try PeerAPIHarness.application(serving: feed, to: ["friend"])
-        try await DedicatedExecutor.run { try await app.test(.router) { client in
-            var headers = PeerAPIHarness.headers(from: "friend", to: "target")
-            bad.headers(&headers)
-            let method: HTTPRequest.Method = bad.label == "GET instead of POST" ? .get : .post
-            let response = try await client.execute(uri: bad.path, method: method, headers: headers, body: ByteBuffer(data: bad.body))
-            #expect(Int(response.status.code) == bad.status, "\(String(buffer: response.body))")
-            let answer = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
-            #expect(answer?["code"] as? String == bad.code, "\(String(buffer: response.body))")
-            if let mention = bad.mentions {
-                #expect((answer?["error"] as? String)?.contains(mention) == true, "\(String(buffer: response.body))")
+        try await DedicatedExecutor.run {
+            try await app.test(.router) { client in
+                var headers = PeerAPIHarness.headers(from: "friend", to: "target")
+                bad.headers(&headers)
+                let method: HTTPRequest.Method = bad.label == "GET instead of POST" ? .get : .post
+                let response = try await client.execute(uri: bad.path, method: method, headers: headers, body: ByteBuffer(data: bad.body))
+                #expect(Int(response.status.code) == bad.status, "\(String(buffer: response.body))")
+                let answer = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(answer?["code"] as? String == bad.code, "\(String(buffer: response.body))")
+                if let mention = bad.mentions {
+                    #expect((answer?["error"] as? String)?.contains(mention) == true, "\(String(buffer: response.body))")
+                }
             }
-        } }
+        }
         #expect(await feed.all == before)
         #expect(await feed.appliedBatches == 0)
     }
@@ -119,16 +161,19 @@ struct PeerAPIRefusalTests {
         let feed = MemoryChangeFeed("target")
         await feed.write(3)
         let app = try PeerAPIHarness.application(serving: feed, to: ["friend"])
-        try await DedicatedExecutor.run { try await app.test(.router) { client in
-            let headers = PeerAPIHarness.headers(from: "friend", to: "target")
-            let pulled = try await client.execute(uri: "/v3/pull", method: .post, headers: headers, body: ByteBuffer(data: Self.pull()))
-            #expect(pulled.status == .ok)
-            let answer = try #require(try JSONSerialization.jsonObject(with: Data(buffer: pulled.body)) as? [String: Any])
-            #expect((answer["changes"] as? [Any])?.count == 3)
-            #expect(answer["more"] as? Bool == false)
-            let pushed = try await client.execute(uri: "/v3/push", method: .post, headers: headers, body: ByteBuffer(data: Self.push([Self.change([:])])))
-            #expect(pushed.status == .ok, "\(String(buffer: pushed.body))")
-        } }
+        try await DedicatedExecutor.run {
+            try await app.test(.router) { client in
+                let headers = PeerAPIHarness.headers(from: "friend", to: "target")
+                let pulled = try await client.execute(uri: "/v3/pull", method: .post, headers: headers, body: ByteBuffer(data: Self.pull()))
+                #expect(pulled.status == .ok)
+                let answer = try #require(try JSONSerialization.jsonObject(with: Data(buffer: pulled.body)) as? [String: Any])
+                #expect((answer["changes"] as? [Any])?.count == 3)
+                #expect(answer["more"] as? Bool == false)
+                let pushed = try await client.execute(
+                    uri: "/v3/push", method: .post, headers: headers, body: ByteBuffer(data: Self.push([Self.change([:])])))
+                #expect(pushed.status == .ok, "\(String(buffer: pushed.body))")
+            }
+        }
         #expect(await feed.all.count == 4)
     }
 }

@@ -1,7 +1,8 @@
 import ClinicSyncCore
-@testable import ClinicSyncSync
 import HTTPTypes
 import Testing
+
+@testable import ClinicSyncSync
 
 /// Who the peer API accepts as a site: the credential each transport carries against what the
 /// configuration pins (checked without a TLS handshake; the CLI tests cover real certificates).
@@ -14,7 +15,9 @@ struct PeerCredentialTests {
     @Test("over TLS: the pinned certificate only; another site's certificate and an unreadable one are refused, each naming why")
     func certificates() throws {
         let stranger = try SiteID("stranger")
-        let directory = PeerDirectory([friend: PeerCredentials(fingerprint: pinned, secret: nil), stranger: PeerCredentials(fingerprint: other, secret: nil)])
+        let directory = PeerDirectory([
+            friend: PeerCredentials(fingerprint: pinned, secret: nil), stranger: PeerCredentials(fingerprint: other, secret: nil),
+        ])
         #expect(directory.accepts(friend, presenting: .certificate(pinned)))
         #expect(!directory.accepts(friend, presenting: .certificate(other)))
         #expect(!directory.accepts(friend, presenting: .unreadableCertificate))

@@ -23,7 +23,8 @@ extension Change {
         Self.append(rowID.rawValue, to: &bytes)
         let values = self.values
         // Changes read from the log or the wire list their values by position already.
-        let written = values.indices.dropFirst().allSatisfy { values[$0 - 1].column.position < values[$0].column.position }
+        let written =
+            values.indices.dropFirst().allSatisfy { values[$0 - 1].column.position < values[$0].column.position }
             ? values : values.sorted { $0.column.position < $1.column.position }
         Self.append(UInt32(written.reduce(0) { $0 | (UInt32(1) << UInt32($1.column.position)) }), to: &bytes)
         for entry in written {

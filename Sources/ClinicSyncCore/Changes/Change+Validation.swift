@@ -11,7 +11,8 @@ extension Change {
             }
             for entry in values {
                 if !entry.column.accepts(entry.value) {
-                    let expected = entry.column.allowedValues.map { "one of " + $0.joined(separator: ", ") }
+                    let expected =
+                        entry.column.allowedValues.map { "one of " + $0.joined(separator: ", ") }
                         ?? (entry.column.type == .integer ? "an integer or null" : "a string or null")
                     throw ValidationError(field: entry.column.name, rule: "value must be \(expected)")
                 }

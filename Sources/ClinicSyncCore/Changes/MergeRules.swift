@@ -23,7 +23,8 @@ package enum MergeRules {
         if later.origin == earlier.origin {
             guard earlier.sequence < later.sequence else { return false }
             if case let .vector(vector) = later.knowledge, let own = vector.sequences[later.origin],
-               Change.numberingBlock(of: earlier.sequence) < Change.numberingBlock(of: later.sequence) {
+                Change.numberingBlock(of: earlier.sequence) < Change.numberingBlock(of: later.sequence)
+            {
                 return earlier.sequence <= own
             }
             return true

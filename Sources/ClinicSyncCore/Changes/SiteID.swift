@@ -7,7 +7,9 @@ package struct SiteID: Hashable, Comparable, Sendable, CustomStringConvertible, 
     /// Validates an identifier from configuration, the database or the wire.
     package init(_ rawValue: String) throws(ValidationError) {
         guard Self.isValid(rawValue) else {
-            throw ValidationError(field: "site.id", rule: "must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (got \(rawValue.count) characters)")
+            throw ValidationError(
+                field: "site.id",
+                rule: "must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (got \(rawValue.count) characters)")
         }
         self.rawValue = rawValue
     }

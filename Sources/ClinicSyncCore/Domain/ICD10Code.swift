@@ -12,14 +12,21 @@ package struct ICD10Code: Hashable, Sendable, CustomStringConvertible {
         let bytes = Array(code.utf8)
         func isLetter(_ byte: UInt8) -> Bool { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
         func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-        let categoryOK = bytes.count >= 3 && isLetter(bytes[0]) && isDigit(bytes[1])
+        let categoryOK =
+            bytes.count >= 3 && isLetter(bytes[0]) && isDigit(bytes[1])
             && (isDigit(bytes[2]) || isLetter(bytes[2]))
         let tail = bytes.dropFirst(3)
-        let tailOK = tail.isEmpty
+        let tailOK =
+            tail.isEmpty
             || (tail.first == UInt8(ascii: ".") && (2...5).contains(tail.count)
                 && tail.dropFirst().allSatisfy { isDigit($0) || isLetter($0) })
         guard categoryOK, tailOK else {
-            throw ValidationError(field: "icd10_codes", rule: "each code must look like an ICD-10-CM code, e.g. M54.50 or M79.1 (letter, digit, character, then optionally a dot and 1-4 characters)")
+            throw ValidationError(
+                field: "icd10_codes",
+                rule:
+                    "each code must look like an ICD-10-CM code, e.g. M54.50 or M79.1 (letter, digit, character, then optionally a dot and "
+                    + "1-4 characters)"
+            )
         }
         rawValue = code
     }

@@ -20,10 +20,12 @@ package struct UTCDateTime: Hashable, Comparable, Sendable, CustomStringConverti
         if rest.hasSuffix("Z") || rest.hasSuffix("z") {
             rest = rest.dropLast()
         } else if rest.count > 6, let signIndex = rest.index(rest.endIndex, offsetBy: -6, limitedBy: rest.startIndex),
-                  rest[signIndex] == "+" || rest[signIndex] == "-" {
+            rest[signIndex] == "+" || rest[signIndex] == "-"
+        {
             let zone = rest[rest.index(after: signIndex)...].split(separator: ":")
             guard zone.count == 2, let hours = Int(zone[0]), let minutes = Int(zone[1]),
-                  zone[0].count == 2, zone[1].count == 2, hours <= 18, minutes < 60 else { throw failure }
+                zone[0].count == 2, zone[1].count == 2, hours <= 18, minutes < 60
+            else { throw failure }
             offsetSeconds = (hours * 3600 + minutes * 60) * (rest[signIndex] == "-" ? -1 : 1)
             rest = rest[..<signIndex]
         } else {
@@ -36,8 +38,9 @@ package struct UTCDateTime: Hashable, Comparable, Sendable, CustomStringConverti
         }
         let clock = rest.split(separator: ":", omittingEmptySubsequences: false)
         guard clock.count == 3 || (clock.count == 2 && !text.contains(".")),
-              clock.allSatisfy({ $0.count == 2 && $0.utf8.allSatisfy { (48...57).contains($0) } }),
-              let hour = Int(clock[0]), let minute = Int(clock[1]), hour < 24, minute < 60 else { throw failure }
+            clock.allSatisfy({ $0.count == 2 && $0.utf8.allSatisfy { (48...57).contains($0) } }),
+            let hour = Int(clock[0]), let minute = Int(clock[1]), hour < 24, minute < 60
+        else { throw failure }
         var second = 0
         if clock.count == 3 {
             guard let parsed = Int(clock[2]), parsed < 60 else { throw failure }

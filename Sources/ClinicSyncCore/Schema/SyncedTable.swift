@@ -80,23 +80,26 @@ package struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
 
     package var description: String { "\(table).\(name)" }
 
-    static let appointmentColumns: [SyncedColumn] = ([
-        ("patient_id", .text), ("patient_name", .text), ("therapist", .text), ("site", .text),
-        ("starts_at", .text), ("minutes", .integer), ("units", .integer), ("status", .text),
-        ("prescription_id", .text), ("notes", .text),
-    ] as [(String, ValueType)]).enumerated().map { position, column in
-        SyncedColumn(table: .appointments, name: column.0, position: position, type: column.1,
-                     allowedValues: column.0 == "status" ? AppointmentStatus.allCases.map(\.rawValue) : nil)
-    }
+    static let appointmentColumns: [SyncedColumn] =
+        ([
+            ("patient_id", .text), ("patient_name", .text), ("therapist", .text), ("site", .text),
+            ("starts_at", .text), ("minutes", .integer), ("units", .integer), ("status", .text),
+            ("prescription_id", .text), ("notes", .text),
+        ] as [(String, ValueType)]).enumerated().map { position, column in
+            SyncedColumn(
+                table: .appointments, name: column.0, position: position, type: column.1,
+                allowedValues: column.0 == "status" ? AppointmentStatus.allCases.map(\.rawValue) : nil)
+        }
 
-    static let prescriptionColumns: [SyncedColumn] = ([
-        ("patient_id", .text), ("patient_name", .text), ("prescriber", .text), ("prescriber_npi", .text),
-        ("diagnosis", .text), ("icd10_codes", .text), ("visits_authorized", .integer),
-        ("units_per_visit", .integer), ("frequency", .text), ("body_region", .text),
-        ("issued_on", .text), ("expires_on", .text), ("payer", .text), ("member_id", .text), ("notes", .text),
-    ] as [(String, ValueType)]).enumerated().map { position, column in
-        SyncedColumn(table: .prescriptions, name: column.0, position: position, type: column.1)
-    }
+    static let prescriptionColumns: [SyncedColumn] =
+        ([
+            ("patient_id", .text), ("patient_name", .text), ("prescriber", .text), ("prescriber_npi", .text),
+            ("diagnosis", .text), ("icd10_codes", .text), ("visits_authorized", .integer),
+            ("units_per_visit", .integer), ("frequency", .text), ("body_region", .text),
+            ("issued_on", .text), ("expires_on", .text), ("payer", .text), ("member_id", .text), ("notes", .text),
+        ] as [(String, ValueType)]).enumerated().map { position, column in
+            SyncedColumn(table: .prescriptions, name: column.0, position: position, type: column.1)
+        }
 
     /// The most synchronised columns any table has: the change log's value slots.
     package static let maximumPerTable = SyncedTable.allCases.map(\.columns.count).max()!

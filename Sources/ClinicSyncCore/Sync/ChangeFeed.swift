@@ -72,7 +72,8 @@ package struct ChangeBatch: Sendable, Equatable {
             if cut.contains(origin) { trimmed.groups.removeAll { !$0.header.isGenesis && $0.header.first > last } }
             proofs[origin] = trimmed
         }
-        return ChangeBatch(changes: kept, through: VersionVector(through.sequences.filter { !cut.contains($0.key) }), proofs: proofs, isComplete: false)
+        return ChangeBatch(
+            changes: kept, through: VersionVector(through.sequences.filter { !cut.contains($0.key) }), proofs: proofs, isComplete: false)
     }
 }
 

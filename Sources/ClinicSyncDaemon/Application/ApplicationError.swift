@@ -46,7 +46,7 @@ extension ApplicationError {
         case .notFound, .notDeleted:
             self.init(.notFound, error.description)
         case .clockAhead, .clockRecoveryInterleaved, .clockRecoveryHeldElsewhere, .clockRecoveryIneffective, .clockRecoveryDuringRestore,
-             .backupHoldsFastChanges:
+            .backupHoldsFastChanges:
             self.init(.clockAhead, error.description)
         case .notInitialized, .siteMismatch, .backupHoldsUnstampedWrites:
             self.init(.configuration, error.description)

@@ -28,8 +28,9 @@ extension SiteApplication {
         from backup: String, keepingFastChanges: Bool, keepingUnstampedWrites: Bool
     ) throws(ApplicationError) -> RestoreResult {
         let outcome = try classifyingErrors {
-            try Restore.run(configuration: configuration, from: backup, keepingFastChanges: keepingFastChanges,
-                            keepingUnstampedWrites: keepingUnstampedWrites)
+            try Restore.run(
+                configuration: configuration, from: backup, keepingFastChanges: keepingFastChanges,
+                keepingUnstampedWrites: keepingUnstampedWrites)
         }
         return RestoreResult(
             restoredFrom: backup, database: configuration.databasePath, replacedDatabase: outcome.replacedDatabase,

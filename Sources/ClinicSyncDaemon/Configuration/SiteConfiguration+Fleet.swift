@@ -32,7 +32,9 @@ extension SiteConfiguration {
                 keys[member.site] = [FleetKeys.Key(fingerprint: fingerprint)]
             }
             guard keys[member.site] != nil else {
-                throw .missingKey(path: path, key: "fleet[\(index)].fingerprint", expected: "the current key fingerprint of '\(member.site)', which is neither this site nor a peer")
+                throw .missingKey(
+                    path: path, key: "fleet[\(index)].fingerprint",
+                    expected: "the current key fingerprint of '\(member.site)', which is neither this site nor a peer")
             }
             keys[member.site]! += member.previous
         }
@@ -51,14 +53,20 @@ extension SiteConfiguration {
             }
             let fingerprint = try readFingerprint(item["fingerprint"], key: "\(key).fingerprint", document: document)
             guard fingerprint != nil || site == own || peers.contains(where: { $0.name == site.rawValue }) else {
-                throw .missingKey(path: document.path, key: "\(key).fingerprint",
-                                  expected: "the current key fingerprint of '\(site)', which is neither this site nor a peer (`clinicsync identity show` at that site prints it)")
+                throw .missingKey(
+                    path: document.path, key: "\(key).fingerprint",
+                    expected:
+                        "the current key fingerprint of '\(site)', which is neither this site nor a peer (`clinicsync identity show` at that "
+                        + "site prints it)"
+                )
             }
             var previous: [FleetKeys.Key] = []
             for part in (item["previous"] ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
                 let pieces = part.split(separator: "@", maxSplits: 1).map(String.init)
                 guard pieces.count == 2, let retired = try? Fingerprint(pieces[0]), let until = Int64(pieces[1]), until >= 0 else {
-                    throw .invalidValue(path: document.path, key: "\(key).previous", expected: "sha256:<64 hex digits>@<last number>, comma-separated, as `clinicsync identity rotate` prints them")
+                    throw .invalidValue(
+                        path: document.path, key: "\(key).previous",
+                        expected: "sha256:<64 hex digits>@<last number>, comma-separated, as `clinicsync identity rotate` prints them")
                 }
                 previous.append(FleetKeys.Key(fingerprint: retired, validThrough: until))
             }
@@ -68,7 +76,8 @@ extension SiteConfiguration {
                     throw .invalidValue(path: document.path, key: "\(key).retired", expected: "true or false")
                 }
                 guard !flag || (site != own && !peers.contains(where: { $0.name == site.rawValue })) else {
-                    throw .invalidValue(path: document.path, key: "\(key).retired", expected: "false for this site and its peers (remove a retired site from peers)")
+                    throw .invalidValue(
+                        path: document.path, key: "\(key).retired", expected: "false for this site and its peers (remove a retired site from peers)")
                 }
                 retired = flag
             }

@@ -5,8 +5,10 @@ extension SiteConfiguration {
         static let database = ConfigDocument.Key(path: "site.database", expected: "a path to the SQLite file")
         static let maxDrift = ConfigDocument.Key(path: "clock.max_drift_seconds", expected: "whole seconds from 60 to 86400")
         static let listen = ConfigDocument.Key(path: "server.listen", expected: "host:port, e.g. 0.0.0.0:7420")
-        static let plaintext = ConfigDocument.Key(path: "server.plaintext", expected: "true or false (true is allowed only when server.listen is a loopback address)")
-        static let metricsListen = ConfigDocument.Key(path: "metrics.listen", expected: "host:port for /metrics, /health and /ready, e.g. 127.0.0.1:9420")
+        static let plaintext = ConfigDocument.Key(
+            path: "server.plaintext", expected: "true or false (true is allowed only when server.listen is a loopback address)")
+        static let metricsListen = ConfigDocument.Key(
+            path: "metrics.listen", expected: "host:port for /metrics, /health and /ready, e.g. 127.0.0.1:9420")
         static let controlSocket = ConfigDocument.Key(path: "control.socket", expected: "a path for the control socket")
         static let interval = ConfigDocument.Key(path: "sync.interval_seconds", expected: "whole seconds from 1 to 86400")
         static let maxBackoff = ConfigDocument.Key(path: "sync.max_backoff_seconds", expected: "whole seconds from 1 to 86400")
@@ -23,14 +25,20 @@ extension SiteConfiguration {
             ConfigDocument.Key(path: "name", expected: "the peer's site.id"),
             ConfigDocument.Key(path: "url", expected: "the peer's http(s) URL"),
             ConfigDocument.Key(path: "fingerprint", expected: "the peer's certificate fingerprint, sha256:<64 hex digits>"),
-            ConfigDocument.Key(path: "secret", expected: "the secret both sites configure for each other, 16 to 256 of A-Z a-z 0-9 . _ ~ + / = - (server.plaintext only)"),
+            ConfigDocument.Key(
+                path: "secret",
+                expected: "the secret both sites configure for each other, 16 to 256 of A-Z a-z 0-9 . _ ~ + / = - (server.plaintext only)"),
         ]
         static let fleet = "fleet"
         static let fleetItem = [
             ConfigDocument.Key(path: "site", expected: "a site.id of the fleet"),
-            ConfigDocument.Key(path: "fingerprint", expected: "the site's key fingerprint, sha256:<64 hex digits>, as `clinicsync identity show` prints it"),
-            ConfigDocument.Key(path: "previous", expected: "retired keys as sha256:<64 hex digits>@<last number>, comma-separated, as `clinicsync identity rotate` prints them"),
-            ConfigDocument.Key(path: "retired", expected: "true for a site that was shut down: its changes are still accepted, compaction no longer waits for it"),
+            ConfigDocument.Key(
+                path: "fingerprint", expected: "the site's key fingerprint, sha256:<64 hex digits>, as `clinicsync identity show` prints it"),
+            ConfigDocument.Key(
+                path: "previous",
+                expected: "retired keys as sha256:<64 hex digits>@<last number>, comma-separated, as `clinicsync identity rotate` prints them"),
+            ConfigDocument.Key(
+                path: "retired", expected: "true for a site that was shut down: its changes are still accepted, compaction no longer waits for it"),
         ]
         static let scalars = [
             siteID, database, maxDrift, listen, plaintext, metricsListen, controlSocket, interval, maxBackoff, timeout, batchChanges, batchBytes,

@@ -59,7 +59,8 @@ struct SiteConfiguration: Sendable {
 
     /// Reads and validates the file at `path`, applying `CLINICSYNC_*` environment overrides.
     init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) {
-        let document = try ConfigDocument(path: path, keys: Keys.scalars, listKeys: [Keys.peers: Keys.peerItem, Keys.fleet: Keys.fleetItem], environment: environment)
+        let document = try ConfigDocument(
+            path: path, keys: Keys.scalars, listKeys: [Keys.peers: Keys.peerItem, Keys.fleet: Keys.fleetItem], environment: environment)
         self.path = path
         let siteText = try document.required(Keys.siteID)
         guard let siteID = try? SiteID(siteText) else {
@@ -109,7 +110,8 @@ struct SiteConfiguration: Sendable {
                 throw .invalidValue(path: document.path, key: "\(key).name", expected: "the peer's site.id (a-z, 0-9, '-', '_'), not this site's own")
             }
             guard let url = item["url"], let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""),
-                  parsed.host != nil else {
+                parsed.host != nil
+            else {
                 throw .invalidValue(path: document.path, key: "\(key).url", expected: "an http:// or https:// URL such as http://10.0.0.12:7420")
             }
             guard !peers.contains(where: { $0.name == name }) else {
@@ -118,14 +120,20 @@ struct SiteConfiguration: Sendable {
             let fingerprint = try readFingerprint(item["fingerprint"], key: "\(key).fingerprint", document: document)
             if parsed.scheme != "https" {
                 guard plaintext, ["127.0.0.1", "localhost", "::1"].contains(parsed.host ?? "") else {
-                    throw .invalidValue(path: document.path, key: "\(key).url", expected: "an https:// URL (plain http:// is allowed only with server.plaintext: true, to a loopback address)")
+                    throw .invalidValue(
+                        path: document.path, key: "\(key).url",
+                        expected: "an https:// URL (plain http:// is allowed only with server.plaintext: true, to a loopback address)")
                 }
             }
             let secret = try readSecret(item["secret"], key: "\(key).secret", document: document, plaintext: plaintext)
             // Every peer's key is pinned, over plain HTTP too: the peer signs the changes it makes.
             guard let fingerprint else {
-                throw .missingKey(path: document.path, key: "\(key).fingerprint",
-                                  expected: "the peer's key fingerprint (`clinicsync identity show` at that site prints it); it verifies the peer's certificate and the changes it signs")
+                throw .missingKey(
+                    path: document.path, key: "\(key).fingerprint",
+                    expected:
+                        "the peer's key fingerprint (`clinicsync identity show` at that site prints it); it verifies the peer's certificate "
+                        + "and the changes it signs"
+                )
             }
             peers.append(PeerEndpoint(name: name, url: url, fingerprint: fingerprint, secret: secret))
         }
@@ -138,7 +146,8 @@ extension SiteConfiguration {
     static func readFingerprint(_ text: String?, key: String, document: ConfigDocument) throws(ConfigError) -> Fingerprint? {
         guard let text else { return nil }
         guard let parsed = try? Fingerprint(text) else {
-            throw .invalidValue(path: document.path, key: key, expected: "sha256: followed by 64 lowercase hex digits, as `clinicsync identity show` prints it")
+            throw .invalidValue(
+                path: document.path, key: key, expected: "sha256: followed by 64 lowercase hex digits, as `clinicsync identity show` prints it")
         }
         return parsed
     }
@@ -148,15 +157,23 @@ extension SiteConfiguration {
     private static func readSecret(_ text: String?, key: String, document: ConfigDocument, plaintext: Bool) throws(ConfigError) -> PeerSecret? {
         guard plaintext else {
             guard text == nil else {
-                throw .invalidValue(path: document.path, key: key, expected: "no secret: peers prove themselves by certificate unless server.plaintext is true")
+                throw .invalidValue(
+                    path: document.path, key: key, expected: "no secret: peers prove themselves by certificate unless server.plaintext is true")
             }
             return nil
         }
         guard let text else {
-            throw .missingKey(path: document.path, key: key, expected: "the secret both sites configure for each other (with server.plaintext: true, peers prove themselves by it); make one with `openssl rand -hex 24`")
+            throw .missingKey(
+                path: document.path, key: key,
+                expected:
+                    "the secret both sites configure for each other (with server.plaintext: true, peers prove themselves by it); make one "
+                    + "with `openssl rand -hex 24`"
+            )
         }
         do { return try PeerSecret(text) } catch {
-            throw .invalidValue(path: document.path, key: key, expected: "16 to 256 characters of A-Z, a-z, 0-9 and . _ ~ + / = -, for example from `openssl rand -hex 24`")
+            throw .invalidValue(
+                path: document.path, key: key,
+                expected: "16 to 256 characters of A-Z, a-z, 0-9 and . _ ~ + / = -, for example from `openssl rand -hex 24`")
         }
     }
 }
@@ -168,7 +185,8 @@ struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 
     init?(_ text: String) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (0...65_535).contains(port), colon > text.startIndex else { return nil }
+            (0...65_535).contains(port), colon > text.startIndex
+        else { return nil }
         host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         self.port = port
     }

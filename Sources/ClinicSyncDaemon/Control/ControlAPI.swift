@@ -18,15 +18,17 @@ struct ControlAPI: Sendable {
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         router.get("/v1/status") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(info()))))
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(info()))))
         }
         router.get("/v1/report") { [coordinator, store, info] _, _ in
             let configuration = await coordinator.currentConfiguration
             let daemon = info()
             let report = try await StoreThreads.run { try StatusReport.gather(configuration: configuration, store: store, daemon: daemon) }
-            return Response(status: .ok, headers: [.contentType: "application/json"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(report))))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(report))))
         }
         router.add(middleware: MethodRefusal(allowed: ["/v1/status": .get, "/v1/report": .get, "/v1/sync": .post]))
         router.post("/v1/sync") { request, _ in

@@ -28,7 +28,8 @@ struct ControlClient: Sendable {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .GET
         guard let response = try? await http.execute(request, timeout: .seconds(30)), response.status == .ok,
-              let body = try? await response.body.collect(upTo: 16 << 20) else { return nil }
+            let body = try? await response.body.collect(upTo: 16 << 20)
+        else { return nil }
         return try? JSONDecoder().decode(StatusReport.self, from: Data(body.readableBytesView))
     }
 
@@ -46,7 +47,8 @@ struct ControlClient: Sendable {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .GET
         guard let response = try? await http.execute(request, timeout: .seconds(5)), response.status == .ok,
-              let body = try? await response.body.collect(upTo: 1 << 20) else { return nil }
+            let body = try? await response.body.collect(upTo: 1 << 20)
+        else { return nil }
         return try? JSONDecoder().decode(DaemonInfo.self, from: Data(body.readableBytesView))
     }
 

@@ -28,14 +28,16 @@ enum KeyRotation {
             // below what peers hold of it, and they would refuse what it signed above that.
             let recovering = try store.recoveringFrom()
             guard recovering.isEmpty else {
-                throw DaemonError.identity(reason: "this site is still getting back its changes after a restore (from "
-                    + recovering.map(\.rawValue).joined(separator: ", ") + "); sync with those peers first, then rotate")
+                throw DaemonError.identity(
+                    reason: "this site is still getting back its changes after a restore (from "
+                        + recovering.map(\.rawValue).joined(separator: ", ") + "); sync with those peers first, then rotate")
             }
             try store.seal(using: ChainSealer(crypto: crypto, signer: oldSigner))
             let sealedThrough = try store.sealedThrough()
             try files.rotate(site: configuration.siteID)
-            return Outcome(fingerprint: crypto.fingerprint(ofPublicKey: try files.signer().publicKey),
-                           previousFingerprint: crypto.fingerprint(ofPublicKey: oldSigner.publicKey), previousValidThrough: sealedThrough)
+            return Outcome(
+                fingerprint: crypto.fingerprint(ofPublicKey: try files.signer().publicKey),
+                previousFingerprint: crypto.fingerprint(ofPublicKey: oldSigner.publicKey), previousValidThrough: sealedThrough)
         }
     }
 }

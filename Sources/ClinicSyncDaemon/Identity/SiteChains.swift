@@ -16,7 +16,8 @@ struct SiteChains: Sendable {
         let signer = try configuration.identityFiles.signer()
         let crypto = SiteChainCrypto()
         sealer = ChainSealer(crypto: crypto, signer: signer)
-        verifier = ChainVerifier(crypto: crypto, fleet: try configuration.fleetKeys(ownFingerprint: crypto.fingerprint(ofPublicKey: signer.publicKey)))
+        verifier = ChainVerifier(
+            crypto: crypto, fleet: try configuration.fleetKeys(ownFingerprint: crypto.fingerprint(ofPublicKey: signer.publicKey)))
         members = configuration.fleetSiteIDs
     }
 }

@@ -11,8 +11,10 @@ extension SiteConfiguration {
 
     /// The peers allowed to call this site, with the certificate or secret each must present.
     var peerDirectoryEntries: [SiteID: PeerCredentials] {
-        Dictionary(peers.compactMap { peer in
-            (try? SiteID(peer.name)).map { ($0, PeerCredentials(fingerprint: peer.fingerprint, secret: peer.secret)) }
-        }) { first, _ in first }
+        Dictionary(
+            peers.compactMap { peer in
+                (try? SiteID(peer.name)).map { ($0, PeerCredentials(fingerprint: peer.fingerprint, secret: peer.secret)) }
+            }
+        ) { first, _ in first }
     }
 }

@@ -43,12 +43,17 @@ enum Daemon {
         let store = try configuration.openStore()
         store.reportSlowWrites(over: .seconds(1)) { operation, duration in
             Counter(label: "clinicsync_slow_write_transactions_total").increment()
-            logger.warning("slow write transaction: it held, or waited for, the database for over a second", metadata: [
-                "operation": "\(operation)", "duration_ms": "\(duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000)"])
+            logger.warning(
+                "slow write transaction: it held, or waited for, the database for over a second",
+                metadata: [
+                    "operation": "\(operation)",
+                    "duration_ms": "\(duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000)",
+                ])
         }
         if let problem = try store.clockProblem(configuredPeers: configuration.peerSiteIDs) {
-            logger.warning("this site's clock is ahead: its changes are held at every peer until `clinicsync clock recover` or real time catches up",
-                           metadata: ["problem": "\(problem)"])
+            logger.warning(
+                "this site's clock is ahead: its changes are held at every peer until `clinicsync clock recover` or real time catches up",
+                metadata: ["problem": "\(problem)"])
         }
         let http = PeerHTTPClient.make(requestTimeoutSeconds: configuration.sync.requestTimeout.components.seconds)
         try prepareSocketDirectory(configuration.controlSocket)
@@ -60,10 +65,13 @@ enum Daemon {
             services: daemon.services,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = maximumShutdownDuration
-        logger.info("clinicsync serving", metadata: [
-            "site": "\(configuration.siteID)", "fingerprint": "\(daemon.identity?.fingerprint.rawValue ?? "none")", "listen": "\(configuration.listen)", "control": "\(socketPath)", "metrics": "\(configuration.metricsListen)",
-            "peers": "\(configuration.peers.map(\.name).joined(separator: ","))", "version": "\(ClinicSyncVersion.current)",
-        ])
+        logger.info(
+            "clinicsync serving",
+            metadata: [
+                "site": "\(configuration.siteID)", "fingerprint": "\(daemon.identity?.fingerprint.rawValue ?? "none")",
+                "listen": "\(configuration.listen)", "control": "\(socketPath)", "metrics": "\(configuration.metricsListen)",
+                "peers": "\(configuration.peers.map(\.name).joined(separator: ","))", "version": "\(ClinicSyncVersion.current)",
+            ])
         do {
             try await ServiceGroup(configuration: groupConfiguration).run()
         } catch {

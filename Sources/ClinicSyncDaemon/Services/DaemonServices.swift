@@ -43,7 +43,12 @@ struct DaemonServices {
         let listening = Mutex(0)
         let ready = ReadinessGate()
         let announceReady: @Sendable () -> Void = {
-            guard listening.withLock({ count in count += 1; return count }) == 3 else { return }
+            guard
+                listening.withLock({ count in
+                    count += 1
+                    return count
+                }) == 3
+            else { return }
             notifier.notify("READY=1\nSTATUS=serving site \(configuration.siteID); first sync round under way")
             ready.open()
         }
@@ -58,19 +63,27 @@ struct DaemonServices {
             coordinator: coordinator, interval: configuration.sync.interval, maximumBackoff: configuration.sync.maximumBackoff,
             trigger: trigger, notifier: notifier, ready: ready, logger: logger)
         // Live sync: new changes in the store go out within about a second (see LocalChangeWatcher).
-        let liveSync: [ServiceGroupConfiguration.ServiceConfiguration] = configuration.sync.live
-            ? [.init(service: LocalChangeWatcher(watch: try CommitWatch(path: configuration.databasePath), trigger: trigger,
-                                                 interval: .milliseconds(100), logger: logger))]
+        let liveSync: [ServiceGroupConfiguration.ServiceConfiguration] =
+            configuration.sync.live
+            ? [
+                .init(
+                    service: LocalChangeWatcher(
+                        watch: try CommitWatch(path: configuration.databasePath), trigger: trigger,
+                        interval: .milliseconds(100), logger: logger))
+            ]
             : []
         let reloader = ConfigurationReloader(
             path: configuration.path, coordinator: coordinator, peers: peers, chains: chains, notifier: notifier, logger: logger)
-        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: peerServer), .init(service: controlServer), .init(service: metricsServer), .init(service: scheduler),
-            .init(service: reloader), .init(service: ShutdownAnnouncer(notifier: notifier)),
-            .init(service: WatchdogHeartbeat(notifier: notifier, ready: ready)),
-            .init(service: StoreGauges(configuration: configuration, store: store)),
-            .init(service: CompactionScheduler(interval: configuration.compactionInterval, store: store, members: { chains.value.members }, logger: logger)),
-        ] + liveSync
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] =
+            [
+                .init(service: peerServer), .init(service: controlServer), .init(service: metricsServer), .init(service: scheduler),
+                .init(service: reloader), .init(service: ShutdownAnnouncer(notifier: notifier)),
+                .init(service: WatchdogHeartbeat(notifier: notifier, ready: ready)),
+                .init(service: StoreGauges(configuration: configuration, store: store)),
+                .init(
+                    service: CompactionScheduler(
+                        interval: configuration.compactionInterval, store: store, members: { chains.value.members }, logger: logger)),
+            ] + liveSync
         return DaemonServices(
             coordinator: coordinator, peers: peers, chains: chains, trigger: trigger, ready: ready, reloader: reloader, identity: identity,
             services: services)
@@ -87,9 +100,11 @@ struct DaemonServices {
         let feed = StoreChangeFeed(store: store, configuredPeers: { peers.sites }, chains: { chains.value })
         // With live sync, a peer that calls in is retried at once if it was failing.
         let live = configuration.sync.live
-        PeerAPI(feed: feed, peers: peers, transport: transport, limits: PeerRequestLimits(bodyDeadline: configuration.sync.requestTimeout),
-                logger: logger, served: { if live { trigger.peerHeard($0.rawValue) } })
-            .addRoutes(to: router)
+        PeerAPI(
+            feed: feed, peers: peers, transport: transport, limits: PeerRequestLimits(bodyDeadline: configuration.sync.requestTimeout),
+            logger: logger, served: { if live { trigger.peerHeard($0.rawValue) } }
+        )
+        .addRoutes(to: router)
         // Idle connections close after five minutes (clients drop theirs after one), so a caller
         // that opens connections and sends nothing cannot hold them for ever.
         let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .minutes(5)))
@@ -97,9 +112,11 @@ struct DaemonServices {
         if let identity, transport == .tls {
             server = try .tls(http1, configuration: PeerTLS.server(identity: identity, peers: peers, logger: logger))
         } else {
-            logger.warning("serving peers over plain HTTP (server.plaintext: true); allowed on loopback only", metadata: [
-                "listen": "\(configuration.listen)",
-            ])
+            logger.warning(
+                "serving peers over plain HTTP (server.plaintext: true); allowed on loopback only",
+                metadata: [
+                    "listen": "\(configuration.listen)"
+                ])
             server = http1
         }
         return Application(
@@ -115,9 +132,10 @@ struct DaemonServices {
     ) -> some Service {
         let router = Router()
         ControlAPI(coordinator: coordinator, store: store) {
-            DaemonInfo(pid: getpid(), startedAt: ISO8601DateFormatter().string(from: started),
-                       uptimeSeconds: Int(Date().timeIntervalSince(started)), version: ClinicSyncVersion.current,
-                       listen: configuration.listen.description)
+            DaemonInfo(
+                pid: getpid(), startedAt: ISO8601DateFormatter().string(from: started),
+                uptimeSeconds: Int(Date().timeIntervalSince(started)), version: ClinicSyncVersion.current,
+                listen: configuration.listen.description)
         }.addRoutes(to: router)
         let socketPath = configuration.controlSocket
         return Application(

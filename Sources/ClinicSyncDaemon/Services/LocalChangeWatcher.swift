@@ -22,7 +22,9 @@ struct LocalChangeWatcher: Service {
                 failing = false
             } catch {
                 // The interval round still runs; say so once, not ten times a second.
-                if !failing { logger.warning("live sync cannot read the database; changes go out at the next round", metadata: ["error": "\(error)"]) }
+                if !failing {
+                    logger.warning("live sync cannot read the database; changes go out at the next round", metadata: ["error": "\(error)"])
+                }
                 failing = true
             }
         }

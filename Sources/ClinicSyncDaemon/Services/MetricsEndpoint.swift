@@ -37,7 +37,9 @@ enum MetricsEndpoint {
         router.get("/health") { _, _ in "ok\n" }
         router.get("/ready") { _, _ -> Response in
             let ready = (try? await StoreThreads.run { try store.clock() }) != nil
-            return Response(status: ready ? .ok : .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "store unavailable\n")))
+            return Response(
+                status: ready ? .ok : .serviceUnavailable,
+                body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "store unavailable\n")))
         }
         router.get("/metrics") { _, _ -> Response in
             Response(
@@ -64,7 +66,8 @@ enum MetricsEndpoint {
                 case .invalid: ahead = 0
                 }
                 Gauge(label: "clinicsync_held_origin_ahead_seconds", dimensions: [("origin", record.held.origin.rawValue)]).record(ahead)
-                Gauge(label: "clinicsync_held_origin_sequence", dimensions: [("origin", record.held.origin.rawValue)]).record(Double(record.held.sequence))
+                Gauge(label: "clinicsync_held_origin_sequence", dimensions: [("origin", record.held.origin.rawValue)]).record(
+                    Double(record.held.sequence))
                 held.insert(record.held.origin.rawValue)
             }
             for released in previouslyHeld.subtracting(held) {
@@ -114,7 +117,8 @@ enum SyncMetrics {
 
     /// A batch refused because one origin's changes could not be verified as written by it.
     static func chainRefused(_ refusal: ChainRefusal) {
-        Counter(label: "clinicsync_chain_refusals_total", dimensions: [("origin", refusal.origin.rawValue), ("code", refusal.code.rawValue)]).increment()
+        Counter(label: "clinicsync_chain_refusals_total", dimensions: [("origin", refusal.origin.rawValue), ("code", refusal.code.rawValue)])
+            .increment()
     }
 }
 
@@ -127,9 +131,10 @@ struct StoreGauges: Service {
         var held: Set<String> = []
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let previous = held
-            held = (try? await StoreThreads.run { [configuration, store] in
-                MetricsEndpoint.refreshGauges(configuration: configuration, store: store, previouslyHeld: previous)
-            }) ?? held
+            held =
+                (try? await StoreThreads.run { [configuration, store] in
+                    MetricsEndpoint.refreshGauges(configuration: configuration, store: store, previouslyHeld: previous)
+                }) ?? held
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(5)) }
         }
     }

@@ -8,8 +8,10 @@ enum PeerHTTPClient {
     static let connectTimeout: Int64 = 3
 
     static func make(requestTimeoutSeconds: Int64, tls: TLSConfiguration? = nil) -> HTTPClient {
-        HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
-            tlsConfiguration: tls, timeout: .init(connect: .seconds(connectTimeout), read: .seconds(requestTimeoutSeconds))))
+        HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(
+                tlsConfiguration: tls, timeout: .init(connect: .seconds(connectTimeout), read: .seconds(requestTimeoutSeconds))))
     }
 
     /// For the control socket: a round may wait for another to finish and then for slow peers, so

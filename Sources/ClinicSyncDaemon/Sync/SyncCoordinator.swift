@@ -159,7 +159,8 @@ actor SyncCoordinator {
             http: try await httpClient(for: peer), peer: peer, localSite: store.siteID,
             timeout: .seconds(settings.requestTimeout.components.seconds), compression: settings.compression)
         let synchronizer = PeerSynchronizer(
-            feed: StoreChangeFeed(store: store, configuredPeers: { [peers = settingsPeers] in peers }, chains: { [chains] in chains }), client: client,
+            feed: StoreChangeFeed(store: store, configuredPeers: { [peers = settingsPeers] in peers }, chains: { [chains] in chains }),
+            client: client,
             limits: .init(changes: settings.batchChanges, bytes: settings.batchBytes, compress: settings.compression))
         try await synchronizer.run(into: &outcome) { moved in progress(SyncProgress(peer: peer.name, moved: moved)) }
     }

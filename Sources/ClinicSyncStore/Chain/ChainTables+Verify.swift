@@ -34,7 +34,8 @@ extension ChainTables {
             if carried.isEmpty, !moved.contains(origin), verifier.fleet.keys[origin] == nil { continue }
             // Only headers that can be groups (at most 256 numbers) name ranges to look up: the
             // verifier refuses the others, and a claimed range must not make this site read its chain.
-            let ranges = carried.map { $0.sequence...$0.sequence }
+            let ranges =
+                carried.map { $0.sequence...$0.sequence }
                 + (proof?.groups.filter { $0.header.shapeProblem == nil }.map { $0.header.first...max($0.header.first, $0.header.last) } ?? [])
             let state = try Self.state(db, origin, groups: try groups(db, origin, covering: ranges), held: holding[origin])
             let verified: VerifiedChain
@@ -63,9 +64,12 @@ extension ChainTables {
         var lookup: (from: Int64, group: OriginChainState.StoredGroup?)?
         func firstGroup(endingAtOrAfter cursor: Int64) throws -> OriginChainState.StoredGroup? {
             if let lookup, cursor >= lookup.from, lookup.group.map({ cursor <= $0.header.last }) ?? true { return lookup.group }
-            let group = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT \(columns) FROM chain_groups WHERE origin = ? AND last >= ? AND last >= first ORDER BY last LIMIT 1
-                """), arguments: [origin.rawValue, cursor]).map(Self.group)
+            let group = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(columns) FROM chain_groups WHERE origin = ? AND last >= ? AND last >= first ORDER BY last LIMIT 1
+                        """), arguments: [origin.rawValue, cursor]
+            ).map(Self.group)
             lookup = (cursor, group)
             return group
         }

@@ -9,14 +9,18 @@ enum ChainTables {
 
     /// The genesis group of `origin`, once held.
     static func genesis(_ db: Database, _ origin: SiteID) throws -> SealedGroup? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM chain_groups WHERE origin = ? ORDER BY last LIMIT 1"),
-                         arguments: [origin.rawValue]).map(group).flatMap { $0.header.isGenesis ? $0.header : nil }
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(columns) FROM chain_groups WHERE origin = ? ORDER BY last LIMIT 1"),
+            arguments: [origin.rawValue]
+        ).map(group).flatMap { $0.header.isGenesis ? $0.header : nil }
     }
 
     /// The last group of `origin` held.
     static func tip(_ db: Database, _ origin: SiteID) throws -> SealedGroup? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM chain_groups WHERE origin = ? ORDER BY last DESC LIMIT 1"),
-                         arguments: [origin.rawValue]).map(group)?.header
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(columns) FROM chain_groups WHERE origin = ? ORDER BY last DESC LIMIT 1"),
+            arguments: [origin.rawValue]
+        ).map(group)?.header
     }
 
     /// The last number of each origin's chain.
@@ -30,9 +34,12 @@ enum ChainTables {
 
     /// The groups of `origin` (genesis excepted) that overlap `numbers`, in order.
     static func groups(_ db: Database, _ origin: SiteID, overlapping numbers: ClosedRange<Int64>) throws -> [OriginChainState.StoredGroup] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(columns) FROM chain_groups WHERE origin = ? AND last >= ? AND first <= ? AND last >= first ORDER BY last
-            """), arguments: [origin.rawValue, numbers.lowerBound, numbers.upperBound]).map(group)
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT \(columns) FROM chain_groups WHERE origin = ? AND last >= ? AND first <= ? AND last >= first ORDER BY last
+                    """), arguments: [origin.rawValue, numbers.lowerBound, numbers.upperBound]
+        ).map(group)
     }
 
     /// Keeps a group.
@@ -46,12 +53,16 @@ enum ChainTables {
 
     /// The public keys held for `origin`.
     static func keys(_ db: Database, _ origin: SiteID) throws -> [[UInt8]] {
-        try Data.fetchAll(db.cachedStatement(sql: "SELECT public_key FROM chain_keys WHERE origin = ?"), arguments: [origin.rawValue]).map { Array($0) }
+        try Data.fetchAll(db.cachedStatement(sql: "SELECT public_key FROM chain_keys WHERE origin = ?"), arguments: [origin.rawValue]).map {
+            Array($0)
+        }
     }
 
     /// Keeps a public key of `origin`.
     static func insertKey(_ db: Database, _ origin: SiteID, _ key: [UInt8]) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO chain_keys (origin, public_key) VALUES (?, ?)").execute(arguments: [origin.rawValue, Data(key)])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO chain_keys (origin, public_key) VALUES (?, ?)").execute(arguments: [
+            origin.rawValue, Data(key),
+        ])
     }
 
     /// What the site holds of `origin`'s chain, with its `groups` a batch touches, for verifying it.
@@ -69,7 +80,7 @@ enum ChainTables {
             origin: try SiteID(row["origin"]), genesis: row["genesis"], previous: row["previous"], first: row["first"], last: row["last"],
             root: Array(row["root"] as Data), signature: Array(row["signature"] as Data))
         let leaves = (row["leaves"] as Data?).map { data in
-            stride(from: 0, to: data.count, by: 32).map { Array(data[data.startIndex + $0 ..< data.startIndex + $0 + 32]) }
+            stride(from: 0, to: data.count, by: 32).map { Array(data[data.startIndex + $0..<data.startIndex + $0 + 32]) }
         }
         return OriginChainState.StoredGroup(header: header, leaves: leaves)
     }

@@ -47,7 +47,8 @@ struct CompactionMark {
             mark.entries.append(Entry(row: key, origin: Int32(mark.origins.count - 1), mask: row[3], sequence: row[1], stamp: row[2]))
         }
         let byRow = mark.entries.indices.sorted { lhs, rhs in
-            let left = mark.entries[lhs], right = mark.entries[rhs]
+            let left = mark.entries[lhs]
+            let right = mark.entries[rhs]
             return (left.row, left.origin, left.sequence) < (right.row, right.origin, right.sequence)
         }
         var flags = [Bool](repeating: false, count: mark.entries.count)
@@ -101,9 +102,11 @@ struct CompactionMark {
     /// still be rebuilt at a site that receives them later.
     private static func journaled(_ db: Database) throws -> [String: Set<Int64>] {
         var named: [String: Set<Int64>] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT loser_origin, loser_seq FROM conflicts UNION SELECT winner_origin, winner_seq FROM conflicts
-            """)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT loser_origin, loser_seq FROM conflicts UNION SELECT winner_origin, winner_seq FROM conflicts
+                """)
         while let row = try rows.next() { named[row[0], default: []].insert(row[1]) }
         return named
     }

@@ -13,15 +13,18 @@ package struct HeldOriginRecord: Sendable, Equatable {
 /// the origin passes the held change.
 enum HeldOriginsTable {
     static func record(_ db: Database, _ held: [HeldOrigin], now: UInt64) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO held_origins (origin, seq, ahead_ms, bound_ms, invalid_rule, since_ms, checked_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (origin) DO UPDATE SET
-                seq = excluded.seq, ahead_ms = excluded.ahead_ms, bound_ms = excluded.bound_ms,
-                invalid_rule = excluded.invalid_rule, checked_ms = excluded.checked_ms
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO held_origins (origin, seq, ahead_ms, bound_ms, invalid_rule, since_ms, checked_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (origin) DO UPDATE SET
+                    seq = excluded.seq, ahead_ms = excluded.ahead_ms, bound_ms = excluded.bound_ms,
+                    invalid_rule = excluded.invalid_rule, checked_ms = excluded.checked_ms
+                """)
         for origin in held {
-            var ahead: Int64?, bound: Int64?, rule: String?
+            var ahead: Int64?
+            var bound: Int64?
+            var rule: String?
             switch origin.reason {
             case let .ahead(aheadBy, limit): (ahead, bound) = (Int64(aheadBy.value), Int64(limit.value))
             case let .invalid(text): rule = text
@@ -32,10 +35,11 @@ enum HeldOriginsTable {
 
     /// Forgets the origins this site now holds past their held change.
     static func release(_ db: Database) throws {
-        try db.execute(sql: """
-            DELETE FROM held_origins
-            WHERE seq <= (SELECT v.seq FROM version_vector AS v WHERE v.origin = held_origins.origin)
-            """)
+        try db.execute(
+            sql: """
+                DELETE FROM held_origins
+                WHERE seq <= (SELECT v.seq FROM version_vector AS v WHERE v.origin = held_origins.origin)
+                """)
     }
 
     static func load(_ db: Database) throws -> [HeldOriginRecord] {

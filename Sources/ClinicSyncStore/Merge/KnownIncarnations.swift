@@ -22,28 +22,35 @@ enum KnownIncarnations {
         let known: String? = row?["incarnation"]
         guard report.site == sender else {
             // Relayed: remembered, never a conflict; kept only if it agrees with what the site said itself.
-            try db.execute(sql: """
-                INSERT INTO known_incarnations (site, heard) VALUES (?, ?) ON CONFLICT (site) DO UPDATE SET heard = excluded.heard
-                """, arguments: [report.site.rawValue, reported.rawValue])
+            try db.execute(
+                sql: """
+                    INSERT INTO known_incarnations (site, heard) VALUES (?, ?) ON CONFLICT (site) DO UPDATE SET heard = excluded.heard
+                    """, arguments: [report.site.rawValue, reported.rawValue])
             return known == nil || known == reported.rawValue
         }
         guard let known else {
-            try db.execute(sql: """
-                INSERT INTO known_incarnations (site, incarnation) VALUES (?, ?) ON CONFLICT (site) DO UPDATE SET incarnation = excluded.incarnation
-                """, arguments: [report.site.rawValue, reported.rawValue])
+            try db.execute(
+                sql: """
+                    INSERT INTO known_incarnations (site, incarnation) VALUES (?, ?)
+                    ON CONFLICT (site) DO UPDATE SET incarnation = excluded.incarnation
+                    """, arguments: [report.site.rawValue, reported.rawValue])
             return true
         }
         guard known != reported.rawValue else { return true }
-        try db.execute(sql: "UPDATE known_incarnations SET other = ?, other_seen_ms = ? WHERE site = ? AND other IS NULL",
-                       arguments: [reported.rawValue, Int64(clamping: now), report.site.rawValue])
+        try db.execute(
+            sql: "UPDATE known_incarnations SET other = ?, other_seen_ms = ? WHERE site = ? AND other IS NULL",
+            arguments: [reported.rawValue, Int64(clamping: now), report.site.rawValue])
         return false
     }
 
     /// Every recorded conflict, by site id.
     static func conflicts(_ db: Database) throws -> [IdentityConflict] {
-        try Row.fetchAll(db, sql: """
-            SELECT site, incarnation, other FROM known_incarnations WHERE incarnation IS NOT NULL AND other IS NOT NULL ORDER BY site
-            """).map { row in
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT site, incarnation, other FROM known_incarnations WHERE incarnation IS NOT NULL AND other IS NOT NULL ORDER BY site
+                """
+        ).map { row in
             IdentityConflict(site: try SiteID(row["site"]), known: try Incarnation(row["incarnation"]), other: try Incarnation(row["other"]))
         }
     }
@@ -67,8 +74,9 @@ extension SiteStore {
     package func clearIdentityConflict(_ site: SiteID) throws(StoreError) -> Bool {
         try StoreError.mapping(path: path) {
             try timedWrite { db in
-                try db.execute(sql: "UPDATE known_incarnations SET incarnation = NULL, other = NULL, other_seen_ms = NULL WHERE site = ? AND other IS NOT NULL",
-                               arguments: [site.rawValue])
+                try db.execute(
+                    sql: "UPDATE known_incarnations SET incarnation = NULL, other = NULL, other_seen_ms = NULL WHERE site = ? AND other IS NOT NULL",
+                    arguments: [site.rawValue])
                 return db.changesCount > 0
             }
         }

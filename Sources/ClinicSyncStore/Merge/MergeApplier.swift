@@ -23,10 +23,11 @@ struct MergeApplier {
         self.db = db
         history = try db.cachedStatement(sql: RowHistory.selectSQL)
         // A change already logged (same origin and number) is left as it is and reported a duplicate.
-        log = try db.cachedStatement(sql: """
-            INSERT INTO change_log (\(ChangeLogDecoder.columns)) VALUES (\(ChangeLogDecoder.placeholders))
-            ON CONFLICT (origin, seq) DO NOTHING
-            """)
+        log = try db.cachedStatement(
+            sql: """
+                INSERT INTO change_log (\(ChangeLogDecoder.columns)) VALUES (\(ChangeLogDecoder.placeholders))
+                ON CONFLICT (origin, seq) DO NOTHING
+                """)
         index = try db.cachedStatement(sql: "INSERT OR IGNORE INTO row_entries (tbl, row_id, origin, seq) VALUES (?, ?, ?, ?)")
         tombstone = try db.cachedStatement(sql: "INSERT OR IGNORE INTO tombstones (tbl, row_id) VALUES (?, ?)")
     }
@@ -39,7 +40,8 @@ struct MergeApplier {
     }
 
     mutating func apply(_ change: Change) throws -> Outcome {
-        let origin = change.origin.rawValue, rowID = change.rowID.rawValue
+        let origin = change.origin.rawValue
+        let rowID = change.rowID.rawValue
         // Logged first, which answers whether it is new without a lookup of its own: the row's
         // history is read through the row index, which gets the entry only below.
         try log.execute(arguments: change.logArguments(knowledgeText: knowledgeText(change)))
@@ -77,10 +79,11 @@ struct MergeApplier {
         let key = columns.reduce(table.code << SyncedColumn.maximumPerTable) { $0 | 1 << $1.position }
         if let prepared = upserts[key] { return prepared }
         let names = columns.map(\.name)
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO \(table.rawValue) (id, \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))
-            ON CONFLICT (id) DO UPDATE SET \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO \(table.rawValue) (id, \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))
+                ON CONFLICT (id) DO UPDATE SET \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+                """)
         upserts[key] = statement
         return statement
     }
@@ -97,20 +100,22 @@ struct MergeApplier {
     private func journal(_ record: ConflictRecord) throws {
         let loser = record.loser
         let winner = record.winner
-        try db.cachedStatement(sql: """
-            INSERT INTO conflicts (tbl, row_id, col, loser_origin, loser_seq, loser_hlc, loser_value,
-                                   winner_origin, winner_seq, winner_hlc, winner_deleted, winner_value)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (loser_origin, loser_seq, col) DO UPDATE SET
-                winner_origin = excluded.winner_origin, winner_seq = excluded.winner_seq,
-                winner_hlc = excluded.winner_hlc, winner_deleted = excluded.winner_deleted,
-                winner_value = excluded.winner_value
-            WHERE (excluded.winner_hlc, excluded.winner_origin, excluded.winner_seq)
-                < (conflicts.winner_hlc, conflicts.winner_origin, conflicts.winner_seq)
-            """).execute(arguments: [
-                loser.table.rawValue, loser.rowID.rawValue, record.column.name, loser.origin.rawValue, loser.sequence,
-                loser.timestamp.rawValue, record.loserValue.databaseValue, winner.origin.rawValue, winner.sequence,
-                winner.timestamp.rawValue, winner.isDelete, record.winnerValue?.databaseValue ?? .null,
-            ])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO conflicts (tbl, row_id, col, loser_origin, loser_seq, loser_hlc, loser_value,
+                                       winner_origin, winner_seq, winner_hlc, winner_deleted, winner_value)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (loser_origin, loser_seq, col) DO UPDATE SET
+                    winner_origin = excluded.winner_origin, winner_seq = excluded.winner_seq,
+                    winner_hlc = excluded.winner_hlc, winner_deleted = excluded.winner_deleted,
+                    winner_value = excluded.winner_value
+                WHERE (excluded.winner_hlc, excluded.winner_origin, excluded.winner_seq)
+                    < (conflicts.winner_hlc, conflicts.winner_origin, conflicts.winner_seq)
+                """
+        ).execute(arguments: [
+            loser.table.rawValue, loser.rowID.rawValue, record.column.name, loser.origin.rawValue, loser.sequence,
+            loser.timestamp.rawValue, record.loserValue.databaseValue, winner.origin.rawValue, winner.sequence,
+            winner.timestamp.rawValue, winner.isDelete, record.winnerValue?.databaseValue ?? .null,
+        ])
     }
 }

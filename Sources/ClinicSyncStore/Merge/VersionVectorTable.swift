@@ -9,10 +9,12 @@ import GRDB
 /// the backup and the groups they were sealed in.
 enum VersionVectorTable {
     static func advance(_ db: Database, _ origin: SiteID, to sequence: Int64) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO version_vector (origin, seq) VALUES (?, ?)
-            ON CONFLICT (origin) DO UPDATE SET seq = MAX(seq, excluded.seq)
-            """).execute(arguments: [origin.rawValue, sequence])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO version_vector (origin, seq) VALUES (?, ?)
+                ON CONFLICT (origin) DO UPDATE SET seq = MAX(seq, excluded.seq)
+                """
+        ).execute(arguments: [origin.rawValue, sequence])
     }
 
     /// What this site holds; `asking`: what it tells peers it holds (see above).
@@ -22,12 +24,15 @@ enum VersionVectorTable {
             sequences[try SiteID(row["origin"])] = row["seq"]
         }
         // The chain's end and the last own entry matter only to what the site tells peers.
-        let clock = try Row.fetchOne(db, sql: asking ? """
-            SELECT site_id, last_seq, EXISTS (SELECT 1 FROM recovery_peers) AS recovering,
-                   COALESCE((SELECT MAX(last) FROM chain_groups WHERE origin = site_id), chain_genesis - 1) AS sealed,
-                   (SELECT MAX(seq) FROM change_log WHERE origin = site_id) AS logged
-            FROM sync_clock
-            """ : "SELECT site_id, last_seq FROM sync_clock")
+        let clock = try Row.fetchOne(
+            db,
+            sql: asking
+                ? """
+                SELECT site_id, last_seq, EXISTS (SELECT 1 FROM recovery_peers) AS recovering,
+                       COALESCE((SELECT MAX(last) FROM chain_groups WHERE origin = site_id), chain_genesis - 1) AS sealed,
+                       (SELECT MAX(seq) FROM change_log WHERE origin = site_id) AS logged
+                FROM sync_clock
+                """ : "SELECT site_id, last_seq FROM sync_clock")
         guard let clock, let own = try? SiteID(clock["site_id"]) else { return VersionVector(sequences) }
         if asking && clock["recovering"] {
             // A restored site asks for its own changes from the end of its chain too: its peers then
@@ -48,11 +53,14 @@ enum VersionVectorTable {
     static func refreshKnowledge(_ db: Database, site: SiteID) throws {
         var sequences = try load(db).sequences
         sequences[site] = nil
-        let row = try Row.fetchOne(db, sql: """
-            SELECT last_seq, (SELECT seq FROM version_vector WHERE origin = site_id) AS held FROM sync_clock
-            """)
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT last_seq, (SELECT seq FROM version_vector WHERE origin = site_id) AS held FROM sync_clock
+                """)
         if let row, let held: Int64 = row["held"], let last: Int64 = row["last_seq"],
-           Change.numberingBlock(of: last + 1) > max(0, Change.numberingBlock(of: held)) {
+            Change.numberingBlock(of: last + 1) > max(0, Change.numberingBlock(of: held))
+        {
             sequences[site] = held
         }
         try db.cachedStatement(sql: "UPDATE sync_clock SET seen = ?").execute(arguments: [VersionVector(sequences).text])

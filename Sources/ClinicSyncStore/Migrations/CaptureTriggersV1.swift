@@ -7,7 +7,8 @@ enum CaptureTriggersV1 {
     /// The statements for one table, given its synchronised columns (all but `id`).
     static func statements(table: String, columns: [String]) -> [String] {
         let active = "WHEN (SELECT suspended FROM capture_control) = 0"
-        let insertValues = columns
+        let insertValues =
+            columns
             .map { "('\(table)', NEW.id, '\($0)', NEW.\($0))" }
             .joined(separator: ",\n        ")
         let updateInserts = columns.map {

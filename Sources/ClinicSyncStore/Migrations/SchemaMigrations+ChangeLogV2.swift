@@ -14,88 +14,90 @@ extension SchemaMigrations {
             for name in CaptureTriggers.names(table: table) { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
         }
         let slots = (0..<prescriptionColumns.count).map { "v\($0)" }.joined(separator: ", ")
-        try db.execute(sql: """
-            -- The clock and sequence of this site's captured writes, read and advanced by the triggers.
-            -- seen: this site's version vector (own origin excluded) as of its next write.
-            -- capturing: 0 only inside the transaction that applies remote changes.
-            CREATE TABLE sync_clock (
-                singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-                site_id TEXT NOT NULL,
-                last_hlc INTEGER NOT NULL,
-                last_seq INTEGER NOT NULL,
-                seen TEXT NOT NULL,
-                wall_offset_ms INTEGER NOT NULL DEFAULT 0,
-                capturing INTEGER NOT NULL DEFAULT 1
-            );
-            INSERT INTO sync_clock (singleton, site_id, last_hlc, last_seq, seen)
-                SELECT 1, COALESCE((SELECT site_id FROM site_identity), ''), last_hlc, 0, '' FROM clock_state;
+        try db.execute(
+            sql: """
+                -- The clock and sequence of this site's captured writes, read and advanced by the triggers.
+                -- seen: this site's version vector (own origin excluded) as of its next write.
+                -- capturing: 0 only inside the transaction that applies remote changes.
+                CREATE TABLE sync_clock (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    site_id TEXT NOT NULL,
+                    last_hlc INTEGER NOT NULL,
+                    last_seq INTEGER NOT NULL,
+                    seen TEXT NOT NULL,
+                    wall_offset_ms INTEGER NOT NULL DEFAULT 0,
+                    capturing INTEGER NOT NULL DEFAULT 1
+                );
+                INSERT INTO sync_clock (singleton, site_id, last_hlc, last_seq, seen)
+                    SELECT 1, COALESCE((SELECT site_id FROM site_identity), ''), last_hlc, 0, '' FROM clock_state;
 
-            -- One entry per row write: cols is the mask of the columns written (bit = the column's
-            -- position; 0 = the row was deleted) and v<position> their values, untyped so that SQLite
-            -- keeps each value exactly as written. seen: what the origin had seen (version-2 entries);
-            -- base_*: the version replaced (entries migrated from version 1).
-            CREATE TABLE change_log_v2 (
-                origin TEXT NOT NULL,
-                seq INTEGER NOT NULL,
-                hlc INTEGER NOT NULL,
-                tbl INTEGER NOT NULL,
-                row_id TEXT NOT NULL,
-                cols INTEGER NOT NULL,
-                seen TEXT,
-                base_hlc INTEGER,
-                base_origin TEXT,
-                \(slots),
-                PRIMARY KEY (origin, seq)
-            ) WITHOUT ROWID;
+                -- One entry per row write: cols is the mask of the columns written (bit = the column's
+                -- position; 0 = the row was deleted) and v<position> their values, untyped so that SQLite
+                -- keeps each value exactly as written. seen: what the origin had seen (version-2 entries);
+                -- base_*: the version replaced (entries migrated from version 1).
+                CREATE TABLE change_log_v2 (
+                    origin TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    tbl INTEGER NOT NULL,
+                    row_id TEXT NOT NULL,
+                    cols INTEGER NOT NULL,
+                    seen TEXT,
+                    base_hlc INTEGER,
+                    base_origin TEXT,
+                    \(slots),
+                    PRIMARY KEY (origin, seq)
+                ) WITHOUT ROWID;
 
-            CREATE TABLE version_vector_v2 (
-                origin TEXT PRIMARY KEY NOT NULL,
-                seq INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            INSERT INTO version_vector_v2 (origin, seq) SELECT origin, hlc - \(legacyOffset) FROM version_vector;
+                CREATE TABLE version_vector_v2 (
+                    origin TEXT PRIMARY KEY NOT NULL,
+                    seq INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO version_vector_v2 (origin, seq) SELECT origin, hlc - \(legacyOffset) FROM version_vector;
 
-            -- Values discarded by a change made without knowledge of them, with the change that won.
-            CREATE TABLE conflicts_v2 (
-                tbl TEXT NOT NULL,
-                row_id TEXT NOT NULL,
-                col TEXT NOT NULL,
-                loser_origin TEXT NOT NULL,
-                loser_seq INTEGER NOT NULL,
-                loser_hlc INTEGER NOT NULL,
-                loser_value,
-                winner_origin TEXT NOT NULL,
-                winner_seq INTEGER NOT NULL,
-                winner_hlc INTEGER NOT NULL,
-                winner_deleted INTEGER NOT NULL,
-                winner_value,
-                PRIMARY KEY (loser_origin, loser_seq, col)
-            ) WITHOUT ROWID;
-            CREATE TABLE legacy_pending AS SELECT seq, tbl, row_id, col, value FROM change_log WHERE hlc IS NULL;
-            INSERT INTO conflicts_v2
-                SELECT tbl, row_id, col, loser_origin, loser_hlc - \(legacyOffset), loser_hlc, loser_value,
-                       winner_origin, winner_hlc - \(legacyOffset), winner_hlc, winner_deleted, winner_value
-                FROM conflicts;
-            """)
+                -- Values discarded by a change made without knowledge of them, with the change that won.
+                CREATE TABLE conflicts_v2 (
+                    tbl TEXT NOT NULL,
+                    row_id TEXT NOT NULL,
+                    col TEXT NOT NULL,
+                    loser_origin TEXT NOT NULL,
+                    loser_seq INTEGER NOT NULL,
+                    loser_hlc INTEGER NOT NULL,
+                    loser_value,
+                    winner_origin TEXT NOT NULL,
+                    winner_seq INTEGER NOT NULL,
+                    winner_hlc INTEGER NOT NULL,
+                    winner_deleted INTEGER NOT NULL,
+                    winner_value,
+                    PRIMARY KEY (loser_origin, loser_seq, col)
+                ) WITHOUT ROWID;
+                CREATE TABLE legacy_pending AS SELECT seq, tbl, row_id, col, value FROM change_log WHERE hlc IS NULL;
+                INSERT INTO conflicts_v2
+                    SELECT tbl, row_id, col, loser_origin, loser_hlc - \(legacyOffset), loser_hlc, loser_value,
+                           winner_origin, winner_hlc - \(legacyOffset), winner_hlc, winner_deleted, winner_value
+                    FROM conflicts;
+                """)
         try copyLegacyEntries(db)
         try renumberPeerAcknowledgements(db)
-        try db.execute(sql: """
-            DROP TABLE change_log;
-            DROP TABLE cell_versions;
-            DROP TABLE tombstones;
-            DROP TABLE conflicts;
-            DROP TABLE version_vector;
-            DROP TABLE clock_state;
-            DROP TABLE capture_control;
-            ALTER TABLE change_log_v2 RENAME TO change_log;
-            ALTER TABLE conflicts_v2 RENAME TO conflicts;
-            ALTER TABLE version_vector_v2 RENAME TO version_vector;
-            CREATE INDEX change_log_by_row ON change_log (tbl, row_id);
-            CREATE INDEX conflicts_by_winner ON conflicts (winner_origin, winner_seq);
-            UPDATE sync_clock SET seen = COALESCE((
-                SELECT group_concat(origin || '=' || seq, ',') FROM (
-                    SELECT origin, seq FROM version_vector
-                    WHERE origin != (SELECT site_id FROM sync_clock) ORDER BY origin)), '');
-            """)
+        try db.execute(
+            sql: """
+                DROP TABLE change_log;
+                DROP TABLE cell_versions;
+                DROP TABLE tombstones;
+                DROP TABLE conflicts;
+                DROP TABLE version_vector;
+                DROP TABLE clock_state;
+                DROP TABLE capture_control;
+                ALTER TABLE change_log_v2 RENAME TO change_log;
+                ALTER TABLE conflicts_v2 RENAME TO conflicts;
+                ALTER TABLE version_vector_v2 RENAME TO version_vector;
+                CREATE INDEX change_log_by_row ON change_log (tbl, row_id);
+                CREATE INDEX conflicts_by_winner ON conflicts (winner_origin, winner_seq);
+                UPDATE sync_clock SET seen = COALESCE((
+                    SELECT group_concat(origin || '=' || seq, ',') FROM (
+                        SELECT origin, seq FROM version_vector
+                        WHERE origin != (SELECT site_id FROM sync_clock) ORDER BY origin)), '');
+                """)
         for (table, code, columns) in [("appointments", 1, appointmentColumns), ("prescriptions", 2, prescriptionColumns)] {
             for statement in CaptureTriggers.statements(table: table, code: code, columns: columns) {
                 try db.execute(sql: statement)
@@ -118,9 +120,11 @@ extension SchemaMigrations {
     }
 
     private static func copyLegacyEntries(_ db: Database) throws {
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT tbl, row_id, col, value, hlc, origin, base_hlc, base_origin FROM change_log WHERE hlc IS NOT NULL
-            """)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT tbl, row_id, col, value, hlc, origin, base_hlc, base_origin FROM change_log WHERE hlc IS NOT NULL
+                """)
         while let row = try rows.next() {
             let table: String = row["tbl"]
             let column: String? = row["col"]
@@ -130,14 +134,18 @@ extension SchemaMigrations {
             if column != nil, slot == nil { continue }
             let valueColumn = slot.map { ", v\($0)" } ?? ""
             // One statement per value slot, prepared once: a v1 log may hold millions of entries.
-            try db.cachedStatement(sql: """
-                INSERT INTO change_log_v2 (origin, seq, hlc, tbl, row_id, cols, base_hlc, base_origin\(valueColumn))
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?\(slot == nil ? "" : ", ?"))
-                """).execute(arguments: StatementArguments([
-                    row["origin"] as DatabaseValue, (hlc - legacyOffset).databaseValue, hlc.databaseValue,
-                    code.databaseValue, row["row_id"] as DatabaseValue, (slot.map { 1 << $0 } ?? 0).databaseValue,
-                    row["base_hlc"] as DatabaseValue, row["base_origin"] as DatabaseValue,
-                ] + (slot == nil ? [] : [row["value"] as DatabaseValue])))
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO change_log_v2 (origin, seq, hlc, tbl, row_id, cols, base_hlc, base_origin\(valueColumn))
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?\(slot == nil ? "" : ", ?"))
+                    """
+            ).execute(
+                arguments: StatementArguments(
+                    [
+                        row["origin"] as DatabaseValue, (hlc - legacyOffset).databaseValue, hlc.databaseValue,
+                        code.databaseValue, row["row_id"] as DatabaseValue, (slot.map { 1 << $0 } ?? 0).databaseValue,
+                        row["base_hlc"] as DatabaseValue, row["base_origin"] as DatabaseValue,
+                    ] + (slot == nil ? [] : [row["value"] as DatabaseValue])))
         }
     }
 
@@ -163,15 +171,17 @@ extension SchemaMigrations {
             guard let code = code(of: table) else { continue }
             try db.execute(sql: "UPDATE sync_clock SET last_seq = last_seq + 1, last_hlc = \(CaptureTriggers.nextTimestamp)")
             if let column, let slot = position(table: table, column: column) {
-                try db.execute(sql: """
-                    INSERT INTO change_log (origin, seq, hlc, tbl, row_id, cols, seen, v\(slot))
-                    SELECT site_id, last_seq, last_hlc, ?, ?, ?, seen, ? FROM sync_clock
-                    """, arguments: [code, row["row_id"], 1 << slot, row["value"]])
+                try db.execute(
+                    sql: """
+                        INSERT INTO change_log (origin, seq, hlc, tbl, row_id, cols, seen, v\(slot))
+                        SELECT site_id, last_seq, last_hlc, ?, ?, ?, seen, ? FROM sync_clock
+                        """, arguments: [code, row["row_id"], 1 << slot, row["value"]])
             } else {
-                try db.execute(sql: """
-                    INSERT INTO change_log (origin, seq, hlc, tbl, row_id, cols, seen)
-                    SELECT site_id, last_seq, last_hlc, ?, ?, 0, seen FROM sync_clock
-                    """, arguments: [code, row["row_id"]])
+                try db.execute(
+                    sql: """
+                        INSERT INTO change_log (origin, seq, hlc, tbl, row_id, cols, seen)
+                        SELECT site_id, last_seq, last_hlc, ?, ?, 0, seen FROM sync_clock
+                        """, arguments: [code, row["row_id"]])
             }
         }
         try db.execute(sql: "DROP TABLE legacy_pending")

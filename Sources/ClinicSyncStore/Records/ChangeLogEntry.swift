@@ -6,7 +6,8 @@ import GRDB
 /// Knowledge vectors repeat across entries (every write between two merges shares one), so the
 /// decoder keeps the vectors it has parsed.
 struct ChangeLogDecoder {
-    private static let names = ["origin", "seq", "hlc", "tbl", "row_id", "cols", "seen", "base_hlc", "base_origin"]
+    private static let names =
+        ["origin", "seq", "hlc", "tbl", "row_id", "cols", "seen", "base_hlc", "base_origin"]
         + (0..<SyncedColumn.maximumPerTable).map { "v\($0)" }
     /// The columns of an entry, in the order ``Change/logArguments(knowledgeText:)`` binds them.
     static let columns = names.joined(separator: ", ")
@@ -30,7 +31,8 @@ struct ChangeLogDecoder {
         } else {
             var values: [ColumnValue] = []
             for column in table.columns where mask & (1 << column.position) != 0 {
-                values.append(ColumnValue(column, FieldValue(row[Self.names.count - SyncedColumn.maximumPerTable + column.position] as DatabaseValue)))
+                values.append(
+                    ColumnValue(column, FieldValue(row[Self.names.count - SyncedColumn.maximumPerTable + column.position] as DatabaseValue)))
             }
             operation = .write(values)
         }
@@ -78,7 +80,9 @@ extension Change {
             slots[entry.column.position] = entry.value.databaseValue
             mask |= 1 << entry.column.position
         }
-        let seen: DatabaseValue, baseHLC: DatabaseValue, baseOrigin: DatabaseValue
+        let seen: DatabaseValue
+        let baseHLC: DatabaseValue
+        let baseOrigin: DatabaseValue
         switch knowledge {
         case let .vector(vector):
             (seen, baseHLC, baseOrigin) = ((knowledgeText ?? vector.text).databaseValue, .null, .null)
@@ -102,9 +106,12 @@ extension SiteStore {
             var decoder = ChangeLogDecoder()
             let filter = origin == nil ? "seq > ?" : "origin = ? AND seq > ?"
             let arguments: StatementArguments = origin.map { [$0.rawValue, sequence] } ?? [sequence]
-            return try Row.fetchAll(db, sql: """
-                SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE \(filter) ORDER BY hlc, origin, seq LIMIT ?
-                """, arguments: arguments + [limit]).map { try decoder.change(from: $0) }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(ChangeLogDecoder.columns) FROM change_log WHERE \(filter) ORDER BY hlc, origin, seq LIMIT ?
+                    """, arguments: arguments + [limit]
+            ).map { try decoder.change(from: $0) }
         }
     }
 

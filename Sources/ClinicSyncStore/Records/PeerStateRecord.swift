@@ -52,19 +52,21 @@ extension SiteStore {
         let now = UTCDateTime(secondsSinceEpoch: Int(wallClock.nowMilliseconds() / 1000)).description
         try StoreError.mapping(path: path) {
             try timedWrite { db in
-                try db.execute(sql: """
-                    INSERT INTO peer_state (peer, url, last_attempt, last_success, last_error, clock_problem,
-                                            changes_sent, changes_received, peer_vector, peer_site)
-                    VALUES (:peer, :url, :now, :success, :error, :clock, :sent, :received, :vector, :site)
-                    ON CONFLICT (peer) DO UPDATE SET
-                        url = excluded.url, last_attempt = excluded.last_attempt,
-                        last_success = COALESCE(excluded.last_success, peer_state.last_success),
-                        last_error = excluded.last_error, clock_problem = excluded.clock_problem,
-                        changes_sent = peer_state.changes_sent + excluded.changes_sent,
-                        changes_received = peer_state.changes_received + excluded.changes_received,
-                        peer_vector = COALESCE(excluded.peer_vector, peer_state.peer_vector),
-                        peer_site = COALESCE(excluded.peer_site, peer_state.peer_site)
-                    """, arguments: [
+                try db.execute(
+                    sql: """
+                        INSERT INTO peer_state (peer, url, last_attempt, last_success, last_error, clock_problem,
+                                                changes_sent, changes_received, peer_vector, peer_site)
+                        VALUES (:peer, :url, :now, :success, :error, :clock, :sent, :received, :vector, :site)
+                        ON CONFLICT (peer) DO UPDATE SET
+                            url = excluded.url, last_attempt = excluded.last_attempt,
+                            last_success = COALESCE(excluded.last_success, peer_state.last_success),
+                            last_error = excluded.last_error, clock_problem = excluded.clock_problem,
+                            changes_sent = peer_state.changes_sent + excluded.changes_sent,
+                            changes_received = peer_state.changes_received + excluded.changes_received,
+                            peer_vector = COALESCE(excluded.peer_vector, peer_state.peer_vector),
+                            peer_site = COALESCE(excluded.peer_site, peer_state.peer_site)
+                        """,
+                    arguments: [
                         "peer": result.peer, "url": result.url, "now": now,
                         "success": result.succeeded ? now : nil, "error": result.error,
                         "clock": result.clockProblem, "sent": result.sent, "received": result.received,

@@ -40,7 +40,9 @@ package struct PeerClient: Sendable {
     /// Pushes an already encoded `PushRequest` body; returns the answer and the bytes sent.
     func push(_ body: ByteBuffer, compress: Bool) async throws(SyncError) -> (Received<WireMessage.PushResponse>, sent: Int) {
         var sent = 0
-        let answer = try await post("\(WireProtocol.pathPrefix)/push", body: body, compress: compress, as: WireMessage.PushResponse.self) { sent = $0 }
+        let answer = try await post("\(WireProtocol.pathPrefix)/push", body: body, compress: compress, as: WireMessage.PushResponse.self) {
+            sent = $0
+        }
         return (answer, sent)
     }
 
@@ -85,11 +87,13 @@ package struct PeerClient: Sendable {
         guard (200..<300).contains(Int(response.status.code)) else {
             let failure = try? BodyCoding.decode(WireMessage.Failure.self, from: content)
             if response.status.code == 404, failure == nil {
-                throw .refused(peer: peer.name, status: 404, code: "protocol_mismatch",
-                               message: "the peer does not serve protocol \(WireProtocol.version) (an older clinicsync?); upgrade the older site")
+                throw .refused(
+                    peer: peer.name, status: 404, code: "protocol_mismatch",
+                    message: "the peer does not serve protocol \(WireProtocol.version) (an older clinicsync?); upgrade the older site")
             }
-            throw .refused(peer: peer.name, status: Int(response.status.code), code: failure?.code ?? "http_error",
-                           message: failure?.error ?? "HTTP \(response.status.code) without a protocol answer")
+            throw .refused(
+                peer: peer.name, status: Int(response.status.code), code: failure?.code ?? "http_error",
+                message: failure?.error ?? "HTTP \(response.status.code) without a protocol answer")
         }
         do {
             return Received(value: try BodyCoding.decode(type, from: content), wireBytes: received.readableBytes)

@@ -114,7 +114,8 @@ package struct PeerSynchronizer: Sendable {
             } catch let refusal as ChainRefusal {
                 throw SyncError.rejectedIncoming(peer: client.peer.name, reason: refusal.description)
             }
-            let changes = batch.changes, through = batch.through
+            let changes = batch.changes
+            let through = batch.through
             // Nothing new and nothing compacted away to catch up on: the pull is done, once the
             // origins' chain starts the batch carries alone (of origins whose legacy changes this
             // site holds) are kept, so that it can pass that history on.
@@ -128,7 +129,8 @@ package struct PeerSynchronizer: Sendable {
             // next session asks again from what was applied).
             var expected = vector.merged(with: through)
             for change in changes { expected.advance(change.origin, to: change.sequence) }
-            let more = answer.value.more, nextVector = expected
+            let more = answer.value.more
+            let nextVector = expected
             async let next = more ? pull(from: nextVector, fleet: fleet) : nil
             let applied = try await apply(batch)
             outcome.received += applied.applied
@@ -160,7 +162,9 @@ package struct PeerSynchronizer: Sendable {
         }
     }
 
-    private func pull(from vector: VersionVector, fleet: [WireMessage.Report]) async throws(SyncError) -> PeerClient.Received<WireMessage.PullResponse> {
+    private func pull(
+        from vector: VersionVector, fleet: [WireMessage.Report]
+    ) async throws(SyncError) -> PeerClient.Received<WireMessage.PullResponse> {
         try await client.pull(.init(vector: vector.wire, fleet: fleet, limit: limits.changes, max_bytes: limits.bytes))
     }
 
@@ -186,7 +190,8 @@ package struct PeerSynchronizer: Sendable {
             do {
                 let report = try FleetReport(wire: answer.value.report)
                 try await feed.learn([report], from: outcome.peerSite ?? report.site)
-                Self.merge(try (answer.value.held ?? []).map { wire throws(ValidationError) in try HeldOrigin(wire: wire) }, into: &outcome.heldAtPeer)
+                Self.merge(
+                    try (answer.value.held ?? []).map { wire throws(ValidationError) in try HeldOrigin(wire: wire) }, into: &outcome.heldAtPeer)
             } catch let error as ValidationError {
                 throw SyncError.malformedResponse(peer: client.peer.name, reason: "report: \(error.description)")
             }

@@ -26,7 +26,9 @@ package enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .wrongSite(peer, reported):
             return "the server configured as peer '\(peer)' says it is site '\(reported)'; fix the peer's url or name"
         case let .wrongFingerprint(peer, expected, presented):
-            return "peer \(peer) presented certificate \(presented) but the configuration pins \(expected); if the peer rotated its key, update its fingerprint"
+            return
+                "peer \(peer) presented certificate \(presented) but the configuration pins \(expected); if the peer rotated its key, update "
+                + "its fingerprint"
         case let .identityConflict(peer, reason):
             return "peer \(peer) refused (identity_conflict): \(reason)"
         case let .rejectedIncoming(peer, reason):

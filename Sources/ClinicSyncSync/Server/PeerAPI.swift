@@ -41,11 +41,16 @@ package struct PeerAPI: Sendable {
     package func addRoutes(to router: Router<PeerRequestContext>) {
         let endpoints = ["hello", "pull", "push"]
         let older = 1..<WireProtocol.version
-        router.add(middleware: MethodRefusal(allowed: Dictionary(uniqueKeysWithValues: ([WireProtocol.version] + older)
-            .flatMap { version in endpoints.map { ("/v\(version)/\($0)", HTTPRequest.Method.post) } })))
+        router.add(
+            middleware: MethodRefusal(
+                allowed: Dictionary(
+                    uniqueKeysWithValues: ([WireProtocol.version] + older)
+                        .flatMap { version in endpoints.map { ("/v\(version)/\($0)", HTTPRequest.Method.post) } })))
         router.group(RouterPath(WireProtocol.pathPrefix))
-            .add(middleware: PeerEnvelopeMiddleware(
-                siteID: feed.siteID, peers: peers, transport: transport, limits: limits, inFlight: inFlight, logger: logger, served: served))
+            .add(
+                middleware: PeerEnvelopeMiddleware(
+                    siteID: feed.siteID, peers: peers, transport: transport, limits: limits, inFlight: inFlight, logger: logger, served: served)
+            )
             .group(context: PeerSessionContext.self)
             .addRoutes(PeerRoutes(feed: feed, logger: logger).collection)
         // A site still on an older protocol calls these; it learns why the sync fails and what to do.
@@ -61,7 +66,10 @@ package struct PeerAPI: Sendable {
             routes.post(RouterPath(endpoint)) { _, _ -> Response in
                 throw PeerRequestError(
                     status: .conflict, code: "protocol_mismatch",
-                    message: "peer speaks protocol \(version), this site speaks \(WireProtocol.version); upgrade the older site (its changes wait in its log)")
+                    message:
+                        "peer speaks protocol \(version), this site speaks \(WireProtocol.version); upgrade the older site (its changes wait "
+                        + "in its log)"
+                )
             }
         }
         return routes

@@ -21,7 +21,8 @@ package struct PeerSecret: Hashable, Sendable {
     /// Whether `presented` is this secret; takes the same time wherever the two differ, so timing
     /// tells a caller nothing about how close its guess was.
     func matches(_ presented: String) -> Bool {
-        let expected = Array(value.utf8), given = Array(presented.utf8)
+        let expected = Array(value.utf8)
+        let given = Array(presented.utf8)
         var difference = UInt8(expected.count == given.count ? 0 : 1)
         for index in expected.indices { difference |= expected[index] ^ (index < given.count ? given[index] : 0) }
         return difference == 0

@@ -27,8 +27,9 @@ struct PeerEnvelopeMiddleware: RouterMiddleware {
             let presented = await context.presentedCredential(overTLS: transport == .tls, authorization: request.headers[.authorization])
             let sender = try checkEnvelope(request, presented: presented)
             guard inFlight.enter(sender, limit: limits.concurrentPerPeer) else {
-                throw PeerRequestError(status: .tooManyRequests, code: "too_many_requests",
-                                       message: "site '\(sender)' already has \(limits.concurrentPerPeer) requests in progress here; wait for them to finish")
+                throw PeerRequestError(
+                    status: .tooManyRequests, code: "too_many_requests",
+                    message: "site '\(sender)' already has \(limits.concurrentPerPeer) requests in progress here; wait for them to finish")
             }
             defer { inFlight.leave(sender) }
             var context = context
@@ -58,22 +59,25 @@ struct PeerEnvelopeMiddleware: RouterMiddleware {
             throw PeerRequestError.badRequest("missing or malformed \(WireProtocol.protocolHeader) header")
         }
         guard version == WireProtocol.version else {
-            throw PeerRequestError(status: .conflict, code: "protocol_mismatch",
-                                   message: "peer speaks protocol \(version), this site speaks \(WireProtocol.version); upgrade the older site")
+            throw PeerRequestError(
+                status: .conflict, code: "protocol_mismatch",
+                message: "peer speaks protocol \(version), this site speaks \(WireProtocol.version); upgrade the older site")
         }
         guard let schema = request.headers[HTTPField.Name(WireProtocol.schemaHeader)!], !schema.isEmpty else {
             throw PeerRequestError.badRequest("missing \(WireProtocol.schemaHeader) header")
         }
         guard schema == WireProtocol.schemaVersion else {
-            throw PeerRequestError(status: .conflict, code: "schema_mismatch",
-                                   message: "peer has table schema \(schema), this site has \(WireProtocol.schemaVersion); upgrade the older site")
+            throw PeerRequestError(
+                status: .conflict, code: "schema_mismatch",
+                message: "peer has table schema \(schema), this site has \(WireProtocol.schemaVersion); upgrade the older site")
         }
         guard let siteText = request.headers[HTTPField.Name(WireProtocol.siteHeader)!], let sender = try? SiteID(siteText) else {
             throw PeerRequestError.badRequest("missing or malformed \(WireProtocol.siteHeader) header")
         }
         guard peers.contains(sender) else {
-            throw PeerRequestError(status: .forbidden, code: "unknown_peer",
-                                   message: "site '\(sender)' is not a configured peer of site '\(siteID)'")
+            throw PeerRequestError(
+                status: .forbidden, code: "unknown_peer",
+                message: "site '\(sender)' is not a configured peer of site '\(siteID)'")
         }
         guard peers.accepts(sender, presenting: presented) else { throw Self.unauthenticated(sender, presented: presented, peers: peers) }
         return sender
@@ -83,15 +87,20 @@ struct PeerEnvelopeMiddleware: RouterMiddleware {
         switch presented {
         case let .certificate(fingerprint):
             let owner = peers.site(for: fingerprint).map { "site '\($0)'" } ?? "another site"
-            return PeerRequestError(status: .forbidden, code: "site_mismatch",
-                                    message: "the request says it comes from site '\(sender)' but its certificate belongs to \(owner)")
+            return PeerRequestError(
+                status: .forbidden, code: "site_mismatch",
+                message: "the request says it comes from site '\(sender)' but its certificate belongs to \(owner)")
         case .unreadableCertificate:
-            return PeerRequestError(status: .forbidden, code: "certificate_unreadable",
-                                    message: "the client certificate of the connection could not be read, so site '\(sender)' is not proven")
+            return PeerRequestError(
+                status: .forbidden, code: "certificate_unreadable",
+                message: "the client certificate of the connection could not be read, so site '\(sender)' is not proven")
         case let .secret(presented):
-            return PeerRequestError(status: .forbidden, code: "unauthenticated_peer", message: presented == nil
-                ? "the request from site '\(sender)' carries no secret; over plain HTTP each peer sends the secret both sites configure for each other (peers[].secret)"
-                : "the request from site '\(sender)' carries a secret other than the one configured for it here (peers[].secret)")
+            return PeerRequestError(
+                status: .forbidden, code: "unauthenticated_peer",
+                message: presented == nil
+                    ? "the request from site '\(sender)' carries no secret; over plain HTTP each peer sends the secret both sites configure "
+                        + "for each other (peers[].secret)"
+                    : "the request from site '\(sender)' carries a secret other than the one configured for it here (peers[].secret)")
         }
     }
 
@@ -102,11 +111,13 @@ struct PeerEnvelopeMiddleware: RouterMiddleware {
         do {
             body = try await withDeadline(deadline) { try await stream.collect(upTo: WireProtocol.maximumBodyBytes) }
         } catch is BodyDeadlineExceeded {
-            throw PeerRequestError(status: .requestTimeout, code: "request_timeout",
-                                   message: "the request body did not arrive within \(deadline) (sync.timeout_seconds plus 1 s per 16 KiB)")
+            throw PeerRequestError(
+                status: .requestTimeout, code: "request_timeout",
+                message: "the request body did not arrive within \(deadline) (sync.timeout_seconds plus 1 s per 16 KiB)")
         } catch is NIOTooManyBytesError {
-            throw PeerRequestError(status: .contentTooLarge, code: "body_too_large",
-                                   message: "request body exceeds \(WireProtocol.maximumBodyBytes) bytes")
+            throw PeerRequestError(
+                status: .contentTooLarge, code: "body_too_large",
+                message: "request body exceeds \(WireProtocol.maximumBodyBytes) bytes")
         } catch {
             throw PeerRequestError.badRequest("the request body could not be read: the connection failed")
         }
@@ -115,12 +126,14 @@ struct PeerEnvelopeMiddleware: RouterMiddleware {
             return body
         case BodyCoding.gzip:
             do { return try BodyCoding.decompress(body, limit: WireProtocol.maximumBodyBytes) } catch {
-                throw PeerRequestError(status: .contentTooLarge, code: "body_too_large",
-                                       message: "gzip body is corrupt or inflates beyond \(WireProtocol.maximumBodyBytes) bytes")
+                throw PeerRequestError(
+                    status: .contentTooLarge, code: "body_too_large",
+                    message: "gzip body is corrupt or inflates beyond \(WireProtocol.maximumBodyBytes) bytes")
             }
         case let other?:
-            throw PeerRequestError(status: .unsupportedMediaType, code: "unsupported_encoding",
-                                   message: "Content-Encoding \(other) is not supported (use gzip or none)")
+            throw PeerRequestError(
+                status: .unsupportedMediaType, code: "unsupported_encoding",
+                message: "Content-Encoding \(other) is not supported (use gzip or none)")
         }
     }
 }

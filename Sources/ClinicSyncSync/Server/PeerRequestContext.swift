@@ -29,7 +29,8 @@ package struct PeerRequestContext: RequestContext {
             return .secret(String(authorization.dropFirst(7)))
         }
         guard let certificate = try? await channel.nioSSL_peerCertificate().get(),
-              let fingerprint = try? SiteIdentity.fingerprint(of: certificate) else { return .unreadableCertificate }
+            let fingerprint = try? SiteIdentity.fingerprint(of: certificate)
+        else { return .unreadableCertificate }
         return .certificate(fingerprint)
     }
 }
@@ -44,7 +45,8 @@ struct PeerSessionContext: ChildRequestContext {
 
     init(context: PeerRequestContext) throws {
         guard let sender = context.sender, let body = context.body else {
-            throw PeerRequestError(status: .internalServerError, code: "internal_error", message: "a protocol route was reached without its envelope check")
+            throw PeerRequestError(
+                status: .internalServerError, code: "internal_error", message: "a protocol route was reached without its envelope check")
         }
         coreContext = context.coreContext
         self.sender = sender
@@ -55,7 +57,8 @@ struct PeerSessionContext: ChildRequestContext {
     /// `body` (JSON) as the answer, gzip-compressed when the caller accepts it.
     func answer(_ body: ByteBuffer) throws -> Response {
         guard acceptsGzip else { return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body)) }
-        return Response(status: .ok, headers: [.contentType: "application/json", .contentEncoding: BodyCoding.gzip],
-                        body: ResponseBody(byteBuffer: try BodyCoding.compress(body)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json", .contentEncoding: BodyCoding.gzip],
+            body: ResponseBody(byteBuffer: try BodyCoding.compress(body)))
     }
 }

@@ -58,14 +58,21 @@ struct PeerRoutes: Sendable {
             logger.warning("push refused", metadata: ["peer": "\(sender)", "reason": "\(rejected.reason)"])
             throw PeerRequestError(status: .unprocessableContent, code: "change_rejected", message: rejected.reason)
         } catch let refusal as ChainRefusal {
-            logger.warning("push refused", metadata: ["peer": "\(sender)", "origin": "\(refusal.origin)", "code": "\(refusal.code.rawValue)",
-                                                      "reason": "\(refusal.reason)"])
-            throw PeerRequestError(status: HTTPResponse.Status(code: refusal.code.status), code: refusal.code.rawValue,
-                                   message: "\(refusal); nothing of the batch was applied")
+            logger.warning(
+                "push refused",
+                metadata: [
+                    "peer": "\(sender)", "origin": "\(refusal.origin)", "code": "\(refusal.code.rawValue)",
+                    "reason": "\(refusal.reason)",
+                ])
+            throw PeerRequestError(
+                status: HTTPResponse.Status(code: refusal.code.status), code: refusal.code.rawValue,
+                message: "\(refusal); nothing of the batch was applied")
         }
-        logger.info("push applied", metadata: [
-            "peer": "\(sender)", "applied": "\(outcome.applied)", "duplicates": "\(outcome.duplicates)", "conflicts": "\(outcome.conflicts)",
-        ])
+        logger.info(
+            "push applied",
+            metadata: [
+                "peer": "\(sender)", "applied": "\(outcome.applied)", "duplicates": "\(outcome.duplicates)", "conflicts": "\(outcome.conflicts)",
+            ])
         for held in outcome.held {
             logger.warning("changes held", metadata: ["peer": "\(sender)", "origin": "\(held.origin)", "reason": "\(held)"])
         }

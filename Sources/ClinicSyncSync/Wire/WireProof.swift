@@ -43,13 +43,16 @@ package struct WireProof: Codable, Sendable {
 extension OriginProof {
     /// The wire form.
     package var wire: WireProof {
-        WireProof(keys: publicKeys.map { Data($0).base64EncodedString() }, groups: groups.map { item in
-            let header = item.header
-            return WireProof.Group(
-                genesis: header.genesis, previous: header.previous, first: header.first, last: header.last,
-                root: Data(header.root).base64EncodedString(), sig: Data(header.signature).base64EncodedString(),
-                leaves: item.leaves.isEmpty ? nil : Dictionary(uniqueKeysWithValues: item.leaves.map { (String($0.key), Data($0.value).base64EncodedString()) }))
-        })
+        WireProof(
+            keys: publicKeys.map { Data($0).base64EncodedString() },
+            groups: groups.map { item in
+                let header = item.header
+                return WireProof.Group(
+                    genesis: header.genesis, previous: header.previous, first: header.first, last: header.last,
+                    root: Data(header.root).base64EncodedString(), sig: Data(header.signature).base64EncodedString(),
+                    leaves: item.leaves.isEmpty
+                        ? nil : Dictionary(uniqueKeysWithValues: item.leaves.map { (String($0.key), Data($0.value).base64EncodedString()) }))
+            })
     }
 
     /// Reads `origin`'s proof from the wire; what cannot be read refuses the batch (`malformed_proof`).
@@ -62,14 +65,18 @@ extension OriginProof {
         for item in wire.groups {
             var leaves: [Int64: [UInt8]] = [:]
             guard (item.leaves?.count ?? 0) <= Int(SealedGroup.maximumChanges) else {
-                throw ChainRefusal(.malformedProof, origin: origin, "group #\(item.first)...\(item.last) carries more than \(SealedGroup.maximumChanges) leaves")
+                throw ChainRefusal(
+                    .malformedProof, origin: origin, "group #\(item.first)...\(item.last) carries more than \(SealedGroup.maximumChanges) leaves")
             }
             for (number, leaf) in item.leaves ?? [:] {
-                guard let sequence = Int64(number) else { throw ChainRefusal(.malformedProof, origin: origin, "leaf number '\(number)' is not a number") }
+                guard let sequence = Int64(number) else {
+                    throw ChainRefusal(.malformedProof, origin: origin, "leaf number '\(number)' is not a number")
+                }
                 leaves[sequence] = try bytes(leaf, "the leaf of #\(sequence)")
             }
-            let header = SealedGroup(origin: origin, genesis: item.genesis, previous: item.previous, first: item.first, last: item.last,
-                                     root: try bytes(item.root, "a root"), signature: try bytes(item.sig, "a signature"))
+            let header = SealedGroup(
+                origin: origin, genesis: item.genesis, previous: item.previous, first: item.first, last: item.last,
+                root: try bytes(item.root, "a root"), signature: try bytes(item.sig, "a signature"))
             if let problem = header.shapeProblem { throw ChainRefusal(.malformedProof, origin: origin, problem) }
             groups.append(Group(header: header, leaves: leaves))
         }

@@ -14,9 +14,11 @@ struct AppointmentList: ParsableCommand {
             Output.table(
                 ["ID", "STARTS_AT", "MIN", "UNITS", "STATUS", "SITE", "THERAPIST", "PATIENT_ID"],
                 appointments.map { appointment in
-                    [appointment.id, appointment.startsAt ?? "-", appointment.minutes.map(String.init) ?? "-",
-                     appointment.units.map(String.init) ?? "-", appointment.status ?? "-", appointment.site ?? "-",
-                     appointment.therapist ?? "-", appointment.patientID ?? "-"]
+                    [
+                        appointment.id, appointment.startsAt ?? "-", appointment.minutes.map(String.init) ?? "-",
+                        appointment.units.map(String.init) ?? "-", appointment.status ?? "-", appointment.site ?? "-",
+                        appointment.therapist ?? "-", appointment.patientID ?? "-",
+                    ]
                 })
         }
     }

@@ -25,7 +25,10 @@ struct AppointmentUpdate: ParsableCommand {
     func validate() throws {
         let given: [Any?] = [status, startsAt, therapist, minutes, units, site, patientID, patientName, prescription, notes]
         guard given.contains(where: { $0 != nil }) else {
-            throw ValidationError("nothing to change: give at least one of --status, --starts-at, --therapist, --minutes, --units, --site, --patient-id, --patient-name, --prescription, --notes")
+            throw ValidationError(
+                "nothing to change: give at least one of --status, --starts-at, --therapist, --minutes, --units, --site, --patient-id, "
+                    + "--patient-name, --prescription, --notes"
+            )
         }
     }
 

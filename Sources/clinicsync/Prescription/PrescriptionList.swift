@@ -14,9 +14,11 @@ struct PrescriptionList: ParsableCommand {
             Output.table(
                 ["ID", "PATIENT_ID", "ICD10", "VISITS", "ISSUED_ON", "EXPIRES_ON", "PAYER"],
                 prescriptions.map { row in
-                    [row.id, row.patientID ?? "-", row.icd10Codes.joined(separator: ","),
-                     row.visitsAuthorized.map(String.init) ?? "unlimited", row.issuedOn ?? "-",
-                     row.expiresOn ?? "-", row.payer ?? "-"]
+                    [
+                        row.id, row.patientID ?? "-", row.icd10Codes.joined(separator: ","),
+                        row.visitsAuthorized.map(String.init) ?? "unlimited", row.issuedOn ?? "-",
+                        row.expiresOn ?? "-", row.payer ?? "-",
+                    ]
                 })
         }
     }

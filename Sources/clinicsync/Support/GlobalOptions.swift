@@ -18,6 +18,11 @@ struct GlobalOptions: ParsableArguments {
 
 /// Options of the commands that write records.
 struct RecordWriteOptions: ParsableArguments {
-    @Flag(name: .long, help: "Write even though the site's clock runs ahead of its wall clock (the change is held at every peer until real time catches up; see `clinicsync clock recover`).")
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Write even though the site's clock runs ahead of its wall clock (the change is held at every peer until real time catches up; "
+                + "see `clinicsync clock recover`).")
+    )
     var force = false
 }

@@ -25,11 +25,13 @@ package struct ChainSealer: Sendable {
         while start < changes.endIndex {
             var end = start + 1
             while end < changes.endIndex, end - start < Int(SealedGroup.maximumChanges),
-                  changes[end].sequence == changes[end - 1].sequence + 1 { end += 1 }
+                changes[end].sequence == changes[end - 1].sequence + 1
+            { end += 1 }
             let run = changes[start..<end]
             let leaves = run.map { crypto.leaf(of: $0) }
-            var group = SealedGroup(origin: tip.origin, genesis: tip.genesis, previous: previous, first: run.first!.sequence,
-                                    last: run.last!.sequence, root: crypto.root(ofLeaves: leaves), signature: [])
+            var group = SealedGroup(
+                origin: tip.origin, genesis: tip.genesis, previous: previous, first: run.first!.sequence,
+                last: run.last!.sequence, root: crypto.root(ofLeaves: leaves), signature: [])
             group.signature = try signer.sign(group.message)
             precondition(group.shapeProblem == nil, "sealed changes out of order: \(group.shapeProblem ?? "")")
             sealed.append(OriginChainState.StoredGroup(header: group, leaves: leaves))

@@ -44,7 +44,8 @@ extension ChainVerifier {
 
         /// The index of the first group whose `last` is at or after `sequence` (binary search).
         private func firstIndex(endingAtOrAfter sequence: Int64) -> Int {
-            var low = 0, high = groups.count
+            var low = 0
+            var high = groups.count
             while low < high {
                 let middle = (low + high) / 2
                 if groups[middle].header.last < sequence { low = middle + 1 } else { high = middle }
@@ -55,9 +56,10 @@ extension ChainVerifier {
         /// The refusal of a validly signed group that contradicts the chain held (a second history).
         func conflict(with group: SealedGroup, verifier: ChainVerifier, keys: [(publicKey: [UInt8], pin: FleetKeys.Key)]) -> ChainRefusal {
             do { try verifier.verifySignature(group, keys: keys) } catch { return error }
-            return ChainRefusal(.conflictingChange, origin: origin,
-                                "two histories signed by the site: group #\(group.first)...\(group.last) has genesis #\(group.genesis), "
-                                + "the chain held here starts at #\(genesis?.genesis ?? 0)")
+            return ChainRefusal(
+                .conflictingChange, origin: origin,
+                "two histories signed by the site: group #\(group.first)...\(group.last) has genesis #\(group.genesis), "
+                    + "the chain held here starts at #\(genesis?.genesis ?? 0)")
         }
 
         mutating func accept(_ group: OriginChainState.StoredGroup) {
@@ -88,13 +90,17 @@ extension ChainVerifier {
                 guard let expected = group.leaf(sequence) else {
                     // In a group kept here by its root alone, and the proof did not give the rest of
                     // its leaves: nothing to check the change against.
-                    throw ChainRefusal(.unsignedChange, origin: origin, "#\(sequence) lies in group #\(group.header.first)...\(group.header.last), "
-                                       + "which this site keeps by its root alone, and the batch does not give the group's other leaves")
+                    throw ChainRefusal(
+                        .unsignedChange, origin: origin,
+                        "#\(sequence) lies in group #\(group.header.first)...\(group.header.last), "
+                            + "which this site keeps by its root alone, and the batch does not give the group's other leaves")
                 }
                 // Other content under a number the site sealed, with no group signed over it: altered or
                 // forged (a second signed history is caught as a conflicting group instead).
                 guard crypto.leaf(of: change) == expected else {
-                    throw ChainRefusal(.chainMismatch, origin: origin, "#\(sequence) is not the change the site sealed in group #\(group.header.first)...\(group.header.last)")
+                    throw ChainRefusal(
+                        .chainMismatch, origin: origin,
+                        "#\(sequence) is not the change the site sealed in group #\(group.header.first)...\(group.header.last)")
                 }
             }
         }
@@ -106,7 +112,8 @@ extension ChainVerifier {
                 throw ChainRefusal(.unsignedChange, origin: origin, "the batch holds the site up to #\(through) without the start of its chain")
             }
             guard through < genesis.genesis || through <= (tip?.last ?? genesis.last) else {
-                throw ChainRefusal(.chainGap, origin: origin, "the batch holds the site up to #\(through), beyond its signed chain (#\(tip?.last ?? genesis.last))")
+                throw ChainRefusal(
+                    .chainGap, origin: origin, "the batch holds the site up to #\(through), beyond its signed chain (#\(tip?.last ?? genesis.last))")
             }
         }
     }

@@ -44,7 +44,8 @@ package struct ChainVerifier: Sendable {
         var previous = Int64.min
         for change in changes {
             guard change.origin == origin, change.sequence > previous else {
-                throw ChainRefusal(.malformedProof, origin: origin, "its changes are not in strictly increasing sequence order at #\(change.sequence)")
+                throw ChainRefusal(
+                    .malformedProof, origin: origin, "its changes are not in strictly increasing sequence order at #\(change.sequence)")
             }
             previous = change.sequence
         }
@@ -52,7 +53,8 @@ package struct ChainVerifier: Sendable {
 
     /// The index of the first of `changes` (in sequence order) numbered `sequence` or more.
     static func firstIndex(of sequence: Int64, in changes: [Change]) -> Int {
-        var low = 0, high = changes.count
+        var low = 0
+        var high = changes.count
         while low < high {
             let middle = (low + high) / 2
             if changes[middle].sequence < sequence { low = middle + 1 } else { high = middle }
@@ -72,16 +74,20 @@ package struct ChainVerifier: Sendable {
             // Not the signature bytes: an ECDSA signature has two valid forms, and a relay may send either.
             guard held.sameContent(as: group) else {
                 try verifySignature(group, keys: keys)
-                throw ChainRefusal(.conflictingChange, origin: origin,
-                                   "two histories signed by the site: this site holds group #\(held.first)...\(held.last), "
-                                   + "the peer offers #\(group.first)...\(group.last) with other content")
+                throw ChainRefusal(
+                    .conflictingChange, origin: origin,
+                    "two histories signed by the site: this site holds group #\(held.first)...\(held.last), "
+                        + "the peer offers #\(group.first)...\(group.last) with other content")
             }
             // A group kept here by its root alone: changes of it in the batch are checked against
             // that root, with the leaves the proof gives for the rest.
             if !group.isGenesis, !walk.keepsLeaves(of: held), let leaves = try leaves(of: item, changes: walk.changes, origin: origin) {
                 guard crypto.root(ofLeaves: leaves) == held.root else {
-                    throw ChainRefusal(.chainMismatch, origin: origin,
-                                       "the changes and leaves of group #\(group.first)...\(group.last) do not give the root the site signed (altered, forged or reordered)")
+                    throw ChainRefusal(
+                        .chainMismatch, origin: origin,
+                        "the changes and leaves of group #\(group.first)...\(group.last) do not give the root the site signed (altered, "
+                            + "forged or reordered)"
+                    )
                 }
                 walk.confirm(held)
             }
@@ -94,19 +100,26 @@ package struct ChainVerifier: Sendable {
             }
         } else {
             guard let genesis = walk.genesis else {
-                throw ChainRefusal(.chainGap, origin: origin, "group #\(group.first)...\(group.last) came before the chain's start (its genesis group)")
+                throw ChainRefusal(
+                    .chainGap, origin: origin, "group #\(group.first)...\(group.last) came before the chain's start (its genesis group)")
             }
             guard group.genesis == genesis.genesis else { throw walk.conflict(with: group, verifier: self, keys: keys) }
             guard let tip = walk.tip, group.previous == tip.last else {
-                throw ChainRefusal(.chainGap, origin: origin,
-                                   "group #\(group.first)...\(group.last) follows #\(group.previous), but this site's chain of the site ends at #\(walk.tip?.last ?? genesis.last)")
+                throw ChainRefusal(
+                    .chainGap, origin: origin,
+                    "group #\(group.first)...\(group.last) follows #\(group.previous), but this site's chain of the site ends at "
+                        + "#\(walk.tip?.last ?? genesis.last)"
+                )
             }
         }
         let leaves = group.isGenesis ? nil : try leaves(of: item, changes: walk.changes, origin: origin)
         if let leaves {
             guard crypto.root(ofLeaves: leaves) == group.root else {
-                throw ChainRefusal(.chainMismatch, origin: origin,
-                                   "the changes and leaves of group #\(group.first)...\(group.last) do not give the root the site signed (altered, forged or reordered)")
+                throw ChainRefusal(
+                    .chainMismatch, origin: origin,
+                    "the changes and leaves of group #\(group.first)...\(group.last) do not give the root the site signed (altered, forged or "
+                        + "reordered)"
+                )
             }
         }
         try verifySignature(group, keys: keys)
@@ -124,7 +137,9 @@ package struct ChainVerifier: Sendable {
             let index = Self.firstIndex(of: number, in: changes)
             return index < changes.count && changes[index].sequence == number
         }) {
-            throw ChainRefusal(.malformedProof, origin: origin, "group #\(group.first)...\(group.last) carries a leaf for #\(stray), outside it or for a change the batch holds")
+            throw ChainRefusal(
+                .malformedProof, origin: origin,
+                "group #\(group.first)...\(group.last) carries a leaf for #\(stray), outside it or for a change the batch holds")
         }
         if let bad = item.leaves.first(where: { $0.value.count != 32 }) {
             throw ChainRefusal(.malformedProof, origin: origin, "the leaf of #\(bad.key) is not 32 bytes")
@@ -151,9 +166,10 @@ package struct ChainVerifier: Sendable {
         let usable = keys.filter { $0.pin.covers(group.last) }
         guard usable.contains(where: { crypto.isValidSignature(group.signature, of: message, publicKey: $0.publicKey) }) else {
             let pinned = fleet.keys[group.origin]?.map(\.fingerprint.rawValue).joined(separator: ", ") ?? "none"
-            throw ChainRefusal(.badSignature, origin: group.origin,
-                               "group #\(group.first)...\(group.last) is not signed by a key the fleet pins for the site (\(pinned))"
-                               + (keys.isEmpty ? "; the peer sent no such key" : ""))
+            throw ChainRefusal(
+                .badSignature, origin: group.origin,
+                "group #\(group.first)...\(group.last) is not signed by a key the fleet pins for the site (\(pinned))"
+                    + (keys.isEmpty ? "; the peer sent no such key" : ""))
         }
     }
 }

@@ -30,7 +30,10 @@ package struct OriginChainState: Hashable, Sendable {
     /// Public keys of the origin received before.
     package var knownKeys: [[UInt8]]
 
-    package init(genesis: SealedGroup? = nil, tip: SealedGroup? = nil, groups: [StoredGroup] = [], held: Int64 = VersionVector.nothing, knownKeys: [[UInt8]] = []) {
+    package init(
+        genesis: SealedGroup? = nil, tip: SealedGroup? = nil, groups: [StoredGroup] = [], held: Int64 = VersionVector.nothing,
+        knownKeys: [[UInt8]] = []
+    ) {
         self.genesis = genesis
         self.tip = tip
         self.groups = groups

@@ -40,8 +40,9 @@ package struct SealedGroup: Hashable, Sendable {
 
     /// The empty group that starts `origin`'s chain at `genesis`, not yet signed.
     package static func genesis(of origin: SiteID, at genesis: Int64, crypto: some ChainCrypto) -> SealedGroup {
-        SealedGroup(origin: origin, genesis: genesis, previous: genesis - 1, first: genesis, last: genesis - 1,
-                    root: crypto.root(ofLeaves: []), signature: [])
+        SealedGroup(
+            origin: origin, genesis: genesis, previous: genesis - 1, first: genesis, last: genesis - 1,
+            root: crypto.root(ofLeaves: []), signature: [])
     }
 
     /// Whether `other` is this group: the same signed header, whatever the signature's bytes.

@@ -118,10 +118,17 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
+        // What the tests and the fault harness share: loopback ports, running programs to their end,
+        // threads of their own for in-process servers, fuzzing peer-protocol bodies. Not in the product.
+        .target(
+            name: "ClinicSyncTestSupport",
+            dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictImports
+        ),
         // The fault-injection harness: real daemons behind fault proxies (run by a test; long mode by hand).
         .executableTarget(
             name: "clinicsync-chaos",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ClinicSyncTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictImports
         ),
         .testTarget(
@@ -151,6 +158,7 @@ let package = Package(
             dependencies: [
                 "ClinicSyncCore",
                 "ClinicSyncSync",
+                "ClinicSyncTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -169,6 +177,7 @@ let package = Package(
                 "ClinicSyncCore",
                 "ClinicSyncDaemon",
                 "ClinicSyncSync",
+                "ClinicSyncTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -182,6 +191,7 @@ let package = Package(
                 "clinicsync",
                 "clinicsync-chaos",
                 "ClinicSyncCore",
+                "ClinicSyncTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictImports

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift format lint --strict --parallel --recursive Sources Tests Package.swift
-long=$(git ls-files '*.swift' | xargs awk 'length > 150 { printf "%s:%d: %d columns\n", FILENAME, FNR, length }')
+long=$(find Sources Tests Package.swift -name '*.swift' -print0 | xargs -0 awk 'length > 150 { printf "%s:%d: %d columns\n", FILENAME, FNR, length }')
 if [ -n "$long" ]; then
   echo "$long" >&2
   echo "lines over 150 columns: split them (a long string literal as \"...\" + \"...\")" >&2

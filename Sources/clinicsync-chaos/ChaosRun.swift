@@ -1,3 +1,4 @@
+import ClinicSyncTestSupport
 import Foundation
 
 /// One seeded run: start the sites behind fault proxies, drive writes and faults on a schedule,
@@ -63,7 +64,7 @@ final class ChaosRun {
                     name: names[index], root: root, binary: binary, clockOffsetMilliseconds: offset, compactionSeconds: compactionSeconds))
         }
         for (from, to) in topology.links(siteCount) {
-            proxies.append((from, to, try FaultProxy(targetPort: sites[to].port, port: ChaosSite.freePort())))
+            proxies.append((from, to, try FaultProxy(targetPort: sites[to].port, port: LoopbackPorts.next())))
         }
         if random.chance(25) {
             let nat = Int.random(in: 0..<siteCount, using: &random)
@@ -74,7 +75,7 @@ final class ChaosRun {
         for site in sites {
             try site.configure(peers: [])
             let initialized = try site.run(["init"])
-            guard initialized.status == 0 else { throw ChaosError.setup("init failed at \(site.name): \(initialized.errors)") }
+            guard initialized.status == 0 else { throw ChaosError.setup("init failed at \(site.name): \(initialized.stderr)") }
         }
         let fleet = Dictionary(uniqueKeysWithValues: try sites.map { ($0.name, try $0.fingerprint()) })
         for (index, site) in sites.enumerated() {
@@ -239,7 +240,7 @@ final class ChaosRun {
                 let backup = sites[index].directory + "/backup-\(step).sqlite"
                 let result = try sites[index].run(["backup", "--to", backup])
                 guard result.status == 0 else {
-                    violations.append("backup at \(sites[index].name) failed: \(result.errors)")
+                    violations.append("backup at \(sites[index].name) failed: \(result.stderr)")
                     continue
                 }
                 pendingRestores[index] = (backup, step + Int.random(in: 2...8, using: &random))
@@ -279,7 +280,7 @@ final class ChaosRun {
         site.stop()
         let restored = try site.run(["restore", "--from", backup])
         try site.start()
-        if restored.status == 75, restored.errors.contains("--keep-fast-changes") {
+        if restored.status == 75, restored.stderr.contains("--keep-fast-changes") {
             // Taken while its clock ran fast, before a recovery: refused, nothing changed, as the
             // README says (an operator restores a later backup).
             counts.restoresRefused += 1
@@ -288,7 +289,7 @@ final class ChaosRun {
         }
         guard restored.status == 0 else {
             note("step \(step): VIOLATION restore of \(site.name) refused (\(restored.status))")
-            return (true, "restore of \(site.name) from its backup failed (\(restored.status)): \(restored.errors)")
+            return (true, "restore of \(site.name) from its backup failed (\(restored.status)): \(restored.stderr)")
         }
         counts.restores += 1
         note("step \(step): \(site.name) lost its disk and was restored from its backup")
@@ -322,11 +323,11 @@ final class ChaosRun {
         counts.clockRecoveries += 1
         note(
             "clock of \(site.name) corrected to \(site.clockOffsetMilliseconds) ms; clock recover -> exit \(recovered.status) "
-                + "\(recovered.output.replacingOccurrences(of: "\n", with: " "))"
+                + "\(recovered.stdout.replacingOccurrences(of: "\n", with: " "))"
         )
         // A site killed meanwhile is started by its pending restart.
         if wasRunning { try site.start() }
-        return recovered.status == 0 ? [] : ["clock recover failed at \(site.name) (exit \(recovered.status)): \(recovered.errors)"]
+        return recovered.status == 0 ? [] : ["clock recover failed at \(site.name) (exit \(recovered.status)): \(recovered.stderr)"]
     }
 
     /// Whether a sync now at `site` left every change it made at a peer: none unsent (a site still
@@ -334,19 +335,19 @@ final class ChaosRun {
     private func sentEverything(_ site: ChaosSite) throws -> Bool {
         let result = try site.run(["sync", "now", "--json"])
         guard syncSucceeded(result) else { return false }
-        let report = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        let report = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let peers = report?["peers"] as? [[String: Any]] ?? []
         // A site whose only peer is behind NAT has sent nothing until that peer calls.
         guard peers.contains(where: { $0["ok"] as? Bool ?? false }) else { return false }
         let heldAtPeers = peers.flatMap { $0["held"] as? [[String: Any]] ?? [] }
             .contains { ($0["origin"] as? String) == site.name && ($0["where"] as? String) == "peer" }
-        let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).output.utf8)) as? [String: Any]
+        let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).stdout.utf8)) as? [String: Any]
         return !heldAtPeers && (status?["recovering_from"] as? [String] ?? []).isEmpty && status?["unsealed_changes"] as? Int == 0
     }
 
     /// Whether `site` still gets its changes back after a restore.
     private func isRecovering(_ site: ChaosSite) throws -> Bool {
-        let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).output.utf8)) as? [String: Any]
+        let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).stdout.utf8)) as? [String: Any]
         return !(status?["recovering_from"] as? [String] ?? []).isEmpty
     }
 
@@ -400,7 +401,7 @@ final class ChaosRun {
             counts.refusedConnections += faults.refusals
             counts.tamperedValues += faults.tampered
         }
-        let status = try JSONSerialization.jsonObject(with: Data(sites[0].run(["status", "--json"]).output.utf8)) as? [String: Any]
+        let status = try JSONSerialization.jsonObject(with: Data(sites[0].run(["status", "--json"]).stdout.utf8)) as? [String: Any]
         counts.changes = status?["change_log_entries"] as? Int ?? 0
         // Every origin numbers its changes 1, 2, 3, ...: what is held but not in the log was compacted.
         // A restored site's numbering jumps by 2^32 (numbers never issued): counted by its remainder.
@@ -419,7 +420,7 @@ final class ChaosRun {
     private func heldWait() throws -> Double? {
         var longest: Int?
         for site in sites {
-            let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).output.utf8)) as? [String: Any]
+            let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).stdout.utf8)) as? [String: Any]
             for held in status?["held_origins"] as? [[String: Any]] ?? [] {
                 guard let ahead = held["ahead_ms"] as? Int, let bound = held["bound_ms"] as? Int else { continue }
                 longest = max(longest ?? 0, ahead - bound)
@@ -431,7 +432,7 @@ final class ChaosRun {
     /// Whether a `sync now --json` reached every peer it can: a site behind NAT cannot be called.
     private func syncSucceeded(_ result: ChaosSite.Result) -> Bool {
         if result.status == 0 { return true }
-        guard let nat = natSite, let report = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],
+        guard let nat = natSite, let report = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
             let peers = report["peers"] as? [[String: Any]]
         else { return false }
         return peers.allSatisfy { ($0["ok"] as? Bool ?? false) || ($0["peer"] as? String) == sites[nat].name }
@@ -447,16 +448,16 @@ final class ChaosRun {
                 let result = try site.run(["sync", "now", "--json"])
                 if !syncSucceeded(result) {
                     allSucceeded = false
-                    let report = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+                    let report = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
                     let errors = (report?["peers"] as? [[String: Any]] ?? []).compactMap { peer in
                         (peer["error"] as? String).map { "\(peer["peer"] ?? "?"): \($0)" }
                     }
                     note(
                         "converge pass \(pass): sync now at \(site.name) -> exit \(result.status) "
-                            + "\(errors.isEmpty ? result.errors : errors.joined(separator: "; "))"
+                            + "\(errors.isEmpty ? result.stderr : errors.joined(separator: "; "))"
                     )
                 }
-                let report = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+                let report = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
                 for peer in report?["peers"] as? [[String: Any]] ?? [] {
                     moved += (peer["sent"] as? Int ?? 0) + (peer["received"] as? Int ?? 0)
                 }
@@ -465,7 +466,7 @@ final class ChaosRun {
             // if every site holds the same changes (a daemon may have just moved something).
             let holdings = try Set(
                 sites.map { site in
-                    let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).output.utf8)) as? [String: Any]
+                    let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).stdout.utf8)) as? [String: Any]
                     return status?["holds"] as? [String: Int] ?? [:]
                 })
             note("converge pass \(pass): moved \(moved), all ok: \(allSucceeded), distinct holdings: \(holdings.count)")
@@ -480,7 +481,7 @@ final class ChaosRun {
             site.watchdog.close()
         }
         for entry in proxies { entry.proxy.close() }
-        ChaosSite.release(sites.flatMap { [$0.port, $0.metricsPort] } + proxies.map(\.proxy.port))
+        LoopbackPorts.release(sites.flatMap { [$0.port, $0.metricsPort] } + proxies.map(\.proxy.port))
     }
 }
 

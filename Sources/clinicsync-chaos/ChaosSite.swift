@@ -1,3 +1,4 @@
+import ClinicSyncTestSupport
 import Foundation
 import Synchronization
 
@@ -26,8 +27,8 @@ final class ChaosSite: @unchecked Sendable {
         directory = root + "/" + name
         self.binary = binary
         self.clockOffsetMilliseconds = clockOffsetMilliseconds
-        port = try ChaosSite.freePort()
-        metricsPort = try ChaosSite.freePort()
+        port = try LoopbackPorts.next()
+        metricsPort = try LoopbackPorts.next()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         watchdog = try WatchdogListener(directory: directory)
     }
@@ -44,10 +45,10 @@ final class ChaosSite: @unchecked Sendable {
     /// This site's key fingerprint, as `identity show` prints it.
     func fingerprint() throws -> String {
         let shown = try run(["identity", "show", "--json"])
-        guard shown.status == 0, let object = try JSONSerialization.jsonObject(with: Data(shown.output.utf8)) as? [String: Any],
+        guard shown.status == 0, let object = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any],
             let fingerprint = object["fingerprint"] as? String
         else {
-            throw ChaosError.setup("identity show failed at \(name): \(shown.errors)")
+            throw ChaosError.setup("identity show failed at \(name): \(shown.stderr)")
         }
         return fingerprint
     }
@@ -156,73 +157,18 @@ final class ChaosSite: @unchecked Sendable {
         return environment
     }
 
-    struct Result {
-        let status: Int32
-        let output: String
-        let errors: String
-    }
+    typealias Result = ChildProcess.Result
 
     /// Runs `clinicsync ARGS --config <this site>` to completion.
     @discardableResult
     func run(_ arguments: [String]) throws -> Result {
-        try Self.execute(binary, arguments + ["--config", configPath], environment: environment)
+        try ChildProcess.run(binary, arguments + ["--config", configPath], environment: environment)
     }
 
-    /// Runs SQL with the sqlite3 shell on the site's database, as another program would.
+    /// Runs SQL with the sqlite3 shell on the site's database, as another program would (with a
+    /// busy timeout, as the README asks of one: the daemon may be writing).
     func sqlite(_ sql: String) throws -> Result {
-        try Self.execute("/usr/bin/sqlite3", ["-bail", databasePath, sql], environment: environment)
+        try ChildProcess.run("/usr/bin/sqlite3", ["-bail", "-cmd", ".timeout 5000", databasePath, sql], environment: environment)
     }
 
-    static func execute(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errorData = Mutex(Data())
-        let reader = Thread { errorData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
-        reader.start()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return Result(
-            status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-            errors: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
-    }
-
-    /// Ports handed out so far: the kernel may offer a released port again, and two sites must
-    /// never be configured with the same one.
-    private static let handedOut = Mutex<Set<Int>>([])
-
-    /// Returns a finished seed's ports: a long soak hands out more ports than the kernel's
-    /// ephemeral range holds (a 4-site mesh takes 20 a seed; 1,000 seeds ran out at seed 726).
-    static func release(_ ports: [Int]) {
-        handedOut.withLock { $0.subtract(ports) }
-    }
-
-    static func freePort() throws -> Int {
-        for _ in 0..<50 {
-            let port = try kernelPort()
-            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
-        }
-        throw POSIXError(.EADDRINUSE)
-    }
-
-    private static func kernelPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }

@@ -1,3 +1,4 @@
+import ClinicSyncTestSupport
 import Foundation
 
 /// A push no configured peer made (from a site nobody configured, or under a real site's name
@@ -37,8 +38,8 @@ enum ForgedPush {
             "-H", "Content-Type: application/json", "--data-binary", body, "http://127.0.0.1:\(target.port)/v3/push",
         ]
         if let authorization { arguments.insert(contentsOf: ["-H", "Authorization: \(authorization)"], at: arguments.count - 3) }
-        let result = try ChaosSite.execute("/usr/bin/curl", arguments, environment: ProcessInfo.processInfo.environment)
-        let status = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try ChildProcess.run("/usr/bin/curl", arguments)
+        let status = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         // 403: refused (the caller, or an origin outside the fleet); 422: a change its origin did not
         // sign; 000: the daemon was down (killed by another fault) — nothing got in either way.
         let refused = status == "403" || status == "422" || status == "000"

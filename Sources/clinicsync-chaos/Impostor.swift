@@ -1,3 +1,4 @@
+import ClinicSyncTestSupport
 import Foundation
 
 /// A second database under a site's id: a cloned VM whose disk got a fresh `clinicsync init` (the
@@ -15,13 +16,13 @@ enum Impostor {
     /// the one it keeps; nothing to test then).
     static func run(cloning site: ChaosSite, peer: ChaosSite, root: String, binary: String) throws -> Outcome? {
         let known = try peer.sqlite("SELECT incarnation FROM known_incarnations WHERE site = '\(site.name)' AND incarnation IS NOT NULL;")
-        guard known.status == 0, !known.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        guard known.status == 0, !known.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
         let clone = try ChaosSite(
             name: site.name, root: root + "/impostor-\(UUID().uuidString.prefix(8))", binary: binary,
             clockOffsetMilliseconds: site.clockOffsetMilliseconds, compactionSeconds: 0)
         defer {
             clone.watchdog.close()
-            ChaosSite.release([clone.port, clone.metricsPort])
+            LoopbackPorts.release([clone.port, clone.metricsPort])
             try? FileManager.default.removeItem(atPath: clone.directory)
         }
         for suffix in [".key.pem", ".cert.pem"] {
@@ -32,14 +33,14 @@ enum Impostor {
         // Straight to the peer, not through a faulty link: the refusal is what is under test.
         try clone.configure(peers: [(peer.name, peer.port)])
         let initialized = try clone.run(["init"])
-        guard initialized.status == 0 else { throw ChaosError.setup("init of a clone of \(site.name) failed: \(initialized.errors)") }
+        guard initialized.status == 0 else { throw ChaosError.setup("init of a clone of \(site.name) failed: \(initialized.stderr)") }
         let row = UUID().uuidString.lowercased()
         guard try clone.sqlite("INSERT INTO appointments (id, patient_id) VALUES ('\(row)', 'p-clone');").status == 0 else {
             throw ChaosError.setup("the clone of \(site.name) could not write")
         }
         let synced = try clone.run(["sync", "now", "--json"])
-        let report = try? JSONSerialization.jsonObject(with: Data(synced.output.utf8)) as? [String: Any]
-        let error = (report?["peers"] as? [[String: Any]])?.first?["error"] as? String ?? synced.errors
+        let report = try? JSONSerialization.jsonObject(with: Data(synced.stdout.utf8)) as? [String: Any]
+        let error = (report?["peers"] as? [[String: Any]])?.first?["error"] as? String ?? synced.stderr
         let leaked = try peer.run(["appointment", "show", row]).status == 0
         var problems: [String] = []
         // A peer whose configuration dropped the site for a while (a reload fault) refuses any caller
@@ -51,7 +52,7 @@ enum Impostor {
         if leaked { problems.append("\(peer.name) applied a visit booked in a second database of \(site.name)") }
         let cleared = unknown ? nil : try peer.run(["identity", "clear-conflict", site.name])
         if let cleared, cleared.status != 0 {
-            problems.append("clearing the identity conflict of \(site.name) at \(peer.name) failed: \(cleared.errors)")
+            problems.append("clearing the identity conflict of \(site.name) at \(peer.name) failed: \(cleared.stderr)")
         }
         return Outcome(
             detail: "sync now -> exit \(synced.status)" + (cleared.map { ", clear-conflict -> exit \($0.status)" } ?? " (unknown peer there now)"),

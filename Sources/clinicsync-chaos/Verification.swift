@@ -1,3 +1,4 @@
+import ClinicSyncTestSupport
 import Foundation
 
 /// The invariants checked once every fault is healed and the sites have synced until quiet.
@@ -38,12 +39,12 @@ struct Verification {
         var holdings: [String: [String: Int]] = [:]
         var deleted: [String: String] = [:]
         for site in sites {
-            deleted[site.name] = try site.run(["deleted", "list", "--json"]).output
+            deleted[site.name] = try site.run(["deleted", "list", "--json"]).stdout
             let check = try site.run(["check", "--json"])
-            let report = try JSONSerialization.jsonObject(with: Data(check.output.utf8)) as? [String: Any] ?? [:]
-            if check.status != 0 { failures.append("check failed at \(site.name): \(report["problems"] ?? check.errors)") }
+            let report = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any] ?? [:]
+            if check.status != 0 { failures.append("check failed at \(site.name): \(report["problems"] ?? check.stderr)") }
             digests[site.name] = report["digest"] as? String
-            let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).output.utf8)) as? [String: Any]
+            let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).stdout.utf8)) as? [String: Any]
             holdings[site.name] = status?["holds"] as? [String: Int]
         }
         if Set(digests.values).count != 1 { failures.append("sites differ: \(digests.sorted { $0.key < $1.key })") }
@@ -72,8 +73,8 @@ struct Verification {
     /// seen it, or was overwritten concurrently and the conflict journal records it.
     static func acknowledgedWritesSurvive(_ ledger: Ledger, at site: ChaosSite) throws -> [String] {
         let changesJSON =
-            try JSONSerialization.jsonObject(with: Data(site.run(["changes", "--json", "--limit", "10000000"]).output.utf8)) as? [[String: Any]] ?? []
-        let conflictsJSON = try JSONSerialization.jsonObject(with: Data(site.run(["conflicts", "--json"]).output.utf8)) as? [[String: Any]] ?? []
+            try JSONSerialization.jsonObject(with: Data(site.run(["changes", "--json", "--limit", "10000000"]).stdout.utf8)) as? [[String: Any]] ?? []
+        let conflictsJSON = try JSONSerialization.jsonObject(with: Data(site.run(["conflicts", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
         func text(_ value: Any?) -> String? {
             switch value {
             case let number as NSNumber: return number.stringValue

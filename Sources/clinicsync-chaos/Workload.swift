@@ -1,3 +1,4 @@
+import ClinicSyncTestSupport
 import Foundation
 
 /// Seeded random writes through the CLI and the sqlite3 shell, concentrated on a few rows so that
@@ -24,7 +25,7 @@ struct Workload {
     /// and the daemon never writes changes of its own), or `nil` when the write changed nothing
     /// (an update to the value the field already held is not logged).
     private mutating func lastSequence(at site: ChaosSite) throws -> Int64? {
-        let text = try site.sqlite("SELECT last_seq FROM sync_clock;").output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try site.sqlite("SELECT last_seq FROM sync_clock;").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let sequence = Int64(text), sequence > lastSequences[site.name, default: 0] else { return nil }
         lastSequences[site.name] = sequence
         return sequence
@@ -33,7 +34,7 @@ struct Workload {
     /// A restore moves the site's numbering on (to numbers no lost change can have): the next
     /// write's number is compared with the restored site's, not with the lost disk's.
     mutating func siteRestored(_ site: ChaosSite) throws {
-        let text = try site.sqlite("SELECT last_seq FROM sync_clock;").output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try site.sqlite("SELECT last_seq FROM sync_clock;").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let sequence = Int64(text) else { throw WorkloadViolation(description: "\(site.name): no numbering after its restore") }
         lastSequences[site.name] = sequence
     }
@@ -42,16 +43,16 @@ struct Workload {
     /// The database must refuse it at once (deletes are final) and log nothing; a row not here yet
     /// is skipped.
     private mutating func resave(_ row: String, at site: ChaosSite) throws -> String {
-        let present = try site.sqlite("SELECT COUNT(*) FROM appointments WHERE id = '\(row)';").output
+        let present = try site.sqlite("SELECT COUNT(*) FROM appointments WHERE id = '\(row)';").stdout
         guard present.trimmingCharacters(in: .whitespacesAndNewlines) == "1" else { return "\(site.name): resave skipped (row not here)" }
-        let before = try site.sqlite("SELECT last_seq FROM sync_clock;").output
+        let before = try site.sqlite("SELECT last_seq FROM sync_clock;").stdout
         let result = try site.sqlite(
             """
             BEGIN; DELETE FROM appointments WHERE id = '\(row)';
             INSERT INTO appointments (id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status)
             VALUES ('\(row)', 'p1', 'Patient p1', 'Sam', 'chaos', '2026-12-01T10:00:00Z', 30, 2, 'scheduled'); COMMIT;
             """)
-        let after = try site.sqlite("SELECT last_seq FROM sync_clock;").output
+        let after = try site.sqlite("SELECT last_seq FROM sync_clock;").stdout
         guard result.status != 0, before == after else {
             throw WorkloadViolation(
                 description: "\(site.name): a delete-and-reinsert of \(row) was not refused whole (exit \(result.status), log \(before) -> \(after))")
@@ -77,7 +78,7 @@ struct Workload {
                     "--minutes", String(minutes),
                 ] + forced)
             guard result.status == 0 else { return "\(site.name): add appointment failed (\(result.status))" }
-            let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            let id = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             ledger.created("appointments", id)
             let sequence = try lastSequence(at: site)
             for (column, value) in [("patient_id", patient), ("therapist", therapist), ("minutes", String(minutes)), ("status", "scheduled")] {
@@ -103,7 +104,7 @@ struct Workload {
                     "--issued-on", "2026-11-01", "--expires-on", "2027-05-01", "--payer", "Aetna", "--member-id", "W1",
                 ] + forced)
             guard result.status == 0 else { return "\(site.name): add prescription failed (\(result.status))" }
-            let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            let id = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             ledger.created("prescriptions", id)
             ledger.wrote(
                 site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits),
@@ -114,7 +115,7 @@ struct Workload {
         if roll < 30 {
             let value = "shell-\(counter)"
             let result = try site.sqlite("UPDATE appointments SET notes = '\(value)' WHERE id = '\(row)'; SELECT changes();")
-            guard result.status == 0, result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1" else {
+            guard result.status == 0, result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1" else {
                 return "\(site.name): shell write skipped (row not here yet)"
             }
             ledger.wrote(site: site.name, table: "appointments", row: row, column: "notes", value: value, sequence: try lastSequence(at: site))

@@ -1,3 +1,4 @@
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -47,34 +48,12 @@ struct CLIHarness {
     /// not finished by then (for commands that should exit at once but might serve forever).
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:], addConfig: Bool = true, timeout: Double? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments + (addConfig ? ["--config", configPath] : [])
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CLINICSYNC_CONFIG")
         env.merge(environment) { $1 }
-        process.environment = env
-        let out = directory + "/.stdout-\(UUID().uuidString)"
-        let err = directory + "/.stderr-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        try process.run()
-        if let timeout {
-            let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning, Date() < deadline { usleep(50_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        process.waitUntilExit()
-        defer {
-            try? FileManager.default.removeItem(atPath: out)
-            try? FileManager.default.removeItem(atPath: err)
-        }
-        return Result(
-            status: process.terminationStatus,
-            stdout: try String(contentsOfFile: out, encoding: .utf8),
-            stderr: try String(contentsOfFile: err, encoding: .utf8))
+        let result = try ChildProcess.run(
+            Self.binary.path, arguments + (addConfig ? ["--config", configPath] : []), environment: env, timeout: timeout)
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     /// Runs a command that must succeed and returns its standard output.
@@ -89,20 +68,9 @@ struct CLIHarness {
     /// with a busy timeout, as the README asks of such software (a daemon may be writing).
     @discardableResult
     func sqlite3(_ sql: String) throws -> String {
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        shell.arguments = ["-bail", "-cmd", ".timeout 5000", databasePath]
-        let pipe = Pipe()
-        let input = Pipe()
-        shell.standardOutput = pipe
-        shell.standardInput = input
-        try shell.run()
-        input.fileHandleForWriting.write(Data((sql + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        shell.waitUntilExit()
-        #expect(shell.terminationStatus == 0, "sqlite3 failed on: \(sql)")
-        return String(decoding: output, as: UTF8.self)
+        let result = try ChildProcess.run("/usr/bin/sqlite3", ["-bail", "-cmd", ".timeout 5000", databasePath], input: Data((sql + "\n").utf8))
+        #expect(result.status == 0, "sqlite3 failed on: \(sql): \(result.stderr)")
+        return result.stdout
     }
 
     /// The database's logical content (schema and rows), independent of page layout and WAL state.

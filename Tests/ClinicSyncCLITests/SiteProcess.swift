@@ -1,3 +1,4 @@
+import ClinicSyncTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -190,35 +191,7 @@ final class SiteProcess {
         cli.remove()
     }
 
-    /// A port nothing listens on now (the kernel's pick for port 0).
-    /// Ports handed out so far: the kernel may offer a released port again, and two sites must
-    /// never be configured with the same one.
-    private static let handedOut = Mutex<Set<Int>>([])
-
-    static func freePort() throws -> Int {
-        for _ in 0..<50 {
-            let port = try kernelPort()
-            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
-        }
-        throw POSIXError(.EADDRINUSE)
-    }
-
-    private static func kernelPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() throws -> Int { try LoopbackPorts.next() }
 }
 
 extension SiteProcess {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ClinicSyncCore
+import ClinicSyncTestSupport
 import Foundation
 import Logging
 import Prometheus
@@ -125,20 +126,5 @@ final class InProcessSite: @unchecked Sendable {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    /// A port nothing listens on now (the kernel's pick for port 0).
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() throws -> Int { try LoopbackPorts.next() }
 }

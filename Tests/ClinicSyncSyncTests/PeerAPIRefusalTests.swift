@@ -1,4 +1,5 @@
 import ClinicSyncCore
+import ClinicSyncTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird

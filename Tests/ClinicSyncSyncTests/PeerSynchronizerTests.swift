@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ClinicSyncCore
 import ClinicSyncSync
+import ClinicSyncTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Testing

@@ -1,0 +1,48 @@
+package import Foundation
+
+/// Runs a program to its end (`clinicsync` commands, the `sqlite3` shell), capturing its output in
+/// files rather than pipes, so a large output never blocks it.
+package enum ChildProcess {
+    package struct Result: Sendable {
+        package let status: Int32
+        package let stdout: String
+        package let stderr: String
+    }
+
+    /// Runs `executable` with `arguments` in `environment` (the whole environment), writing `input`
+    /// to its standard input; with `timeout`, kills it (SIGKILL) if it has not finished by then.
+    package static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil, timeout: Double? = nil
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let capture = NSTemporaryDirectory() + "clinicsync-capture-" + UUID().uuidString
+        let (out, err) = (capture + ".out", capture + ".err")
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: out)
+            try? FileManager.default.removeItem(atPath: err)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
+        try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(input)
+            try stdin.fileHandleForWriting.close()
+        }
+        if let timeout {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning, Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
+            stderr: try String(contentsOfFile: err, encoding: .utf8))
+    }
+}

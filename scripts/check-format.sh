@@ -5,7 +5,7 @@
 # fixes what it can.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift format lint --strict --parallel --recursive Sources Tests Package.swift
+${SWIFT:-swift} format lint --strict --parallel --recursive Sources Tests Package.swift
 long=$(find Sources Tests Package.swift -name '*.swift' -print0 | xargs -0 awk 'length > 150 { printf "%s:%d: %d columns\n", FILENAME, FNR, length }')
 if [ -n "$long" ]; then
   echo "$long" >&2

@@ -32,8 +32,14 @@ package enum ChildProcess {
         if input != nil { process.standardInput = stdin }
         try process.run()
         if let input {
-            stdin.fileHandleForWriting.write(input)
-            try stdin.fileHandleForWriting.close()
+            // Written beside the wait, so a child that stops reading cannot block the caller past
+            // its timeout; a child that exits early gets EPIPE (SIGPIPE is ignored), not the caller killed.
+            signal(SIGPIPE, SIG_IGN)
+            let writer = stdin.fileHandleForWriting
+            Thread.detachNewThread {
+                try? writer.write(contentsOf: input)
+                try? writer.close()
+            }
         }
         if let timeout {
             let deadline = Date().addingTimeInterval(timeout)
@@ -41,8 +47,10 @@ package enum ChildProcess {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         process.waitUntilExit()
+        // Lossy: a byte that is not UTF-8 (a BLOB printed by sqlite3) must not turn a result into an error.
         return Result(
-            status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
-            stderr: try String(contentsOfFile: err, encoding: .utf8))
+            status: process.terminationStatus,
+            stdout: String(decoding: FileManager.default.contents(atPath: out) ?? Data(), as: UTF8.self),
+            stderr: String(decoding: FileManager.default.contents(atPath: err) ?? Data(), as: UTF8.self))
     }
 }

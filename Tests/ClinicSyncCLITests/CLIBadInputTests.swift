@@ -23,6 +23,7 @@ struct CLIBadInputTests {
         Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--status", "done"], status: 64, mentions: "--status"),
         Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--id", "42"], status: 64, mentions: "--id"),
         Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--minutes", "0"], status: 65, mentions: "minutes"),
+        Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--site", ""], status: 65, mentions: "site"),
         Case(
             arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--prescription", UUID().uuidString], status: 65,
             mentions: "prescription_id"),

@@ -102,12 +102,12 @@ struct SyncScheduleTests {
         var schedule = schedule()
         schedule.roundFinished("down", succeeded: false, at: at(0))
         schedule.roundFinished("down", succeeded: false, at: at(30))
-        schedule.syncedElsewhere("down", at: at(40))
+        schedule.syncedElsewhere("down", syncedAt: at(40))
         #expect(!schedule.isFailing("down"))
         schedule.changesArrived(["down"], at: at(41))
         #expect(schedule.due(["down"], at: at(41)) == ["down"])
         schedule.roundFinished("ok", succeeded: true, at: at(0))
-        schedule.syncedElsewhere("ok", at: at(10))
+        schedule.syncedElsewhere("ok", syncedAt: at(10))
         #expect(schedule.due(["ok"], at: at(29)).isEmpty)
     }
 
@@ -120,5 +120,15 @@ struct SyncScheduleTests {
         schedule.roundFinished("nat", succeeded: false, at: at(5))
         schedule.peerCalled("nat", at: at(6))
         #expect(schedule.due(["nat"], at: at(6)) == ["nat"])
+    }
+
+    @Test("a `sync now` success older than the peer's last failure here does not end its backoff")
+    func olderSuccessDoesNotEraseNewerFailure() {
+        var schedule = schedule()
+        schedule.roundFinished("flaky", succeeded: false, at: at(10))
+        schedule.syncedElsewhere("flaky", syncedAt: at(5))
+        #expect(schedule.isFailing("flaky"))
+        schedule.syncedElsewhere("flaky", syncedAt: at(11))
+        #expect(!schedule.isFailing("flaky"))
     }
 }

@@ -12,7 +12,8 @@ enum PeerAPIHarness {
     static func secret(_ one: String, _ other: String) -> String { "pair-" + [one, other].sorted().joined(separator: "-") + "-secret" }
 
     static func application(
-        serving feed: MemoryChangeFeed, to peers: [String], bodyDeadline: Duration = .seconds(10)
+        serving feed: MemoryChangeFeed, to peers: [String], bodyDeadline: Duration = .seconds(10),
+        served: @escaping @Sendable (SiteID) -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         var credentials: [SiteID: PeerCredentials] = [:]
         for peer in peers {
@@ -23,7 +24,7 @@ enum PeerAPIHarness {
         logger.logLevel = .critical
         PeerAPI(
             feed: feed, peers: PeerDirectory(credentials), transport: .plaintext, limits: PeerRequestLimits(bodyDeadline: bodyDeadline),
-            logger: logger
+            logger: logger, served: served
         )
         .addRoutes(to: router)
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)

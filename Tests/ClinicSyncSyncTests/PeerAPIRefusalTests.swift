@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import NIOFoundationEssentialsCompat
+import Synchronization
 import Testing
 
 /// The peer API's refusals, in process: each malformed or mismatched request gets a 4xx answer
@@ -176,5 +177,30 @@ struct PeerAPIRefusalTests {
             }
         }
         #expect(await feed.all.count == 4)
+    }
+
+    @Test("only a request that was served counts as the peer heard from; a refused one, even after the envelope, does not, and frees its slot")
+    func servedAndSlots() async throws {
+        let feed = MemoryChangeFeed("target")
+        let heard = Mutex<[String]>([])
+        let app = try PeerAPIHarness.application(serving: feed, to: ["friend"], served: { site in heard.withLock { $0.append(site.rawValue) } })
+        try await DedicatedExecutor.run {
+            try await app.test(.router) { client in
+                var wrongSecret = PeerAPIHarness.headers(from: "friend", to: "target")
+                wrongSecret[.authorization] = "Bearer not-the-secret-0000"
+                _ = try await client.execute(uri: "/v3/hello", method: .post, headers: wrongSecret, body: ByteBuffer())
+                // Refused by a route (the body is not a JSON object), after the envelope took a slot:
+                // more of these than the four slots a peer has, then a good request.
+                let headers = PeerAPIHarness.headers(from: "friend", to: "target")
+                for _ in 0..<6 {
+                    let refused = try await client.execute(uri: "/v3/pull", method: .post, headers: headers, body: ByteBuffer(string: "[]"))
+                    #expect(refused.status == .badRequest)
+                }
+                #expect(heard.withLock { $0 }.isEmpty)
+                let hello = try await client.execute(uri: "/v3/hello", method: .post, headers: headers, body: ByteBuffer())
+                #expect(hello.status == .ok, "a slot was not given back: \(String(buffer: hello.body))")
+            }
+        }
+        #expect(heard.withLock { $0 } == ["friend"])
     }
 }

@@ -14,6 +14,8 @@ import NIOFoundationEssentialsCompat
 struct ControlAPI: Sendable {
     let coordinator: SyncCoordinator
     let store: SiteStore
+    /// Told of each peer a round asked for here synced with, and when the round ended.
+    let synced: @Sendable (String, ContinuousClock.Instant) -> Void
     let info: @Sendable () -> DaemonInfo
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
@@ -38,12 +40,14 @@ struct ControlAPI: Sendable {
     }
 
     private func syncStream(peer: String?) -> ResponseBody {
-        let coordinator = coordinator
+        let (coordinator, synced) = (coordinator, synced)
         return ResponseBody { writer in
             let (events, continuation) = AsyncStream.makeStream(of: ControlSyncEvent.self)
             let round = Task {
                 do {
                     let report = try await coordinator.runRound(peer: peer) { continuation.yield(ControlSyncEvent(progress: $0)) }
+                    let ended = ContinuousClock.now
+                    for result in report.peers where result.ok { synced(result.peer, ended) }
                     continuation.yield(ControlSyncEvent(report: report))
                 } catch {
                     let isUsage = (error as? DaemonError).map { if case .unknownPeer = $0 { true } else { $0 == .noPeers } } ?? false

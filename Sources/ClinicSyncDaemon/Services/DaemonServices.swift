@@ -35,8 +35,7 @@ struct DaemonServices {
         let chains = CurrentChains(try SiteChains(configuration: configuration))
         let trigger = SyncTrigger()
         let coordinator = SyncCoordinator(
-            configuration: configuration, store: store, http: http, identity: identity, chains: chains.value, logger: logger,
-            synced: { trigger.peerSynced($0) })
+            configuration: configuration, store: store, http: http, identity: identity, chains: chains.value, logger: logger)
         let peers = PeerDirectory(configuration.peerDirectoryEntries)
 
         // READY=1 only once the store is open and the peer, control and metrics listeners are bound.
@@ -56,7 +55,8 @@ struct DaemonServices {
             configuration: configuration, store: store, identity: identity, peers: peers, chains: chains, trigger: trigger, logger: logger,
             onRunning: announceReady)
         let controlServer = controlServer(
-            configuration: configuration, coordinator: coordinator, store: store, started: started, logger: logger, onRunning: announceReady)
+            configuration: configuration, coordinator: coordinator, store: store, trigger: trigger, started: started, logger: logger,
+            onRunning: announceReady)
         let metricsServer = MetricsEndpoint.application(
             address: configuration.metricsListen, registry: registry, configuration: configuration, store: store, onRunning: announceReady)
         let scheduler = SyncScheduler(
@@ -127,11 +127,12 @@ struct DaemonServices {
 
     /// The control API on the Unix socket `control.socket`, owner and group only.
     private static func controlServer(
-        configuration: SiteConfiguration, coordinator: SyncCoordinator, store: SiteStore, started: Date, logger: Logger,
-        onRunning: @escaping @Sendable () -> Void
+        configuration: SiteConfiguration, coordinator: SyncCoordinator, store: SiteStore, trigger: SyncTrigger, started: Date,
+        logger: Logger, onRunning: @escaping @Sendable () -> Void
     ) -> some Service {
         let router = Router()
-        ControlAPI(coordinator: coordinator, store: store) {
+        // A `sync now` that reached a peer the scheduler backs off ends its backoff.
+        ControlAPI(coordinator: coordinator, store: store, synced: { trigger.peerSynced($0, at: $1) }) {
             DaemonInfo(
                 pid: getpid(), startedAt: ISO8601DateFormatter().string(from: started),
                 uptimeSeconds: Int(Date().timeIntervalSince(started)), version: ClinicSyncVersion.current,

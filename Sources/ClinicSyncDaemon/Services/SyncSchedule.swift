@@ -17,6 +17,9 @@ struct SyncSchedule<Instant: InstantProtocol>: Sendable where Instant.Duration =
     private(set) var nextDue: [String: Instant] = [:]
     private(set) var failures: [String: Int] = [:]
     private var lastRetryOnCall: [String: Instant] = [:]
+    /// When each peer's last round (run here) ended: an older success reported from elsewhere
+    /// must not erase a newer failure.
+    private var lastResult: [String: Instant] = [:]
 
     init(interval: Duration, maximumBackoff: Duration, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.9...1.1) }) {
         self.interval = interval
@@ -42,6 +45,7 @@ struct SyncSchedule<Instant: InstantProtocol>: Sendable where Instant.Duration =
     mutating func roundFinished(_ peer: String, succeeded: Bool, at now: Instant) {
         let count = succeeded ? 0 : (failures[peer] ?? 0) + 1
         failures[peer] = count
+        lastResult[peer] = now
         if succeeded { lastRetryOnCall[peer] = nil }
         nextDue[peer] = now.advanced(by: delay(afterFailures: count))
     }
@@ -53,10 +57,11 @@ struct SyncSchedule<Instant: InstantProtocol>: Sendable where Instant.Duration =
     }
 
     /// A round that the scheduler did not run (`sync now` through the control socket) synced with
-    /// `peer` at `now`: a peer that was failing is reachable again.
-    mutating func syncedElsewhere(_ peer: String, at now: Instant) {
-        guard isFailing(peer) else { return }
-        roundFinished(peer, succeeded: true, at: now)
+    /// `peer` at `syncedAt`: a peer that was failing is reachable again, unless a round here
+    /// failed with it since.
+    mutating func syncedElsewhere(_ peer: String, syncedAt: Instant) {
+        guard isFailing(peer), lastResult[peer].map({ $0 < syncedAt }) ?? true else { return }
+        roundFinished(peer, succeeded: true, at: syncedAt)
     }
 
     /// Whether `peer`'s last round failed.

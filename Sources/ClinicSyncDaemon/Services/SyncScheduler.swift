@@ -38,10 +38,15 @@ struct SyncScheduler: Service {
                         let succeeded = try await coordinator.runRound(peer: peer, lockTimeout: .seconds(5)).succeeded
                         if succeeded { lastSuccess = Date() }
                         schedule.roundFinished(peer, succeeded: succeeded, at: clock.now)
-                    } catch {
+                    } catch DaemonError.syncBusy {
                         // The round did not start (a `sync now` held the lock): not the peer's failure.
-                        logger.notice("scheduled sync skipped", metadata: ["peer": "\(peer)", "reason": "\(error)"])
+                        logger.notice("scheduled sync skipped: another round holds the store", metadata: ["peer": "\(peer)"])
                         schedule.roundSkipped(peer, at: clock.now)
+                    } catch {
+                        // Anything else (a lock file that cannot be opened, a store that cannot be
+                        // read) backs off like a failed round, so a lasting fault is not retried every second.
+                        logger.notice("scheduled sync failed to start", metadata: ["peer": "\(peer)", "reason": "\(error)"])
+                        schedule.roundFinished(peer, succeeded: false, at: clock.now)
                     }
                     if Task.isShuttingDownGracefully { return }
                 }
@@ -57,7 +62,7 @@ struct SyncScheduler: Service {
                 alarm.cancel()
                 guard woken else { return }
                 for peer in trigger.takeHeardPeers() where peers.contains(peer) { schedule.peerCalled(peer, at: clock.now) }
-                for peer in trigger.takeSyncedPeers() where peers.contains(peer) { schedule.syncedElsewhere(peer, at: clock.now) }
+                for (peer, at) in trigger.takeSyncedPeers() where peers.contains(peer) { schedule.syncedElsewhere(peer, syncedAt: at) }
                 if trigger.takeNewChanges() {
                     try? await clock.sleep(for: Self.gatheringPause)
                     _ = trigger.takeNewChanges()

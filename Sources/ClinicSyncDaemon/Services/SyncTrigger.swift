@@ -9,7 +9,7 @@ final class SyncTrigger: Sendable {
     private let continuation: AsyncStream<Void>.Continuation
     private let newChanges = Mutex(false)
     private let heard = Mutex<Set<String>>([])
-    private let synced = Mutex<Set<String>>([])
+    private let synced = Mutex<[String: ContinuousClock.Instant]>([:])
 
     init() {
         (wakeups, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -35,17 +35,17 @@ final class SyncTrigger: Sendable {
         }
     }
 
-    /// A round synced with peer `name` (whoever asked for it: the scheduler, or `sync now`).
-    func peerSynced(_ name: String) {
-        let isNew = synced.withLock { $0.insert(name).inserted }
-        if isNew { continuation.yield() }
+    /// A `sync now` round synced with peer `name` at `time` (its final pass with the peer succeeded).
+    func peerSynced(_ name: String, at time: ContinuousClock.Instant) {
+        synced.withLock { $0[name] = max($0[name] ?? time, time) }
+        continuation.yield()
     }
 
-    /// The peers synced with since the last call.
-    func takeSyncedPeers() -> Set<String> {
-        synced.withLock { names in
-            defer { names = [] }
-            return names
+    /// The peers `sync now` synced with since the last call, each with when.
+    func takeSyncedPeers() -> [String: ContinuousClock.Instant] {
+        synced.withLock { peers in
+            defer { peers = [:] }
+            return peers
         }
     }
 

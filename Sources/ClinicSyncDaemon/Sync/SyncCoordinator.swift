@@ -18,22 +18,15 @@ actor SyncCoordinator {
     private let logger: Logger
     /// One client per TLS peer, trusting only that peer's pinned certificate.
     private var tlsClients: [String: HTTPClient] = [:]
-    /// Told of every peer a round synced with, whoever asked for the round.
-    private let synced: @Sendable (String) -> Void
 
-    /// A coordinator for `store`, using `http` for plain-HTTP peers and `identity` for TLS peers;
-    /// `synced` hears of each peer a round synced with.
-    init(
-        configuration: SiteConfiguration, store: SiteStore, http: HTTPClient, identity: SiteIdentity?, chains: SiteChains, logger: Logger,
-        synced: @escaping @Sendable (String) -> Void = { _ in }
-    ) {
+    /// A coordinator for `store`, using `http` for plain-HTTP peers and `identity` for TLS peers.
+    init(configuration: SiteConfiguration, store: SiteStore, http: HTTPClient, identity: SiteIdentity?, chains: SiteChains, logger: Logger) {
         self.configuration = configuration
         self.store = store
         self.http = http
         self.identity = identity
         self.chains = chains
         self.logger = logger
-        self.synced = synced
     }
 
     /// Closes the per-peer TLS clients.
@@ -146,7 +139,6 @@ actor SyncCoordinator {
         entry.durationMilliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         await record(entry, outcome: outcome)
         SyncMetrics.roundFinished(entry, duration: elapsed)
-        if entry.ok { synced(peer.name) }
         return entry
     }
 

@@ -42,6 +42,8 @@ struct PeerEnvelopeMiddleware: RouterMiddleware {
         } catch let refusal as PeerRequestError {
             if refusal.status.code < 500 {
                 logger.notice("peer request refused", metadata: ["code": "\(refusal.code)", "error": "\(refusal.message)"])
+            } else {
+                logger.error("peer request failed", metadata: ["code": "\(refusal.code)", "error": "\(refusal.message)"])
             }
             throw refusal
         } catch let busy as FeedBusy {

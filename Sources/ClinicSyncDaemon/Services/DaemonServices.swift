@@ -19,8 +19,6 @@ import Synchronization
 struct DaemonServices {
     let coordinator: SyncCoordinator
     let peers: PeerDirectory
-    let chains: CurrentChains
-    let trigger: SyncTrigger
     let ready: ReadinessGate
     let reloader: ConfigurationReloader
     let identity: SiteIdentity?
@@ -85,7 +83,7 @@ struct DaemonServices {
                         interval: configuration.compactionInterval, store: store, members: { chains.value.members }, logger: logger)),
             ] + liveSync
         return DaemonServices(
-            coordinator: coordinator, peers: peers, chains: chains, trigger: trigger, ready: ready, reloader: reloader, identity: identity,
+            coordinator: coordinator, peers: peers, ready: ready, reloader: reloader, identity: identity,
             services: services)
     }
 

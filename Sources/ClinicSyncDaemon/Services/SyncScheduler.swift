@@ -61,16 +61,25 @@ struct SyncScheduler: Service {
                 let woken = await wakeups.next() != nil
                 alarm.cancel()
                 guard woken else { return }
-                for peer in trigger.takeHeardPeers() where peers.contains(peer) { schedule.peerCalled(peer, at: clock.now) }
-                for (peer, at) in trigger.takeSyncedPeers() where peers.contains(peer) { schedule.syncedElsewhere(peer, syncedAt: at) }
-                if trigger.takeNewChanges() {
+                let news = trigger.take()
+                Self.absorb(news, into: &schedule, peers: peers, at: clock.now)
+                if news.changesArrived {
                     try? await clock.sleep(for: Self.gatheringPause)
-                    _ = trigger.takeNewChanges()
+                    // What arrived during the pause goes out in the same round.
+                    Self.absorb(trigger.take(), into: &schedule, peers: peers, at: clock.now)
                     schedule.changesArrived(peers, at: clock.now)
                 }
             }
         } onGracefulShutdown: {
             trigger.finish()
         }
+    }
+
+    /// Call-ins and `sync now` results of `news`, for the configured `peers`.
+    private static func absorb(
+        _ news: SyncTrigger.News, into schedule: inout SyncSchedule<ContinuousClock.Instant>, peers: [String], at now: ContinuousClock.Instant
+    ) {
+        for peer in news.heard where peers.contains(peer) { schedule.peerCalled(peer, at: now) }
+        for (peer, syncedAt) in news.synced where peers.contains(peer) { schedule.syncedElsewhere(peer, syncedAt: syncedAt) }
     }
 }

@@ -118,8 +118,10 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
-        // What the tests and the fault harness share: loopback ports, running programs to their end,
-        // threads of their own for in-process servers, fuzzing peer-protocol bodies. Not in the product.
+        // What the tests and the fault harness share: loopback ports, site configuration files,
+        // running `clinicsync serve` and commands and `sqlite3` (decoding the CLI's JSON as the
+        // caller's output model), threads of their own for in-process servers, fuzzing peer-protocol
+        // bodies. Not in the product.
         .target(
             name: "ClinicSyncTestSupport",
             dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
@@ -128,7 +130,13 @@ let package = Package(
         // The fault-injection harness: real daemons behind fault proxies (run by a test; long mode by hand).
         .executableTarget(
             name: "clinicsync-chaos",
-            dependencies: ["ClinicSyncTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                // The application layer's output models, to read the CLI's JSON as the CLI writes it.
+                "ClinicSyncCore",
+                "ClinicSyncDaemon",
+                "ClinicSyncTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictImports
         ),
         .testTarget(
@@ -191,6 +199,8 @@ let package = Package(
                 "clinicsync",
                 "clinicsync-chaos",
                 "ClinicSyncCore",
+                // The application layer's output models: the CLI's JSON is decoded as what it promises.
+                "ClinicSyncDaemon",
                 "ClinicSyncTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -53,4 +53,12 @@ package enum ChildProcess {
             stdout: String(decoding: FileManager.default.contents(atPath: out) ?? Data(), as: UTF8.self),
             stderr: String(decoding: FileManager.default.contents(atPath: err) ?? Data(), as: UTF8.self))
     }
+
+    /// Runs `work` (which waits for a child process) on a thread of its own and awaits it, so the
+    /// caller's thread of Swift's cooperative pool is free while the child runs.
+    package static func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Swift.Result { try work() }) }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import ClinicSyncDaemon
 import ClinicSyncTestSupport
 import Foundation
 
@@ -333,22 +334,19 @@ final class ChaosRun {
     /// Whether a sync now at `site` left every change it made at a peer: none unsent (a site still
     /// recovering, or not yet signed) and none held there (stamped ahead of the peer's clock).
     private func sentEverything(_ site: ChaosSite) throws -> Bool {
-        let result = try site.run(["sync", "now", "--json"])
-        guard syncSucceeded(result) else { return false }
-        let report = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-        let peers = report?["peers"] as? [[String: Any]] ?? []
+        let round = try site.syncNow()
+        guard syncSucceeded(round) else { return false }
+        let peers = round.report?.peers ?? []
         // A site whose only peer is behind NAT has sent nothing until that peer calls.
-        guard peers.contains(where: { $0["ok"] as? Bool ?? false }) else { return false }
-        let heldAtPeers = peers.flatMap { $0["held"] as? [[String: Any]] ?? [] }
-            .contains { ($0["origin"] as? String) == site.name && ($0["where"] as? String) == "peer" }
-        let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).stdout.utf8)) as? [String: Any]
-        return !heldAtPeers && (status?["recovering_from"] as? [String] ?? []).isEmpty && status?["unsealed_changes"] as? Int == 0
+        guard peers.contains(where: \.ok) else { return false }
+        let heldAtPeers = peers.flatMap { $0.held ?? [] }.contains { $0.origin == site.name && $0.where == "peer" }
+        let status = try site.status()
+        return !heldAtPeers && status.recoveringFrom.isEmpty && status.unsealedChanges == 0
     }
 
     /// Whether `site` still gets its changes back after a restore.
     private func isRecovering(_ site: ChaosSite) throws -> Bool {
-        let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).stdout.utf8)) as? [String: Any]
-        return !(status?["recovering_from"] as? [String] ?? []).isEmpty
+        !(try site.status().recoveringFrom.isEmpty)
     }
 
     private func restart(_ index: Int) throws {
@@ -401,11 +399,11 @@ final class ChaosRun {
             counts.refusedConnections += faults.refusals
             counts.tamperedValues += faults.tampered
         }
-        let status = try JSONSerialization.jsonObject(with: Data(sites[0].run(["status", "--json"]).stdout.utf8)) as? [String: Any]
-        counts.changes = status?["change_log_entries"] as? Int ?? 0
+        let status = try sites[0].status()
+        counts.changes = status.changeLogEntries
         // Every origin numbers its changes 1, 2, 3, ...: what is held but not in the log was compacted.
         // A restored site's numbering jumps by 2^32 (numbers never issued): counted by its remainder.
-        let held = (status?["holds"] as? [String: Int] ?? [:]).values.reduce(0) { $0 + $1 % (1 << 32) }
+        let held = Int(status.holds.values.reduce(0) { $0 + $1 % (1 << 32) })
         counts.compacted = held - counts.changes
         for site in sites { site.stop() }
         var failures = recoveries + (quiet ? [] : ["the sites did not become quiet after two rounds of 8 sync passes"])
@@ -420,22 +418,19 @@ final class ChaosRun {
     private func heldWait() throws -> Double? {
         var longest: Int?
         for site in sites {
-            let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).stdout.utf8)) as? [String: Any]
-            for held in status?["held_origins"] as? [[String: Any]] ?? [] {
-                guard let ahead = held["ahead_ms"] as? Int, let bound = held["bound_ms"] as? Int else { continue }
-                longest = max(longest ?? 0, ahead - bound)
+            for held in try site.status().heldOrigins {
+                guard let ahead = held.aheadMilliseconds, let bound = held.boundMilliseconds else { continue }
+                longest = max(longest ?? 0, Int(ahead) - Int(bound))
             }
         }
         return longest.map { Double(max($0, 0)) / 1_000 + 2 }
     }
 
     /// Whether a `sync now --json` reached every peer it can: a site behind NAT cannot be called.
-    private func syncSucceeded(_ result: ChaosSite.Result) -> Bool {
-        if result.status == 0 { return true }
-        guard let nat = natSite, let report = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
-            let peers = report["peers"] as? [[String: Any]]
-        else { return false }
-        return peers.allSatisfy { ($0["ok"] as? Bool ?? false) || ($0["peer"] as? String) == sites[nat].name }
+    private func syncSucceeded(_ round: ChaosSite.SyncRound) -> Bool {
+        if round.result.status == 0 { return true }
+        guard let nat = natSite, let report = round.report else { return false }
+        return report.peers.allSatisfy { $0.ok || $0.peer == sites[nat].name }
     }
 
     /// Syncs every site until a pass moves nothing and all hold the same (at most 8 passes).
@@ -445,30 +440,22 @@ final class ChaosRun {
             var moved = 0
             var allSucceeded = true
             for site in sites {
-                let result = try site.run(["sync", "now", "--json"])
-                if !syncSucceeded(result) {
+                let round = try site.syncNow()
+                let peers = round.report?.peers ?? []
+                if !syncSucceeded(round) {
                     allSucceeded = false
-                    let report = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-                    let errors = (report?["peers"] as? [[String: Any]] ?? []).compactMap { peer in
-                        (peer["error"] as? String).map { "\(peer["peer"] ?? "?"): \($0)" }
-                    }
+                    let errors = peers.compactMap { peer in peer.error.map { "\(peer.peer): \($0)" } }
                     note(
-                        "converge pass \(pass): sync now at \(site.name) -> exit \(result.status) "
-                            + "\(errors.isEmpty ? result.stderr : errors.joined(separator: "; "))"
+                        "converge pass \(pass): sync now at \(site.name) -> exit \(round.result.status) "
+                            + "\(errors.isEmpty ? round.result.stderr : errors.joined(separator: "; "))"
                     )
                 }
-                let report = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-                for peer in report?["peers"] as? [[String: Any]] ?? [] {
-                    moved += (peer["sent"] as? Int ?? 0) + (peer["received"] as? Int ?? 0)
-                }
+                moved += peers.reduce(0) { $0 + $1.sent + $1.received }
             }
             // The daemons keep syncing on their own meanwhile: a pass that moved nothing is quiet only
             // if every site holds the same changes (a daemon may have just moved something).
             let holdings = try Set(
-                sites.map { site in
-                    let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).stdout.utf8)) as? [String: Any]
-                    return status?["holds"] as? [String: Int] ?? [:]
-                })
+                sites.map { try $0.status().holds })
             note("converge pass \(pass): moved \(moved), all ok: \(allSucceeded), distinct holdings: \(holdings.count)")
             quiet = allSucceeded && moved == 0 && holdings.count == 1
         }

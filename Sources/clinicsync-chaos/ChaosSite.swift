@@ -1,12 +1,9 @@
+import ClinicSyncDaemon
 import ClinicSyncTestSupport
 import Foundation
-import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// One site under test: its directory, configuration, daemon process and CLI.
+/// One site under test: its directory, configuration, daemon process and CLI (the shared
+/// test-support pieces, configured for a fast, noisy run).
 final class ChaosSite: @unchecked Sendable {
     let name: String
     let directory: String
@@ -19,7 +16,7 @@ final class ChaosSite: @unchecked Sendable {
     let compactionSeconds: Int
     /// systemd's watchdog, as the daemon sees it: the gaps between its pings.
     let watchdog: WatchdogListener
-    private var daemon: Process?
+    private let daemon: DaemonProcess
 
     init(name: String, root: String, binary: String, clockOffsetMilliseconds: Int64, compactionSeconds: Int) throws {
         self.compactionSeconds = compactionSeconds
@@ -31,6 +28,7 @@ final class ChaosSite: @unchecked Sendable {
         metricsPort = try LoopbackPorts.next()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         watchdog = try WatchdogListener(directory: directory)
+        daemon = DaemonProcess(logPath: directory + "/serve.log")
     }
 
     var configPath: String { directory + "/clinicsync.yaml" }
@@ -42,133 +40,90 @@ final class ChaosSite: @unchecked Sendable {
     /// `sync.compression`.
     var compression = true
 
+    /// The site's CLI, its clock shifted by the site's offset.
+    var commands: SiteCommandLine {
+        SiteCommandLine(
+            binary: binary, configurationPath: configPath, databasePath: databasePath,
+            environment: ["CLINICSYNC_TEST_CLOCK_OFFSET_MS": String(clockOffsetMilliseconds)])
+    }
+
     /// This site's key fingerprint, as `identity show` prints it.
     func fingerprint() throws -> String {
-        let shown = try run(["identity", "show", "--json"])
-        guard shown.status == 0, let object = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any],
-            let fingerprint = object["fingerprint"] as? String
-        else {
-            throw ChaosError.setup("identity show failed at \(name): \(shown.stderr)")
+        do {
+            return try commands.decode(IdentityView.self, ["identity", "show", "--json"]).fingerprint
+        } catch {
+            throw ChaosError.setup("identity show failed at \(name): \(error)")
         }
-        return fingerprint
     }
 
     /// Writes the configuration; `peers` maps each peer's name to the proxy port this site calls it through.
     func configure(peers: [(name: String, port: Int)]) throws {
-        var text = """
-            site:
-              id: \(name)
-              database: site.sqlite
-            server:
-              listen: 127.0.0.1:\(port)
-              plaintext: true
-            metrics:
-              listen: 127.0.0.1:\(metricsPort)
-            control:
-              socket: control.sock
-            sync:
-              interval_seconds: 1
-              max_backoff_seconds: 2
-              timeout_seconds: 3
-              batch_changes: 50
-              compression: \(compression)
-            compaction:
-              interval_seconds: \(compactionSeconds)
-            log:
-              level: warning
-            peers:
-
-            """
-        for peer in peers {
-            // The same secret at both ends of a pair, as two operators would configure it.
-            let secret = "chaos-" + [name, peer.name].sorted().joined(separator: "-") + "-secret"
-            text += "  - name: \(peer.name)\n    url: http://127.0.0.1:\(peer.port)\n    secret: \(secret)\n"
-            if let fingerprint = fleet[peer.name] { text += "    fingerprint: \(fingerprint)\n" }
+        var file = SiteConfigurationFile(site: name, database: "site.sqlite")
+        file.listenPort = port
+        file.metricsPort = metricsPort
+        file.controlSocket = "control.sock"
+        file.intervalSeconds = 1
+        file.maxBackoffSeconds = 2
+        file.timeoutSeconds = 3
+        file.batchChanges = 50
+        file.compression = compression
+        file.compactionIntervalSeconds = compactionSeconds
+        file.logLevel = "warning"
+        file.peers = peers.map { peer in
+            .init(
+                name: peer.name, url: "http://127.0.0.1:\(peer.port)", fingerprint: fleet[peer.name],
+                secret: SiteConfigurationFile.secret(name, peer.name))
         }
-        if !fleet.isEmpty {
-            text += "fleet:\n"
-            for (site, fingerprint) in fleet.sorted(by: { $0.key < $1.key }) { text += "  - site: \(site)\n    fingerprint: \(fingerprint)\n" }
-        }
-        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+        file.fleet = fleet.sorted { $0.key < $1.key }.map { .init(site: $0.key, fingerprint: $0.value) }
+        try file.write(to: configPath)
     }
 
-    var isRunning: Bool { daemon?.isRunning ?? false }
+    var isRunning: Bool { daemon.isRunning }
 
     /// How the daemon ended if it exited without being stopped or killed (a crash), described;
     /// the site then counts as down.
     func reapCrash() -> String? {
-        guard let daemon, !daemon.isRunning else { return nil }
-        self.daemon = nil
-        return
-            "the daemon of \(name) exited by itself (\(daemon.terminationReason == .uncaughtSignal ? "signal" : "status") "
-            + "\(daemon.terminationStatus))"
+        daemon.reapCrash().map { "the daemon of \(name) exited by itself (\($0))" }
     }
 
     func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--config", configPath]
-        process.environment = environment.merging(watchdog.environment) { $1 }
         watchdog.processStarted()
-        let log =
-            FileHandle(forWritingAtPath: directory + "/serve.log")
-            ?? {
-                _ = FileManager.default.createFile(atPath: directory + "/serve.log", contents: nil)
-                return FileHandle(forWritingAtPath: directory + "/serve.log")!
-            }()
-        log.seekToEndOfFile()
-        process.standardError = log
-        process.standardOutput = log
-        try process.run()
-        daemon = process
+        try daemon.start(binary: binary, configurationPath: configPath, environment: commands.environment.merging(watchdog.environment) { $1 })
         // Ready as systemd sees it (a killed daemon's control socket file is still there).
         let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline, process.isRunning, !watchdog.isReady { usleep(20_000) }
+        while Date() < deadline, daemon.isRunning, !watchdog.isReady { usleep(20_000) }
     }
 
     /// SIGHUP, as `systemctl reload` sends it: the daemon re-reads its configuration.
-    func reload() {
-        guard let daemon, daemon.isRunning else { return }
-        Glibc.kill(daemon.processIdentifier, SIGHUP)
-    }
+    func reload() { daemon.reload() }
 
     /// SIGKILL: no chance to finish anything, as a power cut.
-    func kill() {
-        guard let daemon, daemon.isRunning else { return }
-        Glibc.kill(daemon.processIdentifier, SIGKILL)
-        daemon.waitUntilExit()
-        self.daemon = nil
-    }
+    func kill() { daemon.kill() }
 
     /// SIGTERM and wait; returns the exit status.
     @discardableResult
-    func stop() -> Int32 {
-        guard let daemon, daemon.isRunning else { return 0 }
-        daemon.terminate()
-        daemon.waitUntilExit()
-        self.daemon = nil
-        return daemon.terminationStatus
-    }
-
-    private var environment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        environment["CLINICSYNC_TEST_CLOCK_OFFSET_MS"] = String(clockOffsetMilliseconds)
-        environment.removeValue(forKey: "CLINICSYNC_CONFIG")
-        return environment
-    }
+    func stop() -> Int32 { daemon.stop() }
 
     typealias Result = ChildProcess.Result
 
     /// Runs `clinicsync ARGS --config <this site>` to completion.
     @discardableResult
-    func run(_ arguments: [String]) throws -> Result {
-        try ChildProcess.run(binary, arguments + ["--config", configPath], environment: environment)
+    func run(_ arguments: [String]) throws -> Result { try commands.run(arguments) }
+
+    /// A `sync now --json` round: how it ended, and its report when it printed one (it does on failure too).
+    struct SyncRound {
+        let result: Result
+        let report: SyncReport?
     }
 
-    /// Runs SQL with the sqlite3 shell on the site's database, as another program would (with a
-    /// busy timeout, as the README asks of one: the daemon may be writing).
-    func sqlite(_ sql: String) throws -> Result {
-        try ChildProcess.run("/usr/bin/sqlite3", ["-bail", "-cmd", ".timeout 5000", databasePath, sql], environment: environment)
+    func syncNow() throws -> SyncRound {
+        let round = try commands.runDecoding(SyncReport.self, ["sync", "now", "--json"])
+        return SyncRound(result: round.result, report: round.output)
     }
 
+    /// `status --json`.
+    func status() throws -> StatusReport { try commands.decode(StatusReport.self, ["status", "--json"]) }
+
+    /// Runs SQL with the sqlite3 shell on the site's database, as another program would.
+    func sqlite(_ sql: String) throws -> Result { try commands.sqlite3(sql) }
 }

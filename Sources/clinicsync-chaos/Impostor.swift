@@ -1,3 +1,4 @@
+import ClinicSyncDaemon
 import ClinicSyncTestSupport
 import Foundation
 
@@ -38,9 +39,9 @@ enum Impostor {
         guard try clone.sqlite("INSERT INTO appointments (id, patient_id) VALUES ('\(row)', 'p-clone');").status == 0 else {
             throw ChaosError.setup("the clone of \(site.name) could not write")
         }
-        let synced = try clone.run(["sync", "now", "--json"])
-        let report = try? JSONSerialization.jsonObject(with: Data(synced.stdout.utf8)) as? [String: Any]
-        let error = (report?["peers"] as? [[String: Any]])?.first?["error"] as? String ?? synced.stderr
+        let round = try clone.syncNow()
+        let synced = round.result
+        let error = round.report?.peers.first?.error ?? synced.stderr
         let leaked = try peer.run(["appointment", "show", row]).status == 0
         var problems: [String] = []
         // A peer whose configuration dropped the site for a while (a reload fault) refuses any caller

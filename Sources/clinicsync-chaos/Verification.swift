@@ -1,3 +1,5 @@
+import ClinicSyncCore
+import ClinicSyncDaemon
 import ClinicSyncTestSupport
 import Foundation
 
@@ -36,20 +38,22 @@ struct Verification {
     static func sitesAgree(_ sites: [ChaosSite]) throws -> [String] {
         var failures: [String] = []
         var digests: [String: String] = [:]
-        var holdings: [String: [String: Int]] = [:]
-        var deleted: [String: String] = [:]
+        var holdings: [String: [String: Int64]] = [:]
+        var deleted: [String: [DeletedRowView]] = [:]
         for site in sites {
-            deleted[site.name] = try site.run(["deleted", "list", "--json"]).stdout
-            let check = try site.run(["check", "--json"])
-            let report = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any] ?? [:]
-            if check.status != 0 { failures.append("check failed at \(site.name): \(report["problems"] ?? check.stderr)") }
-            digests[site.name] = report["digest"] as? String
-            let status = try JSONSerialization.jsonObject(with: Data(site.run(["status", "--json"]).stdout.utf8)) as? [String: Any]
-            holdings[site.name] = status?["holds"] as? [String: Int]
+            deleted[site.name] = try site.commands.decode([DeletedRowView].self, ["deleted", "list", "--json"])
+            let check = try site.commands.runDecoding(CheckResult.self, ["check", "--json"])
+            if check.result.status != 0 {
+                failures.append("check failed at \(site.name): \(check.output?.problems.joined(separator: "; ") ?? check.result.stderr)")
+            }
+            digests[site.name] = check.output?.digest
+            holdings[site.name] = try site.status().holds
         }
         if Set(digests.values).count != 1 { failures.append("sites differ: \(digests.sorted { $0.key < $1.key })") }
         if Set(holdings.values).count != 1 { failures.append("sites hold different changes (one missing or applied twice): \(holdings)") }
-        if Set(deleted.values).count != 1 { failures.append("sites list different deleted rows: \(deleted.sorted { $0.key < $1.key })") }
+        if let first = deleted.values.first, !deleted.values.allSatisfy({ $0 == first }) {
+            failures.append("sites list different deleted rows: \(deleted.sorted { $0.key < $1.key })")
+        }
         return failures
     }
 
@@ -72,19 +76,18 @@ struct Verification {
     /// 2. every acknowledged write is in the final state, or was overwritten by a write that had
     /// seen it, or was overwritten concurrently and the conflict journal records it.
     static func acknowledgedWritesSurvive(_ ledger: Ledger, at site: ChaosSite) throws -> [String] {
-        let changesJSON =
-            try JSONSerialization.jsonObject(with: Data(site.run(["changes", "--json", "--limit", "10000000"]).stdout.utf8)) as? [[String: Any]] ?? []
-        let conflictsJSON = try JSONSerialization.jsonObject(with: Data(site.run(["conflicts", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
-        func text(_ value: Any?) -> String? {
-            switch value {
-            case let number as NSNumber: return number.stringValue
-            case let string as String: return string
-            default: return nil
+        let changes = try site.commands.decode([ChangeView].self, ["changes", "--json", "--limit", "10000000"])
+        let conflicts = try site.commands.decode([ConflictView].self, ["conflicts", "--json"])
+        func text(_ value: FieldValueView) -> String? {
+            switch value.value {
+            case .null: return nil
+            case let .integer(number): return String(number)
+            case let .text(text): return text
             }
         }
-        let entries = changesJSON.map { entry in
-            let values = (entry["values"] as? [String: Any]).map { $0.mapValues { text($0) } }
-            let seen = (entry["seen"] as? String).map { text in
+        let entries = changes.map { entry in
+            let values = entry.values.map { $0.mapValues { text($0) } }
+            let seen = entry.seen.map { text in
                 Dictionary(
                     text.split(separator: ",").compactMap { pair -> (String, Int64)? in
                         let parts = pair.split(separator: "=")
@@ -92,7 +95,7 @@ struct Verification {
                         return (String(parts[0]), number)
                     }, uniquingKeysWith: max)
             }
-            let base = (entry["base"] as? String).flatMap { text -> (Int64, String)? in
+            let base = entry.base.flatMap { text -> (Int64, String)? in
                 // `milliseconds.counter@origin`, as HybridTimestamp and WriteStamp print it.
                 let parts = text.split(separator: "@")
                 let clock = parts.first?.split(separator: ".") ?? []
@@ -100,11 +103,10 @@ struct Verification {
                 return (milliseconds << 16 | counter, String(parts[1]))
             }
             return LogEntry(
-                table: entry["table"] as? String ?? "", row: entry["row_id"] as? String ?? "", values: values,
-                origin: entry["origin"] as? String ?? "", sequence: (entry["seq"] as? NSNumber)?.int64Value ?? 0,
-                timestamp: (entry["hlc"] as? NSNumber)?.int64Value ?? 0, seen: seen, base: base)
+                table: entry.table, row: entry.rowID, values: values, origin: entry.origin, sequence: entry.sequence, timestamp: entry.hlc,
+                seen: seen, base: base)
         }
-        let journaled = Set(conflictsJSON.map { "\($0["row_id"] ?? "")|\($0["column"] ?? "")|\($0["loser_seq"] ?? "")|\($0["loser_origin"] ?? "")" })
+        let journaled = Set(conflicts.map { "\($0.rowID)|\($0.column)|\($0.loserSequence)|\($0.loserOrigin)" })
         let byRow = Dictionary(grouping: entries) { "\($0.table)|\($0.row)" }
         var failures: [String] = []
         let byIdentity = Dictionary(entries.map { ("\($0.origin)#\($0.sequence)", $0) }) { first, _ in first }

@@ -1,3 +1,5 @@
+import ClinicSyncDaemon
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -16,10 +18,8 @@ struct ApplicationWriteTests {
         return (first, second)
     }
 
-    static func appointment(_ site: SiteProcess, _ id: String) throws -> [String: Any] {
-        try #require(
-            try JSONSerialization.jsonObject(
-                with: Data(site.cli.succeed(["appointment", "show", id, "--json"]).utf8)) as? [String: Any])
+    static func appointment(_ site: SiteProcess, _ id: String) throws -> AppointmentView {
+        try site.cli.decode(AppointmentView.self, ["appointment", "show", id, "--json"])
     }
 
     @Test("finding 4: an update writes only what it changes, so a concurrent reschedule of another spelling survives")
@@ -36,18 +36,16 @@ struct ApplicationWriteTests {
         // first reschedules; second, not yet synced, changes only the therapist.
         try first.cli.succeed(["appointment", "update", id, "--starts-at", "2026-12-01T16:00:00Z"])
         try second.cli.succeed(["appointment", "update", id, "--therapist", "Kim"])
-        let changes = try #require(
-            try JSONSerialization.jsonObject(
-                with: Data(second.cli.succeed(["changes", "--json"]).utf8)) as? [[String: Any]])
-        let secondsOwn = changes.filter { $0["origin"] as? String == "second" }
+        let changes = try second.cli.decode([ChangeView].self, ["changes", "--json"])
+        let secondsOwn = changes.filter { $0.origin == "second" }
         #expect(
-            secondsOwn.map { ($0["values"] as? [String: Any]).map { Array($0.keys) } } == [["therapist"]],
+            secondsOwn.map { $0.values.map { Array($0.keys) } } == [["therapist"]],
             "the update logged \(secondsOwn)")
         #expect(try second.syncNow().status == 0)
         for site in [first, second] {
             let row = try Self.appointment(site, id)
-            #expect(row["starts_at"] as? String == "2026-12-01T16:00:00Z", "\(site.name) lost the reschedule")
-            #expect(row["therapist"] as? String == "Kim", "\(site.name) lost the therapist")
+            #expect(row.startsAt == "2026-12-01T16:00:00Z", "\(site.name) lost the reschedule")
+            #expect(row.therapist == "Kim", "\(site.name) lost the therapist")
         }
         #expect(try first.state() == second.state())
     }

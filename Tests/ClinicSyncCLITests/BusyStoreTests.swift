@@ -1,3 +1,4 @@
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -108,10 +109,15 @@ struct BusyStoreTests {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let result = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
-        return (
-            result["health"] as? [Double] ?? [], result["control"] as? [Double] ?? [],
-            result["errors"] as? [String] ?? (result.isEmpty ? ["no result: \(String(decoding: data, as: UTF8.self))"] : [])
-        )
+        /// What the probe script prints: the latencies it measured (seconds) and what failed.
+        struct Probe: Decodable {
+            var health: [Double]
+            var control: [Double]
+            var errors: [String]
+        }
+        guard let probe = try? JSONDecoder().decode(Probe.self, from: data) else {
+            return ([], [], ["no result: \(String(decoding: data, as: UTF8.self))"])
+        }
+        return (probe.health, probe.control, probe.errors)
     }
 }

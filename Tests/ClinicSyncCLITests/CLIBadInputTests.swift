@@ -1,3 +1,4 @@
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 

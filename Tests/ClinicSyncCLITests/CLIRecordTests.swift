@@ -1,3 +1,6 @@
+import ClinicSyncCore
+import ClinicSyncDaemon
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -14,8 +17,8 @@ struct CLIRecordTests {
     func initIsIdempotent() throws {
         let cli = try CLIHarness()
         defer { cli.remove() }
-        let first = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["init", "--json"]).utf8)) as? [String: Any])
-        #expect(first["created"] as? Bool == true && first["site_id"] as? String == "downtown")
+        let first = try cli.decode(InitResult.self, ["init", "--json"])
+        #expect(first.created && first.siteID == "downtown")
         let attributes = try FileManager.default.attributesOfItem(atPath: cli.databasePath)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let before = try cli.sqliteDump()
@@ -34,31 +37,27 @@ struct CLIRecordTests {
             "appointment", "add", "--patient-id", "p1", "--patient-name", "Jane Roe", "--therapist", "Sam",
             "--starts-at", "2026-11-27T09:30:00-05:00", "--minutes", "53", "--prescription", prescriptionID,
         ])
-        let listed = try #require(
-            try JSONSerialization.jsonObject(with: Data(cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]])
+        let listed = try cli.decode([AppointmentView].self, ["appointment", "list", "--json"])
         #expect(listed.count == 1)
         let row = try #require(listed.first)
-        #expect(row["id"] as? String == appointmentID && row["starts_at"] as? String == "2026-11-27T14:30:00Z")
-        #expect(row["units"] as? Int == 4 && row["status"] as? String == "scheduled" && row["site"] as? String == "downtown")
-        #expect(row["prescription_id"] as? String == prescriptionID)
+        #expect(row.id == appointmentID && row.startsAt == "2026-11-27T14:30:00Z")
+        #expect(row.units == 4 && row.status == "scheduled" && row.site == "downtown")
+        #expect(row.prescriptionID == prescriptionID)
 
-        let shown = try #require(
-            try JSONSerialization.jsonObject(with: Data(cli.succeed(["prescription", "show", prescriptionID, "--json"]).utf8)) as? [String: Any])
-        #expect(shown["icd10_codes"] as? [String] == ["M54.50", "M79.1"] && shown["visits_used"] as? Int == 1)
+        let shown = try cli.decode(PrescriptionView.self, ["prescription", "show", prescriptionID, "--json"])
+        #expect(shown.icd10Codes == ["M54.50", "M79.1"] && shown.visitsUsed == 1)
 
         try cli.succeed(["appointment", "update", appointmentID, "--status", "completed", "--notes", "tolerated well"])
-        let updated = try #require(
-            try JSONSerialization.jsonObject(with: Data(cli.succeed(["appointment", "show", appointmentID, "--json"]).utf8)) as? [String: Any])
-        #expect(updated["status"] as? String == "completed" && updated["notes"] as? String == "tolerated well")
+        let updated = try cli.decode(AppointmentView.self, ["appointment", "show", appointmentID, "--json"])
+        #expect(updated.status == "completed" && updated.notes == "tolerated well")
 
-        let changes = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--json"]).utf8)) as? [[String: Any]])
+        let changes = try cli.decode([ChangeView].self, ["changes", "--json"])
         // One entry per row write: the prescription, the appointment, the update.
         #expect(changes.count == 3)
-        #expect(changes.allSatisfy { $0["origin"] as? String == "downtown" })
-        #expect(changes.compactMap { $0["seq"] as? Int } == [1, 2, 3])
-        let tail = try #require(
-            try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--since", "2", "--json"]).utf8)) as? [[String: Any]])
-        #expect(tail.compactMap { ($0["values"] as? [String: Any]).map { $0.keys.sorted() } } == [["notes", "status"]])
+        #expect(changes.allSatisfy { $0.origin == "downtown" })
+        #expect(changes.map(\.sequence) == [1, 2, 3])
+        let tail = try cli.decode([ChangeView].self, ["changes", "--since", "2", "--json"])
+        #expect(tail.compactMap { $0.values.map { $0.keys.sorted() } } == [["notes", "status"]])
 
         try cli.succeed(["appointment", "delete", appointmentID])
         let gone = try cli.run(["appointment", "show", appointmentID])
@@ -73,11 +72,11 @@ struct CLIRecordTests {
         try cli.succeed(["init"])
         let id = UUID().uuidString.lowercased()
         try cli.sqlite3("INSERT INTO appointments (id, patient_id, status) VALUES ('\(id)', 'p7', 'scheduled');")
-        let changes = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["changes", "--json"]).utf8)) as? [[String: Any]])
-        let mine = changes.filter { $0["row_id"] as? String == id }
+        let changes = try cli.decode([ChangeView].self, ["changes", "--json"])
+        let mine = changes.filter { $0.rowID == id }
         #expect(mine.count == 1)
-        #expect(mine.allSatisfy { $0["origin"] as? String == "westside" && $0["hlc"] as? Int ?? 0 > 0 && $0["seq"] as? Int == 1 })
-        #expect((mine.first?["values"] as? [String: Any])?["patient_id"] as? String == "p7")
-        #expect((mine.first?["values"] as? [String: Any])?.count == 10)
+        #expect(mine.allSatisfy { $0.origin == "westside" && $0.hlc > 0 && $0.sequence == 1 })
+        #expect(mine.first?.values?["patient_id"]?.value == .text("p7"))
+        #expect(mine.first?.values?.count == 10)
     }
 }

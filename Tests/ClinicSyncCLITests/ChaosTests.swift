@@ -1,3 +1,4 @@
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 struct ChaosTests {
     @Test("three seeds, one per topology, under partitions, cuts, kill -9 and clock skew: every invariant holds")
     func shortChaos() throws {
-        let chaos = CLIHarness.binary.deletingLastPathComponent().appendingPathComponent("clinicsync-chaos")
+        let chaos = BuiltProducts.executable("clinicsync-chaos")
         let process = Process()
         process.executableURL = chaos
         process.arguments = ["--seeds", "3", "--first-seed", "1", "--steps", "40", "--binary", CLIHarness.binary.path]

@@ -1,3 +1,5 @@
+import ClinicSyncDaemon
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -7,12 +9,11 @@ struct ClockSkewTests {
 
     /// The appointment ids a site holds.
     private static func appointmentIDs(_ site: SiteProcess) throws -> Set<String> {
-        let list = try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]]
-        return Set((list ?? []).compactMap { $0["id"] as? String })
+        Set(try site.cli.decode([AppointmentView].self, ["appointment", "list", "--json"]).map(\.id))
     }
 
-    private static func heldOrigins(_ site: SiteProcess) throws -> [[String: Any]] {
-        try site.status()["held_origins"] as? [[String: Any]] ?? []
+    private static func heldOrigins(_ site: SiteProcess) throws -> [StatusReport.HeldState] {
+        try site.status().heldOrigins
     }
 
     /// Finding 1 of the "sync keeps flowing" issue: in a line alpha-fox-zulu, fox's clock once ran
@@ -59,13 +60,13 @@ struct ClockSkewTests {
         for site in [alpha, zulu] {
             let held = try Self.heldOrigins(site)
             #expect(held.count == 1, "\(site.name): \(held)")
-            #expect(held.first?["origin"] as? String == "fox")
-            #expect((held.first?["ahead_ms"] as? Int ?? 0) > 3_500_000, "\(held)")
-            #expect((held.first?["message"] as? String)?.contains("site 'fox'") == true)
+            #expect(held.first?.origin == "fox")
+            #expect((held.first?.aheadMilliseconds ?? 0) > 3_500_000, "\(held)")
+            #expect(held.first?.message.contains("site 'fox'") == true)
         }
         // fox learns from its pushes that alpha and zulu hold its changes back.
-        let foxPeers = try #require(foxRound.report["peers"] as? [[String: Any]])
-        #expect(foxPeers.allSatisfy { ($0["held"] as? [[String: Any]])?.first?["where"] as? String == "peer" }, "\(foxPeers)")
+        let foxPeers = try #require(foxRound.report?.peers)
+        #expect(foxPeers.allSatisfy { $0.held?.first?.where == "peer" }, "\(foxPeers)")
         #expect(alpha.log().contains("changes held"))
         // The store's gauges are refreshed every five seconds.
         var metrics = ""
@@ -102,8 +103,8 @@ struct ClockSkewTests {
         #expect(try tolerant.syncNow().status == 0)
         #expect(try Self.appointmentIDs(tolerant).isEmpty, "held under the strict site's bound")
         let held = try Self.heldOrigins(tolerant)
-        #expect(held.first?["origin"] as? String == "strict" && held.first?["bound_ms"] as? Int == 60_000, "\(held)")
-        #expect(try tolerant.status()["drift_bound_ms"] as? Int == 60_000)
+        #expect(held.first?.origin == "strict" && held.first?.boundMilliseconds == 60_000, "\(held)")
+        #expect(try tolerant.status().driftBoundMilliseconds == 60_000)
     }
 
     @Test(
@@ -133,20 +134,19 @@ struct ClockSkewTests {
         // the daemon starts with a warning (it keeps relaying), and peers hold fox's changes.
         let refused = try fox.cli.run(book)
         #expect(refused.status == 75 && refused.stderr.contains("clinicsync clock recover"), "\(refused.stderr)")
-        #expect((try fox.status()["clock_warning"] as? String)?.contains("clinicsync clock recover") == true)
+        #expect(try fox.status().clockWarning?.contains("clinicsync clock recover") == true)
         try fox.start()
         #expect(fox.waitForLog("this site's clock is ahead"), "\(fox.log())")
         #expect(try fox.syncNow().status == 0)
-        for site in [alpha, zulu] { #expect(try Self.heldOrigins(site).first?["origin"] as? String == "fox") }
+        for site in [alpha, zulu] { #expect(try Self.heldOrigins(site).first?.origin == "fox") }
         let whileRunning = try fox.cli.run(["clock", "recover"])
         #expect(whileRunning.status == 1 && whileRunning.stderr.contains("stop it first"), "\(whileRunning.stderr)")
         #expect(fox.stop() == 0)
 
-        let recovered = try #require(
-            try JSONSerialization.jsonObject(with: Data(fox.cli.succeed(["clock", "recover", "--json"]).utf8)) as? [String: Any])
-        #expect(recovered["restamped"] as? Int == 2, "\(recovered)")
-        #expect((recovered["lead_before_ms"] as? Int ?? 0) > 3_500_000 && (recovered["lead_after_ms"] as? Int ?? 99_999) < 5_000, "\(recovered)")
-        #expect(try fox.status()["clock_warning"] == nil)
+        let recovered = try fox.cli.decode(ClockRecoveryResult.self, ["clock", "recover", "--json"])
+        #expect(recovered.restamped == 2, "\(recovered)")
+        #expect(recovered.leadBeforeMilliseconds > 3_500_000 && recovered.leadAfterMilliseconds < 5_000, "\(recovered)")
+        #expect(try fox.status().clockWarning == nil)
         let afterwards = try fox.addAppointment(patient: "p2")
         try fox.start()
         let round = try fox.syncNow()
@@ -156,9 +156,7 @@ struct ClockSkewTests {
             #expect(try Self.heldOrigins(site).isEmpty, "\(site.name)")
         }
         #expect(try alpha.state() == fox.state() && zulu.state() == fox.state())
-        let shown = try #require(
-            try JSONSerialization.jsonObject(with: Data(zulu.cli.succeed(["appointment", "show", fastBooking, "--json"]).utf8)) as? [String: Any])
-        #expect(shown["notes"] as? String == "while fast")
+        #expect(try zulu.cli.decode(AppointmentView.self, ["appointment", "show", fastBooking, "--json"]).notes == "while fast")
         let nothing = try fox.cli.run(["clock", "recover"])
         #expect(nothing.status == 1, "the daemon runs again")
     }
@@ -182,10 +180,9 @@ struct ClockSkewTests {
         try add(["CLINICSYNC_TEST_CLOCK_OFFSET_MS": String(-3600 * 1000)])
         try site.cli.sqlite3("UPDATE appointments SET notes = 'from the front desk';")
         #expect(site.stop() == 0)
-        let changes = try #require(try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["changes", "--json"]).utf8)) as? [[String: Any]])
+        let changes = try site.cli.decode([ChangeView].self, ["changes", "--json"])
         // In the order the site made them (its sequence), whatever its clock said.
-        let ordered = changes.sorted { ($0["seq"] as? Int ?? 0) < ($1["seq"] as? Int ?? 0) }
-        let stamps = ordered.compactMap { ($0["hlc"] as? NSNumber)?.int64Value }
+        let stamps = changes.sorted { $0.sequence < $1.sequence }.map(\.hlc)
         #expect(stamps.count == 6)
         #expect(zip(stamps, stamps.dropFirst()).allSatisfy { $0 < $1 }, "timestamps must strictly increase")
     }

@@ -1,11 +1,14 @@
+import ClinicSyncCore
+import ClinicSyncDaemon
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
 /// "Trash, not oblivion" (issue 10): a mistaken delete at the front desk costs nothing.
 @Suite("Deleted rows can be listed and re-created", .serialized)
 struct DeletedRowsTests {
-    private static func deleted(_ site: SiteProcess) throws -> [[String: Any]] {
-        try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["deleted", "list", "--json"]).utf8)) as? [[String: Any]] ?? []
+    private static func deleted(_ site: SiteProcess) throws -> [DeletedRowView] {
+        try site.cli.decode([DeletedRowView].self, ["deleted", "list", "--json"])
     }
 
     @Test(
@@ -29,11 +32,10 @@ struct DeletedRowsTests {
         for _ in 0..<2 { #expect(try south.syncNow().status == 0) }
 
         let listed = try #require(try Self.deleted(north).first)
-        #expect(listed["id"] as? String == id && listed["table"] as? String == "appointments" && listed["deleted_by"] as? String == "north")
-        let values = try #require(listed["values"] as? [String: Any])
+        #expect(listed.id == id && listed.table == "appointments" && listed.deletedBy == "north")
+        let values = listed.values.mapValues(\.value)
         #expect(
-            values["notes"] as? String == "bring the x-ray" && values["therapist"] as? String == "Kim"
-                && values["patient_id"] as? String == "p7", "\(values)")
+            values["notes"] == .text("bring the x-ray") && values["therapist"] == .text("Kim") && values["patient_id"] == .text("p7"), "\(values)")
         let before = try north.cli.succeed(["deleted", "list", "--json"])
         #expect(try south.cli.succeed(["deleted", "list", "--json"]) == before)
 
@@ -47,23 +49,19 @@ struct DeletedRowsTests {
 
         // Restored at both sites before they sync (two front desks fixing the same mistake): one new
         // row, with the same id at both; it reaches the other like any booking.
-        let restored = try #require(
-            try JSONSerialization.jsonObject(with: Data(south.cli.succeed(["deleted", "restore", id, "--json"]).utf8)) as? [String: String])
-        let newID = try #require(restored["id"])
-        #expect(newID != id && restored["restored_from"] == id)
+        let restored = try south.cli.decode(RestoredRowView.self, ["deleted", "restore", id, "--json"])
+        let newID = restored.id
+        #expect(newID != id && restored.restoredFrom == id)
         #expect(try north.cli.succeed(["deleted", "restore", id]) == newID)
         let twice = try south.cli.run(["deleted", "restore", id])
         #expect(twice.status == 65 && twice.stderr.contains("restored already, as \(newID)"), "\(twice.stderr)")
         #expect(try south.syncNow().status == 0)
         for site in [north, south] {
-            let list = try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]]
-            #expect(list?.count == 1, "\(site.name): \(list ?? [])")
+            let list = try site.cli.decode([AppointmentView].self, ["appointment", "list", "--json"])
+            #expect(list.count == 1, "\(site.name): \(list)")
         }
-        let copy = try #require(
-            try JSONSerialization.jsonObject(with: Data(north.cli.succeed(["appointment", "show", newID, "--json"]).utf8)) as? [String: Any])
-        #expect(
-            copy["notes"] as? String == "bring the x-ray" && copy["therapist"] as? String == "Kim" && copy["patient_id"] as? String == "p7"
-                && copy["starts_at"] as? String == "2026-12-01T09:30:00Z")
+        let copy = try north.cli.decode(AppointmentView.self, ["appointment", "show", newID, "--json"])
+        #expect(copy.notes == "bring the x-ray" && copy.therapist == "Kim" && copy.patientID == "p7" && copy.startsAt == "2026-12-01T09:30:00Z")
         #expect(try north.state() == south.state())
         for site in [north, south] { #expect(try site.cli.run(["check"]).status == 0) }
 
@@ -95,14 +93,12 @@ struct DeletedRowsTests {
         #expect(refused.status == 65 && refused.stderr.contains("prescription"), "\(refused.stderr)")
         #expect(try site.state() == before)
         let newPrescription = try site.cli.succeed(["deleted", "restore", prescription])
-        let listed = try Self.deleted(site).map { $0["id"] as? String }
+        let listed = try Self.deleted(site).map(\.id)
         #expect(Set(listed.compactMap { $0 }) == [visit, prescription])
         #expect(try site.cli.run(["prescription", "show", newPrescription]).status == 0)
         #expect(try site.cli.run(["deleted", "restore", visit]).status == 65, "the old link is still gone")
         let newVisit = try site.cli.succeed(["deleted", "restore", visit, "--prescription", newPrescription])
-        let shown = try #require(
-            try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["appointment", "show", newVisit, "--json"]).utf8)) as? [String: Any])
-        #expect(shown["prescription_id"] as? String == newPrescription)
+        #expect(try site.cli.decode(AppointmentView.self, ["appointment", "show", newVisit, "--json"]).prescriptionID == newPrescription)
         let wrongTable = try site.cli.run(["deleted", "restore", prescription, "--prescription", "none", "--new-id", UUID().uuidString.lowercased()])
         #expect(wrongTable.status == 65 && wrongTable.stderr.contains("only when restoring an appointment"), "\(wrongTable.stderr)")
     }

@@ -1,3 +1,5 @@
+import ClinicSyncDaemon
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -14,7 +16,7 @@ final class FakePeer {
     /// A peer whose pull answer is `pullAnswer` (default: a change that is not one).
     init(name: String, pullAnswer: String = #"{"changes": [{"not": "a change"}], "more": false, "through": {}, "proofs": {}}"#) throws {
         self.name = name
-        port = try SiteProcess.freePort()
+        port = try LoopbackPorts.next()
         directory = NSTemporaryDirectory() + "clinicsync-fake-peer-" + UUID().uuidString.lowercased()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let script = directory + "/peer.py"
@@ -96,8 +98,8 @@ struct FlowControlTests {
             try site.configure(peers: [], others: [(fake.name, fake.url)])
             let before = try site.state()
             let round = try site.syncNow()
-            let error = (round.report["peers"] as? [[String: Any]])?.first?["error"] as? String ?? ""
-            #expect(round.status == 69 && error.contains(code) && error.contains(origin), "\(origin): \(round.report)")
+            let error = round.peers.first?.error ?? ""
+            #expect(round.status == 69 && error.contains(code) && error.contains(origin), "\(origin): \(round.peers)")
             #expect(try site.state() == before, "\(origin): nothing of the forged batch applied")
             let pushed = fake.pushes().flatMap { ($0["changes"] as? [[String: Any]]) ?? [] }
             #expect(pushed.contains { $0["row_id"] as? String == booking }, "\(origin): the push still ran: \(fake.pushes())")
@@ -112,8 +114,8 @@ struct FlowControlTests {
         let booking = try site.addAppointment()
         let round = try site.syncNow()
         #expect(round.status != 0, "the refused pull is reported")
-        let peer = try #require((round.report["peers"] as? [[String: Any]])?.first)
-        #expect((peer["error"] as? String)?.contains("not valid") == true, "\(peer)")
+        let peer = try #require(round.peers.first)
+        #expect(peer.error?.contains("not valid") == true, "\(peer)")
         let pushed = fake.pushes().flatMap { ($0["changes"] as? [[String: Any]]) ?? [] }
         #expect(pushed.contains { $0["row_id"] as? String == booking }, "\(fake.pushes())")
     }

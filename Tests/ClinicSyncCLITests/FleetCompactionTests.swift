@@ -1,3 +1,5 @@
+import ClinicSyncDaemon
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -69,10 +71,10 @@ struct FleetCompactionTests {
         #expect(try hub.syncNow().status == 0)
         #expect(hub.waitForLog("removed=1"), "the superseded note is compacted: \(hub.log())")
         try hub.configure(peers: [spoke, newcomer], extra: everySecond)
-        try hub.reload()
+        hub.reload()
         #expect(hub.waitForLog("site 'newcomer' has not reported"), "an added peer is waited for: \(hub.log())")
         try hub.configure(peers: [spoke], extra: everySecond)
-        try hub.reload()
+        hub.reload()
         let compactionsBefore = hub.log().components(separatedBy: "removed=1").count
         try hub.cli.succeed(["appointment", "update", id, "--notes", "third"])
         #expect(try hub.syncNow().status == 0)

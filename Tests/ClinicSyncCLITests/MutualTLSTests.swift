@@ -1,3 +1,5 @@
+import ClinicSyncDaemon
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -8,11 +10,11 @@ struct MutualTLSTests {
         let site = try SiteProcess("north")
         let fingerprint = try site.fingerprint()
         #expect(fingerprint.hasPrefix("sha256:") && fingerprint.count == 71)
-        let again = try #require(try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["init", "--json"]).utf8)) as? [String: Any])
-        #expect(again["fingerprint"] as? String == fingerprint && again["identity_created"] as? Bool == false)
+        let again = try site.cli.decode(InitResult.self, ["init", "--json"])
+        #expect(again.fingerprint == fingerprint && !again.identityCreated)
         let key = try FileManager.default.attributesOfItem(atPath: site.cli.databasePath + ".key.pem")
         #expect((key[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        #expect(try site.status()["fingerprint"] as? String == fingerprint)
+        #expect(try site.status().fingerprint == fingerprint)
     }
 
     @Test("two sites sync over TLS; an unknown certificate and a wrong pin are both refused")
@@ -33,8 +35,8 @@ struct MutualTLSTests {
 
         // A site north does not know: its handshake is refused, and north logs its fingerprint.
         let refused = try stranger.syncNow()
-        #expect(refused.status == 69, "\(refused.report)")
-        #expect(north.log().contains("refused a TLS connection from an unknown certificate"), "\(refused.report) \(north.log())")
+        #expect(refused.status == 69, "\(refused.peers)")
+        #expect(north.log().contains("refused a TLS connection from an unknown certificate"), "\(refused.peers) \(north.log())")
         #expect(north.log().contains(try stranger.fingerprint()))
 
         // A wrong pin: south expects another key for north.
@@ -45,8 +47,8 @@ struct MutualTLSTests {
         south.stop()
         let pinned = try south.syncNow()
         #expect(pinned.status == 69)
-        #expect(pinned.stderr.contains("north") || (pinned.report["peers"] as? [[String: Any]])?.first?["error"] as? String != nil)
-        let error = try #require((pinned.report["peers"] as? [[String: Any]])?.first?["error"] as? String)
+        #expect(pinned.stderr.contains("north") || pinned.peers.first?.error != nil)
+        let error = try #require(pinned.peers.first?.error)
         #expect(error.contains(try north.fingerprint()) && error.contains("pins"))
     }
 
@@ -65,7 +67,7 @@ struct MutualTLSTests {
         try hub.start()
         let result = try impostor.syncNow()
         #expect(result.status == 69)
-        let error = try #require((result.report["peers"] as? [[String: Any]])?.first?["error"] as? String)
+        let error = try #require(result.peers.first?.error)
         #expect(error.contains("site_mismatch") && error.contains("honest"), "\(error) \(hub.log())")
     }
 
@@ -79,10 +81,9 @@ struct MutualTLSTests {
         #expect(try south.syncNow().status == 0)
         let old = try north.fingerprint()
         north.stop()
-        let rotated = try #require(
-            try JSONSerialization.jsonObject(with: Data(north.cli.succeed(["identity", "rotate", "--json"]).utf8)) as? [String: String])
-        let new = try #require(rotated["fingerprint"])
-        #expect(new != old && rotated["previous_fingerprint"] == old)
+        let rotated = try north.cli.decode(KeyRotationResult.self, ["identity", "rotate", "--json"])
+        let new = rotated.fingerprint
+        #expect(new != old && rotated.previousFingerprint == old)
         #expect(FileManager.default.fileExists(atPath: north.cli.databasePath + ".key.previous.pem"))
         try north.start()
         let beforeUpdate = try south.syncNow()
@@ -92,13 +93,15 @@ struct MutualTLSTests {
         #expect(try String(contentsOfFile: south.cli.configPath, encoding: .utf8).contains(new))
         try north.addAppointment()
         let withoutPrevious = try south.syncNow()
-        #expect(withoutPrevious.status == 69 && "\(withoutPrevious.report)".contains("bad_signature"), "\(withoutPrevious.report)")
+        #expect(
+            withoutPrevious.status == 69 && withoutPrevious.peers.contains { $0.error?.contains("bad_signature") == true }, "\(withoutPrevious.peers)"
+        )
         // With the old key accepted up to where it signed, as `identity rotate` printed it.
-        let previous = try #require(rotated["previous"])
+        let previous = rotated.previous
         #expect(previous.hasPrefix(old + "@"))
         try south.configure(peers: [north], tls: true, extra: "fleet:\n  - site: north\n    previous: \(previous)\n")
         let after = try south.syncNow()
-        #expect(after.status == 0, "\(after.report) \(north.log())")
+        #expect(after.status == 0, "\(after.peers) \(north.log())")
         #expect(try north.state() == south.state())
     }
 
@@ -143,14 +146,14 @@ struct PeerSecretTests {
         let northBefore = try north.state()
         let southBefore = try south.state()
         let refused = try south.syncNow()
-        #expect(refused.status == 69, "\(refused.report)")
-        let error = try #require((refused.report["peers"] as? [[String: Any]])?.first?["error"] as? String)
+        #expect(refused.status == 69, "\(refused.peers)")
+        let error = try #require(refused.peers.first?.error)
         #expect(error.contains("unauthenticated_peer") && error.contains("south"), "\(error)")
         #expect(north.log().contains("unauthenticated_peer") && !north.log().contains("a-secret-north-never-had"), "\(north.log())")
         // The other way: north presents the right secret, which south does not hold.
         try south.start()
         let other = try north.syncNow()
-        let otherError = try #require((other.report["peers"] as? [[String: Any]])?.first?["error"] as? String)
+        let otherError = try #require(other.peers.first?.error)
         #expect(other.status == 69 && otherError.contains("unauthenticated_peer") && otherError.contains("north"), "\(otherError)")
         #expect(south.stop() == 0)
         #expect(try north.state() == northBefore)

@@ -1,3 +1,5 @@
+import ClinicSyncDaemon
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -92,7 +94,7 @@ struct OperationsTests {
         let deadline = Date().addingTimeInterval(20)
         var running = false
         while Date() < deadline, process.isRunning, !running {
-            running = try site.status()["daemon"].flatMap { ($0 as? [String: Any])?["running"] as? Bool } == true
+            running = try site.status().daemon.running
             usleep(50_000)
         }
         #expect(
@@ -108,20 +110,20 @@ struct OperationsTests {
         try hub.start()
         let before = try newcomer.syncNow()
         #expect(before.status == 69)
-        #expect(((before.report["peers"] as? [[String: Any]])?.first?["error"] as? String)?.contains("unknown_peer") == true)
+        #expect((before.peers.first?.error)?.contains("unknown_peer") == true)
         try hub.configure(peers: [newcomer])
-        let pid = try #require(try hub.status()["daemon"].flatMap { ($0 as? [String: Any])?["pid"] as? Int })
+        let pid = try #require(try hub.status().daemon.pid)
         kill(pid_t(pid), SIGHUP)
         var after = try newcomer.syncNow()
         for _ in 0..<20 where after.status != 0 {
             usleep(100_000)
             after = try newcomer.syncNow()
         }
-        #expect(after.status == 0, "\(after.report)")
+        #expect(after.status == 0, "\(after.peers)")
         #expect(hub.log().contains("configuration reloaded"))
         try newcomer.start()
         let viaDaemon = try hub.syncNow()
-        #expect(viaDaemon.status == 0 && (viaDaemon.report["peers"] as? [[String: Any]])?.first?["peer"] as? String == "newcomer")
+        #expect(viaDaemon.status == 0 && viaDaemon.peers.first?.peer == "newcomer")
         #expect(hub.isRunning)
     }
 

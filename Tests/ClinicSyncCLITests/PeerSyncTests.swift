@@ -1,3 +1,5 @@
+import ClinicSyncDaemon
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -37,12 +39,10 @@ struct PeerSyncTests {
         }
         let reference = try sites[0].state()
         for site in sites.dropFirst() { #expect(try site.state() == reference, "\(site.name) differs") }
-        let conflicts = try #require(
-            try JSONSerialization.jsonObject(with: Data(sites[0].cli.succeed(["conflicts", "--json"]).utf8)) as? [[String: Any]])
-        #expect(conflicts.filter { $0["column"] as? String == "therapist" }.count == 2)
-        #expect(conflicts.filter { $0["column"] as? String == "notes" }.count == 2)
-        let appointments = try #require(
-            try JSONSerialization.jsonObject(with: Data(sites[2].cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]])
+        let conflicts = try sites[0].cli.decode([ConflictView].self, ["conflicts", "--json"])
+        #expect(conflicts.filter { $0.column == "therapist" }.count == 2)
+        #expect(conflicts.filter { $0.column == "notes" }.count == 2)
+        let appointments = try sites[2].cli.decode([AppointmentView].self, ["appointment", "list", "--json"])
         #expect(appointments.count == 4)
         for site in sites { #expect(site.stop() == 0, "\(site.name) did not exit cleanly: \(site.log())") }
     }
@@ -62,8 +62,8 @@ struct PeerSyncTests {
         // A second round moves nothing: no change returns to its origin or is sent twice.
         for site in [a, b, c] {
             let again = try site.syncNow()
-            let peers = try #require(again.report["peers"] as? [[String: Any]])
-            #expect(peers.allSatisfy { $0["sent"] as? Int == 0 && $0["received"] as? Int == 0 }, "\(site.name): \(peers)")
+            let peers = try #require(again.report?.peers)
+            #expect(peers.allSatisfy { $0.sent == 0 && $0.received == 0 }, "\(site.name): \(peers)")
         }
         #expect(try a.changeCount() == b.changeCount() && b.changeCount() == c.changeCount())
     }
@@ -111,8 +111,8 @@ struct PeerSyncTests {
         try source.start()
         let resumed = try sink.syncNow()
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        let peers = try #require(resumed.report["peers"] as? [[String: Any]])
-        #expect(peers.first?["received"] as? Int == total - partial, "the second round fetched only what was missing")
+        let peers = try #require(resumed.report?.peers)
+        #expect(peers.first?.received == total - partial, "the second round fetched only what was missing")
         #expect(try sink.changeCount() == total)
         #expect(try sink.state() == source.state())
     }
@@ -130,9 +130,8 @@ struct PeerSyncTests {
         #expect(result.status == 69)
         #expect(result.stderr.contains("gone-one") && result.stderr.contains("gone-two"))
         let status = try lonely.status()
-        let peers = try #require(status["peers"] as? [[String: Any]])
-        #expect(peers.count == 2)
-        #expect(peers.allSatisfy { ($0["last_error"] as? String)?.contains("unreachable") == true && $0["waiting"] as? Int == 1 })
+        #expect(status.peers.count == 2)
+        #expect(status.peers.allSatisfy { $0.lastError?.contains("unreachable") == true && $0.waiting == 1 })
         #expect(lonely.stop() == 0)
         // Without the daemon, sync now runs the round itself and fails the same way.
         let direct = try lonely.syncNow(["--peer", "gone-two"])

@@ -1,3 +1,5 @@
+import ClinicSyncDaemon
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -87,9 +89,9 @@ struct ReadOnlyCommandTests {
         }
         let status = try asNobody(["status", "--json"])
         #expect(status.status == 0, "\(status.stderr)")
-        let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
-        #expect(report?["site_id"] as? String == "north" && report?["appointments"] as? Int == 1, "\(status.stdout)")
-        #expect((report?["daemon"] as? [String: Any])?["source"] as? String == "daemon")
+        let report = try JSONDecoder().decode(StatusReport.self, from: Data(status.stdout.utf8))
+        #expect(report.siteID == "north" && report.appointments == 1, "\(status.stdout)")
+        #expect(report.daemon.source == "daemon")
         // Patient data stays out of reach: listing appointments needs the database.
         let list = try asNobody(["appointment", "list"])
         #expect(list.status != 0 && list.stderr.lowercased().contains("permission"), "\(list.stderr)")

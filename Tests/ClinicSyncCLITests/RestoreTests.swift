@@ -1,3 +1,5 @@
+import ClinicSyncDaemon
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -5,10 +7,8 @@ import Testing
 /// the changes it made after the backup, and never gives a number or timestamp twice.
 @Suite("Restoring a site from a backup", .serialized)
 struct RestoreTests {
-    static func changes(_ site: SiteProcess, origin: String) throws -> [[String: Any]] {
-        try #require(
-            try JSONSerialization.jsonObject(
-                with: Data(site.cli.succeed(["changes", "--origin", origin, "--json", "--limit", "100000"]).utf8)) as? [[String: Any]])
+    static func changes(_ site: SiteProcess, origin: String) throws -> [ChangeView] {
+        try site.cli.decode([ChangeView].self, ["changes", "--origin", origin, "--json", "--limit", "100000"])
     }
 
     @Test("a ClinicSync 1 backup with writes it had not recorded is refused, naming the way out; restored with --keep-unstamped-writes")
@@ -33,7 +33,7 @@ struct RestoreTests {
         // The write another program made at beta, which version 1 had not recorded, is the site's first change.
         let shown = try beta.cli.succeed(["appointment", "show", "bbbfe76b-7494-4fd5-9d56-acad456769a9", "--json"])
         #expect(shown.contains("pending from front desk"))
-        #expect(try Self.changes(beta, origin: "beta").contains { $0["seq"] as? Int == 1 })
+        #expect(try Self.changes(beta, origin: "beta").contains { $0.sequence == 1 })
         #expect(try beta.cli.run(["check"]).status == 0)
     }
 
@@ -53,7 +53,7 @@ struct RestoreTests {
         try a.cli.succeed(["appointment", "update", booked, "--notes", "after the backup"])
         let lost = try a.addAppointment(patient: "p2")
         #expect(try a.syncNow().status == 0)
-        let lostStamps = try Self.changes(b, origin: "site-a").compactMap { $0["hlc"] as? Int }
+        let lostStamps = try Self.changes(b, origin: "site-a").map(\.hlc)
 
         // Bad restores are refused and change nothing.
         let whileRunning = try a.cli.run(["restore", "--from", backup])
@@ -67,17 +67,15 @@ struct RestoreTests {
         #expect(try a.cli.run(["restore", "--from", a.cli.directory + "/missing.sqlite"]).status != 0)
         #expect(try a.cli.run(["appointment", "show", lost]).status == 0, "a refused restore leaves the database alone")
 
-        let restored = try #require(
-            try JSONSerialization.jsonObject(
-                with: Data(a.cli.succeed(["restore", "--from", backup, "--json"]).utf8)) as? [String: Any])
-        #expect(restored["recovering_from"] as? [String] == ["site-b"])
-        let replaced = try #require(restored["replaced_database"] as? String)
+        let restored = try a.cli.decode(RestoreResult.self, ["restore", "--from", backup, "--json"])
+        #expect(restored.recoveringFrom == ["site-b"])
+        let replaced = try #require(restored.replacedDatabase)
         #expect(FileManager.default.fileExists(atPath: replaced))
         #expect(try a.cli.run(["appointment", "show", lost]).status == 66, "the backup predates it")
-        #expect((try a.status()["recovering_from"] as? [String]) == ["site-b"])
+        #expect((try a.status().recoveringFrom) == ["site-b"])
         // The site keeps working before it has recovered anything; what it writes is signed once it has.
         let fresh = try a.addAppointment(patient: "p3")
-        #expect(try a.status()["unsealed_changes"] as? Int == 1)
+        #expect(try a.status().unsealedChanges == 1)
         #expect(try a.cli.succeed(["status"]).contains("1 change(s) of this site not signed yet"))
 
         #expect(try a.syncNow().status == 0)
@@ -88,13 +86,13 @@ struct RestoreTests {
             #expect(try site.cli.run(["check"]).status == 0)
         }
         #expect(try a.state() == b.state())
-        #expect((try a.status()["recovering_from"] as? [String]) == [])
-        #expect(try a.status()["unsealed_changes"] as? Int == 0)
+        #expect((try a.status().recoveringFrom) == [])
+        #expect(try a.status().unsealedChanges == 0)
         // Every change of site-a has its own number and a timestamp never given before.
         let atB = try Self.changes(b, origin: "site-a")
-        let numbers = atB.compactMap { $0["seq"] as? Int }
+        let numbers = atB.map(\.sequence)
         #expect(numbers.count == 4 && Set(numbers).count == 4, "\(numbers)")
-        let freshStamp = try #require(atB.first { ($0["row_id"] as? String) == fresh }?["hlc"] as? Int)
+        let freshStamp = try #require(atB.first { $0.rowID == fresh }?.hlc)
         #expect(lostStamps.allSatisfy { $0 < freshStamp })
         #expect(try Self.changes(a, origin: "site-a").count == 4)
     }
@@ -114,12 +112,12 @@ struct RestoreTests {
         #expect(a.stop() == 0)
         try a.cli.succeed(["restore", "--from", backup])
         try a.start()
-        #expect((try a.status()["recovering_from"] as? [String]) == ["site-b"])
+        #expect((try a.status().recoveringFrom) == ["site-b"])
         let fresh = try a.addAppointment(patient: "p3")
         // b pushes the lost change back; its next call tells a it holds nothing more of a's.
         #expect(try b.syncNow().status == 0)
         #expect(try b.syncNow().status == 0)
-        #expect((try a.status()["recovering_from"] as? [String]) == [])
+        #expect((try a.status().recoveringFrom) == [])
         #expect(try b.syncNow().status == 0, "a's new booking, signed now, reaches b")
         for site in [a, b] {
             #expect(try site.cli.run(["appointment", "show", lost]).status == 0, "\(site.name) lacks the recovered booking")
@@ -154,7 +152,7 @@ struct RestoreTests {
         #expect(try spoke.cli.run(["appointment", "show", fresh]).status == 66, "new changes wait until the hub has recovered")
         try keeper.start()
         #expect(try hub.syncNow().status == 0)
-        #expect((try hub.status()["recovering_from"] as? [String]) == [])
+        #expect((try hub.status().recoveringFrom) == [])
         #expect(try spoke.syncNow().status == 0)
         for site in [hub, keeper, spoke] {
             #expect(try site.cli.run(["appointment", "show", lost]).status == 0, "\(site.name) lacks the recovered booking")
@@ -180,7 +178,7 @@ struct RestoreTests {
         let second = try a.addAppointment(patient: "p3")
         #expect(try a.syncNow().status == 0)
         for id in [first, second] { #expect(try b.cli.run(["appointment", "show", id]).status == 0, "b lacks \(id)") }
-        let numbers = try Self.changes(b, origin: "site-a").compactMap { $0["seq"] as? Int }
+        let numbers = try Self.changes(b, origin: "site-a").map(\.sequence)
         #expect(Set(numbers).count == numbers.count && numbers.count == 3, "\(numbers)")
     }
 }

@@ -1,3 +1,5 @@
+import ClinicSyncDaemon
+import ClinicSyncTestSupport
 import Foundation
 import Testing
 
@@ -5,12 +7,11 @@ import Testing
 @Suite("Site identity: a second database under a known site id is refused", .serialized)
 struct SiteIdentityTests {
     private static func appointmentIDs(_ site: SiteProcess) throws -> Set<String> {
-        let list = try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["appointment", "list", "--json"]).utf8)) as? [[String: Any]]
-        return Set((list ?? []).compactMap { $0["id"] as? String })
+        Set(try site.cli.decode([AppointmentView].self, ["appointment", "list", "--json"]).map(\.id))
     }
 
-    private static func incarnation(of site: SiteProcess) throws -> String? {
-        (try JSONSerialization.jsonObject(with: Data(site.cli.succeed(["identity", "show", "--json"]).utf8)) as? [String: String])?["incarnation"]
+    private static func incarnation(of site: SiteProcess) throws -> String {
+        try site.cli.decode(IdentityView.self, ["identity", "show", "--json"]).incarnation
     }
 
     private static func moveDatabase(of site: SiteProcess, to directory: String) throws {
@@ -37,23 +38,23 @@ struct SiteIdentityTests {
         try beta.start()
         let first = try alpha.addAppointment(patient: "p1")
         #expect(try alpha.syncNow().status == 0)
-        let original = try #require(try Self.incarnation(of: alpha))
+        let original = try Self.incarnation(of: alpha)
 
         // The disk is "lost": alpha is initialised afresh under the same id and books a visit. Its
         // numbering starts again at 1, where beta already holds the first database's changes.
         let aside = alpha.cli.directory + "/original"
         try Self.moveDatabase(of: alpha, to: aside)
         try alpha.cli.succeed(["init"])
-        let fresh = try #require(try Self.incarnation(of: alpha))
+        let fresh = try Self.incarnation(of: alpha)
         #expect(fresh != original)
         let lost = try alpha.addAppointment(patient: "p2")
         let betaBefore = try beta.state()
         let refused = try alpha.syncNow()
-        #expect(refused.status == 69, "\(refused.report)")
-        let error = try #require((refused.report["peers"] as? [[String: Any]])?.first?["error"] as? String)
+        #expect(refused.status == 69, "\(refused.peers)")
+        let error = try #require(refused.peers.first?.error)
         #expect(
             error.contains("identity_conflict") && error.contains(String(original.prefix(8))) && error.contains(String(fresh.prefix(8))), "\(error)")
-        let conflicts = try beta.status()["identity_conflicts"] as? [String] ?? []
+        let conflicts = try beta.status().identityConflicts
         #expect(conflicts.count == 1 && conflicts[0].contains("two databases report as site 'alpha'"), "\(conflicts)")
         #expect(try beta.state() == betaBefore)
         #expect(try !Self.appointmentIDs(beta).contains(lost))
@@ -73,7 +74,7 @@ struct SiteIdentityTests {
         let later = try alpha.addAppointment(patient: "p3")
         #expect(try alpha.syncNow().status == 0)
         #expect(try Self.appointmentIDs(beta) == [first, later])
-        #expect(try beta.status()["identity_conflicts"] as? [String] == [])
+        #expect(try beta.status().identityConflicts == [])
         let again = try beta.cli.run(["identity", "clear-conflict", "alpha"])
         #expect(again.status == 66 && again.stderr.contains("no identity conflict"), "\(again.stderr)")
     }

@@ -1,43 +1,40 @@
+import ClinicSyncDaemon
 import ClinicSyncTestSupport
 import Foundation
 import Synchronization
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One clinic site for end-to-end tests: a configuration in its own directory, its database, and
-/// optionally a running `clinicsync serve` process on a 127.0.0.1 port.
+/// optionally a running `clinicsync serve` process on a 127.0.0.1 port (the shared test-support
+/// pieces, with Swift Testing's expectations on top).
 final class SiteProcess {
     let name: String
     let port: Int
     let metricsPort: Int
     let cli: CLIHarness
-    private var daemon: Process?
-    private(set) var logPath: String
+    private let daemon: DaemonProcess
 
-    /// Creates and initialises the site; `peers` are set later with ``configure(peers:extra:)``.
+    /// Creates and initialises the site; `peers` are set later with ``configure(peers:tls:others:fleet:live:extra:)``.
     init(_ name: String) throws {
         self.name = name
-        port = try Self.freePort()
-        metricsPort = try Self.freePort()
+        port = try LoopbackPorts.next()
+        metricsPort = try LoopbackPorts.next()
         cli = try CLIHarness(site: name)
-        logPath = cli.directory + "/serve.log"
+        daemon = DaemonProcess(logPath: cli.directory + "/serve.log")
         try configure(peers: [])
         try cli.succeed(["init"])
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
     var tlsURL: String { "https://127.0.0.1:\(port)" }
+    var logPath: String { daemon.logPath }
 
     /// This site's key fingerprint, as `identity show` prints it (read again whenever the key file changes).
     func fingerprint() throws -> String {
-        let keyPath = cli.directory + "/data/\(name).sqlite.key.pem"
+        let keyPath = cli.databasePath + ".key.pem"
         let modified = (try? FileManager.default.attributesOfItem(atPath: keyPath)[.modificationDate] as? Date) ?? nil
         if let cached = fingerprintCache.withLock({ $0 }), cached.modified == modified { return cached.fingerprint }
-        let shown = try JSONSerialization.jsonObject(with: Data(cli.succeed(["identity", "show", "--json"]).utf8)) as? [String: String]
-        let fingerprint = shown?["fingerprint"] ?? ""
+        let fingerprint = try cli.decode(IdentityView.self, ["identity", "show", "--json"]).fingerprint
         fingerprintCache.withLock { $0 = (modified, fingerprint) }
         return fingerprint
     }
@@ -55,65 +52,39 @@ final class SiteProcess {
         peers: [SiteProcess], tls: Bool = false, others: [(name: String, url: String)] = [], fleet: [SiteProcess] = [], live: Bool = true,
         extra: String = ""
     ) throws {
-        var text = """
-            site:
-              id: \(name)
-              database: data/\(name).sqlite
-            server:
-              listen: 127.0.0.1:\(port)
-              plaintext: \(!tls)
-            metrics:
-              listen: 127.0.0.1:\(metricsPort)
-            control:
-              socket: run/control.sock
-            sync:
-              interval_seconds: 3600
-              timeout_seconds: 10
-              live: \(live)
-            peers:
-
-            """
-        for peer in peers {
-            text +=
-                tls
-                ? "  - name: \(peer.name)\n    url: \(peer.tlsURL)\n    fingerprint: \(try peer.fingerprint())\n"
-                : "  - name: \(peer.name)\n    url: \(peer.url)\n    fingerprint: \(try peer.fingerprint())\n    secret: "
-                    + "\(Self.secret(name, peer.name))\n"
+        var file = SiteConfigurationFile(site: name, database: "data/\(name).sqlite")
+        file.listenPort = port
+        file.plaintext = !tls
+        file.metricsPort = metricsPort
+        file.controlSocket = "run/control.sock"
+        file.intervalSeconds = 3600
+        file.timeoutSeconds = 10
+        file.live = live
+        file.peers = try peers.map { peer in
+            .init(
+                name: peer.name, url: tls ? peer.tlsURL : peer.url, fingerprint: try peer.fingerprint(),
+                secret: tls ? nil : SiteConfigurationFile.secret(name, peer.name))
         }
-        for other in others {
-            text +=
-                "  - name: \(other.name)\n    url: \(other.url)\n    fingerprint: \(Self.strangerFingerprint)\n    secret: "
-                + "\(Self.secret(name, other.name))\n"
+        file.peers += others.map {
+            .init(name: $0.name, url: $0.url, fingerprint: Self.strangerFingerprint, secret: SiteConfigurationFile.secret(name, $0.name))
         }
-        if !fleet.isEmpty {
-            text += "fleet:\n"
-            for member in fleet { text += "  - site: \(member.name)\n    fingerprint: \(try member.fingerprint())\n" }
-        }
-        try cli.writeConfig(text + extra)
+        file.fleet = try fleet.map { .init(site: $0.name, fingerprint: try $0.fingerprint()) }
+        file.extra = extra
+        try file.write(to: cli.configPath)
     }
 
     /// The secret two sites share over plain HTTP: the same at both ends of a pair.
-    static func secret(_ one: String, _ other: String) -> String { "pair-" + [one, other].sorted().joined(separator: "-") + "-secret" }
+    static func secret(_ one: String, _ other: String) -> String { SiteConfigurationFile.secret(one, other) }
 
     /// Starts `clinicsync serve` and waits until its control socket answers.
     func start(environment: [String: String] = [:], arguments: [String] = []) throws {
-        let process = Process()
-        process.executableURL = CLIHarness.binary
-        process.arguments = ["serve", "--config", cli.configPath] + arguments
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        process.environment = env
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let logFile = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        logFile.seekToEndOfFile()
-        process.standardOutput = logFile
-        process.standardError = logFile
-        try process.run()
-        daemon = process
+        try daemon.start(
+            binary: CLIHarness.binary.path, configurationPath: cli.configPath, arguments: arguments,
+            environment: cli.commands.environment.merging(environment) { $1 })
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if try status()["daemon"].flatMap({ ($0 as? [String: Any])?["running"] as? Bool }) == true { return }
-            guard process.isRunning else { break }
+            if try status().daemon.running { return }
+            guard daemon.isRunning else { break }
             usleep(50_000)
         }
         Issue.record("\(name) did not start: \(log())")
@@ -121,26 +92,13 @@ final class SiteProcess {
 
     /// Sends SIGTERM and waits for a clean exit; returns the exit status.
     @discardableResult
-    func stop() -> Int32 {
-        guard let daemon, daemon.isRunning else { return daemon?.terminationStatus ?? 0 }
-        daemon.terminate()
-        daemon.waitUntilExit()
-        self.daemon = nil
-        return daemon.terminationStatus
-    }
+    func stop() -> Int32 { daemon.stop() }
 
     /// SIGHUP, as `systemctl reload` sends it: the daemon re-reads its configuration.
-    func reload() throws {
-        let pid = try #require(try status()["daemon"].flatMap { ($0 as? [String: Any])?["pid"] as? Int })
-        Glibc.kill(pid_t(pid), SIGHUP)
-    }
+    func reload() { daemon.reload() }
 
     /// `compact --json`: entries removed, and why compaction is held back (if it is).
-    func compact() throws -> (removed: Int, waiting: String?) {
-        let output = try cli.succeed(["compact", "--json"])
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
-        return (report["removed"] as? Int ?? -1, report["waiting"] as? String)
-    }
+    func compact() throws -> CompactionResult { try cli.decode(CompactionResult.self, ["compact", "--json"]) }
 
     /// Waits up to `seconds` for the daemon's log to contain `text`.
     func waitForLog(_ text: String, seconds: Double = 15) -> Bool {
@@ -153,27 +111,27 @@ final class SiteProcess {
     }
 
     /// SIGKILL, as a power cut would.
-    func kill() {
-        guard let daemon, daemon.isRunning else { return }
-        Glibc.kill(daemon.processIdentifier, SIGKILL)
-        daemon.waitUntilExit()
-        self.daemon = nil
+    func kill() { daemon.kill() }
+
+    var isRunning: Bool { daemon.isRunning }
+
+    func log() -> String { daemon.log() }
+
+    /// `status --json`.
+    func status() throws -> StatusReport { try cli.decode(StatusReport.self, ["status", "--json"]) }
+
+    /// A `sync now --json` round: its exit status, its report (printed on failure too), stderr.
+    struct SyncRound {
+        let status: Int32
+        let report: SyncReport?
+        let stderr: String
+
+        var peers: [SyncReport.Peer] { report?.peers ?? [] }
     }
 
-    var isRunning: Bool { daemon?.isRunning ?? false }
-
-    func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-    func status() throws -> [String: Any] {
-        let result = try cli.run(["status", "--json"])
-        return (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
-    }
-
-    /// `sync now --json`: the exit status and the parsed report.
-    func syncNow(_ extra: [String] = []) throws -> (status: Int32, report: [String: Any], stderr: String) {
-        let result = try cli.run(["sync", "now", "--json"] + extra)
-        let report = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
-        return (result.status, report, result.stderr)
+    func syncNow(_ extra: [String] = []) throws -> SyncRound {
+        let round = try cli.commands.runDecoding(SyncReport.self, ["sync", "now", "--json"] + extra)
+        return SyncRound(status: round.result.status, report: round.output, stderr: round.result.stderr)
     }
 
     /// The synchronised state as JSON text: appointments, prescriptions, conflicts and deleted rows.
@@ -182,16 +140,12 @@ final class SiteProcess {
             + cli.succeed(["deleted", "list", "--json"])
     }
 
-    func changeCount() throws -> Int {
-        (try status()["change_log_entries"] as? Int) ?? -1
-    }
+    func changeCount() throws -> Int { try status().changeLogEntries }
 
     deinit {
         kill()
         cli.remove()
     }
-
-    static func freePort() throws -> Int { try LoopbackPorts.next() }
 }
 
 extension SiteProcess {

@@ -26,8 +26,8 @@ final class InProcessSite: @unchecked Sendable {
         self.name = name
         directory = NSTemporaryDirectory() + "clinicsync-daemon-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        port = try Self.freePort()
-        try Self.write(Self.configuration(name: name, port: port, peers: [], fleet: [], live: false), to: directory + "/clinicsync.yaml")
+        port = try LoopbackPorts.next()
+        try Self.configuration(name: name, port: port, peers: [], fleet: [], live: false).write(to: directory + "/clinicsync.yaml")
         application = try SiteApplication(configurationPath: directory + "/clinicsync.yaml")
         _ = try application.initialize()
     }
@@ -39,46 +39,29 @@ final class InProcessSite: @unchecked Sendable {
 
     var fingerprint: String { get throws { try application.identity().fingerprint } }
 
-    static func secret(_ one: String, _ other: String) -> String { "pair-" + [one, other].sorted().joined(separator: "-") + "-secret" }
-
-    /// The configuration text: these peers (with their keys and the secrets of each pair) and
-    /// these far sites, live sync as given, an hourly interval.
-    static func configuration(name: String, port: Int, peers: [InProcessSite], fleet: [InProcessSite], live: Bool) throws -> String {
-        var text = """
-            site:
-              id: \(name)
-              database: site.sqlite
-            server:
-              listen: 127.0.0.1:\(port)
-              plaintext: true
-            metrics:
-              listen: 127.0.0.1:\(try Self.freePort())
-            control:
-              socket: run/control.sock
-            sync:
-              interval_seconds: 3600
-              timeout_seconds: 10
-              live: \(live)
-            compaction:
-              interval_seconds: 0
-            peers:
-
-            """
-        for peer in peers {
-            text +=
-                "  - name: \(peer.name)\n    url: http://127.0.0.1:\(peer.port)\n    fingerprint: \(try peer.fingerprint)\n    secret: "
-                + "\(Self.secret(name, peer.name))\n"
+    /// The configuration: these peers (with their keys and the secrets of each pair) and these
+    /// far sites, live sync as given, an hourly interval, no compaction.
+    static func configuration(name: String, port: Int, peers: [InProcessSite], fleet: [InProcessSite], live: Bool) throws -> SiteConfigurationFile {
+        var file = SiteConfigurationFile(site: name, database: "site.sqlite")
+        file.listenPort = port
+        file.metricsPort = try LoopbackPorts.next()
+        file.controlSocket = "run/control.sock"
+        file.intervalSeconds = 3600
+        file.timeoutSeconds = 10
+        file.live = live
+        file.compactionIntervalSeconds = 0
+        file.peers = try peers.map { peer in
+            .init(
+                name: peer.name, url: "http://127.0.0.1:\(peer.port)", fingerprint: try peer.fingerprint,
+                secret: SiteConfigurationFile.secret(name, peer.name))
         }
-        if !fleet.isEmpty {
-            text += "fleet:\n"
-            for site in fleet { text += "  - site: \(site.name)\n    fingerprint: \(try site.fingerprint)\n" }
-        }
-        return text
+        file.fleet = try fleet.map { .init(site: $0.name, fingerprint: try $0.fingerprint) }
+        return file
     }
 
     /// Rewrites the configuration file (the running daemon reads it again only on reload).
     func configure(peers: [InProcessSite], fleet: [InProcessSite] = [], live: Bool = false) throws {
-        try Self.write(Self.configuration(name: name, port: port, peers: peers, fleet: fleet, live: live), to: configurationPath)
+        try Self.configuration(name: name, port: port, peers: peers, fleet: fleet, live: live).write(to: configurationPath)
         application = try SiteApplication(configurationPath: configurationPath)
     }
 
@@ -121,10 +104,4 @@ final class InProcessSite: @unchecked Sendable {
         await group?.triggerGracefulShutdown()
         try await running?.value
     }
-
-    private static func write(_ text: String, to path: String) throws {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-    }
-
-    static func freePort() throws -> Int { try LoopbackPorts.next() }
 }

@@ -54,6 +54,12 @@ package enum ChildProcess {
             stderr: String(decoding: FileManager.default.contents(atPath: err) ?? Data(), as: UTF8.self))
     }
 
+    package static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil, timeout: Double? = nil
+    ) async throws -> Result {
+        try await onOwnThread { try run(executable, arguments, environment: environment, input: input, timeout: timeout) }
+    }
+
     /// Runs `work` (which waits for a child process) on a thread of its own and awaits it, so the
     /// caller's thread of Swift's cooperative pool is free while the child runs.
     package static func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {

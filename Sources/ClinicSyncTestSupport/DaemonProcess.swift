@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -48,7 +48,7 @@ package final class DaemonProcess: Sendable {
     @discardableResult
     package func stop() async -> Int32 {
         guard let running = signal(SIGTERM) else { return 0 }
-        return await Self.exit(of: running)
+        return await running.exited()
     }
 
     /// SIGKILL and wait for the exit.
@@ -58,7 +58,7 @@ package final class DaemonProcess: Sendable {
 
     package func kill() async {
         guard let running = signal(SIGKILL) else { return }
-        _ = await Self.exit(of: running)
+        await running.exited()
     }
 
     /// SIGHUP: the daemon reads its configuration again.
@@ -91,13 +91,4 @@ package final class DaemonProcess: Sendable {
         }
     }
 
-    /// Polls (every 10 ms) rather than blocking a thread of the cooperative pool in `waitUntilExit`
-    /// (which it falls back to if the task is cancelled: the exit is near, a signal was sent).
-    private static func exit(of process: Process) async -> Int32 {
-        while process.isRunning {
-            do { try await Task.sleep(for: .milliseconds(10)) } catch { break }
-        }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
 }

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// Runs `clinicsync` against one site's configuration, and the `sqlite3` shell on its database, as
 /// an operator and the clinic's other software would. Each call comes in two forms: a blocking one

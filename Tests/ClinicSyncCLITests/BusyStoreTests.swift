@@ -15,11 +15,11 @@ struct BusyStoreTests {
     @Test("while writers wait out another program's lock, /health, the control socket and the watchdog answer within a second")
     func waitingWritersStarveNothing() async throws {
         let notify = try NotifySocket()
-        let target = try SiteProcess("target")
-        let friend = try SiteProcess("friend")
-        try target.configure(peers: [friend])
-        try target.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000"])
-        #expect(notify.waitFor("WATCHDOG=1"))
+        let target = try await SiteProcess("target")
+        let friend = try await SiteProcess("friend")
+        try await target.configure(peers: [friend])
+        try await target.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000"])
+        #expect(try await notify.waitFor("WATCHDOG=1"))
 
         // Another program takes the write lock and holds it until the checks are done (two minutes at
         // most: the other tests running in this process can slow its steps down a lot).
@@ -54,7 +54,7 @@ struct BusyStoreTests {
         let heartbeatsBefore = notify.messages.filter { $0.contains("WATCHDOG=1") }.count
         // Timed by a separate process, so that the other tests running in this one cannot delay
         // the measurement.
-        let latencies = try Self.measureLatencies(
+        let latencies = try await Self.measureLatencies(
             health: "http://127.0.0.1:\(target.metricsPort)/health", controlSocket: target.cli.directory + "/run/control.sock")
         #expect(latencies.errors.isEmpty, "\(latencies.errors)")
         #expect(latencies.health.count == 3 && latencies.health.allSatisfy { $0 < 1 }, "/health: \(latencies.health) s")
@@ -69,12 +69,12 @@ struct BusyStoreTests {
         // signature, which is checked in the apply transaction, behind the lock), or, if it waited
         // longer than the busy timeout (10 s), 503 store_busy (the pusher tries again next round).
         #expect(statuses.allSatisfy { $0 == 422 || $0 == 503 } && statuses.count == 4, "\(statuses)")
-        locker.waitUntilExit()
+        await locker.exited()
     }
 
     /// Three rounds, half a second apart, of `GET /health` and of `GET /v1/status` on the control
     /// socket, timed by `python3`: the seconds each took.
-    static func measureLatencies(health: String, controlSocket: String) throws -> (health: [Double], control: [Double], errors: [String]) {
+    static func measureLatencies(health: String, controlSocket: String) async throws -> (health: [Double], control: [Double], errors: [String]) {
         let script = """
             import json, socket, sys, time, urllib.request
             result = {"health": [], "control": [], "errors": []}
@@ -101,14 +101,7 @@ struct BusyStoreTests {
                 time.sleep(0.5)
             print(json.dumps(result))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script, health, controlSocket]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = Data(try await ChildProcess.run("/usr/bin/python3", ["-c", script, health, controlSocket]).stdout.utf8)
         /// What the probe script prints: the latencies it measured (seconds) and what failed.
         struct Probe: Decodable {
             var health: [Double]

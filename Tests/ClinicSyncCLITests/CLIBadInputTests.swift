@@ -44,27 +44,27 @@ struct CLIBadInputTests {
     ]
 
     @Test("each bad invocation exits non-zero naming what is wrong, and the change log is untouched", arguments: cases)
-    func refused(_ badCase: Case) throws {
+    func refused(_ badCase: Case) async throws {
         let cli = try CLIHarness()
         defer { cli.remove() }
-        try cli.succeed(["init"])
-        try cli.succeed(CLIRecordTests.prescriptionArguments)
-        let before = try cli.succeed(["changes", "--json"])
-        let result = try cli.run(badCase.arguments, addConfig: badCase.addConfig)
+        try await cli.succeed(["init"])
+        try await cli.succeed(CLIRecordTests.prescriptionArguments)
+        let before = try await cli.succeed(["changes", "--json"])
+        let result = try await cli.run(badCase.arguments, addConfig: badCase.addConfig)
         #expect(result.status == badCase.status, "stderr: \(result.stderr)")
         #expect(result.stderr.contains(badCase.mentions), "stderr: \(result.stderr)")
         #expect(!result.stderr.contains("Jane Roe"), "error messages never echo patient names")
-        #expect(try cli.succeed(["changes", "--json"]) == before)
+        #expect(try await cli.succeed(["changes", "--json"]) == before)
     }
 
     @Test("configuration problems are reported by key, with exit status 78")
-    func configurationErrors() throws {
+    func configurationErrors() async throws {
         let cli = try CLIHarness()
         defer { cli.remove() }
-        let missingFile = try cli.run(["appointment", "list", "--config", cli.directory + "/absent.yaml"], addConfig: false)
+        let missingFile = try await cli.run(["appointment", "list", "--config", cli.directory + "/absent.yaml"], addConfig: false)
         #expect(missingFile.status == 78 && missingFile.stderr.contains("absent.yaml"))
 
-        let notInitialised = try cli.run(["appointment", "list"])
+        let notInitialised = try await cli.run(["appointment", "list"])
         #expect(notInitialised.status == 78 && notInitialised.stderr.contains("clinicsync init"))
 
         let badFiles: [(String, String)] = [
@@ -120,7 +120,7 @@ struct CLIBadInputTests {
         ]
         for (text, mention) in badFiles {
             try cli.writeConfig(text)
-            let result = try cli.run(["init"])
+            let result = try await cli.run(["init"])
             #expect(result.status == 78, "\(text)")
             #expect(result.stderr.contains(mention), "\(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: cli.directory + "/x.sqlite"))
@@ -128,13 +128,13 @@ struct CLIBadInputTests {
     }
 
     @Test("environment variables override keys, and a database is never opened as another site")
-    func environmentOverride() throws {
+    func environmentOverride() async throws {
         let cli = try CLIHarness()
         defer { cli.remove() }
-        try cli.succeed(["init"])
-        let other = try cli.run(["appointment", "list"], environment: ["CLINICSYNC_SITE_ID": "uptown"])
+        try await cli.succeed(["init"])
+        let other = try await cli.run(["appointment", "list"], environment: ["CLINICSYNC_SITE_ID": "uptown"])
         #expect(other.status == 78 && other.stderr.contains("uptown") && other.stderr.contains("downtown"))
-        let viaEnvironment = try cli.run(["appointment", "list"], environment: ["CLINICSYNC_CONFIG": cli.configPath], addConfig: false)
+        let viaEnvironment = try await cli.run(["appointment", "list"], environment: ["CLINICSYNC_CONFIG": cli.configPath], addConfig: false)
         #expect(viaEnvironment.status == 0)
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 /// One site's CLI in a directory of its own, for the end-to-end tests: the shared
-/// ``SiteCommandLine`` with Swift Testing's expectations on top.
+/// ``SiteCommandLine`` with Swift Testing's expectations on top. Every command is awaited: the
+/// child process is waited for on a thread of its own, never on the test's.
 struct CLIHarness {
     typealias Result = ChildProcess.Result
 
@@ -34,34 +35,34 @@ struct CLIHarness {
     /// Runs `clinicsync ARGS --config <this config>`; with `timeout`, kills it (SIGKILL) if it has
     /// not finished by then (for commands that should exit at once but might serve forever).
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:], addConfig: Bool = true, timeout: Double? = nil) throws -> Result {
-        try commands.run(arguments, environment: environment, addConfiguration: addConfig, timeout: timeout)
+    func run(_ arguments: [String], environment: [String: String] = [:], addConfig: Bool = true, timeout: Double? = nil) async throws -> Result {
+        try await commands.run(arguments, environment: environment, addConfiguration: addConfig, timeout: timeout)
     }
 
     /// Runs a command that must succeed and returns its standard output.
     @discardableResult
-    func succeed(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try run(arguments)
+    func succeed(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let result = try await run(arguments)
         #expect(result.status == 0, "clinicsync \(arguments.joined(separator: " ")) failed: \(result.stderr)", sourceLocation: sourceLocation)
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs a `--json` command that must succeed and decodes its output as the application layer's
     /// output model `type`.
-    func decode<Output: Decodable>(_ type: Output.Type, _ arguments: [String]) throws -> Output {
-        try commands.decode(type, arguments)
+    func decode<Output: Decodable>(_ type: Output.Type, _ arguments: [String]) async throws -> Output {
+        try await commands.decode(type, arguments)
     }
 
     /// Runs the `sqlite3` shell on the site's database, as other clinic software would write to it.
     @discardableResult
-    func sqlite3(_ sql: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try commands.sqlite3(sql)
+    func sqlite3(_ sql: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let result = try await commands.sqlite3(sql)
         #expect(result.status == 0, "sqlite3 failed on: \(sql): \(result.stderr)", sourceLocation: sourceLocation)
         return result.stdout
     }
 
     /// The database's logical content (schema and rows), independent of page layout and WAL state.
-    func sqliteDump() throws -> String { try sqlite3(".dump") }
+    func sqliteDump() async throws -> String { try await sqlite3(".dump") }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }

@@ -15,40 +15,40 @@ struct CLIJSONContractTests {
     }
 
     @Test("records, changes, deleted rows, status, identity and the maintenance commands print today's keys")
-    func recordsAndMaintenance() throws {
+    func recordsAndMaintenance() async throws {
         let cli = try CLIHarness()
         defer { cli.remove() }
         #expect(
-            try Self.keys(cli.succeed(["init", "--json"]))
+            try await Self.keys(cli.succeed(["init", "--json"]))
                 == ["created", "database", "fingerprint", "identity_created", "schema_version", "site_id"])
-        let prescription = try cli.succeed(CLIRecordTests.prescriptionArguments + ["--frequency", "2x/week", "--notes", "n"])
-        let appointment = try cli.succeed([
+        let prescription = try await cli.succeed(CLIRecordTests.prescriptionArguments + ["--frequency", "2x/week", "--notes", "n"])
+        let appointment = try await cli.succeed([
             "appointment", "add", "--patient-id", "p1", "--patient-name", "Jane Roe", "--therapist", "Sam", "--starts-at",
             "2026-11-27T09:30:00Z", "--minutes", "60", "--prescription", prescription, "--notes", "n",
         ])
         #expect(
-            try Self.keys(cli.succeed(["appointment", "show", appointment, "--json"]))
+            try await Self.keys(cli.succeed(["appointment", "show", appointment, "--json"]))
                 == ["id", "minutes", "notes", "patient_id", "patient_name", "prescription_id", "site", "starts_at", "status", "therapist", "units"])
         #expect(
-            try Self.keys(cli.succeed(["prescription", "list", "--json"]))
+            try await Self.keys(cli.succeed(["prescription", "list", "--json"]))
                 == [
                     "diagnosis", "expires_on", "frequency", "icd10_codes", "id", "issued_on", "member_id", "notes", "patient_id", "patient_name",
                     "payer", "prescriber", "prescriber_npi", "units_per_visit", "visits_authorized",
                 ])
-        #expect(try Self.keys(cli.succeed(["prescription", "show", prescription, "--json"])).contains("visits_used"))
+        #expect(try await Self.keys(cli.succeed(["prescription", "show", prescription, "--json"])).contains("visits_used"))
         #expect(
-            try Self.keys(cli.succeed(["changes", "--json"])) == [
+            try await Self.keys(cli.succeed(["changes", "--json"])) == [
                 "hlc", "operation", "origin", "row_id", "seen", "seq", "table", "timestamp", "values",
             ])
-        #expect(try Self.keys(cli.succeed(["identity", "show", "--json"])) == ["certificate", "fingerprint", "incarnation", "private_key"])
-        #expect(try Self.keys(cli.succeed(["check", "--json"])) == ["database", "digest", "ok", "problems"])
-        #expect(try Self.keys(cli.succeed(["compact", "--json"])) == ["remaining", "removed", "waiting"])
-        #expect(try Self.keys(cli.succeed(["backup", "--to", cli.directory + "/backup.sqlite", "--json"])) == ["backup", "database"])
-        try cli.succeed(["appointment", "delete", appointment])
+        #expect(try await Self.keys(cli.succeed(["identity", "show", "--json"])) == ["certificate", "fingerprint", "incarnation", "private_key"])
+        #expect(try await Self.keys(cli.succeed(["check", "--json"])) == ["database", "digest", "ok", "problems"])
+        #expect(try await Self.keys(cli.succeed(["compact", "--json"])) == ["remaining", "removed", "waiting"])
+        #expect(try await Self.keys(cli.succeed(["backup", "--to", cli.directory + "/backup.sqlite", "--json"])) == ["backup", "database"])
+        try await cli.succeed(["appointment", "delete", appointment])
         #expect(
-            try Self.keys(cli.succeed(["deleted", "list", "--json"])) == ["deleted_at", "deleted_by", "deleted_hlc", "id", "table", "values"])
+            try await Self.keys(cli.succeed(["deleted", "list", "--json"])) == ["deleted_at", "deleted_by", "deleted_hlc", "id", "table", "values"])
         #expect(
-            try Self.keys(cli.succeed(["status", "--json"]))
+            try await Self.keys(cli.succeed(["status", "--json"]))
                 == [
                     "appointments", "change_log_entries", "clock", "clock_hlc", "compaction", "conflicts", "daemon", "database", "database_bytes",
                     "deleted_rows", "drift_bound", "drift_bound_ms", "fingerprint", "held_origins", "holds", "identity_conflicts", "incarnation",
@@ -57,7 +57,7 @@ struct CLIJSONContractTests {
     }
 
     @Test("a sync round's report and a peer's status print today's keys")
-    func syncReport() throws {
+    func syncReport() async throws {
         let cli = try CLIHarness(site: "lonely")
         defer { cli.remove() }
         // A peer nothing listens for: the round fails at once, and says so in the same report.
@@ -69,15 +69,15 @@ struct CLIJSONContractTests {
                 secret: SiteConfigurationFile.secret("lonely", "gone"))
         ]
         try file.write(to: cli.configPath)
-        try cli.succeed(["init"])
-        let round = try cli.run(["sync", "now", "--json"])
+        try await cli.succeed(["init"])
+        let round = try await cli.run(["sync", "now", "--json"])
         #expect(round.status == 69)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(round.stdout.utf8)) as? [String: Any])
         #expect(report.keys.sorted() == ["peers"])
         #expect(
             try Self.keys(String(decoding: JSONSerialization.data(withJSONObject: report["peers"] ?? []), as: UTF8.self))
                 == ["bytes_in", "bytes_out", "clock_problem", "conflicts", "duration_ms", "error", "ok", "peer", "received", "sent", "url"])
-        let status = try #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["status", "--json"]).utf8)) as? [String: Any])
+        let status = try await #require(try JSONSerialization.jsonObject(with: Data(cli.succeed(["status", "--json"]).utf8)) as? [String: Any])
         #expect(
             try Self.keys(String(decoding: JSONSerialization.data(withJSONObject: status["peers"] ?? []), as: UTF8.self))
                 == ["clock_problem", "last_attempt", "last_error", "name", "received", "sent", "url", "waiting"])

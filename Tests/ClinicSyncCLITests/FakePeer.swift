@@ -14,7 +14,7 @@ final class FakePeer {
     var url: String { "http://127.0.0.1:\(port)" }
 
     /// A peer whose pull answer is `pullAnswer` (default: a change that is not one).
-    init(name: String, pullAnswer: String = #"{"changes": [{"not": "a change"}], "more": false, "through": {}, "proofs": {}}"#) throws {
+    init(name: String, pullAnswer: String = #"{"changes": [{"not": "a change"}], "more": false, "through": {}, "proofs": {}}"#) async throws {
         self.name = name
         port = try LoopbackPorts.next()
         directory = NSTemporaryDirectory() + "clinicsync-fake-peer-" + UUID().uuidString.lowercased()
@@ -28,7 +28,7 @@ final class FakePeer {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, !FileManager.default.fileExists(atPath: directory + "/ready") { Thread.sleep(forTimeInterval: 0.05) }
+        while Date() < deadline, !FileManager.default.fileExists(atPath: directory + "/ready") { try await Task.sleep(for: .seconds(0.05)) }
     }
 
     /// The push bodies received, oldest first.
@@ -82,9 +82,9 @@ struct FlowControlTests {
     @Test(
         "a pull answered with changes their origins never signed is refused (exit 69, code named), nothing applied, and the push still runs"
     )
-    func forgedPullIsRefused() throws {
-        let site = try SiteProcess("north")
-        let booking = try site.addAppointment()
+    func forgedPullIsRefused() async throws {
+        let site = try await SiteProcess("north")
+        let booking = try await site.addAppointment()
         // The fake itself, a site outside the fleet, and north's own name (sealed by then: other content under its number).
         for (origin, code) in [("fake", "unsigned_change"), ("mallory", "unknown_origin"), ("north", "chain_mismatch")] {
             let change: [String: Any] = [
@@ -94,25 +94,25 @@ struct FlowControlTests {
             let answer = try JSONSerialization.data(withJSONObject: [
                 "changes": [change], "more": false, "through": [String: Int](), "proofs": [String: Any](),
             ])
-            let fake = try FakePeer(name: "fake", pullAnswer: String(decoding: answer, as: UTF8.self))
-            try site.configure(peers: [], others: [(fake.name, fake.url)])
-            let before = try site.state()
-            let round = try site.syncNow()
+            let fake = try await FakePeer(name: "fake", pullAnswer: String(decoding: answer, as: UTF8.self))
+            try await site.configure(peers: [], others: [(fake.name, fake.url)])
+            let before = try await site.state()
+            let round = try await site.syncNow()
             let error = round.peers.first?.error ?? ""
             #expect(round.status == 69 && error.contains(code) && error.contains(origin), "\(origin): \(round.peers)")
-            #expect(try site.state() == before, "\(origin): nothing of the forged batch applied")
+            #expect(try await site.state() == before, "\(origin): nothing of the forged batch applied")
             let pushed = fake.pushes().flatMap { ($0["changes"] as? [[String: Any]]) ?? [] }
             #expect(pushed.contains { $0["row_id"] as? String == booking }, "\(origin): the push still ran: \(fake.pushes())")
         }
     }
 
     @Test("a pull refused because the peer's answer is malformed does not stop the push; the refusal is still reported")
-    func pushRunsAfterRefusedPull() throws {
-        let fake = try FakePeer(name: "fake")
-        let site = try SiteProcess("north")
-        try site.configure(peers: [], others: [(fake.name, fake.url)])
-        let booking = try site.addAppointment()
-        let round = try site.syncNow()
+    func pushRunsAfterRefusedPull() async throws {
+        let fake = try await FakePeer(name: "fake")
+        let site = try await SiteProcess("north")
+        try await site.configure(peers: [], others: [(fake.name, fake.url)])
+        let booking = try await site.addAppointment()
+        let round = try await site.syncNow()
         #expect(round.status != 0, "the refused pull is reported")
         let peer = try #require(round.peers.first)
         #expect(peer.error?.contains("not valid") == true, "\(peer)")

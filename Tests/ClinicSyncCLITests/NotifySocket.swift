@@ -42,11 +42,11 @@ final class NotifySocket: Sendable {
     var messages: [String] { received.withLock { $0 } }
 
     /// Waits up to `timeout` seconds for a message containing `text`.
-    func waitFor(_ text: String, timeout: TimeInterval = 10) -> Bool {
+    func waitFor(_ text: String, timeout: TimeInterval = 10) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if messages.contains(where: { $0.contains(text) }) { return true }
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         return false
     }

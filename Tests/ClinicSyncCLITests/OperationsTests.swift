@@ -14,17 +14,17 @@ import Glibc
 @Suite("Running as a service: systemd notifications, reload, metrics, backup and check", .serialized)
 struct OperationsTests {
     @Test("READY=1, STATUS=, WATCHDOG=1 and STOPPING=1 reach NOTIFY_SOCKET in that order")
-    func systemdNotifications() throws {
+    func systemdNotifications() async throws {
         let notify = try NotifySocket()
-        let site = try SiteProcess("notified")
-        let peer = try SiteProcess("absent")
-        try site.configure(peers: [peer])
-        try site.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
-        #expect(notify.waitFor("READY=1"))
-        #expect(notify.waitFor("STATUS=in sync with 0 of 1 peers"))
-        #expect(notify.waitFor("WATCHDOG=1"))
-        #expect(site.stop() == 0)
-        #expect(notify.waitFor("STOPPING=1"))
+        let site = try await SiteProcess("notified")
+        let peer = try await SiteProcess("absent")
+        try await site.configure(peers: [peer])
+        try await site.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
+        #expect(try await notify.waitFor("READY=1"))
+        #expect(try await notify.waitFor("STATUS=in sync with 0 of 1 peers"))
+        #expect(try await notify.waitFor("WATCHDOG=1"))
+        #expect(await site.stop() == 0)
+        #expect(try await notify.waitFor("STOPPING=1"))
         let messages = notify.messages
         func first(_ text: String) -> Int { messages.firstIndex { $0.contains(text) } ?? Int.max }
         #expect(first("READY=1") < first("STATUS=") || messages[first("READY=1")].contains("STATUS="))
@@ -34,11 +34,11 @@ struct OperationsTests {
     }
 
     @Test("under journald (JOURNAL_STREAM set) each log line starts with its syslog priority and has no timestamp")
-    func journaldFormat() throws {
-        let site = try SiteProcess("journaled")
-        try site.configure(peers: [])
-        try site.start(environment: ["JOURNAL_STREAM": "8:12345"])
-        #expect(site.stop() == 0)
+    func journaldFormat() async throws {
+        let site = try await SiteProcess("journaled")
+        try await site.configure(peers: [])
+        try await site.start(environment: ["JOURNAL_STREAM": "8:12345"])
+        #expect(await site.stop() == 0)
         let lines = site.log().split(separator: "\n")
         #expect(!lines.isEmpty)
         #expect(lines.allSatisfy { $0.range(of: #"^<[0-7]>"#, options: .regularExpression) != nil }, "\(lines)")
@@ -48,10 +48,10 @@ struct OperationsTests {
     }
 
     @Test("a reload signalled while the daemon starts (before it listens for reloads) does not end it")
-    func sighupWhileStarting() throws {
-        let site = try SiteProcess("early")
-        try site.configure(peers: [])
-        try site.cli.succeed(["init"])
+    func sighupWhileStarting() async throws {
+        let site = try await SiteProcess("early")
+        try await site.configure(peers: [])
+        try await site.cli.succeed(["init"])
         // Another program holds the database's write lock, so the daemon waits in opening its store,
         // well before its reloader listens.
         let holder = Process()
@@ -85,44 +85,44 @@ struct OperationsTests {
                 (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process.processIdentifier)/fd/\($0)")) == site.cli.databasePath
             }
         }
-        while Date() < opened, process.isRunning, !hasDatabaseOpen() { usleep(5_000) }
+        while Date() < opened, process.isRunning, !hasDatabaseOpen() { try await Task.sleep(for: .milliseconds(5)) }
         #expect(hasDatabaseOpen(), "the daemon never opened its database")
         kill(process.processIdentifier, SIGHUP)  // SIGHUP's default action ends a process
-        usleep(300_000)
+        try await Task.sleep(for: .milliseconds(300))
         input.fileHandleForWriting.write(Data("COMMIT;\n.quit\n".utf8))
-        holder.waitUntilExit()
+        await holder.exited()
         let deadline = Date().addingTimeInterval(20)
         var running = false
         while Date() < deadline, process.isRunning, !running {
-            running = try site.status().daemon.running
-            usleep(50_000)
+            running = try await site.status().daemon.running
+            try await Task.sleep(for: .milliseconds(50))
         }
         #expect(
             running && process.isRunning, "\(process.isRunning ? "" : "ended: \(process.terminationReason.rawValue) \(process.terminationStatus)")")
     }
 
     @Test("SIGHUP with a changed peer list takes effect without a restart")
-    func reloadOnSIGHUP() throws {
-        let hub = try SiteProcess("hub")
-        let newcomer = try SiteProcess("newcomer")
-        try hub.configure(peers: [])
-        try newcomer.configure(peers: [hub])
-        try hub.start()
-        let before = try newcomer.syncNow()
+    func reloadOnSIGHUP() async throws {
+        let hub = try await SiteProcess("hub")
+        let newcomer = try await SiteProcess("newcomer")
+        try await hub.configure(peers: [])
+        try await newcomer.configure(peers: [hub])
+        try await hub.start()
+        let before = try await newcomer.syncNow()
         #expect(before.status == 69)
         #expect((before.peers.first?.error)?.contains("unknown_peer") == true)
-        try hub.configure(peers: [newcomer])
-        let pid = try #require(try hub.status().daemon.pid)
+        try await hub.configure(peers: [newcomer])
+        let pid = try await #require(try hub.status().daemon.pid)
         kill(pid_t(pid), SIGHUP)
-        var after = try newcomer.syncNow()
+        var after = try await newcomer.syncNow()
         for _ in 0..<20 where after.status != 0 {
-            usleep(100_000)
-            after = try newcomer.syncNow()
+            try await Task.sleep(for: .milliseconds(100))
+            after = try await newcomer.syncNow()
         }
         #expect(after.status == 0, "\(after.peers)")
         #expect(hub.log().contains("configuration reloaded"))
-        try newcomer.start()
-        let viaDaemon = try hub.syncNow()
+        try await newcomer.start()
+        let viaDaemon = try await hub.syncNow()
         #expect(viaDaemon.status == 0 && viaDaemon.peers.first?.peer == "newcomer")
         #expect(hub.isRunning)
     }
@@ -148,21 +148,21 @@ struct OperationsTests {
 
     @Test("/metrics parses as Prometheus text and its counters move when a sync happens; /health and /ready answer")
     func metrics() async throws {
-        let north = try SiteProcess("north")
-        let south = try SiteProcess("south")
+        let north = try await SiteProcess("north")
+        let south = try await SiteProcess("south")
         // Live sync off: the three changes must go out in the one round counted below (live
         // rounds would split them between north's pushes and south's pulls).
-        try north.configure(peers: [south], live: false)
-        try south.configure(peers: [north], live: false)
-        try north.start()
-        try south.start()
+        try await north.configure(peers: [south], live: false)
+        try await south.configure(peers: [north], live: false)
+        try await north.start()
+        try await south.start()
         let base = "http://127.0.0.1:\(north.metricsPort)"
         #expect(try await Self.get(base + "/health").0 == 200)
         #expect(try await Self.get(base + "/ready").0 == 200)
         let (_, before) = try await Self.get(base + "/metrics")
         let samplesBefore = try #require(Self.parsePrometheus(before), "unparseable:\n\(before)")
-        for _ in 0..<3 { try north.addAppointment() }
-        #expect(try north.syncNow().status == 0)
+        for _ in 0..<3 { try await north.addAppointment() }
+        #expect(try await north.syncNow().status == 0)
         // Store gauges are refreshed every five seconds, off the scrape path.
         var (_, after) = try await Self.get(base + "/metrics")
         func refreshed(_ text: String) -> Bool {
@@ -187,10 +187,10 @@ struct OperationsTests {
     }
 
     @Test("a backup taken during concurrent writes opens and passes check; check finds tampering")
-    func backupAndCheck() throws {
-        let site = try SiteProcess("busy")
-        try site.configure(peers: [])
-        try site.start()
+    func backupAndCheck() async throws {
+        let site = try await SiteProcess("busy")
+        try await site.configure(peers: [])
+        try await site.start()
         let writer = Process()
         writer.executableURL = URL(fileURLWithPath: "/bin/sh")
         writer.arguments = [
@@ -201,28 +201,28 @@ struct OperationsTests {
             """,
         ]
         try writer.run()
-        usleep(300_000)
+        try await Task.sleep(for: .milliseconds(300))
         let backups = (1...3).map { site.cli.directory + "/backup-\($0).sqlite" }
         for path in backups {
-            try site.cli.succeed(["backup", "--to", path])
-            usleep(100_000)
+            try await site.cli.succeed(["backup", "--to", path])
+            try await Task.sleep(for: .milliseconds(100))
         }
-        writer.waitUntilExit()
-        #expect(writer.terminationStatus == 0)
+        #expect(await writer.exited() == 0)
         for path in backups {
             let copy = try CLIHarness(site: "busy")
             defer { copy.remove() }
             try copy.writeConfig("site:\n  id: busy\n  database: \(path)\n")
-            let check = try copy.run(["check", "--json"])
+            let check = try await copy.run(["check", "--json"])
             #expect(check.status == 0, "\(check.stdout) \(check.stderr)")
             #expect(check.stdout.contains("\"ok\" : true"))
         }
-        #expect(try site.cli.run(["backup", "--to", backups[0]]).status != 0, "an existing file is never overwritten")
-        let healthy = try site.cli.run(["check"])
+        #expect(try await site.cli.run(["backup", "--to", backups[0]]).status != 0, "an existing file is never overwritten")
+        let healthy = try await site.cli.run(["check"])
         #expect(healthy.status == 0)
         // A write that bypassed capture is found.
-        try site.cli.sqlite3("UPDATE sync_clock SET capturing = 0; UPDATE appointments SET therapist = 'Z'; UPDATE sync_clock SET capturing = 1;")
-        let tampered = try site.cli.run(["check"])
+        try await site.cli.sqlite3(
+            "UPDATE sync_clock SET capturing = 0; UPDATE appointments SET therapist = 'Z'; UPDATE sync_clock SET capturing = 1;")
+        let tampered = try await site.cli.run(["check"])
         #expect(tampered.status == 65)
         #expect(tampered.stdout.contains("appointments.therapist values that differ from their newest change: 40"), "\(tampered.stdout)")
     }

@@ -12,12 +12,12 @@ import FoundationNetworking
 struct PeerAPIFuzzTests {
     @Test("500 random mutations of a valid batch against a real daemon and store: no 5xx, no crash, and it still syncs correctly")
     func mutationsNeverBreakTheDaemon() async throws {
-        let target = try SiteProcess("target")
-        let friend = try SiteProcess("friend")
-        try target.configure(peers: [friend])
-        try friend.configure(peers: [target])
-        try target.start()
-        try target.addAppointment()
+        let target = try await SiteProcess("target")
+        let friend = try await SiteProcess("friend")
+        try await target.configure(peers: [friend])
+        try await friend.configure(peers: [target])
+        try await target.start()
+        try await target.addAppointment()
         var random = Xoshiro(seed: (7, 11, 13, UInt64(Date().timeIntervalSince1970)))
         // Changes relayed from a third site, so that both real sites must end up holding them.
         let valid = PeerAPIFuzzing.validBatch(origin: "elsewhere", count: 12)
@@ -35,11 +35,11 @@ struct PeerAPIFuzzTests {
         #expect(statuses.keys.contains { (400..<500).contains($0) })
         #expect(target.isRunning)
         // Whatever the mutations got applied, a real peer still converges with the target.
-        try friend.addAppointment(patient: "p2")
-        let first = try friend.syncNow()
+        try await friend.addAppointment(patient: "p2")
+        let first = try await friend.syncNow()
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(try friend.state() == target.state())
-        let check = try target.cli.run(["appointment", "list", "--json"])
+        #expect(try await friend.state() == target.state())
+        let check = try await target.cli.run(["appointment", "list", "--json"])
         #expect(check.status == 0)
         print("fuzz answers by status: \(statuses.sorted { $0.key < $1.key })")
     }

@@ -56,13 +56,13 @@ struct PeerAPIRefusalTests {
     /// real store, which checks each change's signature, and a real daemon over real HTTP.
     @Test("changes their origin did not sign, or in the name of a site outside the fleet: refused whole, the store unchanged")
     func refusals() async throws {
-        let target = try SiteProcess("target")
-        let friend = try SiteProcess("friend")
-        try target.configure(peers: [friend])
-        try target.start()
-        try target.addAppointment()
-        let before = try target.state()
-        let changesBefore = try target.changeCount()
+        let target = try await SiteProcess("target")
+        let friend = try await SiteProcess("friend")
+        try await target.configure(peers: [friend])
+        try await target.start()
+        try await target.addAppointment()
+        let before = try await target.state()
+        let changesBefore = try await target.changeCount()
         // Well-formed changes that their origin did not sign: refused whole, with the code that
         // names why, whoever sends them (here the configured peer, with its secret).
         let unsigned = [
@@ -99,13 +99,13 @@ struct PeerAPIRefusalTests {
                 #expect((body["error"] as? String)?.contains(mention) == true, "\(request.label): \(body)")
             }
         }
-        #expect(try target.state() == before)
-        #expect(try target.changeCount() == changesBefore)
+        #expect(try await target.state() == before)
+        #expect(try await target.changeCount() == changesBefore)
         // Still serving: the real peer's signed changes apply.
-        try friend.configure(peers: [target])
-        try friend.addAppointment()
-        #expect(try friend.syncNow().status == 0)
-        #expect(try target.changeCount() == changesBefore + 1)
+        try await friend.configure(peers: [target])
+        try await friend.addAppointment()
+        #expect(try await friend.syncNow().status == 0)
+        #expect(try await target.changeCount() == changesBefore + 1)
         #expect(target.isRunning)
     }
 }

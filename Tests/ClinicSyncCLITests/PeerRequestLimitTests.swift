@@ -43,14 +43,14 @@ struct PeerRequestLimitTests {
     @Test(
         "four stalled pushes from one peer: a fifth gets 429, the stalled ones 408 at the deadline; meanwhile another peer syncs and /health answers"
     )
-    func slowAndGreedyPeer() throws {
-        let target = try SiteProcess("target")
-        let friend = try SiteProcess("friend")
-        let other = try SiteProcess("other")
-        try target.configure(peers: [friend, other])
-        try other.configure(peers: [target])
-        try target.start(environment: ["CLINICSYNC_SYNC_TIMEOUT_SECONDS": "3"])
-        try target.addAppointment(patient: "p1")
+    func slowAndGreedyPeer() async throws {
+        let target = try await SiteProcess("target")
+        let friend = try await SiteProcess("friend")
+        let other = try await SiteProcess("other")
+        try await target.configure(peers: [friend, other])
+        try await other.configure(peers: [target])
+        try await target.start(environment: ["CLINICSYNC_SYNC_TIMEOUT_SECONDS": "3"])
+        try await target.addAppointment(patient: "p1")
         let directory = target.cli.directory
         try Self.script.write(toFile: directory + "/greedy.py", atomically: true, encoding: .utf8)
         let marker = directory + "/fifth-answered"
@@ -61,21 +61,28 @@ struct PeerRequestLimitTests {
         python.standardOutput = output
         try python.run()
         let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { usleep(50_000) }
+        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
 
         // While friend's four requests stall, another peer syncs and the health check answers.
         let started = Date()
-        #expect(try other.syncNow().status == 0)
+        #expect(try await other.syncNow().status == 0)
         let health = try String(contentsOf: URL(string: "http://127.0.0.1:\(target.metricsPort)/health")!, encoding: .utf8)
         #expect(!health.isEmpty && Date().timeIntervalSince(started) < 2.5, "\(Date().timeIntervalSince(started)) s")
-        #expect(try other.state() == target.state())
+        #expect(try await other.state() == target.state())
 
-        python.waitUntilExit()
-        let report = try #require(try JSONSerialization.jsonObject(with: output.fileHandleForReading.readDataToEndOfFile()) as? [String: Any])
-        #expect(report["fifth"] as? String == "429", "\(report)")
-        #expect(report["stalled"] as? [String] == ["408", "408", "408", "408"], "\(report)")
-        #expect((report["elapsed"] as? Double ?? 99) < 6, "\(report)")
-        #expect(report["sixth"] as? String == "400", "slots are given back: \(report)")
+        await python.exited()
+        /// What the script prints: the status of each request it made, and how long the stalled ones took.
+        struct Report: Decodable {
+            var fifth: String
+            var stalled: [String]
+            var elapsed: Double
+            var sixth: String
+        }
+        let report = try JSONDecoder().decode(Report.self, from: output.fileHandleForReading.readDataToEndOfFile())
+        #expect(report.fifth == "429", "\(report)")
+        #expect(report.stalled == ["408", "408", "408", "408"], "\(report)")
+        #expect(report.elapsed < 6, "\(report)")
+        #expect(report.sixth == "400", "slots are given back: \(report)")
         #expect(target.log().contains("too_many_requests") && target.log().contains("request_timeout"))
         #expect(target.isRunning)
     }

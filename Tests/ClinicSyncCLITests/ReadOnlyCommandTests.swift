@@ -13,14 +13,14 @@ struct ReadOnlyCommandTests {
     }
 
     @Test("check --file on a backup leaves it byte-identical and creates nothing beside it")
-    func checkLeavesBackupIdentical() throws {
-        let site = try SiteProcess("north")
-        try site.configure(peers: [])
-        try site.addAppointment()
+    func checkLeavesBackupIdentical() async throws {
+        let site = try await SiteProcess("north")
+        try await site.configure(peers: [])
+        try await site.addAppointment()
         let backup = site.cli.directory + "/north-backup.sqlite"
-        _ = try site.cli.succeed(["backup", "--to", backup])
+        _ = try await site.cli.succeed(["backup", "--to", backup])
         let before = try Self.contents(backup)
-        let result = try site.cli.run(["check", "--file", backup, "--json"])
+        let result = try await site.cli.run(["check", "--file", backup, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\"ok\" : true"), "\(result.stdout)")
         #expect(try Self.contents(backup) == before)
@@ -29,10 +29,10 @@ struct ReadOnlyCommandTests {
     }
 
     @Test("status, list, show, changes, conflicts and check answer while another program holds the write lock, and change nothing")
-    func readsDoNotWaitForWriters() throws {
-        let site = try SiteProcess("north")
-        try site.configure(peers: [])
-        let booking = try site.addAppointment()
+    func readsDoNotWaitForWriters() async throws {
+        let site = try await SiteProcess("north")
+        try await site.configure(peers: [])
+        let booking = try await site.addAppointment()
         let database = site.cli.databasePath
         // The main file and its write-ahead log: a write would land in the log.
         func files() throws -> [Data] { try [database, database + "-wal"].filter(FileManager.default.fileExists).map(Self.contents) }
@@ -46,11 +46,11 @@ struct ReadOnlyCommandTests {
             _ = FileManager.default.createFile(atPath: release, contents: nil)
             locker.waitUntilExit()
         }
-        Thread.sleep(forTimeInterval: 0.3)
+        try await Task.sleep(for: .seconds(0.3))
         let before = try files()
         for command in [["status"], ["appointment", "list"], ["appointment", "show", booking], ["changes"], ["conflicts"], ["check"]] {
             let started = Date()
-            let result = try site.cli.run(command + ["--json"])
+            let result = try await site.cli.run(command + ["--json"])
             #expect(result.status == 0, "\(command): \(result.stderr)")
             // The busy timeout is 10 s: a command that needed the lock would wait that long and fail.
             #expect(Date().timeIntervalSince(started) < 5, "\(command) took \(Date().timeIntervalSince(started)) s")
@@ -62,38 +62,28 @@ struct ReadOnlyCommandTests {
     @Test(
         "a member of the control socket's group who cannot read the database gets status from the daemon",
         .enabled(if: getuid() == 0, "needs root to run a command as another user"))
-    func groupMemberGetsStatus() throws {
-        let site = try SiteProcess("north")
-        try site.configure(peers: [])
-        try site.addAppointment()
-        try site.start()
+    func groupMemberGetsStatus() async throws {
+        let site = try await SiteProcess("north")
+        try await site.configure(peers: [])
+        try await site.addAppointment()
+        try await site.start()
         // The socket's directory and the socket belong to group 65534 (nogroup), as the unit's
         // group would; the database stays 0600 in a 0750 directory of root's.
         let run = site.cli.directory + "/run"
         for path in [run, run + "/control.sock"] { #expect(chown(path, 0, 65534) == 0) }
         #expect(chmod(site.cli.configPath, 0o644) == 0)
-        func asNobody(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments =
-                ["--reuid=65534", "--regid=65534", "--clear-groups", CLIHarness.binary.path] + arguments + ["--config", site.cli.configPath]
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let output = out.fileHandleForReading.readDataToEndOfFile()
-            let errors = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        func asNobody(_ arguments: [String]) async throws -> ChildProcess.Result {
+            try await ChildProcess.run(
+                "/usr/bin/setpriv",
+                ["--reuid=65534", "--regid=65534", "--clear-groups", CLIHarness.binary.path] + arguments + ["--config", site.cli.configPath])
         }
-        let status = try asNobody(["status", "--json"])
+        let status = try await asNobody(["status", "--json"])
         #expect(status.status == 0, "\(status.stderr)")
         let report = try JSONDecoder().decode(StatusReport.self, from: Data(status.stdout.utf8))
         #expect(report.siteID == "north" && report.appointments == 1, "\(status.stdout)")
         #expect(report.daemon.source == "daemon")
         // Patient data stays out of reach: listing appointments needs the database.
-        let list = try asNobody(["appointment", "list"])
+        let list = try await asNobody(["appointment", "list"])
         #expect(list.status != 0 && list.stderr.lowercased().contains("permission"), "\(list.stderr)")
     }
 }

@@ -15,14 +15,14 @@ final class SiteProcess {
     private let daemon: DaemonProcess
 
     /// Creates and initialises the site; `peers` are set later with ``configure(peers:tls:others:fleet:live:extra:)``.
-    init(_ name: String) throws {
+    init(_ name: String) async throws {
         self.name = name
         port = try LoopbackPorts.next()
         metricsPort = try LoopbackPorts.next()
         cli = try CLIHarness(site: name)
         daemon = DaemonProcess(logPath: cli.directory + "/serve.log")
-        try configure(peers: [])
-        try cli.succeed(["init"])
+        try await configure(peers: [])
+        try await cli.succeed(["init"])
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
@@ -30,11 +30,11 @@ final class SiteProcess {
     var logPath: String { daemon.logPath }
 
     /// This site's key fingerprint, as `identity show` prints it (read again whenever the key file changes).
-    func fingerprint() throws -> String {
+    func fingerprint() async throws -> String {
         let keyPath = cli.databasePath + ".key.pem"
         let modified = (try? FileManager.default.attributesOfItem(atPath: keyPath)[.modificationDate] as? Date) ?? nil
         if let cached = fingerprintCache.withLock({ $0 }), cached.modified == modified { return cached.fingerprint }
-        let fingerprint = try cli.decode(IdentityView.self, ["identity", "show", "--json"]).fingerprint
+        let fingerprint = try await cli.decode(IdentityView.self, ["identity", "show", "--json"]).fingerprint
         fingerprintCache.withLock { $0 = (modified, fingerprint) }
         return fingerprint
     }
@@ -51,7 +51,7 @@ final class SiteProcess {
     func configure(
         peers: [SiteProcess], tls: Bool = false, others: [(name: String, url: String)] = [], fleet: [SiteProcess] = [], live: Bool = true,
         extra: String = ""
-    ) throws {
+    ) async throws {
         var file = SiteConfigurationFile(site: name, database: "data/\(name).sqlite")
         file.listenPort = port
         file.plaintext = !tls
@@ -60,15 +60,16 @@ final class SiteProcess {
         file.intervalSeconds = 3600
         file.timeoutSeconds = 10
         file.live = live
-        file.peers = try peers.map { peer in
-            .init(
-                name: peer.name, url: tls ? peer.tlsURL : peer.url, fingerprint: try peer.fingerprint(),
-                secret: tls ? nil : SiteConfigurationFile.secret(name, peer.name))
+        for peer in peers {
+            file.peers.append(
+                .init(
+                    name: peer.name, url: tls ? peer.tlsURL : peer.url, fingerprint: try await peer.fingerprint(),
+                    secret: tls ? nil : SiteConfigurationFile.secret(name, peer.name)))
         }
         file.peers += others.map {
             .init(name: $0.name, url: $0.url, fingerprint: Self.strangerFingerprint, secret: SiteConfigurationFile.secret(name, $0.name))
         }
-        file.fleet = try fleet.map { .init(site: $0.name, fingerprint: try $0.fingerprint()) }
+        for member in fleet { file.fleet.append(.init(site: member.name, fingerprint: try await member.fingerprint())) }
         file.extra = extra
         try file.write(to: cli.configPath)
     }
@@ -77,48 +78,48 @@ final class SiteProcess {
     static func secret(_ one: String, _ other: String) -> String { SiteConfigurationFile.secret(one, other) }
 
     /// Starts `clinicsync serve` and waits until its control socket answers.
-    func start(environment: [String: String] = [:], arguments: [String] = []) throws {
+    func start(environment: [String: String] = [:], arguments: [String] = []) async throws {
         try daemon.start(
             binary: CLIHarness.binary.path, configurationPath: cli.configPath, arguments: arguments,
             environment: cli.commands.environment.merging(environment) { $1 })
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if try status().daemon.running { return }
+            if try await status().daemon.running { return }
             guard daemon.isRunning else { break }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("\(name) did not start: \(log())")
     }
 
     /// Sends SIGTERM and waits for a clean exit; returns the exit status.
     @discardableResult
-    func stop() -> Int32 { daemon.stop() }
+    func stop() async -> Int32 { await daemon.stop() }
 
     /// SIGHUP, as `systemctl reload` sends it: the daemon re-reads its configuration.
     func reload() { daemon.reload() }
 
     /// `compact --json`: entries removed, and why compaction is held back (if it is).
-    func compact() throws -> CompactionResult { try cli.decode(CompactionResult.self, ["compact", "--json"]) }
+    func compact() async throws -> CompactionResult { try await cli.decode(CompactionResult.self, ["compact", "--json"]) }
 
     /// Waits up to `seconds` for the daemon's log to contain `text`.
-    func waitForLog(_ text: String, seconds: Double = 15) -> Bool {
+    func waitForLog(_ text: String, seconds: Double = 15) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if log().contains(text) { return true }
-            usleep(100_000)
+            try await Task.sleep(for: .milliseconds(100))
         }
         return false
     }
 
     /// SIGKILL, as a power cut would.
-    func kill() { daemon.kill() }
+    func kill() async { await daemon.kill() }
 
     var isRunning: Bool { daemon.isRunning }
 
     func log() -> String { daemon.log() }
 
     /// `status --json`.
-    func status() throws -> StatusReport { try cli.decode(StatusReport.self, ["status", "--json"]) }
+    func status() async throws -> StatusReport { try await cli.decode(StatusReport.self, ["status", "--json"]) }
 
     /// A `sync now --json` round: its exit status, its report (printed on failure too), stderr.
     struct SyncRound {
@@ -129,42 +130,49 @@ final class SiteProcess {
         var peers: [SyncReport.Peer] { report?.peers ?? [] }
     }
 
-    func syncNow(_ extra: [String] = []) throws -> SyncRound {
-        let round = try cli.commands.runDecoding(SyncReport.self, ["sync", "now", "--json"] + extra)
+    func syncNow(_ extra: [String] = []) async throws -> SyncRound {
+        let round = try await cli.commands.runDecoding(SyncReport.self, ["sync", "now", "--json"] + extra)
         return SyncRound(status: round.result.status, report: round.output, stderr: round.result.stderr)
     }
 
     /// The synchronised state as JSON text: appointments, prescriptions, conflicts and deleted rows.
-    func state() throws -> String {
-        try ["appointment", "prescription"].map { try cli.succeed([$0, "list", "--json"]) }.joined() + cli.succeed(["conflicts", "--json"])
-            + cli.succeed(["deleted", "list", "--json"])
+    func state() async throws -> String {
+        var state = ""
+        for arguments in [["appointment", "list"], ["prescription", "list"], ["conflicts"], ["deleted", "list"]] {
+            state += try await cli.succeed(arguments + ["--json"])
+        }
+        return state
     }
 
-    func changeCount() throws -> Int { try status().changeLogEntries }
+    func changeCount() async throws -> Int { try await status().changeLogEntries }
 
+    /// A test that ends early (a failed requirement) leaves no daemon behind: killed at once, the
+    /// only way a deinit can end it.
     deinit {
-        kill()
+        daemon.kill()
         cli.remove()
     }
 }
 
 extension SiteProcess {
-    /// Sites in a line, each configured with its neighbours (plain HTTP), none started.
-    static func line(_ names: String...) throws -> [SiteProcess] {
-        let sites = try names.map { try SiteProcess($0) }
+    /// Sites in a line, each configured with its neighbours (plain HTTP), none started; `live:
+    /// false` when the test needs writes to stay concurrent until it syncs.
+    static func line(_ names: String..., live: Bool = true) async throws -> [SiteProcess] {
+        var sites: [SiteProcess] = []
+        for name in names { sites.append(try await SiteProcess(name)) }
         for (index, site) in sites.enumerated() {
             let neighbours = [index - 1, index + 1].filter(sites.indices.contains)
-            try site.configure(
+            try await site.configure(
                 peers: neighbours.map { sites[$0] },
-                fleet: sites.indices.filter { $0 != index && !neighbours.contains($0) }.map { sites[$0] })
+                fleet: sites.indices.filter { $0 != index && !neighbours.contains($0) }.map { sites[$0] }, live: live)
         }
         return sites
     }
 
     /// Books an appointment and returns its id.
     @discardableResult
-    func addAppointment(patient: String = "p1", therapist: String = "Sam", minutes: Int = 60) throws -> String {
-        try cli.succeed([
+    func addAppointment(patient: String = "p1", therapist: String = "Sam", minutes: Int = 60) async throws -> String {
+        try await cli.succeed([
             "appointment", "add", "--patient-id", patient, "--patient-name", "Patient \(patient)", "--therapist", therapist,
             "--starts-at", "2026-12-01T09:30:00Z", "--minutes", String(minutes),
         ])

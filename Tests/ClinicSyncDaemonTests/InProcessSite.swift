@@ -79,11 +79,9 @@ final class InProcessSite: @unchecked Sendable {
         self.daemon = daemon
         self.group = group
         running = Task {
-            try await DedicatedExecutor.run {
-                try await group.run()
-                await daemon.coordinator.shutdown()
-                try await http.shutdown()
-            }
+            try await group.run()
+            await daemon.coordinator.shutdown()
+            try await http.shutdown()
         }
         try await daemon.ready.wait()
     }

@@ -18,25 +18,23 @@ struct PeerAPIFuzzTests {
         let feed = MemoryChangeFeed("target")
         let seed = UInt64(Date().timeIntervalSince1970)
         let valid = PeerAPIFuzzing.validBatch(origin: "friend", count: 12)
-        let statuses = try await DedicatedExecutor.run {
-            try await PeerAPIHarness.application(serving: feed, to: ["friend"]).test(.router) { client in
-                var random = Xoshiro(seed: (7, 11, 13, seed))
-                var statuses: [Int: Int] = [:]
-                let headers = PeerAPIHarness.headers(from: "friend", to: "target")
-                for attempt in 0..<10_000 {
-                    let path = attempt % 10 == 0 ? "/v3/pull" : "/v3/push"
-                    let response = try await client.execute(
-                        uri: path, method: .post, headers: headers, body: ByteBuffer(data: PeerAPIFuzzing.mutate(valid, using: &random)))
-                    statuses[Int(response.status.code), default: 0] += 1
-                }
-                // Changes of an origin no mutated batch named, so none of them can be a duplicate.
-                let fresh = PeerAPIFuzzing.validBatch(origin: "relayed-origin", count: 3)
-                let response = try await client.execute(uri: "/v3/push", method: .post, headers: headers, body: ByteBuffer(data: fresh))
-                #expect(response.status == .ok)
-                let answer = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
-                #expect(answer?["applied"] as? Int == 3, "\(String(buffer: response.body))")
-                return statuses
+        let statuses = try await PeerAPIHarness.application(serving: feed, to: ["friend"]).test(.router) { client in
+            var random = Xoshiro(seed: (7, 11, 13, seed))
+            var statuses: [Int: Int] = [:]
+            let headers = PeerAPIHarness.headers(from: "friend", to: "target")
+            for attempt in 0..<10_000 {
+                let path = attempt % 10 == 0 ? "/v3/pull" : "/v3/push"
+                let response = try await client.execute(
+                    uri: path, method: .post, headers: headers, body: ByteBuffer(data: PeerAPIFuzzing.mutate(valid, using: &random)))
+                statuses[Int(response.status.code), default: 0] += 1
             }
+            // Changes of an origin no mutated batch named, so none of them can be a duplicate.
+            let fresh = PeerAPIFuzzing.validBatch(origin: "relayed-origin", count: 3)
+            let response = try await client.execute(uri: "/v3/push", method: .post, headers: headers, body: ByteBuffer(data: fresh))
+            #expect(response.status == .ok)
+            let answer = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+            #expect(answer?["applied"] as? Int == 3, "\(String(buffer: response.body))")
+            return statuses
         }
         #expect(statuses.keys.allSatisfy { $0 == 200 || (400..<500).contains($0) }, "seed \(seed): answers by status \(statuses)")
         #expect(statuses.keys.contains { (400..<500).contains($0) })

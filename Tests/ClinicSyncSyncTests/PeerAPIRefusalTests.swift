@@ -140,18 +140,16 @@ struct PeerAPIRefusalTests {
         await feed.write(1)
         let before = await feed.all
         let app = try PeerAPIHarness.application(serving: feed, to: ["friend"])
-        try await DedicatedExecutor.run {
-            try await app.test(.router) { client in
-                var headers = PeerAPIHarness.headers(from: "friend", to: "target")
-                bad.headers(&headers)
-                let method: HTTPRequest.Method = bad.label == "GET instead of POST" ? .get : .post
-                let response = try await client.execute(uri: bad.path, method: method, headers: headers, body: ByteBuffer(data: bad.body))
-                #expect(Int(response.status.code) == bad.status, "\(String(buffer: response.body))")
-                let answer = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
-                #expect(answer?["code"] as? String == bad.code, "\(String(buffer: response.body))")
-                if let mention = bad.mentions {
-                    #expect((answer?["error"] as? String)?.contains(mention) == true, "\(String(buffer: response.body))")
-                }
+        try await app.test(.router) { client in
+            var headers = PeerAPIHarness.headers(from: "friend", to: "target")
+            bad.headers(&headers)
+            let method: HTTPRequest.Method = bad.label == "GET instead of POST" ? .get : .post
+            let response = try await client.execute(uri: bad.path, method: method, headers: headers, body: ByteBuffer(data: bad.body))
+            #expect(Int(response.status.code) == bad.status, "\(String(buffer: response.body))")
+            let answer = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+            #expect(answer?["code"] as? String == bad.code, "\(String(buffer: response.body))")
+            if let mention = bad.mentions {
+                #expect((answer?["error"] as? String)?.contains(mention) == true, "\(String(buffer: response.body))")
             }
         }
         #expect(await feed.all == before)
@@ -163,18 +161,16 @@ struct PeerAPIRefusalTests {
         let feed = MemoryChangeFeed("target")
         await feed.write(3)
         let app = try PeerAPIHarness.application(serving: feed, to: ["friend"])
-        try await DedicatedExecutor.run {
-            try await app.test(.router) { client in
-                let headers = PeerAPIHarness.headers(from: "friend", to: "target")
-                let pulled = try await client.execute(uri: "/v3/pull", method: .post, headers: headers, body: ByteBuffer(data: Self.pull()))
-                #expect(pulled.status == .ok)
-                let answer = try #require(try JSONSerialization.jsonObject(with: Data(buffer: pulled.body)) as? [String: Any])
-                #expect((answer["changes"] as? [Any])?.count == 3)
-                #expect(answer["more"] as? Bool == false)
-                let pushed = try await client.execute(
-                    uri: "/v3/push", method: .post, headers: headers, body: ByteBuffer(data: Self.push([Self.change([:])])))
-                #expect(pushed.status == .ok, "\(String(buffer: pushed.body))")
-            }
+        try await app.test(.router) { client in
+            let headers = PeerAPIHarness.headers(from: "friend", to: "target")
+            let pulled = try await client.execute(uri: "/v3/pull", method: .post, headers: headers, body: ByteBuffer(data: Self.pull()))
+            #expect(pulled.status == .ok)
+            let answer = try #require(try JSONSerialization.jsonObject(with: Data(buffer: pulled.body)) as? [String: Any])
+            #expect((answer["changes"] as? [Any])?.count == 3)
+            #expect(answer["more"] as? Bool == false)
+            let pushed = try await client.execute(
+                uri: "/v3/push", method: .post, headers: headers, body: ByteBuffer(data: Self.push([Self.change([:])])))
+            #expect(pushed.status == .ok, "\(String(buffer: pushed.body))")
         }
         #expect(await feed.all.count == 4)
     }
@@ -184,22 +180,20 @@ struct PeerAPIRefusalTests {
         let feed = MemoryChangeFeed("target")
         let heard = Mutex<[String]>([])
         let app = try PeerAPIHarness.application(serving: feed, to: ["friend"], served: { site in heard.withLock { $0.append(site.rawValue) } })
-        try await DedicatedExecutor.run {
-            try await app.test(.router) { client in
-                var wrongSecret = PeerAPIHarness.headers(from: "friend", to: "target")
-                wrongSecret[.authorization] = "Bearer not-the-secret-0000"
-                _ = try await client.execute(uri: "/v3/hello", method: .post, headers: wrongSecret, body: ByteBuffer())
-                // Refused by a route (the body is not a JSON object), after the envelope took a slot:
-                // more of these than the four slots a peer has, then a good request.
-                let headers = PeerAPIHarness.headers(from: "friend", to: "target")
-                for _ in 0..<6 {
-                    let refused = try await client.execute(uri: "/v3/pull", method: .post, headers: headers, body: ByteBuffer(string: "[]"))
-                    #expect(refused.status == .badRequest)
-                }
-                #expect(heard.withLock { $0 }.isEmpty)
-                let hello = try await client.execute(uri: "/v3/hello", method: .post, headers: headers, body: ByteBuffer())
-                #expect(hello.status == .ok, "a slot was not given back: \(String(buffer: hello.body))")
+        try await app.test(.router) { client in
+            var wrongSecret = PeerAPIHarness.headers(from: "friend", to: "target")
+            wrongSecret[.authorization] = "Bearer not-the-secret-0000"
+            _ = try await client.execute(uri: "/v3/hello", method: .post, headers: wrongSecret, body: ByteBuffer())
+            // Refused by a route (the body is not a JSON object), after the envelope took a slot:
+            // more of these than the four slots a peer has, then a good request.
+            let headers = PeerAPIHarness.headers(from: "friend", to: "target")
+            for _ in 0..<6 {
+                let refused = try await client.execute(uri: "/v3/pull", method: .post, headers: headers, body: ByteBuffer(string: "[]"))
+                #expect(refused.status == .badRequest)
             }
+            #expect(heard.withLock { $0 }.isEmpty)
+            let hello = try await client.execute(uri: "/v3/hello", method: .post, headers: headers, body: ByteBuffer())
+            #expect(hello.status == .ok, "a slot was not given back: \(String(buffer: hello.body))")
         }
         #expect(heard.withLock { $0 } == ["friend"])
     }

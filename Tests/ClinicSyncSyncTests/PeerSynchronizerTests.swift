@@ -36,15 +36,13 @@ struct PeerSynchronizerTests {
         let (north, south) = (MemoryChangeFeed("north"), MemoryChangeFeed("south"))
         await north.write(5)
         await south.write(7)
-        try await DedicatedExecutor.run {
-            try await PeerAPIHarness.application(serving: south, to: ["north"]).test(.live) { client in
-                let port = try #require(client.port)
-                let first = try await Self.session(from: north, to: south, port: port)
-                #expect(first.received == 7 && first.sent == 5)
-                #expect(await north.all == south.all)
-                let second = try await Self.session(from: north, to: south, port: port)
-                #expect(second.received == 0 && second.sent == 0)
-            }
+        try await PeerAPIHarness.application(serving: south, to: ["north"]).test(.live) { client in
+            let port = try #require(client.port)
+            let first = try await Self.session(from: north, to: south, port: port)
+            #expect(first.received == 7 && first.sent == 5)
+            #expect(await north.all == south.all)
+            let second = try await Self.session(from: north, to: south, port: port)
+            #expect(second.received == 0 && second.sent == 0)
         }
         #expect(await north.all.count == 12)
     }
@@ -53,11 +51,9 @@ struct PeerSynchronizerTests {
     func backlogInBatches() async throws {
         let (north, south) = (MemoryChangeFeed("north"), MemoryChangeFeed("south"))
         await south.write(2_500)
-        try await DedicatedExecutor.run {
-            try await PeerAPIHarness.application(serving: south, to: ["north"]).test(.live) { client in
-                let outcome = try await Self.session(from: north, to: south, port: try #require(client.port), batch: 1000)
-                #expect(outcome.received == 2_500)
-            }
+        try await PeerAPIHarness.application(serving: south, to: ["north"]).test(.live) { client in
+            let outcome = try await Self.session(from: north, to: south, port: try #require(client.port), batch: 1000)
+            #expect(outcome.received == 2_500)
         }
         #expect(await north.appliedBatches == 3)
         #expect(await north.versionVector() == south.versionVector())
@@ -68,11 +64,9 @@ struct PeerSynchronizerTests {
         let (stranger, south) = (MemoryChangeFeed("stranger"), MemoryChangeFeed("south"))
         await stranger.write(2)
         await south.write(2)
-        try await DedicatedExecutor.run {
-            try await PeerAPIHarness.application(serving: south, to: ["north"]).test(.live) { client in
-                let port = try #require(client.port)
-                await #expect(throws: SyncError.self) { try await Self.session(from: stranger, to: south, port: port) }
-            }
+        try await PeerAPIHarness.application(serving: south, to: ["north"]).test(.live) { client in
+            let port = try #require(client.port)
+            await #expect(throws: SyncError.self) { try await Self.session(from: stranger, to: south, port: port) }
         }
         #expect(await stranger.all.count == 2)
         #expect(await south.all.count == 2)

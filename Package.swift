@@ -118,13 +118,16 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
-        // What the tests and the fault harness share: loopback ports, site configuration files,
-        // running `clinicsync serve` and commands and `sqlite3` (decoding the CLI's JSON as the
-        // caller's output model), threads of their own for in-process servers, fuzzing peer-protocol
-        // bodies. Not in the product.
+        // The one process harness the tests and the fault harness share: loopback ports, site
+        // configuration files, `clinicsync serve` started, stopped and killed, `clinicsync` and
+        // `sqlite3` runs whose JSON is decoded as the application layer's output models, fuzzing
+        // peer-protocol bodies. Not in the product.
         .target(
             name: "ClinicSyncTestSupport",
-            dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "ClinicSyncDaemon",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strictImports
         ),
         // The fault-injection harness: real daemons behind fault proxies (run by a test; long mode by hand).

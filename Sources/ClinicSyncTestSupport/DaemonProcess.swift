@@ -34,24 +34,22 @@ package final class DaemonProcess: Sendable {
 
     package var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
 
-    package var processIdentifier: Int32? { process.withLock { $0.flatMap { $0.isRunning ? $0.processIdentifier : nil } } }
-
-    /// SIGTERM and wait for the exit; its status (a daemon that already exited: how it exited; 0
-    /// when none was started).
+    /// SIGTERM and wait for the exit; its status. A daemon that already exited by itself is left
+    /// for ``reapCrash()`` and its status returned; 0 when none was started.
     @discardableResult
     package func stop() -> Int32 {
-        guard let running = signal(SIGTERM) else { return 0 }
+        guard let running = signal(SIGTERM) else { return endedStatus }
         running.waitUntilExit()
         return running.terminationStatus
     }
 
     @discardableResult
     package func stop() async -> Int32 {
-        guard let running = signal(SIGTERM) else { return 0 }
+        guard let running = signal(SIGTERM) else { return endedStatus }
         return await running.exited()
     }
 
-    /// SIGKILL and wait for the exit.
+    /// SIGKILL and wait for the exit (a daemon that already exited by itself is left for ``reapCrash()``).
     package func kill() {
         signal(SIGKILL)?.waitUntilExit()
     }
@@ -80,15 +78,18 @@ package final class DaemonProcess: Sendable {
 
     package func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// Sends `signal` to the daemon if it still runs and forgets it (it is being stopped); nil when
-    /// none was started.
+    /// Sends `signal` to the daemon and forgets it (it is being stopped); nil when none runs. One
+    /// that exited by itself stays, so that ``reapCrash()`` still reports the crash.
     private func signal(_ signal: Int32) -> Process? {
         process.withLock { current in
-            defer { current = nil }
-            guard let taken = current else { return nil }
-            if taken.isRunning { _ = Glibc.kill(taken.processIdentifier, signal) }
-            return taken
+            guard let running = current, running.isRunning else { return nil }
+            _ = Glibc.kill(running.processIdentifier, signal)
+            current = nil
+            return running
         }
     }
+
+    /// How a daemon that exited by itself ended; 0 when none was started.
+    private var endedStatus: Int32 { process.withLock { $0?.terminationStatus } ?? 0 }
 
 }

@@ -72,7 +72,8 @@ package struct SiteCommandLine: Sendable {
         try await ChildProcess.onOwnThread { try sqlite3(sql) }
     }
 
-    private static func decode<Output: Decodable>(_ type: Output.Type, from result: ChildProcess.Result, arguments: [String]) throws -> Output {
+    /// `result`'s output decoded as `type`; a failed command, or output of another shape, throws.
+    package static func decode<Output: Decodable>(_ type: Output.Type, from result: ChildProcess.Result, arguments: [String]) throws -> Output {
         guard result.status == 0 else { throw CommandFailure(arguments: arguments, result: result, reason: "exited with \(result.status)") }
         do {
             return try JSONDecoder().decode(type, from: Data(result.stdout.utf8))

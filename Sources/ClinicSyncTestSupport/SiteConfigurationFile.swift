@@ -18,6 +18,11 @@ package struct SiteConfigurationFile: Sendable {
             self.fingerprint = fingerprint
             self.secret = secret
         }
+
+        /// Peer `name` of site `site`, reached over plain HTTP on 127.0.0.1:`port` with the pair's secret.
+        package static func loopback(_ name: String, port: Int, fingerprint: String?, of site: String) -> Peer {
+            Peer(name: name, url: "http://127.0.0.1:\(port)", fingerprint: fingerprint, secret: SiteConfigurationFile.secret(site, name))
+        }
     }
 
     /// A site whose changes arrive relayed, pinned by its key fingerprint.

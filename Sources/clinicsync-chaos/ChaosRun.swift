@@ -96,6 +96,17 @@ final class ChaosRun {
     /// Runs the schedule and returns the invariant violations (empty: the run passed).
     func execute() throws -> [String] {
         defer { tearDown() }
+        do {
+            return try runSchedule()
+        } catch let failure as CommandFailure {
+            // A command that should have answered (status, check, a listing) failed: a violation,
+            // reported with the schedule that led to it.
+            note("VIOLATION \(failure)")
+            return ["a command failed: \(failure)"]
+        }
+    }
+
+    private func runSchedule() throws -> [String] {
         for site in sites { try site.start() }
         var workload = Workload(seed: seed)
         var violations: [String] = []
@@ -317,13 +328,14 @@ final class ChaosRun {
     /// link that is down is left for later (nil), as an operator would wait for the link.
     private func correctClock(_ index: Int, postponable: Bool) throws -> [String]? {
         let site = sites[index]
-        let deadline = Date().addingTimeInterval(postponable ? 5 : 20)
+        let waitsForLink = postponable && linkDown(around: index)
+        let deadline = Date().addingTimeInterval(waitsForLink ? 5 : 20)
         while Date() < deadline, try isRecovering(site) {
             _ = try site.run(["sync", "now", "--json"])
             usleep(500_000)
         }
-        if postponable, try isRecovering(site) {
-            note("clock of \(site.name) not corrected yet: it still gets its changes back after a restore")
+        if waitsForLink, try isRecovering(site) {
+            note("clock of \(site.name) not corrected yet: it still gets its changes back after a restore, and a link it needs is down")
             return nil
         }
         let wasRunning = site.isRunning
@@ -351,6 +363,16 @@ final class ChaosRun {
         let heldAtPeers = peers.flatMap { $0.held ?? [] }.contains { $0.origin == site.name && $0.where == "peer" }
         let status = try site.status()
         return !heldAtPeers && status.recoveringFrom.isEmpty && status.unsealedChanges == 0
+    }
+
+    /// Whether a link of site `index` (either way) is failing, or the site at its other end is
+    /// down: a restored site's recovery may be waiting for it.
+    private func linkDown(around index: Int) -> Bool {
+        proxies.contains { entry in
+            guard entry.from == index || entry.to == index else { return false }
+            guard case .pass = entry.proxy.mode else { return true }
+            return !sites[entry.from == index ? entry.to : entry.from].isRunning
+        }
     }
 
     /// Whether `site` still gets its changes back after a restore.
@@ -437,7 +459,7 @@ final class ChaosRun {
     }
 
     /// Whether a `sync now --json` reached every peer it can: a site behind NAT cannot be called.
-    private func syncSucceeded(_ round: ChaosSite.SyncRound) -> Bool {
+    private func syncSucceeded(_ round: SiteCommandLine.SyncRound) -> Bool {
         if round.result.status == 0 { return true }
         guard let nat = natSite, let report = round.report else { return false }
         return report.peers.allSatisfy { $0.ok || $0.peer == sites[nat].name }

@@ -50,7 +50,7 @@ final class ChaosSite: @unchecked Sendable {
     /// This site's key fingerprint, as `identity show` prints it.
     func fingerprint() throws -> String {
         do {
-            return try commands.decode(IdentityView.self, ["identity", "show", "--json"]).fingerprint
+            return try commands.fingerprint()
         } catch {
             throw ChaosError.setup("identity show failed at \(name): \(error)")
         }
@@ -69,11 +69,7 @@ final class ChaosSite: @unchecked Sendable {
         file.compression = compression
         file.compactionIntervalSeconds = compactionSeconds
         file.logLevel = "warning"
-        file.peers = peers.map { peer in
-            .init(
-                name: peer.name, url: "http://127.0.0.1:\(peer.port)", fingerprint: fleet[peer.name],
-                secret: SiteConfigurationFile.secret(name, peer.name))
-        }
+        file.peers = peers.map { .loopback($0.name, port: $0.port, fingerprint: fleet[$0.name], of: name) }
         file.fleet = fleet.sorted { $0.key < $1.key }.map { .init(site: $0.key, fingerprint: $0.value) }
         try file.write(to: configPath)
     }
@@ -110,19 +106,11 @@ final class ChaosSite: @unchecked Sendable {
     @discardableResult
     func run(_ arguments: [String]) throws -> Result { try commands.run(arguments) }
 
-    /// A `sync now --json` round: how it ended, and its report when it printed one (it does on failure too).
-    struct SyncRound {
-        let result: Result
-        let report: SyncReport?
-    }
-
-    func syncNow() throws -> SyncRound {
-        let round = try commands.runDecoding(SyncReport.self, ["sync", "now", "--json"])
-        return SyncRound(result: round.result, report: round.output)
-    }
+    /// `sync now --json`: how it ended, and its report (printed on failure too).
+    func syncNow() throws -> SiteCommandLine.SyncRound { try commands.syncNow() }
 
     /// `status --json`.
-    func status() throws -> StatusReport { try commands.decode(StatusReport.self, ["status", "--json"]) }
+    func status() throws -> StatusReport { try commands.status() }
 
     /// Runs SQL with the sqlite3 shell on the site's database, as another program would.
     func sqlite(_ sql: String) throws -> Result { try commands.sqlite3(sql) }

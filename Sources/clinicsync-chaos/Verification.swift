@@ -45,6 +45,8 @@ struct Verification {
             let check = try site.commands.runDecoding(CheckResult.self, ["check", "--json"])
             if check.result.status != 0 {
                 failures.append("check failed at \(site.name): \(check.output?.problems.joined(separator: "; ") ?? check.result.stderr)")
+            } else if check.output == nil {
+                failures.append("check at \(site.name) printed no report: \(check.result.stdout.prefix(500))")
             }
             digests[site.name] = check.output?.digest
             holdings[site.name] = try site.status().holds

@@ -48,9 +48,17 @@ struct CLIHarness {
     }
 
     /// Runs a `--json` command that must succeed and decodes its output as the application layer's
-    /// output model `type`.
-    func decode<Output: Decodable>(_ type: Output.Type, _ arguments: [String]) async throws -> Output {
-        try await commands.decode(type, arguments)
+    /// output model `type`. The model reads the keys it writes, so a renamed key would pass
+    /// unnoticed: `keys`, when given, are the ones the output must print (of its first element,
+    /// for a list), as scripts read them.
+    func decode<Output: Decodable>(
+        _ type: Output.Type, _ arguments: [String], keys: [String]? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Output {
+        let result = try await run(arguments)
+        if let keys, result.status == 0 {
+            #expect(try CLIJSONContractTests.keys(result.stdout) == keys.sorted(), "\(arguments)", sourceLocation: sourceLocation)
+        }
+        return try SiteCommandLine.decode(type, from: result, arguments: arguments)
     }
 
     /// Runs the `sqlite3` shell on the site's database, as other clinic software would write to it.

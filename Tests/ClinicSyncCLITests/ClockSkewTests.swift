@@ -67,12 +67,21 @@ struct ClockSkewTests {
         // fox learns from its pushes that alpha and zulu hold its changes back.
         let foxPeers = try #require(foxRound.report?.peers)
         #expect(foxPeers.allSatisfy { $0.held?.first?.where == "peer" }, "\(foxPeers)")
+        // The keys scripts read of a held origin, in `status` and in a round's report.
+        let status = try #require(try await JSONSerialization.jsonObject(with: Data(alpha.cli.succeed(["status", "--json"]).utf8)) as? [String: Any])
+        #expect(
+            ((status["held_origins"] as? [[String: Any]])?.first?.keys.sorted())
+                == ["ahead_ms", "bound_ms", "checked", "message", "origin", "seq", "since"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(foxRound.result.stdout.utf8)) as? [String: Any])
+        #expect(
+            ((report["peers"] as? [[String: Any]])?.first?["held"] as? [[String: Any]])?.first?.keys.sorted()
+                == ["ahead_ms", "bound_ms", "message", "origin", "seq", "where"])
         #expect(alpha.log().contains("changes held"))
         // The store's gauges are refreshed every five seconds.
         var metrics = ""
         for _ in 0..<30 where !metrics.contains("clinicsync_held_origin_ahead_seconds{origin=\"fox\"}") {
             try await Task.sleep(for: .seconds(0.5))
-            metrics = try String(contentsOf: URL(string: "http://127.0.0.1:\(alpha.metricsPort)/metrics")!, encoding: .utf8)
+            metrics = try await LoopbackHTTP.get("http://127.0.0.1:\(alpha.metricsPort)/metrics")
         }
         #expect(metrics.contains("clinicsync_held_origin_ahead_seconds{origin=\"fox\"}"), "\(metrics.prefix(2000))")
 
@@ -145,7 +154,8 @@ struct ClockSkewTests {
         #expect(whileRunning.status == 1 && whileRunning.stderr.contains("stop it first"), "\(whileRunning.stderr)")
         #expect(await fox.stop() == 0)
 
-        let recovered = try await fox.cli.decode(ClockRecoveryResult.self, ["clock", "recover", "--json"])
+        let recovered = try await fox.cli.decode(
+            ClockRecoveryResult.self, ["clock", "recover", "--json"], keys: ["first_restamped_seq", "lead_after_ms", "lead_before_ms", "restamped"])
         #expect(recovered.restamped == 2, "\(recovered)")
         #expect(recovered.leadBeforeMilliseconds > 3_500_000 && recovered.leadAfterMilliseconds < 5_000, "\(recovered)")
         #expect(try await fox.status().clockWarning == nil)

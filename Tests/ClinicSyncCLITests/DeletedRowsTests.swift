@@ -49,7 +49,8 @@ struct DeletedRowsTests {
 
         // Restored at both sites before they sync (two front desks fixing the same mistake): one new
         // row, with the same id at both; it reaches the other like any booking.
-        let restored = try await south.cli.decode(RestoredRowView.self, ["deleted", "restore", id, "--json"])
+        let restored = try await south.cli.decode(
+            RestoredRowView.self, ["deleted", "restore", id, "--json"], keys: ["id", "restored_from", "table"])
         let newID = restored.id
         #expect(newID != id && restored.restoredFrom == id)
         #expect(try await north.cli.succeed(["deleted", "restore", id]) == newID)

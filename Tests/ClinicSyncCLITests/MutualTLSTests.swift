@@ -81,7 +81,8 @@ struct MutualTLSTests {
         #expect(try await south.syncNow().status == 0)
         let old = try await north.fingerprint()
         await north.stop()
-        let rotated = try await north.cli.decode(KeyRotationResult.self, ["identity", "rotate", "--json"])
+        let rotated = try await north.cli.decode(
+            KeyRotationResult.self, ["identity", "rotate", "--json"], keys: ["fingerprint", "previous", "previous_fingerprint"])
         let new = rotated.fingerprint
         #expect(new != old && rotated.previousFingerprint == old)
         #expect(FileManager.default.fileExists(atPath: north.cli.databasePath + ".key.previous.pem"))
@@ -131,7 +132,7 @@ struct PeerSecretTests {
         try await south.configure(peers: [north])
         // south holds a stale secret for north: neither can prove itself to the other.
         let text = try String(contentsOfFile: south.cli.configPath, encoding: .utf8)
-            .replacingOccurrences(of: SiteProcess.secret("north", "south"), with: "a-secret-north-never-had")
+            .replacingOccurrences(of: SiteConfigurationFile.secret("north", "south"), with: "a-secret-north-never-had")
         try south.cli.writeConfig(text)
         try await north.start()
         try await north.addAppointment(patient: "p1")

@@ -127,11 +127,6 @@ struct OperationsTests {
         #expect(hub.isRunning)
     }
 
-    static func get(_ url: String) async throws -> (Int, String) {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
-    }
-
     /// Parses Prometheus text into `name{labels}` → value, checking every line's syntax.
     static func parsePrometheus(_ text: String) -> [String: Double]? {
         var samples: [String: Double] = [:]
@@ -157,14 +152,14 @@ struct OperationsTests {
         try await north.start()
         try await south.start()
         let base = "http://127.0.0.1:\(north.metricsPort)"
-        #expect(try await Self.get(base + "/health").0 == 200)
-        #expect(try await Self.get(base + "/ready").0 == 200)
-        let (_, before) = try await Self.get(base + "/metrics")
+        #expect(try await LoopbackHTTP.fetch(base + "/health").0 == 200)
+        #expect(try await LoopbackHTTP.fetch(base + "/ready").0 == 200)
+        let (_, before) = try await LoopbackHTTP.fetch(base + "/metrics")
         let samplesBefore = try #require(Self.parsePrometheus(before), "unparseable:\n\(before)")
         for _ in 0..<3 { try await north.addAppointment() }
         #expect(try await north.syncNow().status == 0)
         // Store gauges are refreshed every five seconds, off the scrape path.
-        var (_, after) = try await Self.get(base + "/metrics")
+        var (_, after) = try await LoopbackHTTP.fetch(base + "/metrics")
         func refreshed(_ text: String) -> Bool {
             let samples = Self.parsePrometheus(text)
             return samples?["clinicsync_change_log_entries"] == 3 && samples?["clinicsync_changes_captured"] == 3
@@ -172,7 +167,7 @@ struct OperationsTests {
         }
         for _ in 0..<100 where !refreshed(after) {
             try await Task.sleep(for: .milliseconds(100))
-            (_, after) = try await Self.get(base + "/metrics")
+            (_, after) = try await LoopbackHTTP.fetch(base + "/metrics")
         }
         let samples = try #require(Self.parsePrometheus(after), "unparseable:\n\(after)")
         let sent = #"clinicsync_changes_sent_total{peer="south"}"#

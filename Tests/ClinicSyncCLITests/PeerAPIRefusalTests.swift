@@ -21,7 +21,7 @@ struct PeerAPIRefusalTests {
 
     static let goodHeaders = [
         "ClinicSync-Protocol": "3", "ClinicSync-Schema": "1", "ClinicSync-Site": "friend",
-        "Content-Type": "application/json", "Authorization": "Bearer " + SiteProcess.secret("target", "friend"),
+        "Content-Type": "application/json", "Authorization": "Bearer " + SiteConfigurationFile.secret("target", "friend"),
     ]
 
     /// A version-2 change from `friend` writing `column` (to `value`), with `fields` overriding the rest.

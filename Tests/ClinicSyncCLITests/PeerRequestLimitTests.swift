@@ -56,7 +56,7 @@ struct PeerRequestLimitTests {
         let marker = directory + "/fifth-answered"
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        python.arguments = [directory + "/greedy.py", String(target.port), SiteProcess.secret("target", "friend"), marker]
+        python.arguments = [directory + "/greedy.py", String(target.port), SiteConfigurationFile.secret("target", "friend"), marker]
         let output = Pipe()
         python.standardOutput = output
         try python.run()
@@ -66,7 +66,7 @@ struct PeerRequestLimitTests {
         // While friend's four requests stall, another peer syncs and the health check answers.
         let started = Date()
         #expect(try await other.syncNow().status == 0)
-        let health = try String(contentsOf: URL(string: "http://127.0.0.1:\(target.metricsPort)/health")!, encoding: .utf8)
+        let health = try await LoopbackHTTP.get("http://127.0.0.1:\(target.metricsPort)/health")
         #expect(!health.isEmpty && Date().timeIntervalSince(started) < 2.5, "\(Date().timeIntervalSince(started)) s")
         #expect(try await other.state() == target.state())
 

@@ -40,7 +40,12 @@ struct PeerSyncTests {
         }
         let reference = try await sites[0].state()
         for site in sites.dropFirst() { #expect(try await site.state() == reference, "\(site.name) differs") }
-        let conflicts = try await sites[0].cli.decode([ConflictView].self, ["conflicts", "--json"])
+        let conflicts = try await sites[0].cli.decode(
+            [ConflictView].self, ["conflicts", "--json"],
+            keys: [
+                "column", "loser_hlc", "loser_origin", "loser_seq", "loser_timestamp", "loser_value", "row_id", "table", "winner_deleted",
+                "winner_hlc", "winner_origin", "winner_seq", "winner_timestamp", "winner_value",
+            ])
         #expect(conflicts.filter { $0.column == "therapist" }.count == 2)
         #expect(conflicts.filter { $0.column == "notes" }.count == 2)
         let appointments = try await sites[2].cli.decode([AppointmentView].self, ["appointment", "list", "--json"])
@@ -74,10 +79,7 @@ struct PeerSyncTests {
         let source = try await SiteProcess("source")
         let sink = try await SiteProcess("sink")
         try await source.configure(peers: [sink])
-        try await sink.configure(peers: [source], extra: "")
-        try sink.cli.writeConfig(
-            try String(contentsOfFile: sink.cli.configPath, encoding: .utf8)
-                .replacingOccurrences(of: "  timeout_seconds: 10", with: "  timeout_seconds: 10\n  batch_changes: 100"))
+        try await sink.configure(peers: [source]) { $0.batchChanges = 100 }
         // A backlog of 20,000 appointments (one change each), written as another program would.
         var sql = "BEGIN;"
         for index in 0..<20_000 {

@@ -61,7 +61,7 @@ struct SiteIdentityTests {
         // The store's gauges are refreshed every five seconds.
         var metrics = ""
         for _ in 0..<70 where !metrics.contains("clinicsync_identity_conflicts 1") {
-            metrics = try String(contentsOf: URL(string: "http://127.0.0.1:\(beta.metricsPort)/metrics")!, encoding: .utf8)
+            metrics = try await LoopbackHTTP.get("http://127.0.0.1:\(beta.metricsPort)/metrics")
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(metrics.contains("clinicsync_identity_conflicts 1"), "\(metrics.split(separator: "\n").filter { $0.contains("identity") })")

@@ -34,7 +34,7 @@ final class SiteProcess {
         let keyPath = cli.databasePath + ".key.pem"
         let modified = (try? FileManager.default.attributesOfItem(atPath: keyPath)[.modificationDate] as? Date) ?? nil
         if let cached = fingerprintCache.withLock({ $0 }), cached.modified == modified { return cached.fingerprint }
-        let fingerprint = try await cli.decode(IdentityView.self, ["identity", "show", "--json"]).fingerprint
+        let fingerprint = try await cli.commands.fingerprint()
         fingerprintCache.withLock { $0 = (modified, fingerprint) }
         return fingerprint
     }
@@ -47,10 +47,11 @@ final class SiteProcess {
     /// Rewrites the configuration with these peers (and any extra YAML); with `tls`, peers are
     /// reached over https, otherwise over plain HTTP on loopback with a shared secret. Every peer is
     /// pinned by its key fingerprint; `fleet` lists the sites beyond the peers whose changes arrive
-    /// relayed. `live: false` turns live sync off, so that writes stay concurrent until a round.
+    /// relayed. `live: false` turns live sync off, so that writes stay concurrent until a round;
+    /// `adjust` changes any other setting.
     func configure(
         peers: [SiteProcess], tls: Bool = false, others: [(name: String, url: String)] = [], fleet: [SiteProcess] = [], live: Bool = true,
-        extra: String = ""
+        extra: String = "", adjust: (inout SiteConfigurationFile) -> Void = { _ in }
     ) async throws {
         var file = SiteConfigurationFile(site: name, database: "data/\(name).sqlite")
         file.listenPort = port
@@ -61,21 +62,20 @@ final class SiteProcess {
         file.timeoutSeconds = 10
         file.live = live
         for peer in peers {
+            let fingerprint = try await peer.fingerprint()
             file.peers.append(
-                .init(
-                    name: peer.name, url: tls ? peer.tlsURL : peer.url, fingerprint: try await peer.fingerprint(),
-                    secret: tls ? nil : SiteConfigurationFile.secret(name, peer.name)))
+                tls
+                    ? .init(name: peer.name, url: peer.tlsURL, fingerprint: fingerprint)
+                    : .loopback(peer.name, port: peer.port, fingerprint: fingerprint, of: name))
         }
         file.peers += others.map {
             .init(name: $0.name, url: $0.url, fingerprint: Self.strangerFingerprint, secret: SiteConfigurationFile.secret(name, $0.name))
         }
         for member in fleet { file.fleet.append(.init(site: member.name, fingerprint: try await member.fingerprint())) }
         file.extra = extra
+        adjust(&file)
         try file.write(to: cli.configPath)
     }
-
-    /// The secret two sites share over plain HTTP: the same at both ends of a pair.
-    static func secret(_ one: String, _ other: String) -> String { SiteConfigurationFile.secret(one, other) }
 
     /// Starts `clinicsync serve` and waits until its control socket answers.
     func start(environment: [String: String] = [:], arguments: [String] = []) async throws {
@@ -84,7 +84,8 @@ final class SiteProcess {
             environment: cli.commands.environment.merging(environment) { $1 })
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if try await status().daemon.running { return }
+            // A failed status (the store being created) is no answer yet.
+            if (try? await status())?.daemon.running == true { return }
             guard daemon.isRunning else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -96,7 +97,10 @@ final class SiteProcess {
     func stop() async -> Int32 { await daemon.stop() }
 
     /// SIGHUP, as `systemctl reload` sends it: the daemon re-reads its configuration.
-    func reload() { daemon.reload() }
+    func reload(sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(daemon.isRunning, "\(name) is not running: nothing to reload", sourceLocation: sourceLocation)
+        daemon.reload()
+    }
 
     /// `compact --json`: entries removed, and why compaction is held back (if it is).
     func compact() async throws -> CompactionResult { try await cli.decode(CompactionResult.self, ["compact", "--json"]) }
@@ -119,21 +123,10 @@ final class SiteProcess {
     func log() -> String { daemon.log() }
 
     /// `status --json`.
-    func status() async throws -> StatusReport { try await cli.decode(StatusReport.self, ["status", "--json"]) }
+    func status() async throws -> StatusReport { try await cli.commands.status() }
 
-    /// A `sync now --json` round: its exit status, its report (printed on failure too), stderr.
-    struct SyncRound {
-        let status: Int32
-        let report: SyncReport?
-        let stderr: String
-
-        var peers: [SyncReport.Peer] { report?.peers ?? [] }
-    }
-
-    func syncNow(_ extra: [String] = []) async throws -> SyncRound {
-        let round = try await cli.commands.runDecoding(SyncReport.self, ["sync", "now", "--json"] + extra)
-        return SyncRound(status: round.result.status, report: round.output, stderr: round.result.stderr)
-    }
+    /// `sync now --json`: its exit status, its report (printed on failure too), stderr.
+    func syncNow(_ extra: [String] = []) async throws -> SiteCommandLine.SyncRound { try await cli.commands.syncNow(extra) }
 
     /// The synchronised state as JSON text: appointments, prescriptions, conflicts and deleted rows.
     func state() async throws -> String {

@@ -50,11 +50,7 @@ final class InProcessSite: @unchecked Sendable {
         file.timeoutSeconds = 10
         file.live = live
         file.compactionIntervalSeconds = 0
-        file.peers = try peers.map { peer in
-            .init(
-                name: peer.name, url: "http://127.0.0.1:\(peer.port)", fingerprint: try peer.fingerprint,
-                secret: SiteConfigurationFile.secret(name, peer.name))
-        }
+        file.peers = try peers.map { .loopback($0.name, port: $0.port, fingerprint: try $0.fingerprint, of: name) }
         file.fleet = try fleet.map { .init(site: $0.name, fingerprint: try $0.fingerprint) }
         return file
     }

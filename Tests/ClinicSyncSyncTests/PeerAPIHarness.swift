@@ -1,5 +1,6 @@
 import ClinicSyncCore
 import ClinicSyncSync
+import ClinicSyncTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,15 +10,14 @@ import NIOCore
 /// The real peer API over a memory feed, as a Hummingbird application: over plain HTTP with a
 /// shared secret, to the sites named (each with its secret).
 enum PeerAPIHarness {
-    static func secret(_ one: String, _ other: String) -> String { "pair-" + [one, other].sorted().joined(separator: "-") + "-secret" }
-
     static func application(
         serving feed: MemoryChangeFeed, to peers: [String], bodyDeadline: Duration = .seconds(10),
         served: @escaping @Sendable (SiteID) -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         var credentials: [SiteID: PeerCredentials] = [:]
         for peer in peers {
-            credentials[try SiteID(peer)] = PeerCredentials(fingerprint: nil, secret: try PeerSecret(secret(feed.siteID.rawValue, peer)))
+            credentials[try SiteID(peer)] = PeerCredentials(
+                fingerprint: nil, secret: try PeerSecret(SiteConfigurationFile.secret(feed.siteID.rawValue, peer)))
         }
         let router = Router(context: PeerRequestContext.self)
         var logger = Logger(label: "peer-api-test")
@@ -37,7 +37,7 @@ enum PeerAPIHarness {
         fields[HTTPField.Name("ClinicSync-Schema")!] = WireProtocol.schemaVersion
         fields[HTTPField.Name("ClinicSync-Site")!] = sender
         fields[.contentType] = "application/json"
-        fields[.authorization] = "Bearer " + secret(target, sender)
+        fields[.authorization] = "Bearer " + SiteConfigurationFile.secret(target, sender)
         return fields
     }
 }

@@ -74,11 +74,12 @@ struct PeerAPIRefusalTests {
                 label: "no secret over plain HTTP", headers: { $0[.authorization] = nil }, body: valid, status: 403, code: "unauthenticated_peer",
                 mentions: "no secret"),
             BadRequest(
-                label: "another pair's secret", headers: { $0[.authorization] = "Bearer " + PeerAPIHarness.secret("target", "someone-else") },
+                label: "another pair's secret", headers: { $0[.authorization] = "Bearer " + SiteConfigurationFile.secret("target", "someone-else") },
                 body: valid,
                 status: 403, code: "unauthenticated_peer", mentions: "other than"),
             BadRequest(
-                label: "the right secret in the wrong scheme", headers: { $0[.authorization] = "Basic " + PeerAPIHarness.secret("target", "friend") },
+                label: "the right secret in the wrong scheme",
+                headers: { $0[.authorization] = "Basic " + SiteConfigurationFile.secret("target", "friend") },
                 body: valid,
                 status: 403, code: "unauthenticated_peer"),
             BadRequest(

@@ -15,7 +15,7 @@ struct PeerSynchronizerTests {
     ) async throws -> PeerSynchronizer.Outcome {
         let endpoint = PeerEndpoint(
             name: target.siteID.rawValue, url: "http://127.0.0.1:\(port)",
-            secret: try PeerSecret(PeerAPIHarness.secret(local.siteID.rawValue, target.siteID.rawValue)))
+            secret: try PeerSecret(SiteConfigurationFile.secret(local.siteID.rawValue, target.siteID.rawValue)))
         // As the daemon's client: bodies arrive as sent (the sync layer inflates gzip itself).
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(3), read: .seconds(10))))
         let client = PeerClient(http: http, peer: endpoint, localSite: local.siteID, timeout: .seconds(10), compression: true)

@@ -8,9 +8,12 @@ import Glibc
 /// A `clinicsync serve` process, its output appended to a log file: stopped with SIGTERM (as
 /// systemd stops it), reloaded with SIGHUP (`systemctl reload`), killed with SIGKILL (a power
 /// cut). Waiting for its exit comes blocking, for the fault harness's threads, and `async`.
+///
+/// No crash goes unnoticed: a daemon found exited by itself (when it is started again, stopped or
+/// killed) and a daemon that does not exit cleanly on SIGTERM are kept for ``reapCrash()``.
 package final class DaemonProcess: Sendable {
     package let logPath: String
-    private let process = Mutex<Process?>(nil)
+    private let state = Mutex<(process: Process?, crashes: [String])>((nil, []))
 
     package init(logPath: String) {
         self.logPath = logPath
@@ -29,67 +32,102 @@ package final class DaemonProcess: Sendable {
         started.standardOutput = log
         started.standardError = log
         try started.run()
-        process.withLock { $0 = started }
+        state.withLock { state in
+            if let previous = state.process, !previous.isRunning { state.crashes.append(Self.describe(previous)) }
+            state.process = started
+        }
     }
 
-    package var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
+    package var isRunning: Bool { state.withLock { $0.process?.isRunning ?? false } }
 
-    /// SIGTERM and wait for the exit; its status. A daemon that already exited by itself is left
-    /// for ``reapCrash()`` and its status returned; 0 when none was started.
+    /// SIGTERM and wait for the exit; its status (a daemon that had already exited: how it ended;
+    /// 0 when none was started). Anything but a clean exit is kept for ``reapCrash()``.
     @discardableResult
     package func stop() -> Int32 {
-        guard let running = signal(SIGTERM) else { return endedStatus }
-        running.waitUntilExit()
-        return running.terminationStatus
+        switch signal(SIGTERM) {
+        case .none: return 0
+        case let .ended(status): return status
+        case let .signalled(running):
+            running.waitUntilExit()
+            return recordUnclean(running)
+        }
     }
 
     @discardableResult
     package func stop() async -> Int32 {
-        guard let running = signal(SIGTERM) else { return endedStatus }
-        return await running.exited()
+        switch signal(SIGTERM) {
+        case .none: return 0
+        case let .ended(status): return status
+        case let .signalled(running):
+            await running.exited()
+            return recordUnclean(running)
+        }
     }
 
-    /// SIGKILL and wait for the exit (a daemon that already exited by itself is left for ``reapCrash()``).
+    /// SIGKILL and wait for the exit.
     package func kill() {
-        signal(SIGKILL)?.waitUntilExit()
+        if case let .signalled(running) = signal(SIGKILL) { running.waitUntilExit() }
     }
 
     package func kill() async {
-        guard let running = signal(SIGKILL) else { return }
-        await running.exited()
+        if case let .signalled(running) = signal(SIGKILL) { await running.exited() }
     }
 
     /// SIGHUP: the daemon reads its configuration again.
     package func reload() {
-        process.withLock { current in
-            if let current, current.isRunning { _ = Glibc.kill(current.processIdentifier, SIGHUP) }
+        state.withLock { state in
+            if let current = state.process, current.isRunning { _ = Glibc.kill(current.processIdentifier, SIGHUP) }
         }
     }
 
-    /// How the daemon ended if it exited without being stopped or killed (a crash), described; it
-    /// then counts as not started.
+    /// How the daemon ended, each time it exited by itself (a crash) or not cleanly on SIGTERM since
+    /// the last call, described; nil when it did not. A crashed daemon counts as not started.
     package func reapCrash() -> String? {
-        process.withLock { current in
-            guard let ended = current, !ended.isRunning else { return nil }
-            current = nil
-            return "\(ended.terminationReason == .uncaughtSignal ? "signal" : "status") \(ended.terminationStatus)"
+        state.withLock { state in
+            if let ended = state.process, !ended.isRunning {
+                state.crashes.append(Self.describe(ended))
+                state.process = nil
+            }
+            defer { state.crashes = [] }
+            return state.crashes.isEmpty ? nil : state.crashes.joined(separator: "; ")
         }
     }
 
     package func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// Sends `signal` to the daemon and forgets it (it is being stopped); nil when none runs. One
-    /// that exited by itself stays, so that ``reapCrash()`` still reports the crash.
-    private func signal(_ signal: Int32) -> Process? {
-        process.withLock { current in
-            guard let running = current, running.isRunning else { return nil }
-            _ = Glibc.kill(running.processIdentifier, signal)
-            current = nil
-            return running
+    private enum Signalled {
+        /// None was started (or it was stopped already).
+        case none
+        /// It had exited by itself, with this status (kept as a crash).
+        case ended(Int32)
+        /// It ran and was sent the signal.
+        case signalled(Process)
+    }
+
+    /// Sends `signal` to the daemon and forgets it, deciding under one lock whether it ran.
+    private func signal(_ signal: Int32) -> Signalled {
+        state.withLock { state in
+            guard let current = state.process else { return .none }
+            state.process = nil
+            guard current.isRunning else {
+                state.crashes.append(Self.describe(current))
+                return .ended(current.terminationStatus)
+            }
+            _ = Glibc.kill(current.processIdentifier, signal)
+            return .signalled(current)
         }
     }
 
-    /// How a daemon that exited by itself ended; 0 when none was started.
-    private var endedStatus: Int32 { process.withLock { $0?.terminationStatus } ?? 0 }
+    /// A daemon that did not exit 0 on SIGTERM is kept for ``reapCrash()``; returns its status.
+    private func recordUnclean(_ stopped: Process) -> Int32 {
+        let status = stopped.terminationStatus
+        if stopped.terminationReason != .exit || status != 0 {
+            state.withLock { $0.crashes.append(Self.describe(stopped) + " when stopped") }
+        }
+        return status
+    }
 
+    private static func describe(_ ended: Process) -> String {
+        "\(ended.terminationReason == .uncaughtSignal ? "signal" : "status") \(ended.terminationStatus)"
+    }
 }

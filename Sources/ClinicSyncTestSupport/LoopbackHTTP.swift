@@ -16,7 +16,16 @@ package enum LoopbackHTTP {
     /// The body of a GET that must succeed (2xx).
     package static func get(_ url: String) async throws -> String {
         let answer = try await fetch(url)
-        guard (200..<300).contains(answer.status) else { throw URLError(.badServerResponse) }
+        guard (200..<300).contains(answer.status) else { throw Refused(url: url, status: answer.status, body: answer.body) }
         return answer.body
+    }
+
+    /// A GET answered with something else than 2xx.
+    package struct Refused: Error, CustomStringConvertible {
+        package let url: String
+        package let status: Int
+        package let body: String
+
+        package var description: String { "GET \(url) answered \(status): \(body.prefix(500))" }
     }
 }

@@ -98,18 +98,22 @@ final class ChaosRun {
         defer { tearDown() }
         do {
             return try runSchedule()
-        } catch let failure as CommandFailure {
-            // A command that should have answered (status, check, a listing) failed: a violation,
-            // reported with the schedule that led to it.
-            note("VIOLATION \(failure)")
-            return ["a command failed: \(failure)"]
+        } catch {
+            // A port another process took: the seed is run again.
+            if "\(error)".contains("Address already in use") || (error as? POSIXError)?.code == .EADDRINUSE { throw error }
+            // A command that should have answered (status, check, a listing) failed, or a step
+            // could not go on: a violation, reported with what was found so far and the schedule.
+            note("VIOLATION \(error)")
+            return violations + ["the run stopped: \(error)"]
         }
     }
+
+    /// What the run found wrong so far.
+    private var violations: [String] = []
 
     private func runSchedule() throws -> [String] {
         for site in sites { try site.start() }
         var workload = Workload(seed: seed)
-        var violations: [String] = []
         var pendingRestarts: [Int: Int] = [:]
         var pendingHeals: [Int: Int] = [:]
         var pendingRestores: [Int: (backup: String, due: Int)] = [:]
@@ -282,7 +286,8 @@ final class ChaosRun {
             usleep(useconds_t(Int.random(in: 0...120, using: &random) * 1000))
         }
         counts.resaves = workload.resavesRefused
-        return violations + (try healAndVerify(workload.ledger))
+        violations += try healAndVerify(workload.ledger)
+        return violations
     }
 
     /// The disk of site `index` is lost and it is restored from `backup`: first it syncs with its
@@ -365,13 +370,20 @@ final class ChaosRun {
         return !heldAtPeers && status.recoveringFrom.isEmpty && status.unsealedChanges == 0
     }
 
-    /// Whether a link of site `index` (either way) is failing, or the site at its other end is
-    /// down: a restored site's recovery may be waiting for it.
+    /// Whether a link of site `index` (either way) is failing, the site at its other end is down,
+    /// or either end dropped the other from its configuration: a restored site's recovery may be
+    /// waiting for it. A link into a site behind NAT is never called, so never counts.
     private func linkDown(around index: Int) -> Bool {
         proxies.contains { entry in
-            guard entry.from == index || entry.to == index else { return false }
-            guard case .pass = entry.proxy.mode else { return true }
-            return !sites[entry.from == index ? entry.to : entry.from].isRunning
+            guard entry.from == index || entry.to == index, !entry.proxy.unreachable else { return false }
+            let other = entry.from == index ? entry.to : entry.from
+            let dropped = [(index, other), (other, index)].contains { site, peer in
+                droppedPeers[site].map { proxies[$0.link].from == site && proxies[$0.link].to == peer } ?? false
+            }
+            switch entry.proxy.mode {
+            case .pass, .delay: return dropped || !sites[other].isRunning
+            default: return true
+            }
         }
     }
 

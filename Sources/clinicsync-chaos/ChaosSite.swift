@@ -76,10 +76,10 @@ final class ChaosSite: @unchecked Sendable {
 
     var isRunning: Bool { daemon.isRunning }
 
-    /// How the daemon ended if it exited without being stopped or killed (a crash), described;
-    /// the site then counts as down.
+    /// How the daemon ended each time it exited without being stopped or killed (a crash), or did
+    /// not exit cleanly when stopped, described; the site then counts as down.
     func reapCrash() -> String? {
-        daemon.reapCrash().map { "the daemon of \(name) exited by itself (\($0))" }
+        daemon.reapCrash().map { "the daemon of \(name) exited by itself or uncleanly (\($0))" }
     }
 
     func start() throws {

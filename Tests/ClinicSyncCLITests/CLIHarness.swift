@@ -56,7 +56,9 @@ struct CLIHarness {
     ) async throws -> Output {
         let result = try await run(arguments)
         if let keys, result.status == 0 {
-            #expect(try CLIJSONContractTests.keys(result.stdout) == keys.sorted(), "\(arguments)", sourceLocation: sourceLocation)
+            #expect(
+                try CLIJSONContractTests.keys(result.stdout, sourceLocation: sourceLocation) == keys.sorted(), "\(arguments)",
+                sourceLocation: sourceLocation)
         }
         return try SiteCommandLine.decode(type, from: result, arguments: arguments)
     }

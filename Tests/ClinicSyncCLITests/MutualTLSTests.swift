@@ -40,10 +40,7 @@ struct MutualTLSTests {
         #expect(north.log().contains(try await stranger.fingerprint()))
 
         // A wrong pin: south expects another key for north.
-        try await south.configure(peers: [north], tls: true)
-        let text = try await String(contentsOfFile: south.cli.configPath, encoding: .utf8)
-            .replacingOccurrences(of: try north.fingerprint(), with: "sha256:" + String(repeating: "ab", count: 32))
-        try south.cli.writeConfig(text)
+        try await south.configure(peers: [north], tls: true) { $0.peers[0].fingerprint = "sha256:" + String(repeating: "ab", count: 32) }
         await south.stop()
         let pinned = try await south.syncNow()
         #expect(pinned.status == 69)
@@ -129,11 +126,8 @@ struct PeerSecretTests {
         let north = try await SiteProcess("north")
         let south = try await SiteProcess("south")
         try await north.configure(peers: [south])
-        try await south.configure(peers: [north])
         // south holds a stale secret for north: neither can prove itself to the other.
-        let text = try String(contentsOfFile: south.cli.configPath, encoding: .utf8)
-            .replacingOccurrences(of: SiteConfigurationFile.secret("north", "south"), with: "a-secret-north-never-had")
-        try south.cli.writeConfig(text)
+        try await south.configure(peers: [north]) { $0.peers[0].secret = "a-secret-north-never-had" }
         try await north.start()
         try await north.addAppointment(patient: "p1")
         try await south.addAppointment(patient: "p2")

@@ -2,10 +2,6 @@ import ClinicSyncTestSupport
 import Foundation
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// "Bounded work per request" (issue 10): a slow or greedy peer ties up only its own requests.
 @Suite("The peer API bounds what one peer can hold", .serialized)
 struct PeerRequestLimitTests {

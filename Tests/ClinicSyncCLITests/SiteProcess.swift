@@ -14,7 +14,7 @@ final class SiteProcess {
     let cli: CLIHarness
     private let daemon: DaemonProcess
 
-    /// Creates and initialises the site; `peers` are set later with ``configure(peers:tls:others:fleet:live:extra:)``.
+    /// Creates and initialises the site; `peers` are set later with ``configure(peers:tls:others:fleet:live:extra:adjust:)``.
     init(_ name: String) async throws {
         self.name = name
         port = try LoopbackPorts.next()
@@ -83,13 +83,18 @@ final class SiteProcess {
             binary: CLIHarness.binary.path, configurationPath: cli.configPath, arguments: arguments,
             environment: cli.commands.environment.merging(environment) { $1 })
         let deadline = Date().addingTimeInterval(20)
+        var lastError: (any Error)?
         while Date() < deadline {
-            // A failed status (the store being created) is no answer yet.
-            if (try? await status())?.daemon.running == true { return }
+            // A failed status (the store being created) is no answer yet; the last one is reported.
+            do {
+                if try await status().daemon.running { return }
+            } catch {
+                lastError = error
+            }
             guard daemon.isRunning else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("\(name) did not start: \(log())")
+        Issue.record("\(name) did not start (last status error: \(lastError.map { "\($0)" } ?? "none")): \(log())")
     }
 
     /// Sends SIGTERM and waits for a clean exit; returns the exit status.

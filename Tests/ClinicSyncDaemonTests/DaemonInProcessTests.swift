@@ -99,4 +99,17 @@ struct DaemonInProcessTests {
         #expect(arrived, "the booking did not reach the other site without a round being asked for")
         for site in [north, south] { try await site.stop() }
     }
+
+    @Test("a graceful shutdown that comes before the daemon is ready ends it without an error (serve exited 1 on such a SIGTERM)")
+    func shutdownBeforeReady() async throws {
+        let site = try InProcessSite("early-stop")
+        let peer = try InProcessSite("early-peer")
+        try site.configure(peers: [peer], live: true)
+        // Stopped as soon as the group runs: the scheduler and the live-sync watcher still wait for
+        // readiness, and the shutdown must reach them as an ordinary end, not an error.
+        for _ in 0..<5 {
+            try await site.start(waitingUntilReady: false)
+            try await site.stop()
+        }
+    }
 }

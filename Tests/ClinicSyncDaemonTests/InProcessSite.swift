@@ -61,8 +61,9 @@ final class InProcessSite: @unchecked Sendable {
         application = try SiteApplication(configurationPath: configurationPath)
     }
 
-    /// Builds the daemon's services with the composition root and runs them until ``stop()``.
-    func start() async throws {
+    /// Builds the daemon's services with the composition root and runs them until ``stop()``;
+    /// returns once the daemon is ready, or at once without `waitingUntilReady`.
+    func start(waitingUntilReady: Bool = true) async throws {
         let configuration = try SiteConfiguration(path: configurationPath)
         var logger = Logger(label: "daemon-test-\(name)")
         logger.logLevel = .critical
@@ -75,11 +76,19 @@ final class InProcessSite: @unchecked Sendable {
         self.daemon = daemon
         self.group = group
         running = Task {
-            try await group.run()
+            // As `Daemon.run`: the coordinator and the client are shut down however the group ends,
+            // so a failing group is a failed test, not a client torn down unclosed (a crash).
+            do {
+                try await group.run()
+            } catch {
+                await daemon.coordinator.shutdown()
+                try? await http.shutdown()
+                throw error
+            }
             await daemon.coordinator.shutdown()
             try await http.shutdown()
         }
-        try await daemon.ready.wait()
+        if waitingUntilReady { try await daemon.ready.wait() }
     }
 
     /// Waits (up to 10 s) until the daemon's first round, which it runs with every peer as it

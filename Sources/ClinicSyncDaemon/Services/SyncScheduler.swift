@@ -25,7 +25,7 @@ struct SyncScheduler: Service {
     static let gatheringPause: Duration = .milliseconds(50)
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown { try await ready.wait() }
+        guard await ready.waitUnlessShutDown() else { return }
         let clock = ContinuousClock()
         var schedule = SyncSchedule<ContinuousClock.Instant>(interval: interval, maximumBackoff: maximumBackoff)
         var lastSuccess: Date?

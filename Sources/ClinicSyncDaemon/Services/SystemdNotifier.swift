@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import Synchronization
 
 #if canImport(Glibc)
@@ -62,5 +63,13 @@ final class ReadinessGate: Sendable {
         while !isOpen.withLock({ $0 }) {
             try await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    /// Waits for the gate as a service of the group does: false when a graceful shutdown (or the
+    /// group's cancellation) comes first, and the service then ends without an error. Thrown, that
+    /// cancellation failed the group, and `serve` exited 1 on a SIGTERM that came before or just
+    /// after `READY=1` (the gate is polled every 20 ms).
+    func waitUnlessShutDown() async -> Bool {
+        (try? await cancelWhenGracefulShutdown { try await self.wait() }) != nil
     }
 }

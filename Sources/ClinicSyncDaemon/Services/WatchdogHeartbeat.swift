@@ -12,7 +12,7 @@ struct WatchdogHeartbeat: Service {
 
     func run() async throws {
         guard let interval = notifier.watchdogInterval else { return try await gracefulShutdown() }
-        try await cancelWhenGracefulShutdown { try await ready.wait() }
+        guard await ready.waitUnlessShutDown() else { return }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             notifier.notify("WATCHDOG=1")
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }

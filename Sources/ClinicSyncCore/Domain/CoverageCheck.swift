@@ -1,0 +1,98 @@
+/// What the payer confirmed when the front desk called to verify a patient's coverage (the issue's
+/// `coverage_checks` record). The newest check, by `checkedOn` then id, for a patient and payer is
+/// the one in force; older ones are history.
+package struct CoverageCheck: Hashable, Sendable {
+    /// What a visit limit counts: visits per plan year, or visits under one authorization.
+    package enum VisitLimitPeriod: String, CaseIterable, Sendable {
+        case planYear = "plan_year"
+        case authorization
+    }
+
+    package var id: RowID
+    package var patientID: String
+    package var payer: String
+    package var memberID: String
+    package var checkedOn: CalendarDate
+    package var checkedBy: String
+    /// The site where the call was made.
+    package var site: SiteID
+    package var referenceNumber: String?
+    package var repName: String?
+    package var covered: Bool
+    package var requiresPrescription: Bool
+    /// The diagnosis codes that qualify; empty: any.
+    package var qualifyingICD10: Set<ICD10Code>
+    /// Visits allowed in a period; nil: unlimited.
+    package var visitLimit: Int?
+    package var visitLimitPeriod: VisitLimitPeriod
+    package var planYearStart: PlanYearStart
+    package var unitsPerVisitLimit: Int?
+    package var authorizationNumber: String?
+    package var validFrom: CalendarDate?
+    package var validUntil: CalendarDate?
+    /// The sites in the payer's network; empty: every site.
+    package var inNetworkSites: Set<SiteID>
+    package var notes: String?
+
+    /// Builds a check; call ``validate()`` before storing it.
+    package init(
+        id: RowID, patientID: String, payer: String, memberID: String, checkedOn: CalendarDate, checkedBy: String, site: SiteID,
+        covered: Bool, requiresPrescription: Bool
+    ) {
+        self.id = id
+        self.patientID = patientID
+        self.payer = payer
+        self.memberID = memberID
+        self.checkedOn = checkedOn
+        self.checkedBy = checkedBy
+        self.site = site
+        self.covered = covered
+        self.requiresPrescription = requiresPrescription
+        qualifyingICD10 = []
+        visitLimitPeriod = .planYear
+        planYearStart = .januaryFirst
+        inNetworkSites = []
+    }
+
+    /// Checks the rules that involve only this record.
+    package func validate() throws(ValidationError) {
+        try Require.nonEmpty(patientID, "patient_id")
+        try Require.nonEmpty(payer, "payer")
+        try Require.nonEmpty(memberID, "member_id")
+        try Require.nonEmpty(checkedBy, "checked_by")
+        for (text, field) in [(referenceNumber, "reference_number"), (repName, "rep_name"), (authorizationNumber, "authorization_number")] {
+            if let text { try Require.nonEmpty(text, field) }
+        }
+        if let visitLimit, !(1...1000).contains(visitLimit) {
+            throw ValidationError(field: "visit_limit", rule: "must be between 1 and 1000, or absent for unlimited")
+        }
+        if let unitsPerVisitLimit, !(1...96).contains(unitsPerVisitLimit) {
+            throw ValidationError(field: "units_per_visit_limit", rule: "must be between 1 and 96, or absent")
+        }
+        if visitLimitPeriod == .authorization, visitLimit != nil, authorizationNumber == nil {
+            throw ValidationError(field: "authorization_number", rule: "is required when the visit limit counts per authorization")
+        }
+        if let validFrom, let validUntil, validUntil < validFrom {
+            throw ValidationError(field: "valid_until", rule: "must not be before valid_from (\(validFrom))")
+        }
+    }
+
+    /// Whether the check applies on `date` (within its validity, where it states one).
+    package func isValid(on date: CalendarDate) -> Bool {
+        (validFrom.map { $0 <= date } ?? true) && (validUntil.map { date <= $0 } ?? true)
+    }
+
+    /// Whether this check is in force rather than `other` for the same patient and payer: the newer
+    /// call, and between two calls of one day the greater id, so every site picks the same one.
+    package func supersedes(_ other: CoverageCheck) -> Bool {
+        (checkedOn, id.rawValue) > (other.checkedOn, other.id.rawValue)
+    }
+}
+
+extension CoverageCheck {
+    /// A set of codes or sites as stored: a JSON array, sorted, without duplicates, so that equal
+    /// sets are equal text at every site and never conflict over their spelling.
+    package static func canonicalList<Values: Sequence>(_ values: Values) -> String where Values.Element: CustomStringConvertible {
+        "[" + Set(values.map(\.description)).sorted().map { "\"\($0)\"" }.joined(separator: ",") + "]"
+    }
+}

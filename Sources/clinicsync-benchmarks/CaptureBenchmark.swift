@@ -33,6 +33,17 @@ struct CaptureBenchmark {
         ]
     }
 
+    /// One kind of write: the last round's rates against plain SQLite, and the median time ratio of the rounds.
+    private func report(_ kind: String, _ title: String, seconds: (captured: Double, plain: Double), ratios: [Double]) {
+        Measurement.report(
+            "\(title), 1,000 per transaction (rows/s)", value: Double(rows) / seconds.captured, baseline: Double(rows) / seconds.plain,
+            unit: "", target: "time ratio <= 1.5")
+        Measurement.note(
+            "  capture time ratio, \(kind) (median of 3)",
+            String(
+                format: "%.2fx  (runs: %@)", Measurement.median(ratios), ratios.map { String(format: "%.2f", $0) }.joined(separator: ", ")))
+    }
+
     func run() throws {
         var insertRatios: [Double] = []
         var updateRatios: [Double] = []
@@ -58,24 +69,8 @@ struct CaptureBenchmark {
             let entries = try site.changeLogCount()
             precondition(entries == 2 * rows, "every insert and update is one change-log entry")
         }
-        let insertRatio = Measurement.median(insertRatios)
-        let updateRatio = Measurement.median(updateRatios)
-        Measurement.report(
-            "captured inserts, 1,000 per transaction (rows/s)", value: Double(rows) / captured.0,
-            baseline: Double(rows) / plain.0, unit: "", target: "time ratio <= 1.5")
-        Measurement.note(
-            "  capture time ratio, inserts (median of 3)",
-            String(
-                format: "%.2fx  (runs: %@)", insertRatio,
-                insertRatios.map { String(format: "%.2f", $0) }.joined(separator: ", ")))
-        Measurement.report(
-            "captured single-field updates, 1,000 per transaction (rows/s)", value: Double(rows) / captured.1,
-            baseline: Double(rows) / plain.1, unit: "", target: "time ratio <= 1.5")
-        Measurement.note(
-            "  capture time ratio, updates (median of 3)",
-            String(
-                format: "%.2fx  (runs: %@)", updateRatio,
-                updateRatios.map { String(format: "%.2f", $0) }.joined(separator: ", ")))
+        report("inserts", "captured inserts", seconds: (captured.0, plain.0), ratios: insertRatios)
+        report("updates", "captured single-field updates", seconds: (captured.1, plain.1), ratios: updateRatios)
         try interactiveLatency()
     }
 

@@ -335,11 +335,13 @@ final class ChaosRun {
         let site = sites[index]
         let waitsForLink = postponable && linkDown(around: index)
         let deadline = Date().addingTimeInterval(waitsForLink ? 5 : 20)
-        while Date() < deadline, try isRecovering(site) {
+        var recovering = try isRecovering(site)
+        while Date() < deadline, recovering {
             _ = try site.run(["sync", "now", "--json"])
             usleep(500_000)
+            recovering = try isRecovering(site)
         }
-        if waitsForLink, try isRecovering(site) {
+        if waitsForLink, recovering {
             note("clock of \(site.name) not corrected yet: it still gets its changes back after a restore, and a link it needs is down")
             return nil
         }
@@ -362,7 +364,7 @@ final class ChaosRun {
     private func sentEverything(_ site: ChaosSite) throws -> Bool {
         let round = try site.syncNow()
         guard syncSucceeded(round) else { return false }
-        let peers = round.report?.peers ?? []
+        let peers = round.peers
         // A site whose only peer is behind NAT has sent nothing until that peer calls.
         guard peers.contains(where: \.ok) else { return false }
         let heldAtPeers = peers.flatMap { $0.held ?? [] }.contains { $0.origin == site.name && $0.where == "peer" }
@@ -472,7 +474,7 @@ final class ChaosRun {
 
     /// Whether a `sync now --json` reached every peer it can: a site behind NAT cannot be called.
     private func syncSucceeded(_ round: SiteCommandLine.SyncRound) -> Bool {
-        if round.result.status == 0 { return true }
+        if round.status == 0 { return true }
         guard let nat = natSite, let report = round.report else { return false }
         return report.peers.allSatisfy { $0.ok || $0.peer == sites[nat].name }
     }
@@ -485,13 +487,13 @@ final class ChaosRun {
             var allSucceeded = true
             for site in sites {
                 let round = try site.syncNow()
-                let peers = round.report?.peers ?? []
+                let peers = round.peers
                 if !syncSucceeded(round) {
                     allSucceeded = false
                     let errors = peers.compactMap { peer in peer.error.map { "\(peer.peer): \($0)" } }
                     note(
-                        "converge pass \(pass): sync now at \(site.name) -> exit \(round.result.status) "
-                            + "\(errors.isEmpty ? round.result.stderr : errors.joined(separator: "; "))"
+                        "converge pass \(pass): sync now at \(site.name) -> exit \(round.status) "
+                            + "\(errors.isEmpty ? round.stderr : errors.joined(separator: "; "))"
                     )
                 }
                 moved += peers.reduce(0) { $0 + $1.sent + $1.received }

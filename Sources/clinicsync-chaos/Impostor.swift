@@ -40,15 +40,14 @@ enum Impostor {
             throw ChaosError.setup("the clone of \(site.name) could not write")
         }
         let round = try clone.syncNow()
-        let synced = round.result
-        let error = round.report?.peers.first?.error ?? synced.stderr
+        let error = round.peers.first?.error ?? round.stderr
         let leaked = try peer.run(["appointment", "show", row]).status == 0
         var problems: [String] = []
         // A peer whose configuration dropped the site for a while (a reload fault) refuses any caller
         // in its name as unknown: refused too, with no conflict to clear.
-        let unknown = synced.status != 0 && error.contains("unknown_peer")
-        if synced.status == 0 || !(error.contains("identity_conflict") || unknown) {
-            problems.append("\(peer.name) did not refuse a second database of \(site.name) (exit \(synced.status)): \(error)")
+        let unknown = round.status != 0 && error.contains("unknown_peer")
+        if round.status == 0 || !(error.contains("identity_conflict") || unknown) {
+            problems.append("\(peer.name) did not refuse a second database of \(site.name) (exit \(round.status)): \(error)")
         }
         if leaked { problems.append("\(peer.name) applied a visit booked in a second database of \(site.name)") }
         let cleared = unknown ? nil : try peer.run(["identity", "clear-conflict", site.name])
@@ -56,7 +55,7 @@ enum Impostor {
             problems.append("clearing the identity conflict of \(site.name) at \(peer.name) failed: \(cleared.stderr)")
         }
         return Outcome(
-            detail: "sync now -> exit \(synced.status)" + (cleared.map { ", clear-conflict -> exit \($0.status)" } ?? " (unknown peer there now)"),
+            detail: "sync now -> exit \(round.status)" + (cleared.map { ", clear-conflict -> exit \($0.status)" } ?? " (unknown peer there now)"),
             problem: problems.isEmpty ? nil : problems.joined(separator: "; "))
     }
 }

@@ -93,6 +93,11 @@ extension CoverageCheck {
     /// A set of codes or sites as stored: a JSON array, sorted, without duplicates, so that equal
     /// sets are equal text at every site and never conflict over their spelling.
     package static func canonicalList<Values: Sequence>(_ values: Values) -> String where Values.Element: CustomStringConvertible {
-        "[" + Set(values.map(\.description)).sorted().map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        jsonStringArray(Set(values.map(\.description)).sorted())
     }
+}
+
+/// Texts that need no escaping (codes, site ids) as a compact JSON array, in the order given.
+func jsonStringArray(_ texts: [String]) -> String {
+    "[" + texts.map { "\"\($0)\"" }.joined(separator: ",") + "]"
 }

@@ -35,7 +35,7 @@ package struct ICD10Code: Hashable, Sendable, CustomStringConvertible {
 
     /// The stored form of a list of codes: a JSON array of strings, e.g. `["M54.50","M79.1"]`.
     package static func encodeList(_ codes: [ICD10Code]) -> String {
-        "[" + codes.map { "\"\($0.rawValue)\"" }.joined(separator: ",") + "]"
+        jsonStringArray(codes.map(\.rawValue))
     }
 
     /// Reads the stored form back; codes never contain quotes or commas, so a split suffices.

@@ -97,10 +97,11 @@ struct DaemonServices {
         let transport: PeerTransport = configuration.plaintext ? .plaintext : .tls
         let feed = StoreChangeFeed(store: store, configuredPeers: { peers.sites }, chains: { chains.value })
         // With live sync, a peer that calls in is retried at once if it was failing.
-        let live = configuration.sync.live
+        var served: @Sendable (SiteID) -> Void = { _ in }
+        if configuration.sync.live { served = { site in trigger.peerHeard(site.rawValue) } }
         PeerAPI(
             feed: feed, peers: peers, transport: transport, limits: PeerRequestLimits(bodyDeadline: configuration.sync.requestTimeout),
-            logger: logger, served: { if live { trigger.peerHeard($0.rawValue) } }
+            logger: logger, served: served
         )
         .addRoutes(to: router)
         // Idle connections close after five minutes (clients drop theirs after one), so a caller

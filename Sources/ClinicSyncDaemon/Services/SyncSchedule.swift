@@ -14,8 +14,8 @@ struct SyncSchedule<Instant: InstantProtocol>: Sendable where Instant.Duration =
     /// A factor near 1 applied to every wait.
     let jitter: @Sendable () -> Double
 
-    private(set) var nextDue: [String: Instant] = [:]
-    private(set) var failures: [String: Int] = [:]
+    private var nextDue: [String: Instant] = [:]
+    private var failures: [String: Int] = [:]
     private var lastRetryOnCall: [String: Instant] = [:]
     /// When each peer's last round (run here) ended: an older success reported from elsewhere
     /// must not erase a newer failure.

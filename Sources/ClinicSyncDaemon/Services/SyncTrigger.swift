@@ -30,7 +30,8 @@ final class SyncTrigger: Sendable {
 
     /// Peer `name`'s request was served here: it is reachable again.
     func peerHeard(_ name: String) {
-        record { $0.heard.insert(name) }
+        // A peer's round is several requests: one wakeup for them all until the scheduler takes the news.
+        if news.withLock({ $0.heard.insert(name).inserted }) { continuation.yield() }
     }
 
     /// A `sync now` round synced with peer `name` at `time` (its final pass with the peer succeeded).

@@ -13,13 +13,11 @@ package struct MethodRefusal<Context: RequestContext>: RouterMiddleware {
 
     package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let method = allowed[request.uri.path], request.method != method else { return try await next(request, context) }
-        let body =
-            (try? BodyCoding.encode(
-                WireMessage.Failure(
-                    code: "method_not_allowed", error: "\(request.uri.path) answers \(method.rawValue) only"))) ?? ByteBuffer()
-        return Response(
-            status: .methodNotAllowed, headers: [.allow: method.rawValue, .contentType: "application/json"],
-            body: ResponseBody(byteBuffer: body))
+        var response = try PeerRequestError(
+            status: .methodNotAllowed, code: "method_not_allowed", message: "\(request.uri.path) answers \(method.rawValue) only"
+        ).response(from: request, context: context)
+        response.headers[.allow] = method.rawValue
+        return response
     }
 }
 

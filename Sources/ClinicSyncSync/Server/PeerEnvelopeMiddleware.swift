@@ -55,8 +55,12 @@ struct PeerEnvelopeMiddleware: RouterMiddleware {
         }
     }
 
+    private static let protocolField = HTTPField.Name(WireProtocol.protocolHeader)!
+    private static let schemaField = HTTPField.Name(WireProtocol.schemaHeader)!
+    private static let siteField = HTTPField.Name(WireProtocol.siteHeader)!
+
     private func checkEnvelope(_ request: Request, presented: PresentedCredential) throws -> SiteID {
-        let protocolText = request.headers[HTTPField.Name(WireProtocol.protocolHeader)!]
+        let protocolText = request.headers[Self.protocolField]
         guard let protocolText, let version = Int(protocolText) else {
             throw PeerRequestError.badRequest("missing or malformed \(WireProtocol.protocolHeader) header")
         }
@@ -65,7 +69,7 @@ struct PeerEnvelopeMiddleware: RouterMiddleware {
                 status: .conflict, code: "protocol_mismatch",
                 message: "peer speaks protocol \(version), this site speaks \(WireProtocol.version); upgrade the older site")
         }
-        guard let schema = request.headers[HTTPField.Name(WireProtocol.schemaHeader)!], !schema.isEmpty else {
+        guard let schema = request.headers[Self.schemaField], !schema.isEmpty else {
             throw PeerRequestError.badRequest("missing \(WireProtocol.schemaHeader) header")
         }
         guard schema == WireProtocol.schemaVersion else {
@@ -73,7 +77,7 @@ struct PeerEnvelopeMiddleware: RouterMiddleware {
                 status: .conflict, code: "schema_mismatch",
                 message: "peer has table schema \(schema), this site has \(WireProtocol.schemaVersion); upgrade the older site")
         }
-        guard let siteText = request.headers[HTTPField.Name(WireProtocol.siteHeader)!], let sender = try? SiteID(siteText) else {
+        guard let siteText = request.headers[Self.siteField], let sender = try? SiteID(siteText) else {
             throw PeerRequestError.badRequest("missing or malformed \(WireProtocol.siteHeader) header")
         }
         guard peers.contains(sender) else {

@@ -125,6 +125,7 @@ let package = Package(
         .target(
             name: "ClinicSyncTestSupport",
             dependencies: [
+                "ClinicSyncCore",
                 "ClinicSyncDaemon",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

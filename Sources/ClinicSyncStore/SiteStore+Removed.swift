@@ -56,13 +56,13 @@ extension SiteStore {
     @discardableResult
     package func restoreRemovedRow(id: RowID, as newID: RowID, link: RestoredLink = .keep) throws(StoreError) -> RemovedRow {
         guard let removed = try removedRow(id: id) else { throw .notDeleted(id: id) }
+        if [.alertAcknowledgements, .conflictReviews].contains(removed.table) { throw .notRestorable(table: removed.table, id: id) }
         if link != .keep, removed.table != .appointments {
             throw .invalid(ValidationError(field: "prescription", rule: "can be changed only when restoring an appointment"))
         }
-        let exists =
-            removed.table == .appointments
-            ? try one(AppointmentRecord.self, id: newID) != nil : try one(PrescriptionRecord.self, id: newID) != nil
-        if exists {
+        if try read({ db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(removed.table.rawValue) WHERE id = ?)", arguments: [newID.rawValue])
+        }) == true {
             throw .alreadyRestored(table: removed.table, id: id, as: newID)
         }
         var columns: [String: DatabaseValue] = ["id": newID.rawValue.databaseValue]
@@ -84,6 +84,13 @@ extension SiteStore {
                 try Self.complete(removed) { () throws(ValidationError) in
                     try Self.decode(PrescriptionRecord.self, row, removed).prescription()
                 })
+        case .coverageChecks:
+            try addCoverageCheck(
+                try Self.complete(removed) { () throws(ValidationError) in
+                    try Self.decode(CoverageCheckRecord.self, row, removed).coverageCheck()
+                })
+        case .alertAcknowledgements, .conflictReviews:
+            throw .notRestorable(table: removed.table, id: id)
         }
         return removed
     }

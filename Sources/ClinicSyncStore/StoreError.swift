@@ -51,6 +51,8 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyRestored(table: SyncedTable, id: RowID, as: RowID)
     /// No deleted row has that id.
     case notDeleted(id: RowID)
+    /// An acknowledgement or review records that something happened; it is not brought back.
+    case notRestorable(table: SyncedTable, id: RowID)
     /// A deleted row's last values do not make a complete, valid row (some of its writes have not
     /// arrived yet, or it was deleted and compacted before deleted rows kept their values).
     case removedRowIncomplete(table: SyncedTable, id: RowID, reason: ValidationError)
@@ -137,7 +139,10 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .alreadyRestored(table, id, newID):
             return "deleted \(table.singular) \(id) was restored already, as \(newID); nothing was changed"
         case let .notDeleted(id):
-            return "no deleted appointment or prescription has id \(id); `clinicsync deleted list` lists them"
+            return "no deleted row has id \(id); `clinicsync deleted list` lists them"
+        case let .notRestorable(table, id):
+            return "deleted \(table.singular) \(id) is a record of what someone did and is not re-created; "
+                + "acknowledge the alert or review the conflict again instead. Nothing was changed"
         case let .removedRowIncomplete(table, id, reason):
             return "deleted \(table.singular) \(id) cannot be re-created from its last values (\(reason)); nothing was changed. "
                 + "Some of its writes may not have arrived from other sites yet (sync and try again), or, for a row deleted before "
@@ -153,6 +158,6 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension SyncedTable {
-    /// `appointment` or `prescription`, for messages.
-    package var singular: String { String(rawValue.dropLast()) }
+    /// `appointment`, `coverage check`, ..., for messages.
+    package var singular: String { rawValue.dropLast().split(separator: "_").joined(separator: " ") }
 }

@@ -34,7 +34,7 @@ enum ForgedPush {
             """
         var arguments = [
             "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "-X", "POST",
-            "-H", "ClinicSync-Protocol: 3", "-H", "ClinicSync-Schema: 1", "-H", "ClinicSync-Site: \(sender)",
+            "-H", "ClinicSync-Protocol: 3", "-H", "ClinicSync-Schema: \(PeerSchemaHeader.value)", "-H", "ClinicSync-Site: \(sender)",
             "-H", "Content-Type: application/json", "--data-binary", body, "http://127.0.0.1:\(target.port)/v3/push",
         ]
         if let authorization { arguments.insert(contentsOf: ["-H", "Authorization: \(authorization)"], at: arguments.count - 3) }

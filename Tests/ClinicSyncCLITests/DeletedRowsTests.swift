@@ -70,7 +70,7 @@ struct DeletedRowsTests {
         let again = try await north.cli.run(["appointment", "update", id, "--notes", "x"])
         #expect(again.status == 65 && again.stderr.contains("deleted restore"), "\(again.stderr)")
         let unknown = try await north.cli.run(["deleted", "restore", newID, "--new-id", UUID().uuidString.lowercased()])
-        #expect(unknown.status == 66 && unknown.stderr.contains("no deleted appointment or prescription"), "\(unknown.stderr)")
+        #expect(unknown.status == 66 && unknown.stderr.contains("no deleted row has id"), "\(unknown.stderr)")
     }
 
     @Test(

@@ -20,7 +20,7 @@ struct PeerAPIRefusalTests {
     }
 
     static let goodHeaders = [
-        "ClinicSync-Protocol": "3", "ClinicSync-Schema": "1", "ClinicSync-Site": "friend",
+        "ClinicSync-Protocol": "3", "ClinicSync-Schema": PeerSchemaHeader.value, "ClinicSync-Site": "friend",
         "Content-Type": "application/json", "Authorization": "Bearer " + SiteConfigurationFile.secret("target", "friend"),
     ]
 

@@ -11,7 +11,7 @@ struct PeerRequestLimitTests {
         import json, socket, sys, time
         port, secret, marker = int(sys.argv[1]), sys.argv[2], sys.argv[3]
         def head(length):
-            return ("POST /v3/push HTTP/1.1\r\nHost: x\r\nClinicSync-Protocol: 3\r\nClinicSync-Schema: 1\r\n"
+            return ("POST /v3/push HTTP/1.1\r\nHost: x\r\nClinicSync-Protocol: 3\r\nClinicSync-Schema: \#(PeerSchemaHeader.value)\r\n"
                     "ClinicSync-Site: friend\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\n"
                     "Content-Length: %d\r\n\r\n" % (secret, length)).encode()
         def status(sock):

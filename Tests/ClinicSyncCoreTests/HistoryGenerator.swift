@@ -19,6 +19,7 @@ struct HistoryGenerator {
         if let allowed = column.allowedValues { return .text(allowed.randomElement(using: &random)!) }
         switch column.type {
         case .integer: return .integer(Int64(int(0...5)))
+        case .boolean: return .integer(Int64(int(0...1)))
         case .text: return .text(["a", "b", "c", "d"].randomElement(using: &random)!)
         }
     }
@@ -31,7 +32,7 @@ struct HistoryGenerator {
             // Clocks drift, jump ahead, and sometimes step back.
             wallClocks[index] = UInt64(max(0, Int(wallClocks[index]) + int(-20...60)))
             let now = wallClocks[index]
-            let table: SyncedTable = int(0...1) == 0 ? .appointments : .prescriptions
+            let table = SyncedTable.allCases[int(0...(SyncedTable.allCases.count - 1))]
             let row = Self.rows[int(0...(Self.rows.count - 1))]
             switch int(0...19) {
             case 0:

@@ -61,6 +61,26 @@ enum Fixtures {
             prescriptionID: prescription)
     }
 
+    /// A check with every optional field set, so that all 20 columns travel.
+    static func coverageCheck(id: RowID = RowID.random(), patient: String = "p1", checkedOn: String = "2026-11-02") -> CoverageCheck {
+        var check = CoverageCheck(
+            id: id, patientID: patient, payer: "Aetna", memberID: "W1", checkedOn: try! CalendarDate(checkedOn, field: "checked_on"),
+            checkedBy: "Front Desk", site: site("downtown"), covered: true, requiresPrescription: true)
+        check.referenceNumber = "REF-7"
+        check.repName = "Rep"
+        check.qualifyingICD10 = [try! ICD10Code("M54.50"), try! ICD10Code("M79.1")]
+        check.visitLimit = 12
+        check.visitLimitPeriod = .authorization
+        check.planYearStart = try! PlanYearStart("07-01")
+        check.unitsPerVisitLimit = 4
+        check.authorizationNumber = "AUTH-1"
+        check.validFrom = try! CalendarDate("2026-11-01", field: "valid_from")
+        check.validUntil = try! CalendarDate("2027-10-31", field: "valid_until")
+        check.inNetworkSites = [site("downtown"), site("uptown")]
+        check.notes = "called twice"
+        return check
+    }
+
     /// Sends every change `source` holds and `target` lacks in one batch, sealed and verified (the
     /// fleet: the two sites and every origin `source` holds).
     @discardableResult

@@ -75,6 +75,16 @@ struct UpgradeTests {
         #expect(
             try alpha.checkChains(crypto: crypto).isEmpty && beta.checkChains(crypto: crypto).isEmpty && gamma.checkChains(crypto: crypto).isEmpty)
         #expect(try Self.scalar(betaPath, "SELECT chain_genesis FROM sync_clock") == "2")
+
+        // Schema 2's tables arrive empty and captured; entries from before keep their values, and a
+        // check's 20 values fill the five slots the log gained.
+        #expect(try Self.scalar(alphaPath, "SELECT COUNT(*) FROM coverage_checks") == "0")
+        #expect(try Self.scalar(alphaPath, "SELECT COUNT(*) FROM pragma_table_info('change_log') WHERE name GLOB 'v[0-9]*'") == "20")
+        let check = Fixtures.coverageCheck()
+        try alpha.addCoverageCheck(check)
+        try Fixtures.deliverAll(from: alpha, to: beta)
+        #expect(try beta.coverageCheck(id: check.id)?.coverageCheck() == check)
+        #expect(try alpha.canonicalDump() == beta.canonicalDump() && alpha.check().isEmpty && beta.check().isEmpty)
     }
 }
 

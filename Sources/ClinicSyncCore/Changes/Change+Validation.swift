@@ -11,10 +11,7 @@ extension Change {
             }
             for entry in values {
                 if !entry.column.accepts(entry.value) {
-                    let expected =
-                        entry.column.allowedValues.map { "one of " + $0.joined(separator: ", ") }
-                        ?? (entry.column.type == .integer ? "an integer or null" : "a string or null")
-                    throw ValidationError(field: entry.column.name, rule: "value must be \(expected)")
+                    throw ValidationError(field: entry.column.name, rule: "value must be \(entry.column.expectedValue)")
                 }
                 if case let .text(text) = entry.value, text.utf8.count > Self.maximumTextBytes {
                     throw ValidationError(field: entry.column.name, rule: "text longer than \(Self.maximumTextBytes) bytes")

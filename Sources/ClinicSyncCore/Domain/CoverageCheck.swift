@@ -95,9 +95,57 @@ extension CoverageCheck {
     package static func canonicalList<Values: Sequence>(_ values: Values) -> String where Values.Element: CustomStringConvertible {
         jsonStringArray(Set(values.map(\.description)).sorted())
     }
+
+    /// Reads a stored set of sites back (any order and spacing; the writer's form is canonical).
+    package static func decodeSites(_ text: String, field: String = "in_network_sites") throws(ValidationError) -> Set<SiteID> {
+        var sites: Set<SiteID> = []
+        for item in try decodeSimpleStringArray(text, field: field, example: "[\"downtown\",\"uptown\"]") {
+            do { sites.insert(try SiteID(item)) } catch {
+                throw ValidationError(field: field, rule: "lists an invalid site id: \(error.rule)")
+            }
+        }
+        return sites
+    }
+
+    /// The stored value of every synchronised column.
+    package var fieldValues: [SyncedColumn: FieldValue] {
+        func optionalText(_ text: String?) -> FieldValue { text.map(FieldValue.text) ?? .null }
+        func optionalInteger(_ number: Int?) -> FieldValue { number.map { .integer(Int64($0)) } ?? .null }
+        func boolean(_ flag: Bool) -> FieldValue { .integer(flag ? 1 : 0) }
+        let values: [String: FieldValue] = [
+            "patient_id": .text(patientID), "payer": .text(payer), "member_id": .text(memberID),
+            "checked_on": .text(checkedOn.description), "checked_by": .text(checkedBy), "site": .text(site.rawValue),
+            "reference_number": optionalText(referenceNumber), "rep_name": optionalText(repName), "covered": boolean(covered),
+            "requires_prescription": boolean(requiresPrescription), "qualifying_icd10": .text(Self.canonicalList(qualifyingICD10)),
+            "visit_limit": optionalInteger(visitLimit), "visit_limit_period": .text(visitLimitPeriod.rawValue),
+            "plan_year_start": .text(planYearStart.description), "units_per_visit_limit": optionalInteger(unitsPerVisitLimit),
+            "authorization_number": optionalText(authorizationNumber), "valid_from": optionalText(validFrom?.description),
+            "valid_until": optionalText(validUntil?.description), "in_network_sites": .text(Self.canonicalList(inNetworkSites)),
+            "notes": optionalText(notes),
+        ]
+        return Dictionary(uniqueKeysWithValues: SyncedTable.coverageChecks.columns.map { ($0, values[$0.name]!) })
+    }
 }
 
 /// Texts that need no escaping (codes, site ids) as a compact JSON array, in the order given.
 func jsonStringArray(_ texts: [String]) -> String {
     "[" + texts.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+}
+
+/// Reads a JSON array of strings that need no escaping (codes, site ids): a split suffices.
+func decodeSimpleStringArray(_ text: String, field: String, example: String) throws(ValidationError) -> [String] {
+    let trimmed = text.trimmingWhitespace
+    let malformed = ValidationError(field: field, rule: "must be a JSON array of strings, e.g. \(example)")
+    guard trimmed.count >= 2, trimmed.hasPrefix("["), trimmed.hasSuffix("]") else { throw malformed }
+    let inner = trimmed.dropFirst().dropLast()
+    guard !inner.trimmingWhitespace.isEmpty else { return [] }
+    var items: [String] = []
+    for item in inner.split(separator: ",", omittingEmptySubsequences: false) {
+        let quoted = Substring(item).trimmingWhitespace
+        guard quoted.count >= 2, quoted.hasPrefix("\""), quoted.hasSuffix("\""), !quoted.dropFirst().dropLast().contains("\"") else {
+            throw malformed
+        }
+        items.append(String(quoted.dropFirst().dropLast()))
+    }
+    return items
 }

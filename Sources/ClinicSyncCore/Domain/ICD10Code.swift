@@ -38,20 +38,13 @@ package struct ICD10Code: Hashable, Sendable, CustomStringConvertible {
         jsonStringArray(codes.map(\.rawValue))
     }
 
-    /// Reads the stored form back; codes never contain quotes or commas, so a split suffices.
-    package static func decodeList(_ text: String) throws(ValidationError) -> [ICD10Code] {
-        let trimmed = text.trimmingWhitespace
-        guard trimmed.hasPrefix("["), trimmed.hasSuffix("]") else {
-            throw ValidationError(field: "icd10_codes", rule: "must be a JSON array of codes, e.g. [\"M54.50\"]")
-        }
-        let inner = trimmed.dropFirst().dropLast()
+    /// Reads the stored form back (`field` names the column in errors).
+    package static func decodeList(_ text: String, field: String = "icd10_codes") throws(ValidationError) -> [ICD10Code] {
         var codes: [ICD10Code] = []
-        for item in inner.split(separator: ",") {
-            let quoted = Substring(item).trimmingWhitespace
-            guard quoted.count >= 2, quoted.hasPrefix("\""), quoted.hasSuffix("\"") else {
-                throw ValidationError(field: "icd10_codes", rule: "must be a JSON array of codes, e.g. [\"M54.50\"]")
+        for item in try decodeSimpleStringArray(text, field: field, example: "[\"M54.50\"]") {
+            do { codes.append(try ICD10Code(item)) } catch {
+                throw ValidationError(field: field, rule: "lists an invalid code: \(error.rule)")
             }
-            codes.append(try ICD10Code(String(quoted.dropFirst().dropLast())))
         }
         return codes
     }

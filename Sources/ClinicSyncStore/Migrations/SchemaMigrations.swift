@@ -23,6 +23,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v12-peer-clock-readings", migrate: createPeerClockReadings)
         migrator.registerMigration("v13-origin-chains", migrate: createOriginChains)
         migrator.registerMigration("v14-compacted-stamps", migrate: addCompactedStamps)
+        migrator.registerMigration("v15-coverage-alerts-reviews", migrate: createCoverageAlertsAndReviews)
         return migrator
     }
 
@@ -231,15 +232,19 @@ enum SchemaMigrations {
     /// written, and the writing program learns at once.
     private static func refuseOversizedValues(_ db: Database) throws {
         for (table, columns) in [("appointments", appointmentColumns), ("prescriptions", prescriptionColumns)] {
-            let tooLong = columns.map { "length(CAST(NEW.\($0) AS BLOB)) > 65536" }.joined(separator: " OR ")
-            for event in ["INSERT", "UPDATE"] {
-                try db.execute(
-                    sql: """
-                        CREATE TRIGGER \(table)_refuse_oversized_\(event.lowercased()) BEFORE \(event) ON \(table)
-                        WHEN \(tooLong)
-                        BEGIN SELECT RAISE(ABORT, 'clinicsync: a value of \(table) is longer than 65536 bytes, the most every site accepts'); END
-                        """)
-            }
+            try refuseOversizedValues(db, table: table, columns: columns)
+        }
+    }
+
+    static func refuseOversizedValues(_ db: Database, table: String, columns: [String]) throws {
+        let tooLong = columns.map { "length(CAST(NEW.\($0) AS BLOB)) > 65536" }.joined(separator: " OR ")
+        for event in ["INSERT", "UPDATE"] {
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER \(table)_refuse_oversized_\(event.lowercased()) BEFORE \(event) ON \(table)
+                    WHEN \(tooLong)
+                    BEGIN SELECT RAISE(ABORT, 'clinicsync: a value of \(table) is longer than 65536 bytes, the most every site accepts'); END
+                    """)
         }
     }
 

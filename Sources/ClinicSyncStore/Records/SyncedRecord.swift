@@ -15,6 +15,10 @@ extension PrescriptionRecord: SyncedRecord {
     static var syncedTable: SyncedTable { .prescriptions }
 }
 
+extension CoverageCheckRecord: SyncedRecord {
+    static var syncedTable: SyncedTable { .coverageChecks }
+}
+
 extension SiteStore {
     /// Inserts a new row; the capture triggers record every field.
     func insert<Record: SyncedRecord>(_ record: Record, id: RowID, check: (Database) throws -> Void) throws(StoreError) {

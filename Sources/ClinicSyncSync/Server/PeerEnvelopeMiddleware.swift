@@ -75,7 +75,8 @@ struct PeerEnvelopeMiddleware: RouterMiddleware {
         guard schema == WireProtocol.schemaVersion else {
             throw PeerRequestError(
                 status: .conflict, code: "schema_mismatch",
-                message: "peer has table schema \(schema), this site has \(WireProtocol.schemaVersion); upgrade the older site")
+                message: "peer has table schema \(schema), this site has \(WireProtocol.schemaVersion); upgrade the older site "
+                    + "(both keep their changes, which sync once the two run the same schema)")
         }
         guard let siteText = request.headers[Self.siteField], let sender = try? SiteID(siteText) else {
             throw PeerRequestError.badRequest("missing or malformed \(WireProtocol.siteHeader) header")

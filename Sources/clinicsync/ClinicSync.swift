@@ -27,6 +27,7 @@ struct ClinicSync: AsyncParsableCommand {
             CompactCommand.self,
             AppointmentCommand.self,
             PrescriptionCommand.self,
+            CoverageCommand.self,
             ChangesCommand.self,
             ConflictsCommand.self,
             DeletedCommand.self,

@@ -14,7 +14,7 @@ struct DeletedCommand: ParsableCommand {
 /// `clinicsync deleted list`
 struct DeletedList: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List deleted appointments and prescriptions, the most recently deleted first.")
+        commandName: "list", abstract: "List deleted rows (appointments, prescriptions, coverage checks), the most recently deleted first.")
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "Only this table.") var table: SyncedTable?
@@ -24,9 +24,10 @@ struct DeletedList: ParsableCommand {
             let rows = try options.application().deletedRows(table: table)
             if options.json { return Output.json(rows) }
             Output.table(
-                ["TABLE", "ID", "DELETED_AT", "BY", "PATIENT_ID", "STARTS_AT_OR_ISSUED_ON"],
+                ["TABLE", "ID", "DELETED_AT", "BY", "PATIENT_ID", "DATE"],
                 rows.map { row in
-                    let when = row.values["starts_at"] ?? row.values["issued_on"]
+                    // The date a person knows the row by: the visit, the prescription, the call.
+                    let when = row.values["starts_at"] ?? row.values["issued_on"] ?? row.values["checked_on"]
                     return [
                         row.table, row.id, row.deletedAt, row.deletedBy,
                         row.values["patient_id"].map(Output.text) ?? "-", when.map(Output.text) ?? "-",

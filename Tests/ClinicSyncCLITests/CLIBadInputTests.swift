@@ -18,6 +18,8 @@ struct CLIBadInputTests {
         "--icd10", "M54.50", "--issued-on", "2026-11-01", "--payer", "P", "--member-id", "M",
     ]
 
+    static let coverage = ["coverage", "add", "--patient-id", "p1", "--payer", "P", "--member-id", "M", "--checked-by", "Kim"]
+
     static let cases: [Case] = [
         Case(arguments: appointment + ["--starts-at", "tomorrow"], status: 64, mentions: "--starts-at"),
         Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00"], status: 64, mentions: "--starts-at"),
@@ -39,6 +41,31 @@ struct CLIBadInputTests {
         Case(
             arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-01-01", "--visits", "0"], status: 65,
             mentions: "visits_authorized"),
+        Case(arguments: coverage + ["--covered", "maybe"], status: 64, mentions: "--covered"),
+        Case(arguments: coverage + ["--covered", "yes", "--requires-prescription", "1"], status: 64, mentions: "--requires-prescription"),
+        Case(arguments: coverage + ["--covered", "yes", "--plan-year-start", "02-29"], status: 64, mentions: "--plan-year-start"),
+        Case(arguments: coverage + ["--covered", "yes", "--plan-year-start", "7-1"], status: 64, mentions: "MM-DD"),
+        Case(arguments: coverage + ["--covered", "yes", "--checked-on", "2026-02-30"], status: 64, mentions: "--checked-on"),
+        Case(arguments: coverage + ["--covered", "yes", "--visit-limit-period", "monthly"], status: 64, mentions: "--visit-limit-period"),
+        Case(arguments: coverage + ["--covered", "yes", "--in-network", "Up Town"], status: 64, mentions: "--in-network"),
+        Case(arguments: coverage + ["--covered", "yes", "--icd10", "back"], status: 64, mentions: "--icd10"),
+        Case(arguments: coverage + ["--covered", "yes", "--visit-limit", "0"], status: 65, mentions: "visit_limit"),
+        Case(arguments: coverage + ["--covered", "yes", "--units-per-visit-limit", "97"], status: 65, mentions: "units_per_visit_limit"),
+        Case(arguments: coverage + ["--covered", "yes", "--payer", " "], status: 65, mentions: "payer"),
+        Case(
+            arguments: coverage + ["--covered", "yes", "--visit-limit", "6", "--visit-limit-period", "authorization"], status: 65,
+            mentions: "authorization_number"),
+        Case(
+            arguments: coverage + ["--covered", "yes", "--valid-from", "2027-01-01", "--valid-until", "2026-12-31"], status: 65,
+            mentions: "valid_until"),
+        Case(arguments: ["coverage", "add", "--patient-id", "p1", "--payer", "P", "--member-id", "M"], status: 64, mentions: "--covered"),
+        Case(arguments: ["coverage", "update", UUID().uuidString, "--covered", "no"], status: 66, mentions: "no coverage check"),
+        Case(arguments: ["coverage", "update", UUID().uuidString], status: 64, mentions: "nothing to change"),
+        Case(arguments: ["coverage", "update", UUID().uuidString, "--icd10", "M54.50", "--any-icd10"], status: 64, mentions: "--any-icd10"),
+        Case(arguments: ["coverage", "update", UUID().uuidString, "--in-network", "a", "--every-site"], status: 64, mentions: "--every-site"),
+        Case(arguments: ["coverage", "update", UUID().uuidString, "--valid-from", "soon"], status: 64, mentions: "--valid-from"),
+        Case(arguments: ["coverage", "show", UUID().uuidString], status: 66, mentions: "no coverage check"),
+        Case(arguments: ["coverage", "delete", "CHK-1"], status: 64, mentions: "UUID"),
         Case(arguments: ["changes", "--since", "-3"], status: 64, mentions: "--since"),
         Case(arguments: ["appointment", "frobnicate"], status: 64, mentions: "frobnicate", addConfig: false),
     ]

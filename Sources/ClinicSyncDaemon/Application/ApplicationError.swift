@@ -41,7 +41,8 @@ extension ApplicationError {
 
     init(_ error: StoreError) {
         switch error {
-        case .invalid, .storedRowUnreadable, .alreadyExists, .rowDeleted, .stillReferenced, .removedRowIncomplete, .alreadyRestored:
+        case .invalid, .storedRowUnreadable, .alreadyExists, .rowDeleted, .stillReferenced, .removedRowIncomplete, .alreadyRestored,
+            .notRestorable:
             self.init(.invalidData, error.description)
         case .notFound, .notDeleted:
             self.init(.notFound, error.description)

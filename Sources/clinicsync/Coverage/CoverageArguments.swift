@@ -1,0 +1,61 @@
+import ArgumentParser
+import ClinicSyncCore
+import Foundation
+
+/// `--covered yes|no` and the like: the allowed values are listed when another is given.
+enum YesNo: String, CaseIterable, ExpressibleByArgument {
+    case yes
+    case no
+
+    var isYes: Bool { self == .yes }
+}
+
+extension CoverageCheck.VisitLimitPeriod: ExpressibleByArgument {}
+
+extension PlanYearStart: ExpressibleByArgument {
+    package init?(argument: String) { try? self.init(argument) }
+}
+
+/// A date option of `coverage update` whose empty value clears the field.
+enum ClearableDate: ExpressibleByArgument {
+    case clear
+    case date(CalendarDate)
+
+    init?(argument: String) {
+        if argument.isEmpty {
+            self = .clear
+        } else if let date = CalendarDate(argument: argument) {
+            self = .date(date)
+        } else {
+            return nil
+        }
+    }
+
+    var value: CalendarDate? {
+        if case let .date(date) = self { return date }
+        return nil
+    }
+}
+
+extension ArgumentForm {
+    static let planYearStart = "MM-DD, a day every year has (not 02-29), e.g. 07-01"
+    static let yesNo = "yes or no"
+}
+
+enum CoverageDefaults {
+    /// Today in the machine's time zone: the day the front desk made the call.
+    static func today() -> CalendarDate {
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        let text = String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+        // The components of a real date always form one.
+        return try! CalendarDate(text, field: "checked_on")
+    }
+
+    /// Who ran the command, for `checked_by`: the user behind sudo when there is one, else the
+    /// login name, else the account the command runs as.
+    static func operatorName() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        let named = [environment["SUDO_USER"], environment["USER"], environment["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty }
+        return named ?? getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) }
+    }
+}

@@ -105,6 +105,8 @@ package struct StatusReport: Codable, Sendable {
     package var incarnation: String?
     /// Sites seen reporting from two databases, each with what to do.
     package var identityConflicts: [String]
+    /// Open (unacknowledged) alerts by kind, computed from the merged tables.
+    package var openAlerts: [String: Int]
     package var peers: [PeerState]
 
     enum CodingKeys: String, CodingKey {
@@ -123,6 +125,7 @@ package struct StatusReport: Codable, Sendable {
         case unsealedChangesExceedLimit = "unsealed_changes_exceed_limit"
         case heldOrigins = "held_origins"
         case identityConflicts = "identity_conflicts"
+        case openAlerts = "open_alerts"
     }
 
     /// Where the counts of waiting and unsigned changes stop: counting reads each entry, and a
@@ -146,6 +149,7 @@ package struct StatusReport: Codable, Sendable {
                     received: state?.changesReceived ?? 0, sent: state?.changesSent ?? 0))
         }
         let unsealed = try store.unsealedCount(limit: countLimit + 1)
+        let open = try CoverageReading(store: store, settings: configuration.alerts).alerts.filter { !$0.acknowledged }
         let seconds = Int(clock.milliseconds / 1000)
         let holding = try store.versionVector()
         let driftBound = try store.agreedDrift(configuredPeers: configuration.peerSiteIDs)
@@ -171,7 +175,7 @@ package struct StatusReport: Codable, Sendable {
             recoveringFrom: try store.recoveringFrom().map(\.rawValue), unsealedChanges: min(unsealed, countLimit),
             unsealedChangesExceedLimit: unsealed > countLimit ? true : nil, heldOrigins: try store.heldOrigins().map(HeldState.init),
             incarnation: try store.incarnation()?.rawValue, identityConflicts: try store.identityConflicts().map(\.description),
-            peers: peers)
+            openAlerts: Dictionary(grouping: open, by: \.kind.rawValue).mapValues(\.count), peers: peers)
     }
 }
 

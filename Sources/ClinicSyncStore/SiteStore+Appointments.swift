@@ -2,12 +2,17 @@ package import ClinicSyncCore
 import GRDB
 
 extension SiteStore {
-    /// Validates and stores a new appointment, including its link to a prescription.
-    package func addAppointment(_ appointment: Appointment) throws(StoreError) {
+    /// Validates and stores a new appointment, including its link to a prescription; with a
+    /// `screen`, returns the alerts it raises (or, strict, refuses it when it would raise any).
+    @discardableResult
+    package func addAppointment(_ appointment: Appointment, screen: BookingScreen? = nil) throws(StoreError) -> [CoverageAlert] {
         do { try appointment.validate() } catch { throw .invalid(error) }
+        var raised: [CoverageAlert] = []
         try insert(AppointmentRecord(appointment), id: appointment.id) { db in
             try Self.checkPrescriptionLink(of: appointment, in: db)
+            if let screen { raised = try screen.newAlerts(appointment, in: db) }
         }
+        return raised
     }
 
     /// Applies `change` to a stored appointment, validates the result, and stores the changed fields.
@@ -15,7 +20,16 @@ extension SiteStore {
     package func updateAppointment(
         id: RowID, _ change: @escaping (inout Appointment) throws(ValidationError) -> Void
     ) throws(StoreError) -> AppointmentRecord {
-        try update(AppointmentRecord.self, id: id) { record, db in
+        try updateAppointment(id: id, screen: nil, change).record
+    }
+
+    /// ``updateAppointment(id:_:)`` with a `screen`: also returns the alerts the change raises
+    /// (or, strict, refuses it when it would raise any).
+    package func updateAppointment(
+        id: RowID, screen: BookingScreen?, _ change: @escaping (inout Appointment) throws(ValidationError) -> Void
+    ) throws(StoreError) -> (record: AppointmentRecord, alerts: [CoverageAlert]) {
+        var raised: [CoverageAlert] = []
+        let record = try update(AppointmentRecord.self, id: id) { record, db in
             var appointment = try StoredRow.decode(.appointments, id: id) { () throws(ValidationError) in try record.appointment() }
             let before = appointment.fieldValues
             let previousPrescription = appointment.prescriptionID
@@ -24,8 +38,10 @@ extension SiteStore {
             if appointment.prescriptionID != previousPrescription || appointment.patientID != record.patientID {
                 try Self.checkPrescriptionLink(of: appointment, in: db)
             }
+            if let screen { raised = try screen.newAlerts(appointment, in: db) }
             return (before, appointment.fieldValues)
         }
+        return (record, raised)
     }
 
     /// Deletes an appointment at every site.

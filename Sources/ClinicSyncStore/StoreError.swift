@@ -53,6 +53,8 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notDeleted(id: RowID)
     /// An acknowledgement or review records that something happened; it is not brought back.
     case notRestorable(table: SyncedTable, id: RowID)
+    /// `--strict`: the booking would raise these alerts (each `kind: message`); nothing was written.
+    case bookingRaisesAlerts([String])
     /// A deleted row's last values do not make a complete, valid row (some of its writes have not
     /// arrived yet, or it was deleted and compacted before deleted rows kept their values).
     case removedRowIncomplete(table: SyncedTable, id: RowID, reason: ValidationError)
@@ -140,6 +142,9 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "deleted \(table.singular) \(id) was restored already, as \(newID); nothing was changed"
         case let .notDeleted(id):
             return "no deleted row has id \(id); `clinicsync deleted list` lists them"
+        case let .bookingRaisesAlerts(alerts):
+            return "the booking would raise \(alerts.count) alert(s), so with --strict nothing was written:\n"
+                + alerts.map { "  " + $0 }.joined(separator: "\n")
         case let .notRestorable(table, id):
             return "deleted \(table.singular) \(id) is a record of what someone did and is not re-created; "
                 + "acknowledge the alert or review the conflict again instead. Nothing was changed"

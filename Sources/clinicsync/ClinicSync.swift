@@ -28,6 +28,8 @@ struct ClinicSync: AsyncParsableCommand {
             AppointmentCommand.self,
             PrescriptionCommand.self,
             CoverageCommand.self,
+            PatientCommand.self,
+            AlertsCommand.self,
             ChangesCommand.self,
             ConflictsCommand.self,
             DeletedCommand.self,

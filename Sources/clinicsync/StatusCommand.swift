@@ -49,7 +49,16 @@ struct StatusCommand: AsyncParsableCommand {
                     ("database", "\(report.database) (\(report.databaseBytes) bytes, schema \(report.schemaVersion))"),
                     ("appointments", String(report.appointments)), ("prescriptions", String(report.prescriptions)),
                     ("change log", "\(report.changeLogEntries) entries"), ("deleted rows", String(report.deletedRows)),
-                    ("conflicts", String(report.conflicts)), ("clock", report.clock),
+                    ("conflicts", String(report.conflicts)),
+                    (
+                        "alerts",
+                        report.openAlerts.isEmpty
+                            ? "none open"
+                            : "\(report.openAlerts.values.reduce(0, +)) open: "
+                                + report.openAlerts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                                + " (`clinicsync alerts`)"
+                    ),
+                    ("clock", report.clock),
                     ("drift bound", "\(report.driftBound) (the smallest any site of the fleet reported)"),
                 ] + clockWarning + [
                     ("holds", report.holds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),

@@ -66,6 +66,14 @@ struct CLIBadInputTests {
         Case(arguments: ["coverage", "update", UUID().uuidString, "--valid-from", "soon"], status: 64, mentions: "--valid-from"),
         Case(arguments: ["coverage", "show", UUID().uuidString], status: 66, mentions: "no coverage check"),
         Case(arguments: ["coverage", "delete", "CHK-1"], status: 64, mentions: "UUID"),
+        Case(arguments: ["alerts", "ack", "bogus"], status: 64, mentions: "not an alert id"),
+        Case(arguments: ["alerts", "ack", "over_authorized-0123456789abcdef"], status: 66, mentions: "no alert with id"),
+        Case(arguments: ["alerts", "ack", "made_up-0123456789abcdef"], status: 64, mentions: "not an alert id"),
+        Case(arguments: ["alerts", "--kind", "late"], status: 64, mentions: "--kind"),
+        Case(arguments: ["patient", "show", "nobody"], status: 66, mentions: "patient id nobody"),
+        Case(
+            arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--strict", "--minutes", "20", "--units", "3"], status: 65,
+            mentions: "--strict"),
         Case(arguments: ["changes", "--since", "-3"], status: 64, mentions: "--since"),
         Case(arguments: ["appointment", "frobnicate"], status: 64, mentions: "frobnicate", addConfig: false),
     ]

@@ -52,7 +52,7 @@ struct CLIJSONContractTests {
                 == [
                     "appointments", "change_log_entries", "clock", "clock_hlc", "compaction", "conflicts", "daemon", "database", "database_bytes",
                     "deleted_rows", "drift_bound", "drift_bound_ms", "fingerprint", "held_origins", "holds", "identity_conflicts", "incarnation",
-                    "peers", "prescriptions", "recovering_from", "schema_version", "site_id", "unsealed_changes", "version",
+                    "open_alerts", "peers", "prescriptions", "recovering_from", "schema_version", "site_id", "unsealed_changes", "version",
                 ])
     }
 

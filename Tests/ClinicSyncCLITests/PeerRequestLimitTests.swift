@@ -45,7 +45,9 @@ struct PeerRequestLimitTests {
         let other = try await SiteProcess("other")
         try await target.configure(peers: [friend, other])
         try await other.configure(peers: [target])
-        try await target.start(environment: ["CLINICSYNC_SYNC_TIMEOUT_SECONDS": "3"])
+        // The stalled requests are held until this deadline; the other peer's round and /health must
+        // be answered well before it (6 s leaves a loaded test machine room; 3 s did not, at 2.8 s).
+        try await target.start(environment: ["CLINICSYNC_SYNC_TIMEOUT_SECONDS": "6"])
         try await target.addAppointment(patient: "p1")
         let directory = target.cli.directory
         try Self.script.write(toFile: directory + "/greedy.py", atomically: true, encoding: .utf8)
@@ -63,7 +65,7 @@ struct PeerRequestLimitTests {
         let started = Date()
         #expect(try await other.syncNow().status == 0)
         let health = try await LoopbackHTTP.get("http://127.0.0.1:\(target.metricsPort)/health")
-        #expect(!health.isEmpty && Date().timeIntervalSince(started) < 2.5, "\(Date().timeIntervalSince(started)) s")
+        #expect(!health.isEmpty && Date().timeIntervalSince(started) < 5, "\(Date().timeIntervalSince(started)) s")
         #expect(try await other.state() == target.state())
 
         await python.exited()
@@ -77,7 +79,7 @@ struct PeerRequestLimitTests {
         let report = try JSONDecoder().decode(Report.self, from: output.fileHandleForReading.readDataToEndOfFile())
         #expect(report.fifth == "429", "\(report)")
         #expect(report.stalled == ["408", "408", "408", "408"], "\(report)")
-        #expect(report.elapsed < 6, "\(report)")
+        #expect(report.elapsed < 9, "\(report)")
         #expect(report.sixth == "400", "slots are given back: \(report)")
         #expect(target.log().contains("too_many_requests") && target.log().contains("request_timeout"))
         #expect(target.isRunning)

@@ -34,8 +34,8 @@ struct DaemonInProcessTests {
         let (a, b, c) = (line[0], line[1], line[2])
         for site in line { try await site.start() }
         for site in line { try await site.settle() }
-        let fromA = try a.application.addAppointment(try Self.appointment(patient: "pa", at: a), force: false)
-        let fromC = try c.application.addAppointment(try Self.appointment(patient: "pc", at: c), force: false)
+        let fromA = try a.application.addAppointment(try Self.appointment(patient: "pa", at: a), force: false).rowID
+        let fromC = try c.application.addAppointment(try Self.appointment(patient: "pc", at: c), force: false).rowID
         let coordinator = try #require(b.daemon?.coordinator)
         let report = try await coordinator.runRound()
         #expect(report.succeeded)
@@ -69,7 +69,7 @@ struct DaemonInProcessTests {
         #expect(await daemon.coordinator.peers.map(\.name) == ["east"])
         let (east, south) = (try SiteID("east"), try SiteID("south"))
         #expect(daemon.peers.contains(east) && !daemon.peers.contains(south))
-        let booked = try north.application.addAppointment(try Self.appointment(patient: "pn", at: north), force: false)
+        let booked = try north.application.addAppointment(try Self.appointment(patient: "pn", at: north), force: false).rowID
         #expect(try await daemon.coordinator.runRound().succeeded)
         #expect(try eastSite.application.appointment(id: booked).patientID == "pn")
         let dropped = try await #require(southSite.daemon).coordinator.runRound()
@@ -89,7 +89,7 @@ struct DaemonInProcessTests {
         try south.configure(peers: [north], live: true)
         for site in [north, south] { try await site.start() }
         for site in [north, south] { try await site.settle() }
-        let booked = try north.application.addAppointment(try Self.appointment(patient: "pl", at: north), force: false)
+        let booked = try north.application.addAppointment(try Self.appointment(patient: "pl", at: north), force: false).rowID
         // A functional bound, far above the latency the benchmark measures, far below the hourly interval.
         var arrived = false
         for _ in 0..<100 where !arrived {

@@ -120,8 +120,9 @@ extension CoverageRules {
         }
     }
 
-    /// Overlapping visits of one therapist, or of one patient (cancelled visits excluded), one
-    /// alert per overlapping pair.
+    /// Overlapping visits of one therapist, or of one patient (cancelled visits excluded): one
+    /// alert per run of visits that overlap one another in a chain, so that a day booked ten times
+    /// over is one alert naming ten visits, not forty-five pairs.
     private func doubleBookings(into found: inout AlertCollector) {
         let active = snapshot.visits.filter { $0.appointment.status != .cancelled }
         let groups: [(CoverageAlert.Kind, [String: [Visit]])] = [
@@ -130,20 +131,24 @@ extension CoverageRules {
         ]
         for (kind, byPerson) in groups {
             for visits in byPerson.values {
-                var open: [Visit] = []
-                for visit in visits.sorted(by: Visit.inOrder) {
-                    open.removeAll { $0.interval.upperBound <= visit.interval.lowerBound }
-                    for earlier in open where earlier.interval.overlaps(visit.interval) {
-                        let who =
-                            kind == .therapistDoubleBooked
-                            ? "therapist \(visit.appointment.therapist)" : "patient \(visit.appointment.patientID)"
-                        found.add(
-                            kind, parts: [earlier.id.rawValue, visit.id.rawValue],
-                            patientID: kind == .patientDoubleBooked ? visit.appointment.patientID : nil, prescriptionID: nil,
-                            visits: [earlier, visit], message: "\(who) is booked twice at once: \(Self.list([earlier, visit]))")
-                    }
-                    open.append(visit)
+                var run: [Visit] = []
+                var runEnd = Int.min
+                func close() {
+                    guard run.count > 1, let first = run.first else { return }
+                    let who = kind == .therapistDoubleBooked ? "therapist \(first.appointment.therapist)" : "patient \(first.appointment.patientID)"
+                    found.add(
+                        kind, parts: [], patientID: kind == .patientDoubleBooked ? first.appointment.patientID : nil, prescriptionID: nil,
+                        visits: run, message: "\(who) is booked at overlapping times: \(Self.list(run))")
                 }
+                for visit in visits.sorted(by: Visit.inOrder) {
+                    if visit.interval.lowerBound >= runEnd {
+                        close()
+                        run = []
+                    }
+                    run.append(visit)
+                    runEnd = max(runEnd, visit.interval.upperBound)
+                }
+                close()
             }
         }
     }

@@ -27,7 +27,7 @@ package struct CoverageSnapshot: Sendable {
         }
 
         /// The order visits are listed and counted in: start time, then id.
-        static func inOrder(_ lhs: Visit, _ rhs: Visit) -> Bool {
+        package static func inOrder(_ lhs: Visit, _ rhs: Visit) -> Bool {
             (lhs.appointment.startsAt, lhs.id) < (rhs.appointment.startsAt, rhs.id)
         }
     }
@@ -56,7 +56,7 @@ package struct CoverageSnapshot: Sendable {
 }
 
 /// Payers are typed by hand at each site: "Aetna" and " aetna" are one payer.
-func payerKey(_ payer: String) -> String { payer.trimmingWhitespace.lowercased() }
+package func payerKey(_ payer: String) -> String { payer.trimmingWhitespace.lowercased() }
 
 /// Therapists likewise.
-func personKey(_ name: String) -> String { name.trimmingWhitespace.lowercased() }
+package func personKey(_ name: String) -> String { name.trimmingWhitespace.lowercased() }

@@ -42,7 +42,7 @@ extension ApplicationError {
     init(_ error: StoreError) {
         switch error {
         case .invalid, .storedRowUnreadable, .alreadyExists, .rowDeleted, .stillReferenced, .removedRowIncomplete, .alreadyRestored,
-            .notRestorable:
+            .notRestorable, .bookingRaisesAlerts:
             self.init(.invalidData, error.description)
         case .notFound, .notDeleted:
             self.init(.notFound, error.description)

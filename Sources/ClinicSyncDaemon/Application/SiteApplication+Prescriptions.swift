@@ -36,7 +36,8 @@ extension SiteApplication {
             guard let record = try store.prescription(id: id) else {
                 throw ApplicationError(.notFound, "no prescription with id \(id)")
             }
-            return PrescriptionView(record, visitsUsed: try store.visitsUsed(prescriptionID: id))
+            let reading = try CoverageReading(store: store, settings: configuration.alerts)
+            return PrescriptionView(record, visitsUsed: try store.visitsUsed(prescriptionID: id), usage: reading.rules.usage(of: id))
         }
     }
 }

@@ -18,6 +18,10 @@ extension SiteConfiguration {
         static let compression = ConfigDocument.Key(path: "sync.compression", expected: "true or false")
         static let live = ConfigDocument.Key(path: "sync.live", expected: "true or false")
         static let compaction = ConfigDocument.Key(path: "compaction.interval_seconds", expected: "whole seconds, 0 to disable (default 3600)")
+        static let timeZone = ConfigDocument.Key(
+            path: "alerts.time_zone",
+            expected: "an IANA time zone such as America/New_York, the same at every site (default: this machine's zone)")
+        static let expiryWarningDays = ConfigDocument.Key(path: "alerts.expiry_warning_days", expected: "whole days from 0 to 365 (default 14)")
         static let logLevel = ConfigDocument.Key(path: "log.level", expected: "one of trace, debug, info, notice, warning, error, critical")
         static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         static let peers = "peers"
@@ -42,7 +46,7 @@ extension SiteConfiguration {
         ]
         static let scalars = [
             siteID, database, maxDrift, listen, plaintext, metricsListen, controlSocket, interval, maxBackoff, timeout, batchChanges, batchBytes,
-            compression, live, compaction, logLevel,
+            compression, live, compaction, timeZone, expiryWarningDays, logLevel,
         ]
     }
 }

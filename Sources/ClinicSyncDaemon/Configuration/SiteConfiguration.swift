@@ -29,6 +29,8 @@ struct SiteConfiguration: Sendable {
     /// `compaction.interval_seconds`: how often the change log drops entries that every site of the
     /// fleet holds and no site can need (default 3600; 0 disables).
     let compactionInterval: Duration
+    /// `alerts.*`: how coverage usage and alerts read dates.
+    let alerts: AlertSettings
     /// `log.level`: trace, debug, info, notice, warning, error or critical (default info).
     let logLevel: String
     /// `peers`: the sites this site exchanges changes with; `name` is the peer's `site.id`.
@@ -55,6 +57,17 @@ struct SiteConfiguration: Sendable {
         /// write here by any program, or changes received from a peer), not only every interval
         /// (default true).
         let live: Bool
+    }
+
+    /// `alerts.*` settings.
+    struct AlertSettings: Sendable {
+        /// `alerts.time_zone`: the zone whose calendar days visits fall on (plan years, prescription
+        /// dates, "today"). Every site must name the same zone, or they disagree about visits near
+        /// midnight (default: this machine's zone).
+        let timeZone: TimeZone
+        /// `alerts.expiry_warning_days`: a prescription expiring within this many days, with visits
+        /// left, raises `expiring_soon` (default 14).
+        let expiryWarningDays: Int
     }
 
     /// Reads and validates the file at `path`, applying `CLINICSYNC_*` environment overrides.
@@ -91,6 +104,15 @@ struct SiteConfiguration: Sendable {
             compression: try document.bool(Keys.compression, default: true),
             live: try document.bool(Keys.live, default: true))
         compactionInterval = .seconds(try document.integer(Keys.compaction, in: 0...(30 * 86_400), default: 3600))
+        var timeZone = TimeZone.current
+        if let name = document.string(Keys.timeZone) {
+            guard let named = TimeZone(identifier: name) else {
+                throw .invalidValue(path: path, key: Keys.timeZone.path, expected: Keys.timeZone.expected)
+            }
+            timeZone = named
+        }
+        alerts = AlertSettings(
+            timeZone: timeZone, expiryWarningDays: try document.integer(Keys.expiryWarningDays, in: 0...365, default: 14))
         logLevel = document.string(Keys.logLevel) ?? "info"
         guard Keys.logLevels.contains(logLevel) else {
             throw .invalidValue(path: path, key: Keys.logLevel.path, expected: Keys.logLevel.expected)

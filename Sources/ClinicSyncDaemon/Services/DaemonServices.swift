@@ -79,6 +79,9 @@ struct DaemonServices {
                 .init(service: WatchdogHeartbeat(notifier: notifier, ready: ready)),
                 .init(service: StoreGauges(configuration: configuration, store: store)),
                 .init(
+                    service: AlertWatcher(
+                        configuration: configuration, store: store, watch: try CommitWatch(path: configuration.databasePath), logger: logger)),
+                .init(
                     service: CompactionScheduler(
                         interval: configuration.compactionInterval, store: store, members: { chains.value.members }, logger: logger)),
             ] + liveSync

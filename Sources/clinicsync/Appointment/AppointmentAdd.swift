@@ -9,6 +9,7 @@ struct AppointmentAdd: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var write: RecordWriteOptions
+    @OptionGroup var booking: BookingOptions
     @Option(name: .customLong("patient-id")) var patientID: String
     @Option(name: .customLong("patient-name")) var patientName: String
     @Option var therapist: String
@@ -30,9 +31,10 @@ struct AppointmentAdd: ParsableCommand {
                 site: site ?? application.siteID.rawValue,
                 startsAt: startsAt, minutes: minutes, units: units, status: status, prescriptionID: prescriptionID,
                 notes: notes.flatMap(optionalText))
-            let booked = try application.addAppointment(appointment, force: write.force)
-            if options.json { return Output.json(["id": booked.rawValue]) }
-            print(booked.rawValue)
+            let booked = try application.addAppointment(appointment, force: write.force, strict: booking.strict)
+            booking.warn(booked.warnings)
+            if options.json { return Output.json(booked) }
+            print(booked.id)
         }
     }
 }

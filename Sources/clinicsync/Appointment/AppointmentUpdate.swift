@@ -9,6 +9,7 @@ struct AppointmentUpdate: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var write: RecordWriteOptions
+    @OptionGroup var booking: BookingOptions
     @Argument(help: "The appointment's id (\(ArgumentForm.rowID)).") var id: RowID
     @Option(help: "The visit's new state.") var status: AppointmentStatus?
     @Option(name: .customLong("starts-at"), help: "\(ArgumentForm.dateTime).") var startsAt: UTCDateTime?
@@ -37,7 +38,8 @@ struct AppointmentUpdate: ParsableCommand {
         let (status, startsAt, therapist, minutes, units, site, patientID, patientName, notes) =
             (status, startsAt, therapist, minutes, units, site, patientID, patientName, notes)
         try reportingFailures { () throws(ApplicationError) in
-            let updated = try options.application().updateAppointment(id: id, force: write.force) { appointment in
+            let (updated, warnings) = try options.application().updateAppointment(id: id, force: write.force, strict: booking.strict) {
+                appointment in
                 if let status { appointment.status = status }
                 if let startsAt { appointment.startsAt = startsAt }
                 if let therapist { appointment.therapist = therapist }
@@ -52,6 +54,7 @@ struct AppointmentUpdate: ParsableCommand {
                 if let newPrescription { appointment.prescriptionID = newPrescription }
                 if let notes { appointment.notes = optionalText(notes) }
             }
+            booking.warn(warnings)
             if options.json { return Output.json(updated) }
             print("Updated appointment \(updated.id).")
         }

@@ -5,7 +5,7 @@ import ClinicSyncDaemon
 /// `clinicsync prescription show ID`
 struct PrescriptionShow: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show one prescription and the visits booked against it at every site.")
+        commandName: "show", abstract: "Show one prescription, its usage and the visits linked to it at every site.")
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The prescription's id (\(ArgumentForm.rowID)).") var id: RowID
@@ -23,7 +23,13 @@ struct PrescriptionShow: ParsableCommand {
                 ("units_per_visit", view.unitsPerVisit.map(String.init)), ("frequency", view.frequency),
                 ("body_region", view.bodyRegion), ("issued_on", view.issuedOn), ("expires_on", view.expiresOn),
                 ("payer", view.payer), ("member_id", view.memberID), ("notes", view.notes),
+                ("usage", view.usage.map(UsageText.summary)),
             ])
+            guard let usage = view.usage, !usage.appointments.isEmpty else { return }
+            print("")
+            Output.table(
+                ["APPOINTMENT", "SITE", "DATE", "STARTS_AT", "STATUS", "UNITS"],
+                usage.appointments.map { [$0.id, $0.site, $0.date, $0.startsAt, $0.status, String($0.units)] })
         }
     }
 }

@@ -26,3 +26,20 @@ struct RecordWriteOptions: ParsableArguments {
     )
     var force = false
 }
+
+/// Options of the commands that book or change appointments.
+struct BookingOptions: ParsableArguments {
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Refuse the booking (exit 65, nothing written) when it would raise an alert given what this site holds; without it the "
+                + "booking is written and the alerts are printed on stderr."))
+    var strict = false
+
+    /// Prints the alerts a booking raised on stderr.
+    func warn(_ alerts: [AlertView]) {
+        for alert in alerts {
+            FileHandle.standardError.write(Data("warning: this raises \(alert.id): \(alert.message)\n".utf8))
+        }
+    }
+}

@@ -67,6 +67,10 @@ extension CoverageCheckView {
             notes: record.notes, inForce: inForce)
     }
 
+    init(_ check: CoverageCheck, inForce: Bool) {
+        self.init(CoverageCheckRecord(check), inForce: inForce)
+    }
+
     /// Views of `records` (as the store lists them: by patient, payer, newest first), each marked
     /// in force when no other check of its patient and payer is newer.
     static func marked(_ records: [CoverageCheckRecord]) -> [CoverageCheckView] {

@@ -23,6 +23,8 @@ package struct PrescriptionView: Codable, Sendable, Equatable {
     package var notes: String?
     /// Visits booked against it at every site (cancelled and no-show visits excluded), from `show`.
     package var visitsUsed: Int?
+    /// Its visits and units across every site, from `show` (and `patient show`).
+    package var usage: PrescriptionUsageView?
 
     enum CodingKeys: String, CodingKey {
         case id, prescriber, diagnosis, frequency, payer, notes
@@ -37,17 +39,18 @@ package struct PrescriptionView: Codable, Sendable, Equatable {
         case expiresOn = "expires_on"
         case memberID = "member_id"
         case visitsUsed = "visits_used"
+        case usage
     }
 }
 
 extension PrescriptionView {
-    init(_ record: PrescriptionRecord, visitsUsed: Int? = nil) {
+    init(_ record: PrescriptionRecord, visitsUsed: Int? = nil, usage: PrescriptionUsage? = nil) {
         self.init(
             id: record.id, patientID: record.patientID, patientName: record.patientName, prescriber: record.prescriber,
             prescriberNPI: record.prescriberNPI, diagnosis: record.diagnosis,
             icd10Codes: record.icd10Codes.flatMap { try? ICD10Code.decodeList($0).map(\.rawValue) } ?? [],
             visitsAuthorized: record.visitsAuthorized, unitsPerVisit: record.unitsPerVisit, frequency: record.frequency,
             bodyRegion: record.bodyRegion, issuedOn: record.issuedOn, expiresOn: record.expiresOn, payer: record.payer,
-            memberID: record.memberID, notes: record.notes, visitsUsed: visitsUsed)
+            memberID: record.memberID, notes: record.notes, visitsUsed: visitsUsed, usage: usage.map(PrescriptionUsageView.init))
     }
 }

@@ -1,0 +1,48 @@
+import ClinicSyncCore
+import ClinicSyncStore
+import ClinicSyncSync
+import Foundation
+
+/// Reads the merged tables as the coverage rules see them, with the calendar of the configured
+/// `alerts.time_zone`.
+struct CoverageReading {
+    let rules: CoverageRules
+    /// Rows left out because they cannot be read yet.
+    let unreadableRows: Int
+    /// Now, for "upcoming" appointments.
+    let now: UTCDateTime
+
+    /// Alert ids from SHA-256, as every site derives them.
+    static let identity = AlertIdentity(sha256: { SiteChainCrypto().sha256($0) })
+
+    init(store: SiteStore, settings: SiteConfiguration.AlertSettings, now: Date = Date()) throws(StoreError) {
+        let (snapshot, unreadable) = try store.coverageSnapshot(settings.calendar(now: now))
+        rules = CoverageRules(snapshot)
+        unreadableRows = unreadable
+        self.now = UTCDateTime(secondsSinceEpoch: Int(now.timeIntervalSince1970))
+    }
+
+    /// Every alert, acknowledged ones marked.
+    var alerts: [CoverageAlert] { rules.alerts(identity: Self.identity) }
+}
+
+extension SiteConfiguration.AlertSettings {
+    /// The clinic's calendar: days in `alerts.time_zone`, today as of `now`.
+    func calendar(now: Date = Date()) -> CoverageCalendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let day: @Sendable (Date) -> CalendarDate = { [calendar] date in
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            // The components of a real date form a real date.
+            return try! CalendarDate(String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1), field: "date")
+        }
+        return CoverageCalendar(today: day(now), expiryWarningDays: expiryWarningDays) { moment in
+            day(Date(timeIntervalSince1970: TimeInterval(moment.secondsSinceEpoch)))
+        }
+    }
+
+    /// What a booking is screened with at this site.
+    func bookingScreen(strict: Bool) -> BookingScreen {
+        BookingScreen(calendar: calendar(), identity: CoverageReading.identity, strict: strict)
+    }
+}

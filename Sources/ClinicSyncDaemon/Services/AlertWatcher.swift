@@ -1,0 +1,69 @@
+import ClinicSyncCore
+import ClinicSyncStore
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Recomputes the alerts when the store holds new changes (or the day may have turned), keeps
+/// `clinicsync_alerts_open{kind}` current, and logs each alert newly raised while the daemon runs
+/// once, by its ids only (alert, kind, patient, prescription, appointments, sites: never names,
+/// diagnoses or notes). At start it logs how many are open by kind, not each one again.
+struct AlertWatcher: Service {
+    let configuration: SiteConfiguration
+    let store: SiteStore
+    let watch: CommitWatch
+    let logger: Logger
+    var interval: Duration = .seconds(5)
+
+    func run() async throws {
+        var known: Set<String>?
+        var rounds = 0
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            // Every minute regardless of changes: "today" moves expiry warnings and plan years.
+            var due = known == nil || rounds % 12 == 0
+            if !due { due = (try? await StoreThreads.run { [watch] in try watch.newChanges() }) ?? true }
+            if due, let open = await openAlerts() {
+                record(open)
+                if let previous = known {
+                    for alert in open where !previous.contains(alert.id) { Self.log(alert, to: logger) }
+                } else {
+                    let counts = Dictionary(grouping: open, by: \.kind.rawValue).mapValues(\.count)
+                    logger.info(
+                        "open alerts",
+                        metadata: ["count": "\(open.count)", "by_kind": "\(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })"])
+                }
+                known = Set(open.map(\.id))
+            }
+            rounds += 1
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    private func openAlerts() async -> [CoverageAlert]? {
+        do {
+            return try await StoreThreads.run { [store, configuration] in
+                try CoverageReading(store: store, settings: configuration.alerts).alerts.filter { !$0.acknowledged }
+            }
+        } catch {
+            logger.warning("cannot compute alerts", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func record(_ open: [CoverageAlert]) {
+        let counts = Dictionary(grouping: open, by: \.kind).mapValues(\.count)
+        for kind in CoverageAlert.Kind.allCases {
+            Gauge(label: "clinicsync_alerts_open", dimensions: [("kind", kind.rawValue)]).record(counts[kind] ?? 0)
+        }
+    }
+
+    static func log(_ alert: CoverageAlert, to logger: Logger) {
+        var metadata: Logger.Metadata = [
+            "alert": "\(alert.id)", "kind": "\(alert.kind.rawValue)",
+            "appointments": "\(alert.appointmentIDs.map(\.rawValue).joined(separator: ","))", "sites": "\(alert.sites.joined(separator: ","))",
+        ]
+        if let patient = alert.patientID { metadata["patient_id"] = "\(patient)" }
+        if let prescription = alert.prescriptionID { metadata["prescription"] = "\(prescription)" }
+        logger.notice("alert raised", metadata: metadata)
+    }
+}

@@ -107,6 +107,8 @@ package struct StatusReport: Codable, Sendable {
     package var identityConflicts: [String]
     /// Open (unacknowledged) alerts by kind, computed from the merged tables.
     package var openAlerts: [String: Int]
+    /// `alerts.time_zone`: the zone whose days the alerts read; every site should name the same.
+    package var alertTimeZone: String
     package var peers: [PeerState]
 
     enum CodingKeys: String, CodingKey {
@@ -126,6 +128,7 @@ package struct StatusReport: Codable, Sendable {
         case heldOrigins = "held_origins"
         case identityConflicts = "identity_conflicts"
         case openAlerts = "open_alerts"
+        case alertTimeZone = "alert_time_zone"
     }
 
     /// Where the counts of waiting and unsigned changes stop: counting reads each entry, and a
@@ -175,7 +178,8 @@ package struct StatusReport: Codable, Sendable {
             recoveringFrom: try store.recoveringFrom().map(\.rawValue), unsealedChanges: min(unsealed, countLimit),
             unsealedChangesExceedLimit: unsealed > countLimit ? true : nil, heldOrigins: try store.heldOrigins().map(HeldState.init),
             incarnation: try store.incarnation()?.rawValue, identityConflicts: try store.identityConflicts().map(\.description),
-            openAlerts: Dictionary(grouping: open, by: \.kind.rawValue).mapValues(\.count), peers: peers)
+            openAlerts: Dictionary(grouping: open, by: \.kind.rawValue).mapValues(\.count), alertTimeZone: configuration.alerts.timeZone.identifier,
+            peers: peers)
     }
 }
 

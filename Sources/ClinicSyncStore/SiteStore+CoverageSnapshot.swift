@@ -39,24 +39,51 @@ extension SiteStore {
                 }
             }
         }
-        var appointmentRecords = try AppointmentRecord.fetchAll(db)
-        var prescriptionRecords = try PrescriptionRecord.fetchAll(db)
-        var checkRecords = try CoverageCheckRecord.fetchAll(db)
+        let appointmentRecords: [AppointmentRecord]
+        let prescriptionRecords: [PrescriptionRecord]
+        let checkRecords: [CoverageCheckRecord]
         if let appointment {
+            // The therapist's other visits: names are compared as the rules compare them, so the
+            // column is read alone and folded here, and only the matching rows are read whole.
             let therapist = personKey(appointment.therapist)
-            appointmentRecords.removeAll { record in
-                record.patientID != appointment.patientID && record.prescriptionID != appointment.prescriptionID?.rawValue
-                    && record.therapist.map(personKey) != therapist
-            }
+            let colleagues = try Row.fetchAll(db, sql: "SELECT id, therapist FROM appointments WHERE therapist IS NOT NULL")
+                .filter { personKey($0["therapist"]) == therapist }.map { $0["id"] as String }
+            appointmentRecords =
+                try AppointmentRecord.fetchAll(
+                    db, sql: "SELECT * FROM appointments WHERE patient_id = ? OR prescription_id = ?",
+                    arguments: [appointment.patientID, appointment.prescriptionID?.rawValue])
+                + AppointmentRecord.fetchAll(db, keys: colleagues)
             let named = Set(appointmentRecords.compactMap(\.prescriptionID) + [appointment.prescriptionID?.rawValue].compactMap { $0 })
-            prescriptionRecords.removeAll { !named.contains($0.id) && $0.patientID != appointment.patientID }
-            checkRecords.removeAll { $0.patientID != appointment.patientID }
+            prescriptionRecords =
+                try PrescriptionRecord.fetchAll(
+                    db, sql: "SELECT * FROM prescriptions WHERE patient_id = ?", arguments: [appointment.patientID])
+                + PrescriptionRecord.fetchAll(db, keys: Array(named))
+            checkRecords = try CoverageCheckRecord.fetchAll(
+                db, sql: "SELECT * FROM coverage_checks WHERE patient_id = ?", arguments: [appointment.patientID])
+        } else {
+            (appointmentRecords, prescriptionRecords, checkRecords) =
+                (try AppointmentRecord.fetchAll(db), try PrescriptionRecord.fetchAll(db), try CoverageCheckRecord.fetchAll(db))
         }
-        let appointments = readable(appointmentRecords) { record throws(ValidationError) in try record.appointment() }
+        // Rows are checked by the domain rules as well as read: a value another program or site
+        // wrote outside them (minutes of -30) must not reach the rules.
+        var seen: Set<String> = []
+        let appointments = readable(appointmentRecords.filter { seen.insert("a" + $0.id).inserted }) { record throws(ValidationError) in
+            let appointment = try record.appointment()
+            try appointment.validate()
+            return appointment
+        }
         let snapshot = CoverageSnapshot(
             visits: appointments.map { CoverageSnapshot.Visit($0, date: calendar.dayOf($0.startsAt)) },
-            prescriptions: readable(prescriptionRecords) { record throws(ValidationError) in try record.prescription() },
-            checks: readable(checkRecords) { record throws(ValidationError) in try record.coverageCheck() },
+            prescriptions: readable(prescriptionRecords.filter { seen.insert("p" + $0.id).inserted }) { record throws(ValidationError) in
+                let prescription = try record.prescription()
+                try prescription.validate()
+                return prescription
+            },
+            checks: readable(checkRecords) { record throws(ValidationError) in
+                let check = try record.coverageCheck()
+                try check.validate()
+                return check
+            },
             acknowledgedAlertIDs: Set(try String.fetchAll(db, sql: "SELECT alert_id FROM alert_acknowledgements WHERE alert_id IS NOT NULL")),
             today: calendar.today, expiryWarningDays: calendar.expiryWarningDays)
         return (snapshot, unreadable)
@@ -84,8 +111,13 @@ package struct BookingScreen: Sendable {
         var after = before
         after.visits.removeAll { $0.id == appointment.id }
         after.visits.append(CoverageSnapshot.Visit(appointment, date: calendar.dayOf(appointment.startsAt)))
-        let existing = Set(CoverageRules(before).alerts(identity: identity).map(\.id))
-        let raised = CoverageRules(after).alerts(identity: identity).filter { !existing.contains($0.id) && !$0.acknowledged }
+        // An alert is this booking's when it names the booking and no alert of its kind named it
+        // before: a cancellation that shrinks an alert, or an edit that leaves one as it was,
+        // raises nothing.
+        let named = Set(CoverageRules(before).alerts(identity: identity).filter { $0.appointmentIDs.contains(appointment.id) }.map(\.kind))
+        let raised = CoverageRules(after).alerts(identity: identity).filter {
+            $0.appointmentIDs.contains(appointment.id) && !named.contains($0.kind) && !$0.acknowledged
+        }
         if strict, !raised.isEmpty { throw StoreError.bookingRaisesAlerts(raised.map { "\($0.kind.rawValue): \($0.message)" }) }
         return raised
     }

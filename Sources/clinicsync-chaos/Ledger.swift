@@ -16,10 +16,16 @@ struct Ledger {
     private(set) var writes: [Write] = []
     private(set) var appointments: [String] = []
     private(set) var prescriptions: [String] = []
+    private(set) var coverageChecks: [String] = []
     private(set) var deletes = 0
 
     mutating func created(_ table: String, _ row: String) {
-        if table == "appointments" { appointments.append(row) } else { prescriptions.append(row) }
+        switch table {
+        case "appointments": appointments.append(row)
+        case "prescriptions": prescriptions.append(row)
+        case "coverage_checks": coverageChecks.append(row)
+        default: break
+        }
     }
 
     mutating func wrote(site: String, table: String, row: String, column: String, value: String?, sequence: Int64?) {

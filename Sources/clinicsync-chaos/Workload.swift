@@ -61,6 +61,44 @@ struct Workload {
         return "\(site.name): resave of \(row.prefix(8)) refused"
     }
 
+    /// Records a payer's answers, or corrects a visit limit, at `site` (a 20-column row of schema 2);
+    /// now and then acknowledges an open alert there (a synced row of its own).
+    private mutating func coverageStep(at site: ChaosSite, forced: [String]) throws -> String {
+        let limit = Int.random(in: 4...20, using: &random)
+        if random.chance(20) {
+            let listed = try site.run(["alerts", "--json"])
+            guard listed.status == 0, let alert = Self.firstAlertID(listed.stdout) else { return "\(site.name): no alert to acknowledge" }
+            let result = try site.run(["alerts", "ack", alert, "--by", "chaos", "--json"] + forced)
+            guard result.status == 0 else { return "\(site.name): acknowledge refused (\(result.status))" }
+            return "\(site.name): acknowledged \(alert)"
+        }
+        if let id = ledger.coverageChecks.randomElement(using: &random), random.chance(60) {
+            let result = try site.run(["coverage", "update", id, "--visit-limit", String(limit)] + forced)
+            guard result.status == 0 else { return "\(site.name): update coverage check refused (\(result.status))" }
+            guard let sequence = try lastSequence(at: site) else { return "\(site.name): coverage check \(id.prefix(8)) already \(limit)" }
+            ledger.wrote(site: site.name, table: "coverage_checks", row: id, column: "visit_limit", value: String(limit), sequence: sequence)
+            return "\(site.name): coverage check \(id.prefix(8)) visit_limit=\(limit)"
+        }
+        let result = try site.run(
+            [
+                "coverage", "add", "--patient-id", "p1", "--payer", "Aetna", "--member-id", "W1", "--covered", "yes", "--checked-by", "chaos",
+                "--visit-limit", String(limit), "--in-network", "alpha", "--icd10", "M54.50",
+            ] + forced)
+        guard result.status == 0 else { return "\(site.name): add coverage check failed (\(result.status))" }
+        let id = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        ledger.created("coverage_checks", id)
+        ledger.wrote(
+            site: site.name, table: "coverage_checks", row: id, column: "visit_limit", value: String(limit), sequence: try lastSequence(at: site))
+        return "\(site.name): add coverage check \(id.prefix(8))"
+    }
+
+    /// The first alert id in `alerts --json` output.
+    private static func firstAlertID(_ json: String) -> String? {
+        guard let range = json.range(of: #""id" : ""#) else { return nil }
+        let rest = json[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+
     /// Performs one write at `site` (with `force`, clinicsync's writes pass `--force`, as a front
     /// desk would while its site's clock is ahead); returns a line for the schedule log.
     mutating func step(at site: ChaosSite, force: Bool = false) throws -> String {
@@ -86,6 +124,7 @@ struct Workload {
             }
             return "\(site.name): add appointment \(id.prefix(8))"
         }
+        if roll < 22, random.chance(25) { return try coverageStep(at: site, forced: forced) }
         if roll < 22 {
             let visits = Int.random(in: 4...12, using: &random)
             if let id = ledger.prescriptions.randomElement(using: &random), random.chance(60) {

@@ -52,11 +52,11 @@ struct StatusCommand: AsyncParsableCommand {
                     ("conflicts", String(report.conflicts)),
                     (
                         "alerts",
-                        report.openAlerts.isEmpty
+                        (report.openAlerts.isEmpty
                             ? "none open"
                             : "\(report.openAlerts.values.reduce(0, +)) open: "
                                 + report.openAlerts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                                + " (`clinicsync alerts`)"
+                                + " (`clinicsync alerts`)") + "; days in \(report.alertTimeZone)"
                     ),
                     ("clock", report.clock),
                     ("drift bound", "\(report.driftBound) (the smallest any site of the fleet reported)"),

@@ -123,8 +123,37 @@ struct AlertsCLITests {
         }
         #expect(metrics.contains(#"clinicsync_alerts_open{kind="over_authorized"} 1"#), "\(metrics)")
         #expect(metrics.contains(#"clinicsync_alerts_open{kind="therapist_double_booked"} 0"#))
-        #expect(site.log().components(separatedBy: alert.id).count == 2, "logged once")
+        try await Task.sleep(for: .seconds(6))
+        #expect(site.log().components(separatedBy: alert.id).count == 2, "logged once, also after the watcher's next rounds")
         #expect(await site.stop() == 0)
+    }
+
+    @Test("a cancellation that shrinks an alert is not refused by --strict; a row outside the rules is left out, not fatal")
+    func strictAndBadRows() async throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        try await cli.succeed(["init"])
+        let rx = try await Self.prescription(cli, visits: 1)
+        var booked: [String] = []
+        for day in ["01", "02", "03"] {
+            booked.append(
+                try await cli.succeed([
+                    "appointment", "add", "--patient-id", "p1", "--patient-name", "Jane Roe", "--therapist", "Sam", "--starts-at",
+                    "2029-07-\(day)T15:00:00Z", "--minutes", "60", "--prescription", rx,
+                ]))
+        }
+        let cancelled = try await cli.run(["appointment", "update", booked[0], "--status", "cancelled", "--strict"])
+        #expect(cancelled.status == 0 && cancelled.stderr.isEmpty, "\(cancelled.stderr)")
+        let moved = try await cli.run(["appointment", "update", booked[2], "--notes", "moved to the afternoon", "--strict"])
+        #expect(moved.status == 0 && moved.stderr.isEmpty, "an edit that leaves its alert as it was raises nothing: \(moved.stderr)")
+        // Another program writes minutes no rule allows; every command that reads alerts still answers.
+        try await cli.sqlite3("UPDATE appointments SET minutes = -30 WHERE id = '\(booked[1])';")
+        let listed = try await cli.run(["alerts", "--json"])
+        #expect(listed.status == 0 && listed.stderr.contains("1 row(s) cannot be read yet"), "\(listed.stderr)")
+        let list = try JSONDecoder().decode(AlertList.self, from: Data(listed.stdout.utf8))
+        #expect(list.unreadableRows == 1 && list.alerts.allSatisfy { !$0.appointmentIDs.map(\.description).contains(booked[1]) })
+        #expect(try await cli.run(["status"]).status == 0)
+        #expect(try await cli.run(["prescription", "show", rx]).status == 0)
     }
 
     @Test("prescription show and patient show report usage across sites, hand counted")

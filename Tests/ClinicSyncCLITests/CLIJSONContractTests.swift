@@ -50,7 +50,8 @@ struct CLIJSONContractTests {
         #expect(
             try await Self.keys(cli.succeed(["status", "--json"]))
                 == [
-                    "appointments", "change_log_entries", "clock", "clock_hlc", "compaction", "conflicts", "daemon", "database", "database_bytes",
+                    "alert_time_zone", "appointments", "change_log_entries", "clock", "clock_hlc", "compaction", "conflicts", "daemon", "database",
+                    "database_bytes",
                     "deleted_rows", "drift_bound", "drift_bound_ms", "fingerprint", "held_origins", "holds", "identity_conflicts", "incarnation",
                     "open_alerts", "peers", "prescriptions", "recovering_from", "schema_version", "site_id", "unsealed_changes", "version",
                 ])

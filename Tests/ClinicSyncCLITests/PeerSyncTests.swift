@@ -43,7 +43,7 @@ struct PeerSyncTests {
         let conflicts = try await sites[0].cli.decode(
             [ConflictView].self, ["conflicts", "--json"],
             keys: [
-                "column", "loser_hlc", "loser_origin", "loser_seq", "loser_timestamp", "loser_value", "row_id", "table", "winner_deleted",
+                "column", "id", "loser_hlc", "loser_origin", "loser_seq", "loser_timestamp", "loser_value", "row_id", "table", "winner_deleted",
                 "winner_hlc", "winner_origin", "winner_seq", "winner_timestamp", "winner_value",
             ])
         #expect(conflicts.filter { $0.column == "therapist" }.count == 2)

@@ -122,11 +122,51 @@ struct CoverageRulesTests {
         scenario.visit(winter, at: "2026-12-31T16:00:00Z", status: .checkedIn)
         let over = scenario.alerts(.overAuthorized)
         #expect(over.count == 1 && over.first?.prescriptionID == nil && over.first?.appointmentIDs.count == 1)
-        #expect(over.first?.message.contains("plan year from 2026-01-01") == true)
+        #expect(over.first?.message.contains("plan year 2026-01-01 to 2026-12-31") == true, "\(over.map(\.message))")
         // A plan year starting 1 July puts all five in one year.
         scenario.checks[0].planYearStart = try PlanYearStart("07-01")
         #expect(scenario.rules.periodUsage(patientID: "p1", payer: "Aetna")?.visits == 5)
         #expect(scenario.alerts(.overAuthorized).first?.appointmentIDs.count == 2)
+    }
+
+    @Test("a re-verification mid-year does not restart the plan year's count; a new authorization number does")
+    func limitsAcrossChecks() throws {
+        var scenario = CoverageScenario()
+        scenario.today = try CalendarDate("2026-03-01", field: "today")
+        scenario.check(on: "2026-01-05") {
+            $0.visitLimit = 10
+            $0.validUntil = try! CalendarDate("2026-06-30", field: "valid_until")
+        }
+        scenario.check(on: "2026-06-20") {
+            $0.visitLimit = 12
+            $0.validFrom = try! CalendarDate("2026-07-01", field: "valid_from")
+        }
+        let rx = scenario.prescription(visits: nil, issued: "2026-01-01", expires: "2026-12-31")
+        for month in 3...5 { for day in ["03", "13", "23"] { scenario.visit(rx, at: "2026-0\(month)-\(day)T15:00:00Z") } }
+        for month in 7...8 { for day in ["03", "13"] { scenario.visit(rx, at: "2026-0\(month)-\(day)T15:00:00Z") } }
+        // 9 + 4 = 13 visits in plan year 2026, under the newest check's limit of 12: one beyond.
+        let over = scenario.alerts(.overAuthorized)
+        #expect(over.count == 1 && over.first?.appointmentIDs.count == 1, "\(over.map(\.message))")
+        #expect(over.first?.message.contains("allows 12 visits in the plan year 2026-01-01 to 2026-12-31") == true)
+
+        var authorizations = CoverageScenario()
+        authorizations.check(on: "2026-01-05") {
+            $0.visitLimit = 2
+            $0.visitLimitPeriod = .authorization
+            $0.authorizationNumber = "A-1"
+            $0.validUntil = try! CalendarDate("2026-03-31", field: "valid_until")
+        }
+        authorizations.check(on: "2026-03-25") {
+            $0.visitLimit = 2
+            $0.visitLimitPeriod = .authorization
+            $0.authorizationNumber = "A-2"
+            $0.validFrom = try! CalendarDate("2026-04-01", field: "valid_from")
+        }
+        let rx2 = authorizations.prescription(visits: nil, issued: "2026-01-01", expires: "2026-12-31")
+        for day in ["2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01"] { authorizations.visit(rx2, at: day + "T15:00:00Z") }
+        #expect(authorizations.alerts(.overAuthorized).isEmpty, "two visits under each authorization")
+        authorizations.visit(rx2, at: "2026-03-15T15:00:00Z")
+        #expect(authorizations.alerts(.overAuthorized).first?.message.contains("authorization A-1") == true)
     }
 
     @Test("each kind is raised by the smallest case that breaks its rule, and not once the rule holds")

@@ -33,30 +33,43 @@ extension CoverageRules {
         }
     }
 
-    /// Visits beyond a coverage check's `visit_limit` in its period, counted across every
-    /// prescription of the payer: each visit counts under the check that applies on its day.
+    /// Visits beyond a payer's `visit_limit` in its period, counted across every prescription of
+    /// the payer. Each visit falls in the period of the check that applies on its day: the plan
+    /// year (whichever checks apply within it, so a re-verification mid-year does not restart the
+    /// count) or the authorization (by its number). The limit is that of the newest check applying
+    /// to the period's visits.
     private func coverageLimitAlerts(into found: inout AlertCollector) {
         struct Period: Hashable {
-            let check: RowID
-            let first: String
+            let patientID: String
+            let payer: String
+            let span: String
         }
-        var periods: [Period: (check: CoverageCheck, visits: [Visit])] = [:]
+        var periods: [Period: (checks: [CoverageCheck], visits: [Visit])] = [:]
         for visit in snapshot.visits where visit.counts {
             guard let prescriptionID = visit.appointment.prescriptionID, let prescription = prescriptions[prescriptionID],
-                let check = check(patientID: visit.appointment.patientID, payer: prescription.payer, on: visit.date), check.visitLimit != nil
+                let check = check(patientID: visit.appointment.patientID, payer: prescription.payer, on: visit.date)
             else { continue }
-            let key = Period(check: check.id, first: period(of: check, containing: visit.date).first?.description ?? "")
-            periods[key, default: (check, [])].visits.append(visit)
+            let span: String
+            switch check.visitLimitPeriod {
+            case .planYear:
+                let year = check.planYearStart.planYear(containing: visit.date)
+                span = "plan year \(year.first) to \(year.last)"
+            case .authorization:
+                span = "authorization \(check.authorizationNumber ?? check.id.rawValue)"
+            }
+            let key = Period(patientID: visit.appointment.patientID, payer: payerKey(prescription.payer), span: span)
+            periods[key, default: ([], [])].checks.append(check)
+            periods[key, default: ([], [])].visits.append(visit)
         }
         for (key, entry) in periods {
-            let (check, visits) = (entry.check, entry.visits.sorted(by: Visit.inOrder))
-            guard let limit = check.visitLimit, visits.count > limit else { continue }
+            guard let governing = entry.checks.max(by: { $1.supersedes($0) }), let limit = governing.visitLimit, entry.visits.count > limit
+            else { continue }
+            let visits = entry.visits.sorted(by: Visit.inOrder)
             let beyond = Array(visits.suffix(visits.count - limit))
-            let span = check.visitLimitPeriod == .planYear ? "in the plan year from \(key.first)" : "under authorization"
             found.add(
-                .overAuthorized, parts: [check.id.rawValue, key.first], patientID: check.patientID, prescriptionID: nil, visits: beyond,
-                message: "coverage check \(check.id) allows \(limit) visits \(span); \(visits.count) are booked or done; "
-                    + "beyond the limit: \(Self.list(beyond))")
+                .overAuthorized, parts: [key.patientID, key.payer, key.span], patientID: key.patientID, prescriptionID: nil, visits: beyond,
+                message: "coverage check \(governing.id) allows \(limit) visits in the \(key.span); \(visits.count) are booked or done "
+                    + "with payer \(governing.payer); beyond the limit: \(Self.list(beyond))")
         }
     }
 
@@ -94,16 +107,20 @@ extension CoverageRules {
                 unitRules.append("prescription \(prescriptionID) allows \(perVisit) per visit")
             }
             guard let check = check(patientID: appointment.patientID, payer: prescription.payer, on: visit.date) else {
-                add(
-                    .coverageUnverified,
-                    "appointment \(appointment.id) on \(visit.date): no coverage check for the patient and payer \(prescription.payer) "
-                        + "valid that day")
+                // Only for a visit still to happen, when a call to the payer can help: a store
+                // upgraded from schema 1 has no checks at all, and its history is billed already.
+                if appointment.status != .completed {
+                    add(
+                        .coverageUnverified,
+                        "appointment \(appointment.id) on \(visit.date): no coverage check for the patient and payer \(prescription.payer) "
+                            + "valid that day")
+                }
                 continue
             }
             if let perVisit = check.unitsPerVisitLimit, appointment.units > perVisit {
                 unitRules.append("coverage check \(check.id) allows \(perVisit) per visit")
             }
-            if !check.inNetworkSites.isEmpty, !check.inNetworkSites.contains(where: { $0.rawValue == appointment.site }) {
+            if !check.inNetworkSites.isEmpty, !check.inNetworkSites.contains(where: { $0.rawValue == personKey(appointment.site) }) {
                 add(
                     .outOfNetwork,
                     "appointment \(appointment.id) at site \(appointment.site) is outside the network of coverage check \(check.id) "

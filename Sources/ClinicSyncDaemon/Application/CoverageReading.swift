@@ -31,13 +31,15 @@ extension SiteConfiguration.AlertSettings {
     func calendar(now: Date = Date()) -> CoverageCalendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        let day: @Sendable (Date) -> CalendarDate = { [calendar] date in
+        let day: @Sendable (Date) -> CalendarDate? = { [calendar] date in
             let parts = calendar.dateComponents([.year, .month, .day], from: date)
-            // The components of a real date form a real date.
-            return try! CalendarDate(String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1), field: "date")
+            return try? CalendarDate(String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1), field: "date")
         }
-        return CoverageCalendar(today: day(now), expiryWarningDays: expiryWarningDays) { moment in
-            day(Date(timeIntervalSince1970: TimeInterval(moment.secondsSinceEpoch)))
+        // A moment whose local day falls outside the years a date may have (a start at 0000-01-01
+        // in a zone behind UTC) keeps its UTC day: the same at every site of the zone.
+        let today = UTCDateTime(secondsSinceEpoch: Int(now.timeIntervalSince1970))
+        return CoverageCalendar(today: day(now) ?? today.date, expiryWarningDays: expiryWarningDays) { moment in
+            day(Date(timeIntervalSince1970: TimeInterval(moment.secondsSinceEpoch))) ?? moment.date
         }
     }
 

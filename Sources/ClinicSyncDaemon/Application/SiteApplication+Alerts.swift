@@ -8,11 +8,12 @@ extension SiteApplication {
         let store = try openStoreReadOnly()
         return try classifyingErrors {
             let reading = try CoverageReading(store: store, settings: configuration.alerts)
+            let theirs = patientID.map { Self.appointments(of: $0, in: reading) }
             let alerts = reading.alerts.filter { alert in
                 (all || !alert.acknowledged) && (kind.map { alert.kind == $0 } ?? true)
-                    && (patientID.map { Self.concerns(alert, patientID: $0, reading: reading) } ?? true)
+                    && (patientID.map { Self.concerns(alert, patientID: $0, appointments: theirs ?? []) } ?? true)
             }
-            return AlertList(alerts: alerts.map(AlertView.init))
+            return AlertList(alerts: alerts.map(AlertView.init), unreadableRows: reading.unreadableRows > 0 ? reading.unreadableRows : nil)
         }
     }
 
@@ -34,14 +35,17 @@ extension SiteApplication {
             }
             let coverage = payers.sorted { $0.key < $1.key }.map { _, payer in
                 let period = rules.periodUsage(patientID: patientID, payer: payer)
+                let newest = rules.newestCheck(patientID: patientID, payer: payer)
                 return PayerCoverageView(
-                    payer: payer, check: period.map { CoverageCheckView($0.check, inForce: true) }, periodFirst: period?.first?.description,
+                    payer: payer, check: period.map { CoverageCheckView($0.check, inForce: $0.check == newest) },
+                    periodFirst: period?.first?.description,
                     periodLast: period?.last?.description, visitsInPeriod: period?.visits, visitLimit: period?.limit,
                     visitsRemaining: period?.remaining)
             }
             let upcoming = visits.filter { [.scheduled, .checkedIn].contains($0.appointment.status) && $0.appointment.startsAt >= reading.now }
                 .sorted(by: CoverageSnapshot.Visit.inOrder)
-            let open = reading.alerts.filter { !$0.acknowledged && Self.concerns($0, patientID: patientID, reading: reading) }
+            let theirs = Self.appointments(of: patientID, in: reading)
+            let open = reading.alerts.filter { !$0.acknowledged && Self.concerns($0, patientID: patientID, appointments: theirs) }
             return PatientView(
                 patientID: patientID,
                 prescriptions: records.map { record in
@@ -52,9 +56,11 @@ extension SiteApplication {
     }
 
     /// Whether an alert is about the patient: it names them, or one of their appointments.
-    private static func concerns(_ alert: CoverageAlert, patientID: String, reading: CoverageReading) -> Bool {
-        if alert.patientID == patientID { return true }
-        let theirs = Set(reading.rules.snapshot.visits.filter { $0.appointment.patientID == patientID }.map(\.id))
-        return alert.appointmentIDs.contains(where: theirs.contains)
+    private static func concerns(_ alert: CoverageAlert, patientID: String, appointments: Set<RowID>) -> Bool {
+        alert.patientID == patientID || alert.appointmentIDs.contains(where: appointments.contains)
+    }
+
+    private static func appointments(of patientID: String, in reading: CoverageReading) -> Set<RowID> {
+        Set(reading.rules.snapshot.visits.filter { $0.appointment.patientID == patientID }.map(\.id))
     }
 }

@@ -30,6 +30,9 @@ extension SiteApplication {
         try classifyingErrors { try store.deleteCoverageCheck(id: id) }
     }
 
+    /// Today in the clinic's time zone (`alerts.time_zone`): the day a check made now is dated.
+    package var today: CalendarDate { configuration.alerts.calendar().today }
+
     /// Coverage checks (of one patient if given), by patient, payer and newest call first.
     package func coverageChecks(patientID: String? = nil) throws(ApplicationError) -> [CoverageCheckView] {
         let store = try openStoreReadOnly()
@@ -48,7 +51,7 @@ extension SiteApplication {
     }
 
     private static func view(of record: CoverageCheckRecord, in store: SiteStore) throws -> CoverageCheckView {
-        let siblings = try store.coverageChecks(patientID: record.patientID).filter { $0.payer == record.payer }
+        let siblings = try store.coverageChecks(patientID: record.patientID).filter { payerKey($0.payer ?? "") == payerKey(record.payer ?? "") }
         return CoverageCheckView.marked(siblings).first { $0.id == record.id } ?? CoverageCheckView(record, inForce: false)
     }
 }

@@ -9,10 +9,11 @@ extension SiteApplication {
         return try classifyingErrors { try store.changes(origin: origin, after: after, limit: limit).map(ChangeView.init) }
     }
 
-    /// The conflict journal: values overwritten by a write made without knowledge of them.
-    package func conflicts() throws(ApplicationError) -> [ConflictView] {
+    /// The conflict journal: values overwritten by a write made without knowledge of them; the
+    /// entries no one reviewed yet, or (`all`) every entry with its review.
+    package func conflicts(all: Bool = true) throws(ApplicationError) -> [ConflictView] {
         let store = try openStoreReadOnly()
-        return try classifyingErrors { try store.conflicts().map(ConflictView.init) }
+        return try classifyingErrors { try ConflictJournal(store: store).views.filter { all || $0.review == nil } }
     }
 
     /// Deleted rows (of `table`, or of every table), the most recently deleted first.

@@ -20,7 +20,7 @@ extension SiteConfiguration {
         static let compaction = ConfigDocument.Key(path: "compaction.interval_seconds", expected: "whole seconds, 0 to disable (default 3600)")
         static let timeZone = ConfigDocument.Key(
             path: "alerts.time_zone",
-            expected: "an IANA time zone such as America/New_York, the same at every site (default: this machine's zone)")
+            expected: "an IANA time zone such as America/New_York, the same at every site (default UTC)")
         static let expiryWarningDays = ConfigDocument.Key(path: "alerts.expiry_warning_days", expected: "whole days from 0 to 365 (default 14)")
         static let logLevel = ConfigDocument.Key(path: "log.level", expected: "one of trace, debug, info, notice, warning, error, critical")
         static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

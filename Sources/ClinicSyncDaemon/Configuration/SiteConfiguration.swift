@@ -63,7 +63,8 @@ struct SiteConfiguration: Sendable {
     struct AlertSettings: Sendable {
         /// `alerts.time_zone`: the zone whose calendar days visits fall on (plan years, prescription
         /// dates, "today"). Every site must name the same zone, or they disagree about visits near
-        /// midnight (default: this machine's zone).
+        /// midnight. Default UTC, never the machine's zone: the daemon under systemd and a command
+        /// run with `TZ` set would read days differently, and print different alerts.
         let timeZone: TimeZone
         /// `alerts.expiry_warning_days`: a prescription expiring within this many days, with visits
         /// left, raises `expiring_soon` (default 14).
@@ -104,7 +105,7 @@ struct SiteConfiguration: Sendable {
             compression: try document.bool(Keys.compression, default: true),
             live: try document.bool(Keys.live, default: true))
         compactionInterval = .seconds(try document.integer(Keys.compaction, in: 0...(30 * 86_400), default: 3600))
-        var timeZone = TimeZone.current
+        var timeZone = TimeZone(identifier: "UTC")!
         if let name = document.string(Keys.timeZone) {
             guard let named = TimeZone(identifier: name) else {
                 throw .invalidValue(path: path, key: Keys.timeZone.path, expected: Keys.timeZone.expected)

@@ -18,11 +18,14 @@ struct AlertWatcher: Service {
     func run() async throws {
         var known: Set<String>?
         var rounds = 0
+        var failing = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // Every minute regardless of changes: "today" moves expiry warnings and plan years.
             var due = known == nil || rounds % 12 == 0
             if !due { due = (try? await StoreThreads.run { [watch] in try watch.newChanges() }) ?? true }
-            if due, let open = await openAlerts() {
+            let open = due ? await openAlerts(warn: !failing) : nil
+            if due { failing = open == nil }
+            if let open {
                 record(open)
                 if let previous = known {
                     for alert in open where !previous.contains(alert.id) { Self.log(alert, to: logger) }
@@ -39,13 +42,13 @@ struct AlertWatcher: Service {
         }
     }
 
-    private func openAlerts() async -> [CoverageAlert]? {
+    private func openAlerts(warn: Bool) async -> [CoverageAlert]? {
         do {
             return try await StoreThreads.run { [store, configuration] in
                 try CoverageReading(store: store, settings: configuration.alerts).alerts.filter { !$0.acknowledged }
             }
         } catch {
-            logger.warning("cannot compute alerts", metadata: ["error": "\(error)"])
+            if warn { logger.warning("cannot compute alerts; trying again while the daemon runs", metadata: ["error": "\(error)"]) }
             return nil
         }
     }

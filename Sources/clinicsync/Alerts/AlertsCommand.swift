@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClinicSyncCore
 import ClinicSyncDaemon
+import Foundation
 
 /// `clinicsync alerts [list]`
 struct AlertsCommand: ParsableCommand {
@@ -29,6 +30,12 @@ struct AlertsList: ParsableCommand {
     func run() throws {
         try reportingFailures { () throws(ApplicationError) in
             let list = try options.application().alerts(patientID: patientID, kind: kind, all: all)
+            if let unreadable = list.unreadableRows {
+                FileHandle.standardError.write(
+                    Data(
+                        "note: \(unreadable) row(s) cannot be read yet (a field still to arrive, or a value outside the rules) and take no part\n"
+                            .utf8))
+            }
             if options.json { return Output.json(list) }
             if list.alerts.isEmpty { return print(all ? "No alerts." : "No open alerts.") }
             for alert in list.alerts {

@@ -43,7 +43,7 @@ struct CoverageAdd: ParsableCommand {
         try reportingFailures { () throws(ApplicationError) in
             let application = try options.application()
             var check = CoverageCheck(
-                id: id ?? .new(), patientID: patientID, payer: payer, memberID: memberID, checkedOn: checkedOn ?? CoverageDefaults.today(),
+                id: id ?? .new(), patientID: patientID, payer: payer, memberID: memberID, checkedOn: checkedOn ?? application.today,
                 checkedBy: checkedBy ?? CoverageDefaults.operatorName() ?? "", site: application.siteID, covered: covered.isYes,
                 requiresPrescription: requiresPrescription.isYes)
             check.referenceNumber = reference.flatMap(optionalText)

@@ -43,14 +43,6 @@ extension ArgumentForm {
 }
 
 enum CoverageDefaults {
-    /// Today in the machine's time zone: the day the front desk made the call.
-    static func today() -> CalendarDate {
-        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-        let text = String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
-        // The components of a real date always form one.
-        return try! CalendarDate(text, field: "checked_on")
-    }
-
     /// Who ran the command, for `checked_by`: the user behind sudo when there is one, else the
     /// login name, else the account the command runs as.
     static func operatorName() -> String? {

@@ -3,6 +3,8 @@ import ClinicSyncStore
 
 /// A conflict-journal entry: a value overwritten by a write made without knowledge of it.
 package struct ConflictView: Codable, Sendable, Equatable {
+    /// The same at every site that journaled the entry (see `ConflictEntryID`).
+    package var id: String
     package var table: String
     package var rowID: String
     package var column: String
@@ -18,9 +20,12 @@ package struct ConflictView: Codable, Sendable, Equatable {
     package var winnerHLC: Int64
     package var winnerOrigin: String
     package var winnerSequence: Int64
+    /// How someone settled it (the earliest review, if two sites reviewed it at once); absent
+    /// while unreviewed.
+    package var review: ConflictReviewView?
 
     enum CodingKeys: String, CodingKey {
-        case table, column
+        case id, table, column, review
         case rowID = "row_id"
         case loserValue = "loser_value"
         case loserTimestamp = "loser_timestamp"
@@ -37,7 +42,9 @@ package struct ConflictView: Codable, Sendable, Equatable {
 }
 
 extension ConflictView {
-    init(_ entry: ConflictEntry) {
+    init(_ entry: ConflictEntry, id: String, review: ConflictReviewView?) {
+        self.id = id
+        self.review = review
         table = entry.table.rawValue
         rowID = entry.rowID.rawValue
         column = entry.column.name
@@ -52,5 +59,31 @@ extension ConflictView {
         winnerHLC = entry.winnerStamp.timestamp.rawValue
         winnerOrigin = entry.winnerStamp.origin.rawValue
         winnerSequence = entry.winnerSequence
+    }
+}
+
+/// A conflict review, as `conflicts --all` and `conflicts resolve` print it.
+package struct ConflictReviewView: Codable, Sendable, Equatable {
+    package var id: String
+    package var entryID: String
+    package var decision: String?
+    package var reviewedBy: String?
+    package var site: String?
+    package var reviewedAt: String?
+    package var note: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, decision, site, note
+        case entryID = "entry_id"
+        case reviewedBy = "reviewed_by"
+        case reviewedAt = "reviewed_at"
+    }
+}
+
+extension ConflictReviewView {
+    init(_ record: ConflictReviewRecord) {
+        self.init(
+            id: record.id, entryID: record.entryID ?? "", decision: record.decision, reviewedBy: record.reviewedBy, site: record.site,
+            reviewedAt: record.reviewedAt, note: record.note)
     }
 }

@@ -76,12 +76,12 @@ extension CoverageCheckView {
     static func marked(_ records: [CoverageCheckRecord]) -> [CoverageCheckView] {
         var newest: [String: (String, String)] = [:]
         for record in records {
-            let key = "\(record.patientID ?? "")\u{0}\(record.payer ?? "")"
+            let key = "\(record.patientID ?? "")\u{0}\(payerKey(record.payer ?? ""))"
             let order = (record.checkedOn ?? "", record.id)
             if newest[key].map({ order > $0 }) ?? true { newest[key] = order }
         }
         return records.map { record in
-            let key = "\(record.patientID ?? "")\u{0}\(record.payer ?? "")"
+            let key = "\(record.patientID ?? "")\u{0}\(payerKey(record.payer ?? ""))"
             return CoverageCheckView(record, inForce: newest[key].map { $0 == (record.checkedOn ?? "", record.id) } ?? false)
         }
     }

@@ -115,6 +115,14 @@ package struct AlertView: Codable, Sendable, Equatable {
 /// `clinicsync alerts --json`.
 package struct AlertList: Codable, Sendable, Equatable {
     package var alerts: [AlertView]
+    /// Rows that cannot be read yet (a field still to arrive, or a value outside the rules) and so
+    /// take no part; absent when there are none.
+    package var unreadableRows: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case alerts
+        case unreadableRows = "unreadable_rows"
+    }
 }
 
 /// A patient's coverage with one payer: the check in force and the visits its limit counts.

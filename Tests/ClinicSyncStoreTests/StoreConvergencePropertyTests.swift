@@ -1,5 +1,6 @@
 import ClinicSyncCore
 import ClinicSyncStore
+import ClinicSyncSync
 import PropertyBased
 import Testing
 
@@ -8,6 +9,7 @@ struct StoreConvergencePropertyTests {
     @Test("random edits at 2-5 sites, exchanged partially, then fully with origins interleaved at random and duplicates, converge")
     func storesConverge() async throws {
         var runsWithConflicts = 0
+        var runsWithAlerts = 0
         await propertyCheck(count: 25, input: Gen.int(in: 2...5), Gen.uint64()) { siteCount, seed in
             var random = Xoshiro(seed: (seed, ~seed, seed &* 7, 42))
             let directory = try TemporaryDirectory()
@@ -43,9 +45,19 @@ struct StoreConvergencePropertyTests {
                 #expect(try site.canonicalDump() == reference, "seed \(seed): \(site.siteID) diverged")
             }
             if try sites[0].conflictCount() > 0 { runsWithConflicts += 1 }
+            // The alerts are a function of the merged tables: every site lists the same ones.
+            let alerts = try sites.map { site in
+                CoverageRules(try site.coverageSnapshot(Self.calendar).snapshot).alerts(identity: Self.identity).map { "\($0)" }
+            }
+            #expect(alerts.allSatisfy { $0 == alerts[0] }, "seed \(seed): sites list different alerts")
+            if !alerts[0].isEmpty { runsWithAlerts += 1 }
         }
         #expect(runsWithConflicts >= 5, "only \(runsWithConflicts) of 25 runs produced a conflict")
+        #expect(runsWithAlerts >= 5, "only \(runsWithAlerts) of 25 runs raised an alert")
     }
+
+    static let calendar = CoverageCalendar(today: try! CalendarDate("2026-11-30", field: "today"), expiryWarningDays: 14) { $0.date }
+    static let identity = AlertIdentity(sha256: { SiteChainCrypto().sha256($0) })
 
     static func randomOperation(at site: SiteStore, peers: [SiteStore], using random: inout Xoshiro) throws {
         if Int.random(in: 0...9, using: &random) < 8 {
@@ -65,7 +77,11 @@ struct StoreConvergencePropertyTests {
         case 0...1:
             try site.addAppointment(Fixtures.appointment())
         case 2:
-            try site.addPrescription(Fixtures.prescription())
+            if Bool.random(using: &random) {
+                try site.addPrescription(Fixtures.prescription())
+            } else {
+                try site.addCoverageCheck(Fixtures.coverageCheck(checkedOn: ["2026-11-02", "2026-11-03"].randomElement(using: &random)!))
+            }
         case 3:
             guard let victim = appointments.randomElement(using: &random) else { return }
             try site.deleteAppointment(id: try RowID(victim.id))

@@ -135,8 +135,16 @@ package struct StatusReport: Codable, Sendable {
     /// million take a tenth of a second, which `status` must not spend.
     package static let countLimit = 100_000
 
-    /// Builds the report for `configuration`'s site.
-    static func gather(configuration: SiteConfiguration, store: SiteStore, daemon: DaemonInfo?) throws(StoreError) -> StatusReport {
+    /// Open alerts by kind, as `open_alerts` lists them.
+    static func countByKind(_ alerts: [CoverageAlert]) -> [String: Int] {
+        Dictionary(grouping: alerts, by: \.kind.rawValue).mapValues(\.count)
+    }
+
+    /// Builds the report for `configuration`'s site; `alertCounts`, from a running daemon, spares
+    /// computing the alerts again while the store and the day are as they were.
+    static func gather(
+        configuration: SiteConfiguration, store: SiteStore, daemon: DaemonInfo?, alertCounts: OpenAlertCounts? = nil
+    ) throws(StoreError) -> StatusReport {
         let statistics = try store.statistics()
         let clock = try store.clock()
         let recorded = Dictionary(uniqueKeysWithValues: try store.peerStates().map { ($0.peer, $0) })
@@ -152,9 +160,16 @@ package struct StatusReport: Codable, Sendable {
                     received: state?.changesReceived ?? 0, sent: state?.changesSent ?? 0))
         }
         let unsealed = try store.unsealedCount(limit: countLimit + 1)
-        let open = try CoverageReading(store: store, settings: configuration.alerts).alerts.filter { !$0.acknowledged }
-        let seconds = Int(clock.milliseconds / 1000)
         let holding = try store.versionVector()
+        let today = configuration.alerts.calendar().today
+        let openAlerts: [String: Int]
+        if let cached = alertCounts?.counts(at: holding.text, on: today) {
+            openAlerts = cached
+        } else {
+            openAlerts = countByKind(try CoverageReading(store: store, settings: configuration.alerts).alerts.filter { !$0.acknowledged })
+            alertCounts?.record(openAlerts, at: holding.text, on: today)
+        }
+        let seconds = Int(clock.milliseconds / 1000)
         let driftBound = try store.agreedDrift(configuredPeers: configuration.peerSiteIDs)
         let compaction: String
         switch try store.fleetView().compactionFrontier(site: store.siteID, configuredPeers: configuration.fleetSiteIDs, holding: holding) {
@@ -178,7 +193,7 @@ package struct StatusReport: Codable, Sendable {
             recoveringFrom: try store.recoveringFrom().map(\.rawValue), unsealedChanges: min(unsealed, countLimit),
             unsealedChangesExceedLimit: unsealed > countLimit ? true : nil, heldOrigins: try store.heldOrigins().map(HeldState.init),
             incarnation: try store.incarnation()?.rawValue, identityConflicts: try store.identityConflicts().map(\.description),
-            openAlerts: Dictionary(grouping: open, by: \.kind.rawValue).mapValues(\.count), alertTimeZone: configuration.alerts.timeZone.identifier,
+            openAlerts: openAlerts, alertTimeZone: configuration.alerts.timeZone.identifier,
             peers: peers)
     }
 }

@@ -24,11 +24,18 @@ extension SiteStore {
         try read { db in try Self.coverageSnapshot(db, calendar) }
     }
 
+    /// The part of the snapshot a prescription's usage reads: it and the visits linked to it.
+    package func coverageSnapshot(
+        _ calendar: CoverageCalendar, prescriptionID: RowID
+    ) throws(StoreError) -> (snapshot: CoverageSnapshot, unreadableRows: Int) {
+        try read { db in try Self.coverageSnapshot(db, calendar, prescriptionID: prescriptionID) }
+    }
+
     /// The snapshot in `db`; with `around`, only the rows an alert about that appointment can
     /// involve: visits of its patient, its therapist or its prescription, the prescriptions those
     /// visits name and the patient's checks.
     static func coverageSnapshot(
-        _ db: Database, _ calendar: CoverageCalendar, around appointment: Appointment? = nil
+        _ db: Database, _ calendar: CoverageCalendar, around appointment: Appointment? = nil, prescriptionID: RowID? = nil
     ) throws -> (snapshot: CoverageSnapshot, unreadableRows: Int) {
         var unreadable = 0
         func readable<Record, Value>(_ records: [Record], _ decode: (Record) throws(ValidationError) -> Value) -> [Value] {
@@ -60,6 +67,11 @@ extension SiteStore {
                 + PrescriptionRecord.fetchAll(db, keys: Array(named))
             checkRecords = try CoverageCheckRecord.fetchAll(
                 db, sql: "SELECT * FROM coverage_checks WHERE patient_id = ?", arguments: [appointment.patientID])
+        } else if let prescriptionID {
+            appointmentRecords = try AppointmentRecord.fetchAll(
+                db, sql: "SELECT * FROM appointments WHERE prescription_id = ?", arguments: [prescriptionID.rawValue])
+            prescriptionRecords = try PrescriptionRecord.fetchAll(db, keys: [prescriptionID.rawValue])
+            checkRecords = []
         } else {
             (appointmentRecords, prescriptionRecords, checkRecords) =
                 (try AppointmentRecord.fetchAll(db), try PrescriptionRecord.fetchAll(db), try CoverageCheckRecord.fetchAll(db))

@@ -56,6 +56,8 @@ struct AlertsCLITests {
         #expect(downtownList.alerts.count == 1 && alert.kind == "over_authorized" && alert.prescriptionID == rx && alert.patientID == "p1")
         #expect(alert.appointmentIDs == [lateID] && alert.sites == ["downtown"], "the booking beyond the limit is the later one")
         #expect(!downtownText.contains("Jane Roe"))
+        #expect(try await Self.alerts(uptown, ["--patient", "p1"]).text == downtownText)
+        #expect(try await Self.alerts(uptown, ["--patient", "p2"]).list.alerts.isEmpty)
         let status = try await uptown.status()
         #expect(status.openAlerts == ["over_authorized": 1])
 

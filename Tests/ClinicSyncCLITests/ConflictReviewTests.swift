@@ -13,13 +13,14 @@ struct ConflictReviewTests {
         for site in sites { try await site.start() }
         let appointment = try await downtown.addAppointment()
         #expect(try await downtown.syncNow().status == 0)
-        try await downtown.cli.succeed(["appointment", "update", appointment, "--therapist", "Kim"])
-        try await uptown.cli.succeed(["appointment", "update", appointment, "--therapist", "Alex"])
+        try await downtown.cli.succeed(["appointment", "update", appointment, "--therapist", "Kim", "--notes", "prefers mornings"])
+        try await uptown.cli.succeed(["appointment", "update", appointment, "--therapist", "Alex", "--notes", "prefers evenings"])
         #expect(try await downtown.syncNow().status == 0)
         let entries = try await downtown.cli.decode([ConflictView].self, ["conflicts", "--json"])
-        let entry = try #require(entries.first)
-        #expect(entries.count == 1 && entry.column == "therapist")
-        #expect(try await uptown.cli.decode([ConflictView].self, ["conflicts", "--json"]).map(\.id) == [entry.id], "the same id at both sites")
+        #expect(entries.map(\.column).sorted() == ["notes", "therapist"])
+        let entry = try #require(entries.first { $0.column == "therapist" })
+        #expect(
+            try await uptown.cli.decode([ConflictView].self, ["conflicts", "--json"]).map(\.id) == entries.map(\.id), "the same ids at both sites")
         return (downtown, uptown, appointment, entry)
     }
 
@@ -34,9 +35,11 @@ struct ConflictReviewTests {
         for site in [downtown, uptown] {
             #expect(
                 try await site.cli.decode(AppointmentView.self, ["appointment", "show", appointment, "--json"]).therapist == loser, "\(site.name)")
-            #expect(try await site.cli.decode([ConflictView].self, ["conflicts", "--json"]).isEmpty, "\(site.name): reviewed entries are not listed")
+            #expect(
+                try await site.cli.decode([ConflictView].self, ["conflicts", "--json"]).map(\.column) == ["notes"],
+                "\(site.name): reviewed entries are not listed")
             let all = try await site.cli.decode([ConflictView].self, ["conflicts", "--all", "--json"])
-            #expect(all.map(\.id) == [entry.id] && all.first?.review?.decision == "loser", "\(site.name)")
+            #expect(all.first { $0.id == entry.id }?.review?.decision == "loser", "\(site.name)")
         }
         #expect(try await downtown.state() == uptown.state())
         let again = try await downtown.cli.run(["conflicts", "resolve", entry.id, "--keep", "winner"])
@@ -60,11 +63,20 @@ struct ConflictReviewTests {
             #expect(result.status == status && result.stderr.contains(mention), "\(arguments): \(result.status) \(result.stderr)")
         }
         #expect(try await downtown.changeCount() == before, "nothing was written")
+        // Keeping the winner writes nothing but the review.
+        let notes = try #require(try await downtown.cli.decode([ConflictView].self, ["conflicts", "--json"]).first { $0.column == "notes" })
+        let kept = try await downtown.cli.decode(AppointmentView.self, ["appointment", "show", appointment, "--json"]).notes
+        try await downtown.cli.succeed(["conflicts", "resolve", notes.id, "--keep", "winner", "--note", "evenings it is"])
+        #expect(try await downtown.changeCount() == before + 1, "one change: the review row")
+        #expect(try await downtown.cli.decode(AppointmentView.self, ["appointment", "show", appointment, "--json"]).notes == kept)
         try await downtown.cli.succeed(["conflicts", "resolve", entry.id, "--value", "Robin"])
         #expect(try await downtown.cli.decode(AppointmentView.self, ["appointment", "show", appointment, "--json"]).therapist == "Robin")
         #expect(try await downtown.syncNow().status == 0)
         #expect(try await uptown.cli.decode(AppointmentView.self, ["appointment", "show", appointment, "--json"]).therapist == "Robin")
-        #expect(try await uptown.cli.decode([ConflictView].self, ["conflicts", "--all", "--json"]).first?.review?.decision == "value")
+        let reviewed = try await uptown.cli.decode([ConflictView].self, ["conflicts", "--all", "--json"])
+        #expect(
+            reviewed.first { $0.id == entry.id }?.review?.decision == "value" && reviewed.first { $0.id == notes.id }?.review?.decision == "winner")
+        #expect(try await uptown.cli.decode([ConflictView].self, ["conflicts", "--json"]).isEmpty)
     }
 
     static func text(_ view: FieldValueView) -> String? {

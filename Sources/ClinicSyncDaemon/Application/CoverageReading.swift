@@ -15,8 +15,15 @@ struct CoverageReading {
     /// Alert ids from SHA-256, as every site derives them.
     static let identity = AlertIdentity(sha256: { SiteChainCrypto().sha256($0) })
 
-    init(store: SiteStore, settings: SiteConfiguration.AlertSettings, now: Date = Date()) throws(StoreError) {
-        let (snapshot, unreadable) = try store.coverageSnapshot(settings.calendar(now: now))
+    /// The whole snapshot, or (`prescriptionID`) only what that prescription's usage reads.
+    init(store: SiteStore, settings: SiteConfiguration.AlertSettings, now: Date = Date(), prescriptionID: RowID? = nil) throws(StoreError) {
+        let calendar = settings.calendar(now: now)
+        let (snapshot, unreadable) =
+            if let prescriptionID {
+                try store.coverageSnapshot(calendar, prescriptionID: prescriptionID)
+            } else {
+                try store.coverageSnapshot(calendar)
+            }
         rules = CoverageRules(snapshot)
         unreadableRows = unreadable
         self.now = UTCDateTime(secondsSinceEpoch: Int(now.timeIntervalSince1970))

@@ -36,7 +36,7 @@ extension SiteApplication {
             guard let record = try store.prescription(id: id) else {
                 throw ApplicationError(.notFound, "no prescription with id \(id)")
             }
-            let reading = try CoverageReading(store: store, settings: configuration.alerts)
+            let reading = try CoverageReading(store: store, settings: configuration.alerts, prescriptionID: id)
             return PrescriptionView(record, visitsUsed: try store.visitsUsed(prescriptionID: id), usage: reading.rules.usage(of: id))
         }
     }

@@ -17,6 +17,8 @@ struct ControlAPI: Sendable {
     /// Told of each peer a round asked for here synced with, and when the round ended.
     let synced: @Sendable (String, ContinuousClock.Instant) -> Void
     let info: @Sendable () -> DaemonInfo
+    /// The alert counts the daemon's watcher keeps.
+    var alertCounts: OpenAlertCounts? = nil
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         router.get("/v1/status") { _, _ in
@@ -24,10 +26,12 @@ struct ControlAPI: Sendable {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(info()))))
         }
-        router.get("/v1/report") { [coordinator, store, info] _, _ in
+        router.get("/v1/report") { [coordinator, store, info, alertCounts] _, _ in
             let configuration = await coordinator.currentConfiguration
             let daemon = info()
-            let report = try await StoreThreads.run { try StatusReport.gather(configuration: configuration, store: store, daemon: daemon) }
+            let report = try await StoreThreads.run {
+                try StatusReport.gather(configuration: configuration, store: store, daemon: daemon, alertCounts: alertCounts)
+            }
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(report))))

@@ -3,6 +3,23 @@ import ClinicSyncStore
 import Logging
 import Metrics
 import ServiceLifecycle
+import Synchronization
+
+/// The open alerts by kind as last computed, with the state they were computed from (the store's
+/// version vector and the clinic's day): `status` from the daemon answers from it while neither has
+/// moved, instead of computing every alert again (a second on a store of 20,000 visits).
+final class OpenAlertCounts: Sendable {
+    private let latest = Mutex<(vector: String, day: CalendarDate, counts: [String: Int])?>(nil)
+
+    /// The counts computed at `vector` on `day`, if those are the latest.
+    func counts(at vector: String, on day: CalendarDate) -> [String: Int]? {
+        latest.withLock { entry in entry.flatMap { $0.vector == vector && $0.day == day ? $0.counts : nil } }
+    }
+
+    func record(_ counts: [String: Int], at vector: String, on day: CalendarDate) {
+        latest.withLock { $0 = (vector, day, counts) }
+    }
+}
 
 /// Recomputes the alerts when the store holds new changes (or the day may have turned), keeps
 /// `clinicsync_alerts_open{kind}` current, and logs each alert newly raised while the daemon runs
@@ -12,6 +29,7 @@ struct AlertWatcher: Service {
     let configuration: SiteConfiguration
     let store: SiteStore
     let watch: CommitWatch
+    let counts: OpenAlertCounts
     let logger: Logger
     var interval: Duration = .seconds(5)
 
@@ -44,8 +62,14 @@ struct AlertWatcher: Service {
 
     private func openAlerts(warn: Bool) async -> [CoverageAlert]? {
         do {
-            return try await StoreThreads.run { [store, configuration] in
-                try CoverageReading(store: store, settings: configuration.alerts).alerts.filter { !$0.acknowledged }
+            return try await StoreThreads.run { [store, configuration, counts] in
+                // The vector is read first: a change landing meanwhile leaves it behind the data,
+                // and the next status, seeing it moved, computes afresh.
+                let vector = try store.versionVector().text
+                let reading = try CoverageReading(store: store, settings: configuration.alerts)
+                let open = reading.alerts.filter { !$0.acknowledged }
+                counts.record(StatusReport.countByKind(open), at: vector, on: reading.rules.snapshot.today)
+                return open
             }
         } catch {
             if warn { logger.warning("cannot compute alerts; trying again while the daemon runs", metadata: ["error": "\(error)"]) }

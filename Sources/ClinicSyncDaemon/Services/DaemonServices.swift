@@ -39,6 +39,7 @@ struct DaemonServices {
         // READY=1 only once the store is open and the peer, control and metrics listeners are bound.
         let listening = Mutex(0)
         let ready = ReadinessGate()
+        let alertCounts = OpenAlertCounts()
         let announceReady: @Sendable () -> Void = {
             guard
                 listening.withLock({ count in
@@ -53,7 +54,8 @@ struct DaemonServices {
             configuration: configuration, store: store, identity: identity, peers: peers, chains: chains, trigger: trigger, logger: logger,
             onRunning: announceReady)
         let controlServer = controlServer(
-            configuration: configuration, coordinator: coordinator, store: store, trigger: trigger, started: started, logger: logger,
+            configuration: configuration, coordinator: coordinator, store: store, trigger: trigger, started: started, alertCounts: alertCounts,
+            logger: logger,
             onRunning: announceReady)
         let metricsServer = MetricsEndpoint.application(
             address: configuration.metricsListen, registry: registry, configuration: configuration, store: store, onRunning: announceReady)
@@ -80,7 +82,8 @@ struct DaemonServices {
                 .init(service: StoreGauges(configuration: configuration, store: store)),
                 .init(
                     service: AlertWatcher(
-                        configuration: configuration, store: store, watch: try CommitWatch(path: configuration.databasePath), logger: logger)),
+                        configuration: configuration, store: store, watch: try CommitWatch(path: configuration.databasePath), counts: alertCounts,
+                        logger: logger)),
                 .init(
                     service: CompactionScheduler(
                         interval: configuration.compactionInterval, store: store, members: { chains.value.members }, logger: logger)),
@@ -130,16 +133,19 @@ struct DaemonServices {
     /// The control API on the Unix socket `control.socket`, owner and group only.
     private static func controlServer(
         configuration: SiteConfiguration, coordinator: SyncCoordinator, store: SiteStore, trigger: SyncTrigger, started: Date,
-        logger: Logger, onRunning: @escaping @Sendable () -> Void
+        alertCounts: OpenAlertCounts, logger: Logger, onRunning: @escaping @Sendable () -> Void
     ) -> some Service {
         let router = Router()
         // A `sync now` that reached a peer the scheduler backs off ends its backoff.
-        ControlAPI(coordinator: coordinator, store: store, synced: { trigger.peerSynced($0, at: $1) }) {
-            DaemonInfo(
-                pid: getpid(), startedAt: ISO8601DateFormatter().string(from: started),
-                uptimeSeconds: Int(Date().timeIntervalSince(started)), version: ClinicSyncVersion.current,
-                listen: configuration.listen.description)
-        }.addRoutes(to: router)
+        ControlAPI(
+            coordinator: coordinator, store: store, synced: { trigger.peerSynced($0, at: $1) },
+            info: {
+                DaemonInfo(
+                    pid: getpid(), startedAt: ISO8601DateFormatter().string(from: started),
+                    uptimeSeconds: Int(Date().timeIntervalSince(started)), version: ClinicSyncVersion.current,
+                    listen: configuration.listen.description)
+            }, alertCounts: alertCounts
+        ).addRoutes(to: router)
         let socketPath = configuration.controlSocket
         return Application(
             router: router, configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "clinicsync-control"),

@@ -52,9 +52,9 @@ extension SiteStore {
         if let appointment {
             // The therapist's other visits: names are compared as the rules compare them, so the
             // column is read alone and folded here, and only the matching rows are read whole.
-            let therapist = personKey(appointment.therapist)
+            let therapist = foldedName(appointment.therapist)
             let colleagues = try Row.fetchAll(db, sql: "SELECT id, therapist FROM appointments WHERE therapist IS NOT NULL")
-                .filter { personKey($0["therapist"]) == therapist }.map { $0["id"] as String }
+                .filter { foldedName($0["therapist"]) == therapist }.map { $0["id"] as String }
             appointmentRecords =
                 try AppointmentRecord.fetchAll(
                     db, sql: "SELECT * FROM appointments WHERE patient_id = ? OR prescription_id = ?",

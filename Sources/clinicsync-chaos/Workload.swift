@@ -70,6 +70,8 @@ struct Workload {
             guard listed.status == 0, let alert = Self.firstAlertID(listed.stdout) else { return "\(site.name): no alert to acknowledge" }
             let result = try site.run(["alerts", "ack", alert, "--by", "chaos", "--json"] + forced)
             guard result.status == 0 else { return "\(site.name): acknowledge refused (\(result.status))" }
+            // The acknowledgement took a number (when it was new): the next write's is above it.
+            _ = try lastSequence(at: site)
             return "\(site.name): acknowledged \(alert)"
         }
         if let id = ledger.coverageChecks.randomElement(using: &random), random.chance(60) {

@@ -29,8 +29,7 @@ package struct AlertAcknowledgement: Hashable, Sendable {
     /// `kind-` and 16 lowercase hex digits, for a kind this version knows.
     package static func isAlertID(_ text: String) -> Bool {
         guard let dash = text.lastIndex(of: "-"), CoverageAlert.Kind(rawValue: String(text[..<dash])) != nil else { return false }
-        let digits = text[text.index(after: dash)...].utf8
-        return digits.count == 16 && digits.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+        return isLowercaseHex(text[text.index(after: dash)...], count: 16)
     }
 
     /// The stored value of every synchronised column.

@@ -46,14 +46,11 @@ package struct ConflictReview: Hashable, Sendable {
 package enum ConflictEntryID {
     package static func make(loserOrigin: SiteID, loserSequence: Int64, column: String, sha256: ([UInt8]) -> [UInt8]) -> String {
         let digest = sha256(Array("\(loserOrigin.rawValue)\n\(loserSequence)\n\(column)".utf8))
-        let hex = Array("0123456789abcdef")
-        return "conflict-" + String(digest.prefix(8).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xF)]] })
+        return "conflict-" + shortDigest(digest)
     }
 
     package static func isValid(_ text: String) -> Bool {
-        guard text.hasPrefix("conflict-") else { return false }
-        let digits = text.utf8.dropFirst("conflict-".utf8.count)
-        return digits.count == 16 && digits.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+        text.hasPrefix("conflict-") && isLowercaseHex(text.dropFirst("conflict-".count), count: 16)
     }
 }
 

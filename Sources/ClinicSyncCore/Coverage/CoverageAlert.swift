@@ -42,7 +42,6 @@ package struct AlertIdentity: Sendable {
     /// any order.
     package func id(_ kind: CoverageAlert.Kind, _ parts: [String]) -> String {
         let digest = sha256(Array(([kind.rawValue] + parts.sorted()).joined(separator: "\n").utf8))
-        let hex = Array("0123456789abcdef")
-        return kind.rawValue + "-" + String(digest.prefix(8).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xF)]] })
+        return kind.rawValue + "-" + shortDigest(digest)
     }
 }

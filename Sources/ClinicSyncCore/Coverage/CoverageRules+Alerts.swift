@@ -57,7 +57,7 @@ extension CoverageRules {
             case .authorization:
                 span = "authorization \(check.authorizationNumber ?? check.id.rawValue)"
             }
-            let key = Period(patientID: visit.appointment.patientID, payer: payerKey(prescription.payer), span: span)
+            let key = Period(patientID: visit.appointment.patientID, payer: foldedName(prescription.payer), span: span)
             periods[key, default: ([], [])].checks.append(check)
             periods[key, default: ([], [])].visits.append(visit)
         }
@@ -120,7 +120,7 @@ extension CoverageRules {
             if let perVisit = check.unitsPerVisitLimit, appointment.units > perVisit {
                 unitRules.append("coverage check \(check.id) allows \(perVisit) per visit")
             }
-            if !check.inNetworkSites.isEmpty, !check.inNetworkSites.contains(where: { $0.rawValue == personKey(appointment.site) }) {
+            if !check.inNetworkSites.isEmpty, !check.inNetworkSites.contains(where: { $0.rawValue == foldedName(appointment.site) }) {
                 add(
                     .outOfNetwork,
                     "appointment \(appointment.id) at site \(appointment.site) is outside the network of coverage check \(check.id) "
@@ -143,7 +143,7 @@ extension CoverageRules {
     private func doubleBookings(into found: inout AlertCollector) {
         let active = snapshot.visits.filter { $0.appointment.status != .cancelled }
         let groups: [(CoverageAlert.Kind, [String: [Visit]])] = [
-            (.therapistDoubleBooked, Dictionary(grouping: active) { personKey($0.appointment.therapist) }),
+            (.therapistDoubleBooked, Dictionary(grouping: active) { foldedName($0.appointment.therapist) }),
             (.patientDoubleBooked, Dictionary(grouping: active) { $0.appointment.patientID }),
         ]
         for (kind, byPerson) in groups {

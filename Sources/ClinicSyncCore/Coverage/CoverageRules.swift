@@ -16,7 +16,7 @@ package struct CoverageRules: Sendable {
 
         init(_ patientID: String, payer: String) {
             self.patientID = patientID
-            self.payer = payerKey(payer)
+            self.payer = foldedName(payer)
         }
     }
 
@@ -73,12 +73,12 @@ package struct CoverageRules: Sendable {
 
     /// Every visit of the patient linked to a prescription of `payer`, by start time then id.
     func visits(of patientID: String, payer: String) -> [Visit] {
-        let key = payerKey(payer)
+        let key = foldedName(payer)
         return snapshot.visits.filter { visit in
             guard visit.appointment.patientID == patientID, let prescriptionID = visit.appointment.prescriptionID,
                 let prescription = prescriptions[prescriptionID]
             else { return false }
-            return payerKey(prescription.payer) == key
+            return foldedName(prescription.payer) == key
         }.sorted(by: Visit.inOrder)
     }
 }

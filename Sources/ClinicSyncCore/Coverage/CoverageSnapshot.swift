@@ -55,8 +55,6 @@ package struct CoverageSnapshot: Sendable {
     }
 }
 
-/// Payers are typed by hand at each site: "Aetna" and " aetna" are one payer.
-package func payerKey(_ payer: String) -> String { payer.trimmingWhitespace.lowercased() }
-
-/// Therapists likewise.
-package func personKey(_ name: String) -> String { name.trimmingWhitespace.lowercased() }
+/// Names typed by hand at each site ("Aetna" and " aetna", "Sam" and "sam ", "Uptown") compared
+/// as one: trimmed and case-folded.
+package func foldedName(_ name: String) -> String { name.trimmingWhitespace.lowercased() }

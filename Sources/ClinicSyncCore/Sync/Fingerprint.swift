@@ -16,8 +16,7 @@ package struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
 
     /// The fingerprint of a SHA-256 digest.
     package init(sha256Digest digest: some Sequence<UInt8>) {
-        let digits = Array("0123456789abcdef")
-        rawValue = "sha256:" + String(digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] })
+        rawValue = "sha256:" + lowercaseHex(digest)
     }
 
     package var description: String { rawValue }

@@ -30,8 +30,8 @@ extension SiteApplication {
                 throw ApplicationError(.notFound, "no prescription, coverage check or appointment names patient id \(patientID)")
             }
             var payers: [String: String] = [:]
-            for payer in records.compactMap(\.payer) + checks.map(\.payer) where payers[payerKey(payer)] == nil {
-                payers[payerKey(payer)] = payer
+            for payer in records.compactMap(\.payer) + checks.map(\.payer) where payers[foldedName(payer)] == nil {
+                payers[foldedName(payer)] = payer
             }
             let coverage = payers.sorted { $0.key < $1.key }.map { _, payer in
                 let period = rules.periodUsage(patientID: patientID, payer: payer)

@@ -51,7 +51,7 @@ extension SiteApplication {
     }
 
     private static func view(of record: CoverageCheckRecord, in store: SiteStore) throws -> CoverageCheckView {
-        let siblings = try store.coverageChecks(patientID: record.patientID).filter { payerKey($0.payer ?? "") == payerKey(record.payer ?? "") }
+        let siblings = try store.coverageChecks(patientID: record.patientID).filter { foldedName($0.payer ?? "") == foldedName(record.payer ?? "") }
         return CoverageCheckView.marked(siblings).first { $0.id == record.id } ?? CoverageCheckView(record, inForce: false)
     }
 }

@@ -39,8 +39,9 @@ struct AlertWatcher: Service {
         var failing = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // Every minute regardless of changes: "today" moves expiry warnings and plan years.
-            var due = known == nil || rounds % 12 == 0
-            if !due { due = (try? await StoreThreads.run { [watch] in try watch.newChanges() }) ?? true }
+            // The watch is asked every round, so that a minute's recomputation also moves it on.
+            let changed = (try? await StoreThreads.run { [watch] in try watch.newChanges() }) ?? true
+            let due = known == nil || rounds % 12 == 0 || changed
             let open = due ? await openAlerts(warn: !failing) : nil
             if due { failing = open == nil }
             if let open {

@@ -74,15 +74,10 @@ extension CoverageCheckView {
     /// Views of `records` (as the store lists them: by patient, payer, newest first), each marked
     /// in force when no other check of its patient and payer is newer.
     static func marked(_ records: [CoverageCheckRecord]) -> [CoverageCheckView] {
-        var newest: [String: (String, String)] = [:]
-        for record in records {
-            let key = "\(record.patientID ?? "")\u{0}\(payerKey(record.payer ?? ""))"
-            let order = (record.checkedOn ?? "", record.id)
-            if newest[key].map({ order > $0 }) ?? true { newest[key] = order }
-        }
-        return records.map { record in
-            let key = "\(record.patientID ?? "")\u{0}\(payerKey(record.payer ?? ""))"
-            return CoverageCheckView(record, inForce: newest[key].map { $0 == (record.checkedOn ?? "", record.id) } ?? false)
-        }
+        func key(_ record: CoverageCheckRecord) -> String { "\(record.patientID ?? "")\u{0}\(foldedName(record.payer ?? ""))" }
+        func order(_ record: CoverageCheckRecord) -> (String, String) { (record.checkedOn ?? "", record.id) }
+        var newest: [String: CoverageCheckRecord] = [:]
+        for record in records where newest[key(record)].map({ order(record) > order($0) }) ?? true { newest[key(record)] = record }
+        return records.map { CoverageCheckView($0, inForce: newest[key($0)]?.id == $0.id) }
     }
 }

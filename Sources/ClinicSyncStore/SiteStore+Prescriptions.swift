@@ -15,10 +15,10 @@ extension SiteStore {
     ) throws(StoreError) -> PrescriptionRecord {
         try update(PrescriptionRecord.self, id: id) { record, _ in
             var prescription = try StoredRow.decode(.prescriptions, id: id) { () throws(ValidationError) in try record.prescription() }
-            let before = prescription.fieldValues
+            let previous = prescription
             try change(&prescription)
-            try prescription.validate()
-            return (before, prescription.fieldValues)
+            try prescription.validate(previous: previous)
+            return (previous.fieldValues, prescription.fieldValues)
         }
     }
 

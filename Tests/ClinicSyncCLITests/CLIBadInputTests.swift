@@ -41,6 +41,27 @@ struct CLIBadInputTests {
         Case(
             arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-01-01", "--visits", "0"], status: 65,
             mentions: "visits_authorized"),
+        Case(
+            arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-01-01", "--frequency", "2x/week for 6 weeks"], status: 64,
+            mentions: "N per week"),
+        Case(
+            arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-01-01", "--frequency", "15/week"], status: 64,
+            mentions: "--frequency"),
+        Case(
+            arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-01-01", "--region", "neck, back"], status: 64,
+            mentions: "--region"),
+        Case(
+            arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-01-01", "--lmn-received-on", "2026-13-01"], status: 64,
+            mentions: "--lmn-received-on"),
+        Case(
+            arguments: prescription + ["--npi", "1234567893", "--expires-on", "2027-01-01", "--lmn-reference", " "], status: 65,
+            mentions: "lmn_reference"),
+        Case(arguments: ["prescription", "update", UUID().uuidString, "--region", "neck", "--any-region"], status: 64, mentions: "--any-region"),
+        Case(arguments: ["prescription", "update", UUID().uuidString, "--frequency", "often"], status: 64, mentions: "--frequency"),
+        Case(arguments: ["prescription", "update", UUID().uuidString, "--region", ""], status: 64, mentions: "--region"),
+        Case(arguments: appointment + ["--starts-at", "2026-11-27T09:30:00Z", "--body-region", "neck; back"], status: 64, mentions: "--body-region"),
+        Case(arguments: ["appointment", "update", UUID().uuidString, "--body-region", "\"neck\""], status: 64, mentions: "--body-region"),
+        Case(arguments: coverage + ["--covered", "yes", "--requires-lmn", "maybe"], status: 64, mentions: "--requires-lmn"),
         Case(arguments: coverage + ["--covered", "maybe"], status: 64, mentions: "--covered"),
         Case(arguments: coverage + ["--covered", "yes", "--requires-prescription", "1"], status: 64, mentions: "--requires-prescription"),
         Case(arguments: coverage + ["--covered", "yes", "--plan-year-start", "02-29"], status: 64, mentions: "--plan-year-start"),

@@ -24,16 +24,20 @@ struct CLIJSONContractTests {
         let prescription = try await cli.succeed(CLIRecordTests.prescriptionArguments + ["--frequency", "2x/week", "--notes", "n"])
         let appointment = try await cli.succeed([
             "appointment", "add", "--patient-id", "p1", "--patient-name", "Jane Roe", "--therapist", "Sam", "--starts-at",
-            "2026-11-27T09:30:00Z", "--minutes", "60", "--prescription", prescription, "--notes", "n",
+            "2026-11-27T09:30:00Z", "--minutes", "60", "--prescription", prescription, "--notes", "n", "--body-region", "neck",
         ])
         #expect(
             try await Self.keys(cli.succeed(["appointment", "show", appointment, "--json"]))
-                == ["id", "minutes", "notes", "patient_id", "patient_name", "prescription_id", "site", "starts_at", "status", "therapist", "units"])
+                == [
+                    "body_region", "id", "minutes", "notes", "patient_id", "patient_name", "prescription_id", "site", "starts_at", "status",
+                    "therapist",
+                    "units",
+                ])
         #expect(
             try await Self.keys(cli.succeed(["prescription", "list", "--json"]))
                 == [
-                    "diagnosis", "expires_on", "frequency", "icd10_codes", "id", "issued_on", "member_id", "notes", "patient_id", "patient_name",
-                    "payer", "prescriber", "prescriber_npi", "units_per_visit", "visits_authorized",
+                    "body_regions", "diagnosis", "expires_on", "frequency", "icd10_codes", "id", "issued_on", "member_id", "notes", "patient_id",
+                    "patient_name", "payer", "prescriber", "prescriber_npi", "units_per_visit", "visits_authorized",
                 ])
         #expect(try await Self.keys(cli.succeed(["prescription", "show", prescription, "--json"])).contains("visits_used"))
         #expect(

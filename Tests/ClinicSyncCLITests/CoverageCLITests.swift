@@ -8,7 +8,8 @@ struct CoverageCLITests {
     static let add = ["coverage", "add", "--patient-id", "p1", "--payer", "Aetna", "--member-id", "W123"]
     static let everyKey = [
         "authorization_number", "checked_by", "checked_on", "covered", "id", "in_force", "in_network_sites", "member_id", "notes", "patient_id",
-        "payer", "plan_year_start", "qualifying_icd10", "reference_number", "rep_name", "requires_prescription", "site", "units_per_visit_limit",
+        "payer", "plan_year_start", "qualifying_icd10", "reference_number", "rep_name", "requires_lmn", "requires_prescription", "site",
+        "units_per_visit_limit",
         "valid_from", "valid_until", "visit_limit", "visit_limit_period",
     ]
 

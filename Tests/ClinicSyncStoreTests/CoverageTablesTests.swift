@@ -7,7 +7,7 @@ import Testing
 /// reviews) are captured, merged, journaled, compacted and restored like the first two.
 @Suite("Coverage checks, acknowledgements and reviews in the store")
 struct CoverageTablesTests {
-    @Test("a check is one entry of 20 values (five past the old 15 slots) and reads back equal at another site")
+    @Test("a check is one entry of 21 values (six past the old 15 slots) and reads back equal at another site")
     func capturedAndMerged() throws {
         let directory = try TemporaryDirectory()
         let north = try Fixtures.store("north", in: directory)
@@ -16,9 +16,11 @@ struct CoverageTablesTests {
         try north.addCoverageCheck(check)
         let entries = try north.changes(origin: north.siteID, after: 0)
         #expect(entries.count == 1 && entries.first?.table == .coverageChecks)
-        #expect(entries.first?.values.count == 20)
+        #expect(entries.first?.values.count == 21)
         let notes = try #require(entries.first?.values.first { $0.column.name == "notes" })
         #expect(notes.column.position == 19 && notes.value == .text("called twice"))
+        let requiresLetter = try #require(entries.first?.values.first { $0.column.name == "requires_lmn" })
+        #expect(requiresLetter.column.position == 20 && requiresLetter.value == .integer(1))
         try Fixtures.deliverAll(from: north, to: south)
         #expect(try south.coverageCheck(id: check.id)?.coverageCheck() == check)
         #expect(try north.canonicalDump() == south.canonicalDump())
@@ -26,7 +28,7 @@ struct CoverageTablesTests {
         // Sets are stored in one canonical spelling, whatever the order they were given in.
         let stored = try #require(try south.coverageCheck(id: check.id))
         #expect(stored.qualifyingICD10 == #"["M54.50","M79.1"]"# && stored.inNetworkSites == #"["downtown","uptown"]"#)
-        #expect(stored.covered == 1 && stored.requiresPrescription == 1)
+        #expect(stored.covered == 1 && stored.requiresPrescription == 1 && stored.requiresLMN == 1)
     }
 
     @Test("concurrent edits of one field of a check: the newer wins at both sites and the other value is journaled")

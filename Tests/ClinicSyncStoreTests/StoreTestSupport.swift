@@ -61,7 +61,7 @@ enum Fixtures {
             prescriptionID: prescription)
     }
 
-    /// A check with every optional field set, so that all 20 columns travel.
+    /// A check with every optional field set, so that all 21 columns travel.
     static func coverageCheck(id: RowID = RowID.random(), patient: String = "p1", checkedOn: String = "2026-11-02") -> CoverageCheck {
         var check = CoverageCheck(
             id: id, patientID: patient, payer: "Aetna", memberID: "W1", checkedOn: try! CalendarDate(checkedOn, field: "checked_on"),
@@ -78,6 +78,7 @@ enum Fixtures {
         check.validUntil = try! CalendarDate("2027-10-31", field: "valid_until")
         check.inNetworkSites = [site("downtown"), site("uptown")]
         check.notes = "called twice"
+        check.requiresLMN = true
         return check
     }
 

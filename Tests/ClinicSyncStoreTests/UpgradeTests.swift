@@ -17,6 +17,15 @@ struct UpgradeTests {
         return copy
     }
 
+    /// The clinical rows in version 1's columns (later schemas add columns, which stay empty).
+    static let versionOneRows = """
+        SELECT id, patient_id, patient_name, therapist, site, starts_at, minutes, units, status, prescription_id, notes
+        FROM appointments ORDER BY id;
+        SELECT id, patient_id, patient_name, prescriber, prescriber_npi, diagnosis, icd10_codes, visits_authorized,
+            units_per_visit, frequency, body_region, issued_on, expires_on, payer, member_id, notes
+        FROM prescriptions ORDER BY id;
+        """
+
     static func scalar(_ path: String, _ sql: String) throws -> String {
         try sqlite3(path, sql).output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -32,7 +41,7 @@ struct UpgradeTests {
         let v1Pending = Int(try Self.scalar(betaPath, "SELECT COUNT(*) FROM change_log WHERE hlc IS NULL")) ?? -1
         let v1Conflicts = try Self.scalar(alphaPath, "SELECT COUNT(*) FROM conflicts")
         let v1Vector = try Self.scalar(alphaPath, "SELECT origin || '=' || hlc FROM version_vector ORDER BY origin")
-        let v1Rows = try Self.scalar(alphaPath, "SELECT * FROM appointments ORDER BY id; SELECT * FROM prescriptions ORDER BY id;")
+        let v1Rows = try Self.scalar(alphaPath, Self.versionOneRows)
         #expect(v1Pending == 1 && v1Conflicts == "2")
 
         let alpha = try SiteStore.open(path: alphaPath, siteID: try SiteID("alpha"))
@@ -41,7 +50,7 @@ struct UpgradeTests {
         #expect(problems.isEmpty, "\(problems)")
         #expect(try alpha.changeLogCount() == v1Entries["alpha"])
         #expect(try beta.changeLogCount() == v1Entries["beta"]! + v1Pending)
-        #expect(try Self.scalar(alphaPath, "SELECT * FROM appointments ORDER BY id; SELECT * FROM prescriptions ORDER BY id;") == v1Rows)
+        #expect(try Self.scalar(alphaPath, Self.versionOneRows) == v1Rows)
         #expect(try alpha.conflictCount() == 2)
         let expectedVector = v1Vector.split(separator: "\n").map { line -> String in
             let parts = line.split(separator: "=")
@@ -77,13 +86,32 @@ struct UpgradeTests {
         #expect(try Self.scalar(betaPath, "SELECT chain_genesis FROM sync_clock") == "2")
 
         // Schema 2's tables arrive empty and captured; entries from before keep their values, and a
-        // check's 20 values fill the five slots the log gained.
+        // check's 21 values fill the six slots the log gained (schemas 2 and 3).
         #expect(try Self.scalar(alphaPath, "SELECT COUNT(*) FROM coverage_checks") == "0")
-        #expect(try Self.scalar(alphaPath, "SELECT COUNT(*) FROM pragma_table_info('change_log') WHERE name GLOB 'v[0-9]*'") == "20")
+        #expect(try Self.scalar(alphaPath, "SELECT COUNT(*) FROM pragma_table_info('change_log') WHERE name GLOB 'v[0-9]*'") == "21")
         let check = Fixtures.coverageCheck()
         try alpha.addCoverageCheck(check)
         try Fixtures.deliverAll(from: alpha, to: beta)
         #expect(try beta.coverageCheck(id: check.id)?.coverageCheck() == check)
+        #expect(try alpha.canonicalDump() == beta.canonicalDump() && alpha.check().isEmpty && beta.check().isEmpty)
+
+        // Schema 3: old rows read with no regions and no letter; setting them is one change of the
+        // new columns alone, which the other upgraded site applies.
+        let oldPrescription = try #require(try alpha.prescriptions().first)
+        let readBack = try oldPrescription.prescription()
+        #expect(readBack.bodyRegions.isEmpty && readBack.lmnReceivedOn == nil && oldPrescription.bodyRegions == nil)
+        let regions: Set<BodyRegion> = [try BodyRegion("Left Ankle"), try BodyRegion("lower  back")]
+        let received = try CalendarDate("2026-11-20", field: "lmn_received_on")
+        try alpha.updatePrescription(id: try RowID(oldPrescription.id)) {
+            $0.bodyRegions = regions
+            $0.lmnReceivedOn = received
+        }
+        let written = try #require(try alpha.changes(origin: alpha.siteID, after: 0).last)
+        #expect(Set(written.values.map(\.column.name)) == ["body_regions", "lmn_received_on"])
+        try Fixtures.deliverAll(from: alpha, to: beta)
+        let atBeta = try #require(try beta.prescription(id: try RowID(oldPrescription.id)))
+        #expect(atBeta.bodyRegions == #"["left ankle","lower back"]"# && atBeta.lmnReceivedOn == "2026-11-20")
+        #expect(try atBeta.prescription().bodyRegions == regions)
         #expect(try alpha.canonicalDump() == beta.canonicalDump() && alpha.check().isEmpty && beta.check().isEmpty)
     }
 }

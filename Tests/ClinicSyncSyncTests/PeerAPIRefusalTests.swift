@@ -68,8 +68,8 @@ struct PeerAPIRefusalTests {
                 label: "newer table schema", headers: { $0[field("ClinicSync-Schema")] = "9" }, body: valid, status: 409, code: "schema_mismatch",
                 mentions: "schema 9"),
             BadRequest(
-                label: "a site not yet upgraded to coverage checks", headers: { $0[field("ClinicSync-Schema")] = "1" }, body: valid,
-                status: 409, code: "schema_mismatch", mentions: "table schema 1, this site has 2; upgrade the older site"),
+                label: "a site not yet upgraded to treated regions", headers: { $0[field("ClinicSync-Schema")] = "2" }, body: valid,
+                status: 409, code: "schema_mismatch", mentions: "table schema 2, this site has 3; upgrade the older site"),
             BadRequest(
                 label: "unknown site", headers: { $0[field("ClinicSync-Site")] = "stranger" }, body: valid, status: 403, code: "unknown_peer",
                 mentions: "stranger"),

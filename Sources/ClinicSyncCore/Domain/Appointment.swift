@@ -12,13 +12,15 @@ package struct Appointment: Hashable, Sendable {
     package var units: Int
     package var status: AppointmentStatus
     package var prescriptionID: RowID?
+    /// What was or will be treated; `nil`: not recorded.
+    package var bodyRegion: BodyRegion?
     package var notes: String?
 
     /// Builds an appointment; call ``validate()`` before storing it.
     package init(
         id: RowID, patientID: String, patientName: String, therapist: String, site: String,
         startsAt: UTCDateTime, minutes: Int, units: Int? = nil, status: AppointmentStatus = .scheduled,
-        prescriptionID: RowID? = nil, notes: String? = nil
+        prescriptionID: RowID? = nil, bodyRegion: BodyRegion? = nil, notes: String? = nil
     ) {
         self.id = id
         self.patientID = patientID
@@ -30,6 +32,7 @@ package struct Appointment: Hashable, Sendable {
         self.units = units ?? BillingUnits.forTreatment(minutes: minutes)
         self.status = status
         self.prescriptionID = prescriptionID
+        self.bodyRegion = bodyRegion
         self.notes = notes
     }
 
@@ -66,7 +69,7 @@ package struct Appointment: Hashable, Sendable {
             "site": .text(site), "starts_at": .text(startsAt.description), "minutes": .integer(Int64(minutes)),
             "units": .integer(Int64(units)), "status": .text(status.rawValue),
             "prescription_id": prescriptionID.map { .text($0.rawValue) } ?? .null,
-            "notes": notes.map(FieldValue.text) ?? .null,
+            "notes": notes.map(FieldValue.text) ?? .null, "body_region": bodyRegion.map { .text($0.rawValue) } ?? .null,
         ]
         return Dictionary(uniqueKeysWithValues: SyncedTable.appointments.columns.map { ($0, values[$0.name]!) })
     }

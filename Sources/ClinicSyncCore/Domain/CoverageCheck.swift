@@ -20,6 +20,9 @@ package struct CoverageCheck: Hashable, Sendable {
     package var repName: String?
     package var covered: Bool
     package var requiresPrescription: Bool
+    /// Whether the payer pays only once a letter of medical necessity is on file (false for checks
+    /// recorded before table schema 3, which did not ask).
+    package var requiresLMN: Bool
     /// The diagnosis codes that qualify; empty: any.
     package var qualifyingICD10: Set<ICD10Code>
     /// Visits allowed in a period; nil: unlimited.
@@ -37,7 +40,7 @@ package struct CoverageCheck: Hashable, Sendable {
     /// Builds a check; call ``validate()`` before storing it.
     package init(
         id: RowID, patientID: String, payer: String, memberID: String, checkedOn: CalendarDate, checkedBy: String, site: SiteID,
-        covered: Bool, requiresPrescription: Bool
+        covered: Bool, requiresPrescription: Bool, requiresLMN: Bool = false
     ) {
         self.id = id
         self.patientID = patientID
@@ -48,6 +51,7 @@ package struct CoverageCheck: Hashable, Sendable {
         self.site = site
         self.covered = covered
         self.requiresPrescription = requiresPrescription
+        self.requiresLMN = requiresLMN
         qualifyingICD10 = []
         visitLimitPeriod = .planYear
         planYearStart = .januaryFirst
@@ -121,7 +125,7 @@ extension CoverageCheck {
             "plan_year_start": .text(planYearStart.description), "units_per_visit_limit": optionalInteger(unitsPerVisitLimit),
             "authorization_number": optionalText(authorizationNumber), "valid_from": optionalText(validFrom?.description),
             "valid_until": optionalText(validUntil?.description), "in_network_sites": .text(Self.canonicalList(inNetworkSites)),
-            "notes": optionalText(notes),
+            "notes": optionalText(notes), "requires_lmn": boolean(requiresLMN),
         ]
         return Dictionary(uniqueKeysWithValues: SyncedTable.coverageChecks.columns.map { ($0, values[$0.name]!) })
     }

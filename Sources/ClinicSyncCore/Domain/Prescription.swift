@@ -12,8 +12,17 @@ package struct Prescription: Hashable, Sendable {
     package var visitsAuthorized: Int?
     /// Billing units allowed per visit; `nil` means no limit stated.
     package var unitsPerVisit: Int?
+    /// How often visits may take place: a ``VisitFrequency`` in its stored form (`2 per week`), or
+    /// text written before frequencies were rules (or by another program) that ``frequencyRule`` cannot read.
     package var frequency: String?
+    /// Free text from before regions were a list (table schema 2); kept and shown, never checked.
     package var bodyRegion: String?
+    /// The regions the prescriber allows treating; empty: any.
+    package var bodyRegions: Set<BodyRegion>
+    /// The day the letter of medical necessity arrived, if it has.
+    package var lmnReceivedOn: CalendarDate?
+    /// Where the scanned letter is kept.
+    package var lmnReference: String?
     package var issuedOn: CalendarDate
     package var expiresOn: CalendarDate
     package var payer: String
@@ -24,8 +33,9 @@ package struct Prescription: Hashable, Sendable {
     package init(
         id: RowID, patientID: String, patientName: String, prescriber: String, prescriberNPI: NPI,
         diagnosis: String, icd10Codes: [ICD10Code], visitsAuthorized: Int? = nil, unitsPerVisit: Int? = nil,
-        frequency: String? = nil, bodyRegion: String? = nil, issuedOn: CalendarDate, expiresOn: CalendarDate,
-        payer: String, memberID: String, notes: String? = nil
+        frequency: String? = nil, bodyRegion: String? = nil, bodyRegions: Set<BodyRegion> = [], lmnReceivedOn: CalendarDate? = nil,
+        lmnReference: String? = nil, issuedOn: CalendarDate, expiresOn: CalendarDate, payer: String, memberID: String,
+        notes: String? = nil
     ) {
         self.id = id
         self.patientID = patientID
@@ -38,6 +48,9 @@ package struct Prescription: Hashable, Sendable {
         self.unitsPerVisit = unitsPerVisit
         self.frequency = frequency
         self.bodyRegion = bodyRegion
+        self.bodyRegions = bodyRegions
+        self.lmnReceivedOn = lmnReceivedOn
+        self.lmnReference = lmnReference
         self.issuedOn = issuedOn
         self.expiresOn = expiresOn
         self.payer = payer
@@ -45,8 +58,14 @@ package struct Prescription: Hashable, Sendable {
         self.notes = notes
     }
 
-    /// Checks the rules that involve only this prescription.
-    package func validate() throws(ValidationError) {
+    /// The frequency as a rule, or `nil` when there is none or its text is not one.
+    package var frequencyRule: VisitFrequency? {
+        frequency.flatMap { text in try? VisitFrequency(text) }
+    }
+
+    /// Checks the rules that involve only this prescription. A frequency must be a rule when it is
+    /// new (differs from `previous`'s, or there is no `previous`); text kept from before is not re-judged.
+    package func validate(previous: Prescription? = nil) throws(ValidationError) {
         try Require.nonEmpty(patientID, "patient_id")
         try Require.nonEmpty(patientName, "patient_name")
         try Require.nonEmpty(prescriber, "prescriber")
@@ -62,6 +81,8 @@ package struct Prescription: Hashable, Sendable {
         if let unitsPerVisit, !(1...96).contains(unitsPerVisit) {
             throw ValidationError(field: "units_per_visit", rule: "must be between 1 and 96, or absent")
         }
+        if let frequency, frequency != previous?.frequency { _ = try VisitFrequency(frequency) }
+        if let lmnReference { try Require.nonEmpty(lmnReference, "lmn_reference") }
         guard expiresOn >= issuedOn else {
             throw ValidationError(field: "expires_on", rule: "must not be before issued_on (\(issuedOn))")
         }
@@ -79,6 +100,8 @@ package struct Prescription: Hashable, Sendable {
             "frequency": optionalText(frequency), "body_region": optionalText(bodyRegion),
             "issued_on": .text(issuedOn.description), "expires_on": .text(expiresOn.description),
             "payer": .text(payer), "member_id": .text(memberID), "notes": optionalText(notes),
+            "body_regions": .text(CoverageCheck.canonicalList(bodyRegions)),
+            "lmn_received_on": optionalText(lmnReceivedOn?.description), "lmn_reference": optionalText(lmnReference),
         ]
         return Dictionary(uniqueKeysWithValues: SyncedTable.prescriptions.columns.map { ($0, values[$0.name]!) })
     }

@@ -64,7 +64,7 @@ package struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
         [
             ("patient_id", .text), ("patient_name", .text), ("therapist", .text), ("site", .text),
             ("starts_at", .text), ("minutes", .integer), ("units", .integer), ("status", .text),
-            ("prescription_id", .text), ("notes", .text),
+            ("prescription_id", .text), ("notes", .text), ("body_region", .text),
         ], allowed: ["status": AppointmentStatus.allCases.map(\.rawValue)])
 
     static let prescriptionColumns = columns(
@@ -74,6 +74,7 @@ package struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
             ("diagnosis", .text), ("icd10_codes", .text), ("visits_authorized", .integer),
             ("units_per_visit", .integer), ("frequency", .text), ("body_region", .text),
             ("issued_on", .text), ("expires_on", .text), ("payer", .text), ("member_id", .text), ("notes", .text),
+            ("body_regions", .text), ("lmn_received_on", .text), ("lmn_reference", .text),
         ])
 
     static let coverageCheckColumns = columns(
@@ -84,7 +85,7 @@ package struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
             ("requires_prescription", .boolean), ("qualifying_icd10", .text), ("visit_limit", .integer),
             ("visit_limit_period", .text), ("plan_year_start", .text), ("units_per_visit_limit", .integer),
             ("authorization_number", .text), ("valid_from", .text), ("valid_until", .text), ("in_network_sites", .text),
-            ("notes", .text),
+            ("notes", .text), ("requires_lmn", .boolean),
         ], allowed: ["visit_limit_period": CoverageCheck.VisitLimitPeriod.allCases.map(\.rawValue)])
 
     static let alertAcknowledgementColumns = columns(

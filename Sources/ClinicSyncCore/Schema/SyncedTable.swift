@@ -16,7 +16,8 @@ package enum SyncedTable: String, CaseIterable, Hashable, Sendable, CustomString
     /// peers compare before exchanging changes. It changes only when that shape does, never for a
     /// local migration such as a new index, so upgraded and older sites keep syncing.
     /// 2: coverage checks, alert acknowledgements and conflict reviews (migration v15).
-    package static let schemaVersion = 2
+    /// 3: treated regions, the letter of medical necessity and whether a payer requires it (migration v16).
+    package static let schemaVersion = 3
 
     /// The table's number in the change log (compact, and stable forever).
     package var code: Int {

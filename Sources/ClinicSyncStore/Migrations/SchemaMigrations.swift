@@ -24,6 +24,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v13-origin-chains", migrate: createOriginChains)
         migrator.registerMigration("v14-compacted-stamps", migrate: addCompactedStamps)
         migrator.registerMigration("v15-coverage-alerts-reviews", migrate: createCoverageAlertsAndReviews)
+        migrator.registerMigration("v16-prescription-scope", migrate: addPrescriptionScope)
         return migrator
     }
 

@@ -17,6 +17,7 @@ package struct AppointmentRecord: Codable, Hashable, Sendable, FetchableRecord, 
     package var status: String?
     package var prescriptionID: String?
     package var notes: String?
+    package var bodyRegion: String?
 
     /// Column names, which are also the JSON field names.
     package enum CodingKeys: String, CodingKey {
@@ -25,6 +26,7 @@ package struct AppointmentRecord: Codable, Hashable, Sendable, FetchableRecord, 
         case patientName = "patient_name"
         case startsAt = "starts_at"
         case prescriptionID = "prescription_id"
+        case bodyRegion = "body_region"
     }
 
     /// The stored form of a validated appointment.
@@ -40,6 +42,7 @@ package struct AppointmentRecord: Codable, Hashable, Sendable, FetchableRecord, 
         status = appointment.status.rawValue
         prescriptionID = appointment.prescriptionID?.rawValue
         notes = appointment.notes
+        bodyRegion = appointment.bodyRegion?.rawValue
     }
 
     /// The domain value, or an error naming the first missing or malformed field.
@@ -55,6 +58,7 @@ package struct AppointmentRecord: Codable, Hashable, Sendable, FetchableRecord, 
             units: try Stored.required(units, "units"),
             status: try AppointmentStatus(parsing: Stored.required(status, "status")),
             prescriptionID: try prescriptionID.map { text throws(ValidationError) in try RowID(text, field: "prescription_id") },
+            bodyRegion: bodyRegion.flatMap(BodyRegion.init(stored:)),
             notes: notes)
     }
 }

@@ -27,6 +27,8 @@ package struct CoverageCheckRecord: Codable, Hashable, Sendable, FetchableRecord
     package var validUntil: String?
     package var inNetworkSites: String?
     package var notes: String?
+    /// NULL in checks recorded before table schema 3: read as 0.
+    package var requiresLMN: Int?
 
     /// Column names, which are also the JSON field names.
     package enum CodingKeys: String, CodingKey {
@@ -47,6 +49,7 @@ package struct CoverageCheckRecord: Codable, Hashable, Sendable, FetchableRecord
         case validFrom = "valid_from"
         case validUntil = "valid_until"
         case inNetworkSites = "in_network_sites"
+        case requiresLMN = "requires_lmn"
     }
 
     /// The stored form of a validated check.
@@ -72,6 +75,7 @@ package struct CoverageCheckRecord: Codable, Hashable, Sendable, FetchableRecord
         validUntil = check.validUntil?.description
         inNetworkSites = CoverageCheck.canonicalList(check.inNetworkSites)
         notes = check.notes
+        requiresLMN = check.requiresLMN ? 1 : 0
     }
 
     /// The domain value, or an error naming the first missing or malformed field.
@@ -105,6 +109,7 @@ package struct CoverageCheckRecord: Codable, Hashable, Sendable, FetchableRecord
         check.validUntil = try date(validUntil, "valid_until")
         check.inNetworkSites = try CoverageCheck.decodeSites(Stored.required(inNetworkSites, "in_network_sites"))
         check.notes = notes
+        check.requiresLMN = requiresLMN == 1
         return check
     }
 

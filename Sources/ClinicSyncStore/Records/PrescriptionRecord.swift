@@ -22,6 +22,10 @@ package struct PrescriptionRecord: Codable, Hashable, Sendable, FetchableRecord,
     package var payer: String?
     package var memberID: String?
     package var notes: String?
+    /// JSON array text, e.g. `["left ankle"]`; NULL or `[]`: any region.
+    package var bodyRegions: String?
+    package var lmnReceivedOn: String?
+    package var lmnReference: String?
 
     /// Column names, which are also the JSON field names.
     package enum CodingKeys: String, CodingKey {
@@ -36,6 +40,9 @@ package struct PrescriptionRecord: Codable, Hashable, Sendable, FetchableRecord,
         case issuedOn = "issued_on"
         case expiresOn = "expires_on"
         case memberID = "member_id"
+        case bodyRegions = "body_regions"
+        case lmnReceivedOn = "lmn_received_on"
+        case lmnReference = "lmn_reference"
     }
 
     /// The stored form of a validated prescription.
@@ -56,6 +63,9 @@ package struct PrescriptionRecord: Codable, Hashable, Sendable, FetchableRecord,
         payer = prescription.payer
         memberID = prescription.memberID
         notes = prescription.notes
+        bodyRegions = CoverageCheck.canonicalList(prescription.bodyRegions)
+        lmnReceivedOn = prescription.lmnReceivedOn?.description
+        lmnReference = prescription.lmnReference
     }
 
     /// The domain value, or an error naming the first missing or malformed field.
@@ -72,6 +82,9 @@ package struct PrescriptionRecord: Codable, Hashable, Sendable, FetchableRecord,
             unitsPerVisit: unitsPerVisit,
             frequency: frequency,
             bodyRegion: bodyRegion,
+            bodyRegions: try bodyRegions.map { text throws(ValidationError) in try BodyRegion.decodeList(text) } ?? [],
+            lmnReceivedOn: try lmnReceivedOn.map { text throws(ValidationError) in try CalendarDate(text, field: "lmn_received_on") },
+            lmnReference: lmnReference,
             issuedOn: try CalendarDate(Stored.required(issuedOn, "issued_on"), field: "issued_on"),
             expiresOn: try CalendarDate(Stored.required(expiresOn, "expires_on"), field: "expires_on"),
             payer: try Stored.required(payer, "payer"),

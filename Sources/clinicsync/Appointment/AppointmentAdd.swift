@@ -20,6 +20,7 @@ struct AppointmentAdd: ParsableCommand {
     @Option(help: "The visit's state.") var status: AppointmentStatus = .scheduled
     @Option(name: .customLong("prescription"), help: "The prescription the visit is billed against (\(ArgumentForm.rowID)).")
     var prescriptionID: RowID?
+    @Option(name: .customLong("body-region"), help: "What will be treated: \(ArgumentForm.region).") var bodyRegion: BodyRegion?
     @Option var notes: String?
     @Option(help: "A UUID to use instead of a new one.") var id: RowID?
 
@@ -30,7 +31,7 @@ struct AppointmentAdd: ParsableCommand {
                 id: id ?? .new(), patientID: patientID, patientName: patientName, therapist: therapist,
                 site: site ?? application.siteID.rawValue,
                 startsAt: startsAt, minutes: minutes, units: units, status: status, prescriptionID: prescriptionID,
-                notes: notes.flatMap(optionalText))
+                bodyRegion: bodyRegion, notes: notes.flatMap(optionalText))
             let booked = try application.addAppointment(appointment, force: write.force, strict: booking.strict)
             booking.warn(booked.warnings)
             if options.json { return Output.json(booked) }

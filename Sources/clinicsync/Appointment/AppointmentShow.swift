@@ -17,7 +17,8 @@ struct AppointmentShow: ParsableCommand {
                 ("id", appointment.id), ("patient_id", appointment.patientID), ("patient_name", appointment.patientName),
                 ("therapist", appointment.therapist), ("site", appointment.site), ("starts_at", appointment.startsAt),
                 ("minutes", appointment.minutes.map(String.init)), ("units", appointment.units.map(String.init)),
-                ("status", appointment.status), ("prescription_id", appointment.prescriptionID), ("notes", appointment.notes),
+                ("status", appointment.status), ("prescription_id", appointment.prescriptionID),
+                ("body_region", appointment.bodyRegion), ("notes", appointment.notes),
             ])
         }
     }

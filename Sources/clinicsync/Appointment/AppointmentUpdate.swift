@@ -21,22 +21,24 @@ struct AppointmentUpdate: ParsableCommand {
     @Option(name: .customLong("patient-name")) var patientName: String?
     @Option(name: .customLong("prescription"), help: "Link to a prescription (\(ArgumentForm.rowID); \"\" unlinks).")
     var prescription: PrescriptionChangeArgument?
+    @Option(name: .customLong("body-region"), help: "What was or will be treated: \(ArgumentForm.region); \"\" clears.")
+    var bodyRegion: Clearable<BodyRegion>?
     @Option(help: "New notes (\"\" clears them).") var notes: String?
 
     func validate() throws {
-        let given: [Any?] = [status, startsAt, therapist, minutes, units, site, patientID, patientName, prescription, notes]
+        let given: [Any?] = [status, startsAt, therapist, minutes, units, site, patientID, patientName, prescription, bodyRegion, notes]
         guard given.contains(where: { $0 != nil }) else {
             throw ValidationError(
                 "nothing to change: give at least one of --status, --starts-at, --therapist, --minutes, --units, --site, --patient-id, "
-                    + "--patient-name, --prescription, --notes"
+                    + "--patient-name, --prescription, --body-region, --notes"
             )
         }
     }
 
     func run() throws {
         let newPrescription: RowID?? = prescription.map(\.prescriptionID)
-        let (status, startsAt, therapist, minutes, units, site, patientID, patientName, notes) =
-            (status, startsAt, therapist, minutes, units, site, patientID, patientName, notes)
+        let (status, startsAt, therapist, minutes, units, site, patientID, patientName, bodyRegion, notes) =
+            (status, startsAt, therapist, minutes, units, site, patientID, patientName, bodyRegion, notes)
         try reportingFailures { () throws(ApplicationError) in
             let (updated, warnings) = try options.application().updateAppointment(id: id, force: write.force, strict: booking.strict) {
                 appointment in
@@ -52,6 +54,7 @@ struct AppointmentUpdate: ParsableCommand {
                 if let patientID { appointment.patientID = patientID }
                 if let patientName { appointment.patientName = patientName }
                 if let newPrescription { appointment.prescriptionID = newPrescription }
+                if let bodyRegion { appointment.bodyRegion = bodyRegion.value }
                 if let notes { appointment.notes = optionalText(notes) }
             }
             booking.warn(warnings)

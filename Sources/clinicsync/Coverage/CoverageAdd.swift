@@ -18,6 +18,8 @@ struct CoverageAdd: ParsableCommand {
     @Option(help: "The payer representative's name.") var rep: String?
     @Option(help: "Whether the plan covers the treatment: \(ArgumentForm.yesNo).") var covered: YesNo
     @Option(name: .customLong("requires-prescription"), help: "\(ArgumentForm.yesNo).") var requiresPrescription: YesNo = .yes
+    @Option(name: .customLong("requires-lmn"), help: "Whether the payer requires a letter of medical necessity: \(ArgumentForm.yesNo).")
+    var requiresLMN: YesNo = .no
     @Option(help: "A qualifying diagnosis code (\(ArgumentForm.icd10)); none: any code.") var icd10: [ICD10Code] = []
     @Option(name: .customLong("visit-limit"), help: "Visits allowed per period (omit for unlimited).") var visitLimit: Int?
     @Option(name: .customLong("visit-limit-period"), help: "What the visit limit counts.") var visitLimitPeriod: CoverageCheck.VisitLimitPeriod =
@@ -45,7 +47,7 @@ struct CoverageAdd: ParsableCommand {
             var check = CoverageCheck(
                 id: id ?? .new(), patientID: patientID, payer: payer, memberID: memberID, checkedOn: checkedOn ?? application.today,
                 checkedBy: checkedBy ?? CoverageDefaults.operatorName() ?? "", site: application.siteID, covered: covered.isYes,
-                requiresPrescription: requiresPrescription.isYes)
+                requiresPrescription: requiresPrescription.isYes, requiresLMN: requiresLMN.isYes)
             check.referenceNumber = reference.flatMap(optionalText)
             check.repName = rep.flatMap(optionalText)
             check.qualifyingICD10 = Set(icd10)

@@ -16,27 +16,6 @@ extension PlanYearStart: ExpressibleByArgument {
     package init?(argument: String) { try? self.init(argument) }
 }
 
-/// A date option of `coverage update` whose empty value clears the field.
-enum ClearableDate: ExpressibleByArgument {
-    case clear
-    case date(CalendarDate)
-
-    init?(argument: String) {
-        if argument.isEmpty {
-            self = .clear
-        } else if let date = CalendarDate(argument: argument) {
-            self = .date(date)
-        } else {
-            return nil
-        }
-    }
-
-    var value: CalendarDate? {
-        if case let .date(date) = self { return date }
-        return nil
-    }
-}
-
 extension ArgumentForm {
     static let planYearStart = "MM-DD, a day every year has (not 02-29), e.g. 07-01"
     static let yesNo = "yes or no"

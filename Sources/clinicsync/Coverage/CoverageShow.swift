@@ -18,6 +18,7 @@ struct CoverageShow: ParsableCommand {
                 ("checked_on", check.checkedOn), ("checked_by", check.checkedBy), ("site", check.site),
                 ("reference_number", check.referenceNumber), ("rep_name", check.repName), ("covered", CoverageText.yesNo(check.covered)),
                 ("requires_prescription", CoverageText.yesNo(check.requiresPrescription)),
+                ("requires_lmn", CoverageText.yesNo(check.requiresLMN)),
                 ("qualifying_icd10", check.qualifyingICD10.isEmpty ? "any" : check.qualifyingICD10.joined(separator: ", ")),
                 ("visit_limit", CoverageText.visitLimit(check)), ("plan_year_start", check.planYearStart),
                 ("units_per_visit_limit", check.unitsPerVisitLimit.map(String.init)), ("authorization_number", check.authorizationNumber),

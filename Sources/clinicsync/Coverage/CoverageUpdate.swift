@@ -19,6 +19,8 @@ struct CoverageUpdate: ParsableCommand {
     @Option(help: "\"\" clears.") var rep: String?
     @Option(help: "\(ArgumentForm.yesNo).") var covered: YesNo?
     @Option(name: .customLong("requires-prescription"), help: "\(ArgumentForm.yesNo).") var requiresPrescription: YesNo?
+    @Option(name: .customLong("requires-lmn"), help: "Whether the payer requires a letter of medical necessity: \(ArgumentForm.yesNo).")
+    var requiresLMN: YesNo?
     @Option(help: "Replaces the qualifying codes: \(ArgumentForm.icd10).") var icd10: [ICD10Code] = []
     @Flag(name: .customLong("any-icd10"), help: "Clears the qualifying codes: any code qualifies.") var anyICD10 = false
     @Option(name: .customLong("visit-limit"), help: "Visits allowed per period (0 means unlimited).") var visitLimit: Int?
@@ -26,8 +28,8 @@ struct CoverageUpdate: ParsableCommand {
     @Option(name: .customLong("plan-year-start"), help: "\(ArgumentForm.planYearStart).") var planYearStart: PlanYearStart?
     @Option(name: .customLong("units-per-visit-limit"), help: "0 clears.") var unitsPerVisitLimit: Int?
     @Option(help: "\"\" clears.") var authorization: String?
-    @Option(name: .customLong("valid-from"), help: "\(ArgumentForm.date); \"\" clears.") var validFrom: ClearableDate?
-    @Option(name: .customLong("valid-until"), help: "\(ArgumentForm.date); \"\" clears.") var validUntil: ClearableDate?
+    @Option(name: .customLong("valid-from"), help: "\(ArgumentForm.date); \"\" clears.") var validFrom: Clearable<CalendarDate>?
+    @Option(name: .customLong("valid-until"), help: "\(ArgumentForm.date); \"\" clears.") var validUntil: Clearable<CalendarDate>?
     @Option(name: .customLong("in-network"), help: "Replaces the in-network sites (\(ArgumentForm.siteID)); repeat.")
     var inNetwork: [SiteID] = []
     @Flag(name: .customLong("every-site"), help: "Clears the in-network sites: every site is in network.") var everySite = false
@@ -37,7 +39,7 @@ struct CoverageUpdate: ParsableCommand {
         if anyICD10, !icd10.isEmpty { throw ValidationError("give either --icd10 or --any-icd10, not both") }
         if everySite, !inNetwork.isEmpty { throw ValidationError("give either --in-network or --every-site, not both") }
         let given: [Any?] = [
-            patientID, payer, memberID, checkedOn, checkedBy, reference, rep, covered, requiresPrescription, visitLimit,
+            patientID, payer, memberID, checkedOn, checkedBy, reference, rep, covered, requiresPrescription, requiresLMN, visitLimit,
             visitLimitPeriod, planYearStart, unitsPerVisitLimit, authorization, validFrom, validUntil, notes,
         ]
         guard given.contains(where: { $0 != nil }) || !icd10.isEmpty || anyICD10 || !inNetwork.isEmpty || everySite else {
@@ -64,6 +66,7 @@ struct CoverageUpdate: ParsableCommand {
         if let rep { check.repName = optionalText(rep) }
         if let covered { check.covered = covered.isYes }
         if let requiresPrescription { check.requiresPrescription = requiresPrescription.isYes }
+        if let requiresLMN { check.requiresLMN = requiresLMN.isYes }
         if !icd10.isEmpty || anyICD10 { check.qualifyingICD10 = Set(icd10) }
         if let visitLimit { check.visitLimit = visitLimit == 0 ? nil : visitLimit }
         if let visitLimitPeriod { check.visitLimitPeriod = visitLimitPeriod }

@@ -16,8 +16,14 @@ struct PrescriptionAdd: ParsableCommand {
     @Option(help: "\(ArgumentForm.icd10).") var icd10: [ICD10Code] = []
     @Option(help: "Visits authorised (omit for unlimited).") var visits: Int?
     @Option(name: .customLong("units-per-visit")) var unitsPerVisit: Int?
-    @Option(help: "E.g. \"2x/week for 6 weeks\".") var frequency: String?
-    @Option(name: .customLong("body-region")) var bodyRegion: String?
+    @Option(help: "How often visits may take place, \(ArgumentForm.frequency) (omit for no limit).") var frequency: VisitFrequency?
+    @Option(
+        name: [.customLong("region"), .customLong("body-region")],
+        help: "A region the prescriber allows treating; repeat for several; none: any. \(ArgumentForm.region).")
+    var regions: [BodyRegion] = []
+    @Option(name: .customLong("lmn-received-on"), help: "When the letter of medical necessity arrived (\(ArgumentForm.date)).")
+    var lmnReceivedOn: CalendarDate?
+    @Option(name: .customLong("lmn-reference"), help: "Where the scanned letter is kept.") var lmnReference: String?
     @Option(name: .customLong("issued-on"), help: "\(ArgumentForm.date).") var issuedOn: CalendarDate
     @Option(name: .customLong("expires-on"), help: "\(ArgumentForm.date).") var expiresOn: CalendarDate
     @Option var payer: String
@@ -34,7 +40,8 @@ struct PrescriptionAdd: ParsableCommand {
             let prescription = Prescription(
                 id: id ?? .new(), patientID: patientID, patientName: patientName, prescriber: prescriber, prescriberNPI: npi,
                 diagnosis: diagnosis, icd10Codes: icd10, visitsAuthorized: visits, unitsPerVisit: unitsPerVisit,
-                frequency: frequency.flatMap(optionalText), bodyRegion: bodyRegion.flatMap(optionalText),
+                frequency: frequency?.description, bodyRegions: Set(regions), lmnReceivedOn: lmnReceivedOn,
+                lmnReference: lmnReference.flatMap(optionalText),
                 issuedOn: issuedOn, expiresOn: expiresOn, payer: payer, memberID: memberID, notes: notes.flatMap(optionalText))
             let recorded = try options.application().addPrescription(prescription, force: write.force)
             if options.json { return Output.json(["id": recorded.rawValue]) }

@@ -14,17 +14,23 @@ struct PrescriptionShow: ParsableCommand {
         try reportingFailures { () throws(ApplicationError) in
             let view = try options.application().prescription(id: id)
             if options.json { return Output.json(view) }
-            Output.fields([
+            var fields: [(String, String?)] = [
                 ("id", view.id), ("patient_id", view.patientID), ("patient_name", view.patientName),
                 ("prescriber", view.prescriber), ("prescriber_npi", view.prescriberNPI), ("diagnosis", view.diagnosis),
                 ("icd10_codes", view.icd10Codes.joined(separator: ", ")),
                 ("visits_authorized", view.visitsAuthorized.map(String.init) ?? "unlimited"),
                 ("visits_used", view.visitsUsed.map(String.init)),
-                ("units_per_visit", view.unitsPerVisit.map(String.init)), ("frequency", view.frequency),
-                ("body_region", view.bodyRegion), ("issued_on", view.issuedOn), ("expires_on", view.expiresOn),
+                ("units_per_visit", view.unitsPerVisit.map(String.init)), ("frequency", view.frequency ?? "no limit"),
+                ("body_regions", view.bodyRegions.isEmpty ? "any" : view.bodyRegions.joined(separator: ", ")),
+            ]
+            if let legacy = view.bodyRegion { fields.append(("body_region", "\(legacy) (free text from before regions were checked)")) }
+            fields += [
+                ("lmn_received_on", view.lmnReceivedOn), ("lmn_reference", view.lmnReference),
+                ("issued_on", view.issuedOn), ("expires_on", view.expiresOn),
                 ("payer", view.payer), ("member_id", view.memberID), ("notes", view.notes),
                 ("usage", view.usage.map(UsageText.summary)),
-            ])
+            ]
+            Output.fields(fields)
             guard let usage = view.usage, !usage.appointments.isEmpty else { return }
             print("")
             Output.table(

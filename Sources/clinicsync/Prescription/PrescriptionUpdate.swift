@@ -18,8 +18,13 @@ struct PrescriptionUpdate: ParsableCommand {
     @Option(help: "Replaces the codes: \(ArgumentForm.icd10).") var icd10: [ICD10Code] = []
     @Option(help: "Visits authorised (0 means unlimited).") var visits: Int?
     @Option(name: .customLong("units-per-visit"), help: "Units per visit (0 clears).") var unitsPerVisit: Int?
-    @Option(help: "\"\" clears.") var frequency: String?
-    @Option(name: .customLong("body-region"), help: "\"\" clears.") var bodyRegion: String?
+    @Option(help: "\(ArgumentForm.frequency); \"\" clears (no limit).") var frequency: Clearable<VisitFrequency>?
+    @Option(
+        name: [.customLong("region"), .customLong("body-region")], help: "Replaces the regions: \(ArgumentForm.region); repeat for several.")
+    var regions: [BodyRegion] = []
+    @Flag(name: .customLong("any-region"), help: "Clears the regions: any region may be treated.") var anyRegion = false
+    @Option(name: .customLong("lmn-received-on"), help: "\(ArgumentForm.date); \"\" clears.") var lmnReceivedOn: Clearable<CalendarDate>?
+    @Option(name: .customLong("lmn-reference"), help: "\"\" clears.") var lmnReference: String?
     @Option(name: .customLong("issued-on"), help: "\(ArgumentForm.date).") var issuedOn: CalendarDate?
     @Option(name: .customLong("expires-on"), help: "\(ArgumentForm.date).") var expiresOn: CalendarDate?
     @Option var payer: String?
@@ -27,9 +32,10 @@ struct PrescriptionUpdate: ParsableCommand {
     @Option(help: "\"\" clears.") var notes: String?
 
     func validate() throws {
+        if anyRegion, !regions.isEmpty { throw ValidationError("give either --region or --any-region, not both") }
         let given: [Any?] = [
             patientID, patientName, prescriber, npi, diagnosis, icd10.isEmpty ? nil : icd10, visits, unitsPerVisit, frequency,
-            bodyRegion, issuedOn, expiresOn, payer, memberID, notes,
+            regions.isEmpty && !anyRegion ? nil : regions, lmnReceivedOn, lmnReference, issuedOn, expiresOn, payer, memberID, notes,
         ]
         guard given.contains(where: { $0 != nil }) else {
             throw ValidationError("nothing to change: give at least one field option (see --help)")
@@ -39,8 +45,9 @@ struct PrescriptionUpdate: ParsableCommand {
     func run() throws {
         let (patientID, patientName, prescriber, npi, diagnosis, payer, memberID) =
             (patientID, patientName, prescriber, npi, diagnosis, payer, memberID)
-        let (codes, visits, unitsPerVisit, frequency, bodyRegion, issuedOn, expiresOn, notes) =
-            (icd10, visits, unitsPerVisit, frequency, bodyRegion, issuedOn, expiresOn, notes)
+        let (codes, visits, unitsPerVisit, frequency, issuedOn, expiresOn, notes) =
+            (icd10, visits, unitsPerVisit, frequency, issuedOn, expiresOn, notes)
+        let (regions, anyRegion, lmnReceivedOn, lmnReference) = (regions, anyRegion, lmnReceivedOn, lmnReference)
         try reportingFailures { () throws(ApplicationError) in
             let updated = try options.application().updatePrescription(id: id, force: write.force) { prescription in
                 if let patientID { prescription.patientID = patientID }
@@ -53,8 +60,10 @@ struct PrescriptionUpdate: ParsableCommand {
                 if !codes.isEmpty { prescription.icd10Codes = codes }
                 if let issuedOn { prescription.issuedOn = issuedOn }
                 if let expiresOn { prescription.expiresOn = expiresOn }
-                if let frequency { prescription.frequency = optionalText(frequency) }
-                if let bodyRegion { prescription.bodyRegion = optionalText(bodyRegion) }
+                if let frequency { prescription.frequency = frequency.value?.description }
+                if !regions.isEmpty || anyRegion { prescription.bodyRegions = Set(regions) }
+                if let lmnReceivedOn { prescription.lmnReceivedOn = lmnReceivedOn.value }
+                if let lmnReference { prescription.lmnReference = optionalText(lmnReference) }
                 if let notes { prescription.notes = optionalText(notes) }
                 if let visits { prescription.visitsAuthorized = visits == 0 ? nil : visits }
                 if let unitsPerVisit { prescription.unitsPerVisit = unitsPerVisit == 0 ? nil : unitsPerVisit }

@@ -35,6 +35,36 @@ extension ICD10Code: ExpressibleByArgument {
     package init?(argument: String) { try? self.init(argument) }
 }
 
+extension VisitFrequency: ExpressibleByArgument {
+    package init?(argument: String) { try? self.init(argument) }
+}
+
+extension BodyRegion: ExpressibleByArgument {
+    package init?(argument: String) { try? self.init(argument) }
+}
+
+/// An option of an `update` command whose empty value clears the field.
+enum Clearable<Value: ExpressibleByArgument>: ExpressibleByArgument {
+    case clear
+    case to(Value)
+
+    init?(argument: String) {
+        if argument.isEmpty {
+            self = .clear
+        } else if let value = Value(argument: argument) {
+            self = .to(value)
+        } else {
+            return nil
+        }
+    }
+
+    /// The new value; `nil` clears.
+    var value: Value? {
+        if case let .to(value) = self { return value }
+        return nil
+    }
+}
+
 /// The allowed values are listed when one is refused.
 extension AppointmentStatus: ExpressibleByArgument {}
 
@@ -48,6 +78,8 @@ enum ArgumentForm {
     static let npi = "the prescriber's 10-digit NPI (the 10th digit is a check digit)"
     static let icd10 = "an ICD-10-CM code such as M54.50 or M79.1; repeat for several"
     static let siteID = "1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit"
+    static let frequency = "at most N visits a week or month: \(VisitFrequency.acceptedForms)"
+    static let region = "\(BodyRegion.form), compared without case; common names: \(BodyRegion.commonNames.joined(separator: ", "))"
 }
 
 /// `--prescription ID|none` of `deleted restore`.

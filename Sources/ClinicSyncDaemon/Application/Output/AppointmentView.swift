@@ -1,3 +1,4 @@
+import ClinicSyncCore
 import ClinicSyncStore
 
 /// An appointment as the CLI shows it. Fields are optional because a row is assembled from changes
@@ -14,6 +15,8 @@ package struct AppointmentView: Codable, Sendable, Equatable {
     package var units: Int?
     package var status: String?
     package var prescriptionID: String?
+    /// What was or will be treated, folded (`left ankle`).
+    package var bodyRegion: String?
     package var notes: String?
 
     enum CodingKeys: String, CodingKey {
@@ -22,6 +25,7 @@ package struct AppointmentView: Codable, Sendable, Equatable {
         case patientName = "patient_name"
         case startsAt = "starts_at"
         case prescriptionID = "prescription_id"
+        case bodyRegion = "body_region"
     }
 }
 
@@ -30,6 +34,7 @@ extension AppointmentView {
         self.init(
             id: record.id, patientID: record.patientID, patientName: record.patientName, therapist: record.therapist,
             site: record.site, startsAt: record.startsAt, minutes: record.minutes, units: record.units, status: record.status,
-            prescriptionID: record.prescriptionID, notes: record.notes)
+            prescriptionID: record.prescriptionID, bodyRegion: record.bodyRegion.flatMap(BodyRegion.init(stored:))?.rawValue,
+            notes: record.notes)
     }
 }

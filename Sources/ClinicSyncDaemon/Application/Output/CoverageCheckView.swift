@@ -15,6 +15,8 @@ package struct CoverageCheckView: Codable, Sendable, Equatable {
     package var repName: String?
     package var covered: Bool?
     package var requiresPrescription: Bool?
+    /// False for checks recorded before table schema 3 (which did not ask).
+    package var requiresLMN: Bool
     /// Empty: any diagnosis code qualifies.
     package var qualifyingICD10: [String]
     /// `nil`: unlimited.
@@ -40,6 +42,7 @@ package struct CoverageCheckView: Codable, Sendable, Equatable {
         case referenceNumber = "reference_number"
         case repName = "rep_name"
         case requiresPrescription = "requires_prescription"
+        case requiresLMN = "requires_lmn"
         case qualifyingICD10 = "qualifying_icd10"
         case visitLimit = "visit_limit"
         case visitLimitPeriod = "visit_limit_period"
@@ -59,6 +62,7 @@ extension CoverageCheckView {
             id: record.id, patientID: record.patientID, payer: record.payer, memberID: record.memberID, checkedOn: record.checkedOn,
             checkedBy: record.checkedBy, site: record.site, referenceNumber: record.referenceNumber, repName: record.repName,
             covered: record.covered.map { $0 == 1 }, requiresPrescription: record.requiresPrescription.map { $0 == 1 },
+            requiresLMN: record.requiresLMN == 1,
             qualifyingICD10: record.qualifyingICD10.flatMap { try? ICD10Code.decodeList($0).map(\.rawValue) } ?? [],
             visitLimit: record.visitLimit, visitLimitPeriod: record.visitLimitPeriod, planYearStart: record.planYearStart,
             unitsPerVisitLimit: record.unitsPerVisitLimit, authorizationNumber: record.authorizationNumber,

@@ -14,8 +14,15 @@ package struct PrescriptionView: Codable, Sendable, Equatable {
     /// `nil`: unlimited.
     package var visitsAuthorized: Int?
     package var unitsPerVisit: Int?
+    /// As stored: a rule (`2 per week`), or text from before frequencies were rules.
     package var frequency: String?
+    /// Free text from before table schema 3; never checked.
     package var bodyRegion: String?
+    /// The regions the prescriber allows treating, folded and sorted; empty: any.
+    package var bodyRegions: [String]
+    /// When the letter of medical necessity arrived.
+    package var lmnReceivedOn: String?
+    package var lmnReference: String?
     package var issuedOn: String?
     package var expiresOn: String?
     package var payer: String?
@@ -35,6 +42,9 @@ package struct PrescriptionView: Codable, Sendable, Equatable {
         case visitsAuthorized = "visits_authorized"
         case unitsPerVisit = "units_per_visit"
         case bodyRegion = "body_region"
+        case bodyRegions = "body_regions"
+        case lmnReceivedOn = "lmn_received_on"
+        case lmnReference = "lmn_reference"
         case issuedOn = "issued_on"
         case expiresOn = "expires_on"
         case memberID = "member_id"
@@ -50,7 +60,10 @@ extension PrescriptionView {
             prescriberNPI: record.prescriberNPI, diagnosis: record.diagnosis,
             icd10Codes: record.icd10Codes.flatMap { try? ICD10Code.decodeList($0).map(\.rawValue) } ?? [],
             visitsAuthorized: record.visitsAuthorized, unitsPerVisit: record.unitsPerVisit, frequency: record.frequency,
-            bodyRegion: record.bodyRegion, issuedOn: record.issuedOn, expiresOn: record.expiresOn, payer: record.payer,
+            bodyRegion: record.bodyRegion,
+            bodyRegions: record.bodyRegions.flatMap { try? BodyRegion.decodeList($0).map(\.rawValue).sorted() } ?? [],
+            lmnReceivedOn: record.lmnReceivedOn, lmnReference: record.lmnReference, issuedOn: record.issuedOn, expiresOn: record.expiresOn,
+            payer: record.payer,
             memberID: record.memberID, notes: record.notes, visitsUsed: visitsUsed, usage: usage.map(PrescriptionUsageView.init))
     }
 }

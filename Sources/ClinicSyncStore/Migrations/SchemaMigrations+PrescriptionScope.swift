@@ -1,0 +1,36 @@
+import GRDB
+
+extension SchemaMigrations {
+    /// Synchronised-table schema 3 (docs/design/prescription-scope.md): the region a visit treats, the
+    /// regions and letter of medical necessity of a prescription, and whether a payer requires the
+    /// letter. Columns are added (no row is rewritten, and the log keeps every old value as it was);
+    /// the prescriptions' free-text `body_region` stays beside the new list, since old log entries
+    /// that a site replays from history hold text, not lists.
+    ///
+    /// The capture and size triggers of the three tables are made again with their new column lists,
+    /// and the log gains slot `v20` for a coverage check's 21st column.
+    static func addPrescriptionScope(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE appointments ADD COLUMN body_region TEXT;
+                ALTER TABLE prescriptions ADD COLUMN body_regions TEXT;
+                ALTER TABLE prescriptions ADD COLUMN lmn_received_on TEXT;
+                ALTER TABLE prescriptions ADD COLUMN lmn_reference TEXT;
+                ALTER TABLE coverage_checks ADD COLUMN requires_lmn INTEGER CHECK (requires_lmn IS NULL OR requires_lmn IN (0, 1));
+                ALTER TABLE change_log ADD COLUMN v20;
+                """)
+        for (table, code, columns) in [
+            ("appointments", 1, appointmentColumns + ["body_region"]),
+            ("prescriptions", 2, prescriptionColumns + ["body_regions", "lmn_received_on", "lmn_reference"]),
+            ("coverage_checks", 3, coverageCheckColumns + ["requires_lmn"]),
+        ] {
+            for name in CaptureTriggers.names(table: table) + ["insert", "update"].map({ "\(table)_refuse_oversized_\($0)" }) {
+                try db.execute(sql: "DROP TRIGGER \(name)")
+            }
+            for statement in CaptureTriggers.statements(table: table, code: code, columns: columns, deletes: .logEntryAndTombstone) {
+                try db.execute(sql: statement)
+            }
+            try refuseOversizedValues(db, table: table, columns: columns)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Testing
+
+@testable import ClinicSyncCore
+
+@Suite("Treated body regions")
+struct BodyRegionTests {
+    @Test(
+        "regions compare without case and with runs of spaces as one",
+        arguments: [("left ankle", "Left Ankle"), ("lower back", "  lower \t BACK "), ("c-spine (upper)", "C-Spine (Upper)")])
+    func folded(_ pair: (String, String)) throws {
+        #expect(try BodyRegion(pair.0) == BodyRegion(pair.1))
+        #expect(try BodyRegion(pair.1).rawValue == pair.0)
+    }
+
+    @Test(
+        "a typed region must have the documented form; the message states it without echoing the input",
+        arguments: ["", "   ", "neck, shoulders", "\"neck\"", "back\\neck", "neck;", String(repeating: "a", count: 61), "knee\u{0}"])
+    func refused(_ text: String) {
+        #expect(throws: ValidationError(field: "body_region", rule: "must be \(BodyRegion.form); list several regions one at a time")) {
+            try BodyRegion(text)
+        }
+    }
+
+    @Test("every common name is a region in its folded form, and 60 characters are allowed")
+    func commonNames() throws {
+        for name in BodyRegion.commonNames { #expect(try BodyRegion(name).rawValue == name) }
+        #expect(Set(BodyRegion.commonNames).count == BodyRegion.commonNames.count)
+        #expect(try BodyRegion(String(repeating: "é", count: 60)).rawValue.count == 60)
+    }
+
+    @Test("stored text is folded and never refused; blank text is no region; a stored list reads as a set")
+    func stored() throws {
+        #expect(BodyRegion(stored: "Neck, Shoulders")?.rawValue == "neck, shoulders")
+        #expect(BodyRegion(stored: "  ") == nil)
+        #expect(try BodyRegion.decodeList(#"[ "Neck","neck" , "", "left ankle"]"#) == [BodyRegion("neck"), BodyRegion("left ankle")])
+        #expect(try BodyRegion.decodeList("[]").isEmpty)
+        #expect(throws: ValidationError.self) { try BodyRegion.decodeList("neck") }
+        #expect(CoverageCheck.canonicalList([try BodyRegion("neck"), try BodyRegion("left ankle")]) == #"["left ankle","neck"]"#)
+    }
+
+    @Test("a prescription's new frequency must be a rule; text it held before is not judged again")
+    func prescriptionFrequency() throws {
+        var prescription = Prescription(
+            id: try RowID("3f2b8c1e-8d4a-4c2e-9b1f-0a6d5e7c9b21"), patientID: "p1", patientName: "P", prescriber: "Dr",
+            prescriberNPI: try NPI("1234567893"), diagnosis: "d", icd10Codes: [try ICD10Code("M54.50")], frequency: "2 per week",
+            issuedOn: try CalendarDate("2026-11-01", field: "issued_on"), expiresOn: try CalendarDate("2027-01-01", field: "expires_on"),
+            payer: "Aetna", memberID: "W1")
+        try prescription.validate()
+        #expect(prescription.frequencyRule == VisitFrequency(count: 2, period: .week))
+        var legacy = prescription
+        legacy.frequency = "2x/week for 6 weeks"
+        #expect(throws: ValidationError.self) { try legacy.validate() }
+        #expect(throws: ValidationError.self) { try legacy.validate(previous: prescription) }
+        var edited = legacy
+        edited.notes = "seen"
+        try edited.validate(previous: legacy)
+        #expect(edited.frequencyRule == nil)
+        edited.lmnReference = " "
+        #expect(throws: ValidationError(field: "lmn_reference", rule: "must not be empty")) { try edited.validate(previous: legacy) }
+    }
+}

@@ -4,7 +4,7 @@ import GRDB
 extension SiteStore {
     /// Validates and stores a new prescription.
     package func addPrescription(_ prescription: Prescription) throws(StoreError) {
-        do { try prescription.validate() } catch { throw .invalid(error) }
+        do { try prescription.validateWrite(replacing: nil) } catch { throw .invalid(error) }
         try insert(PrescriptionRecord(prescription), id: prescription.id) { _ in }
     }
 
@@ -17,7 +17,7 @@ extension SiteStore {
             var prescription = try StoredRow.decode(.prescriptions, id: id) { () throws(ValidationError) in try record.prescription() }
             let previous = prescription
             try change(&prescription)
-            try prescription.validate(previous: previous)
+            try prescription.validateWrite(replacing: previous)
             return (previous.fieldValues, prescription.fieldValues)
         }
     }

@@ -45,17 +45,18 @@ struct BodyRegionTests {
             prescriberNPI: try NPI("1234567893"), diagnosis: "d", icd10Codes: [try ICD10Code("M54.50")], frequency: "2 per week",
             issuedOn: try CalendarDate("2026-11-01", field: "issued_on"), expiresOn: try CalendarDate("2027-01-01", field: "expires_on"),
             payer: "Aetna", memberID: "W1")
-        try prescription.validate()
+        try prescription.validateWrite(replacing: nil)
         #expect(prescription.frequencyRule == VisitFrequency(count: 2, period: .week))
         var legacy = prescription
         legacy.frequency = "2x/week for 6 weeks"
-        #expect(throws: ValidationError.self) { try legacy.validate() }
-        #expect(throws: ValidationError.self) { try legacy.validate(previous: prescription) }
+        #expect(throws: ValidationError.self) { try legacy.validateWrite(replacing: nil) }
+        #expect(throws: ValidationError.self) { try legacy.validateWrite(replacing: prescription) }
+        try legacy.validate()
         var edited = legacy
         edited.notes = "seen"
-        try edited.validate(previous: legacy)
+        try edited.validateWrite(replacing: legacy)
         #expect(edited.frequencyRule == nil)
         edited.lmnReference = " "
-        #expect(throws: ValidationError(field: "lmn_reference", rule: "must not be empty")) { try edited.validate(previous: legacy) }
+        #expect(throws: ValidationError(field: "lmn_reference", rule: "must not be empty")) { try edited.validateWrite(replacing: legacy) }
     }
 }

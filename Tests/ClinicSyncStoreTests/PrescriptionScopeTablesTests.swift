@@ -49,6 +49,11 @@ struct PrescriptionScopeTablesTests {
         #expect(try store.prescription(id: prescription.id)?.prescription().frequencyRule == nil)
         try store.updatePrescription(id: prescription.id) { $0.notes = "called the prescriber" }
         #expect(try store.prescription(id: prescription.id)?.frequency == "as tolerated")
+        // It takes part in usage and alerts like any row (it limits nothing).
+        let issued = prescription.issuedOn
+        let calendar = CoverageCalendar(today: issued, expiryWarningDays: 14) { _ in issued }
+        let read = try store.coverageSnapshot(calendar)
+        #expect(read.unreadableRows == 0 && read.snapshot.prescriptions.map(\.id) == [prescription.id])
         let count = try store.changeLogCount()
         #expect(throws: StoreError.self) { try store.updatePrescription(id: prescription.id) { $0.frequency = "most days" } }
         #expect(try store.changeLogCount() == count)

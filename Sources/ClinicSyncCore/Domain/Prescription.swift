@@ -63,9 +63,16 @@ package struct Prescription: Hashable, Sendable {
         frequency.flatMap { text in try? VisitFrequency(text) }
     }
 
-    /// Checks the rules that involve only this prescription. A frequency must be a rule when it is
-    /// new (differs from `previous`'s, or there is no `previous`); text kept from before is not re-judged.
-    package func validate(previous: Prescription? = nil) throws(ValidationError) {
+    /// Checks a write: the rules of ``validate()``, and a frequency must be a rule when it is new
+    /// (differs from `previous`'s, or there is no `previous`). Text stored before frequencies were
+    /// rules, or by another program, is kept and not judged again.
+    package func validateWrite(replacing previous: Prescription?) throws(ValidationError) {
+        try validate()
+        if let frequency, frequency != previous?.frequency { _ = try VisitFrequency(frequency) }
+    }
+
+    /// Checks the rules that involve only this prescription as stored (any frequency text).
+    package func validate() throws(ValidationError) {
         try Require.nonEmpty(patientID, "patient_id")
         try Require.nonEmpty(patientName, "patient_name")
         try Require.nonEmpty(prescriber, "prescriber")
@@ -81,7 +88,6 @@ package struct Prescription: Hashable, Sendable {
         if let unitsPerVisit, !(1...96).contains(unitsPerVisit) {
             throw ValidationError(field: "units_per_visit", rule: "must be between 1 and 96, or absent")
         }
-        if let frequency, frequency != previous?.frequency { _ = try VisitFrequency(frequency) }
         if let lmnReference { try Require.nonEmpty(lmnReference, "lmn_reference") }
         guard expiresOn >= issuedOn else {
             throw ValidationError(field: "expires_on", rule: "must not be before issued_on (\(issuedOn))")

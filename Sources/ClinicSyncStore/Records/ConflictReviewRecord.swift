@@ -67,16 +67,18 @@ extension SiteStore {
                     throw deleted
                         ? StoreError.rowDeleted(table: entry.table, id: entry.rowID) : StoreError.notFound(table: entry.table, id: entry.rowID)
                 }
+                // A prescription's new frequency must be a rule; what it held is compared, not judged.
+                let previous = entry.table == .prescriptions ? try? PrescriptionRecord.fetchOne(db, key: entry.rowID.rawValue)?.prescription() : nil
                 try db.execute(
                     sql: "UPDATE \(table) SET \(entry.column.name) = ? WHERE id = ?", arguments: [value.databaseValue, entry.rowID.rawValue])
-                try Self.checkRow(entry.table, id: entry.rowID, in: db)
+                try Self.checkRow(entry.table, id: entry.rowID, in: db, previousPrescription: previous)
             }
             try ConflictReviewRecord(review).insert(db)
         }
     }
 
     /// Checks a row by the domain rules after a field was written directly.
-    private static func checkRow(_ table: SyncedTable, id: RowID, in db: Database) throws {
+    private static func checkRow(_ table: SyncedTable, id: RowID, in db: Database, previousPrescription: Prescription?) throws {
         switch table {
         case .appointments:
             guard let appointment = try AppointmentRecord.fetchOne(db, key: id.rawValue)?.appointment() else { return }
@@ -84,7 +86,7 @@ extension SiteStore {
             let prescription = try appointment.prescriptionID.flatMap { try PrescriptionRecord.fetchOne(db, key: $0.rawValue)?.prescription() }
             try appointment.validateLink(to: appointment.prescriptionID == nil ? nil : prescription)
         case .prescriptions:
-            try PrescriptionRecord.fetchOne(db, key: id.rawValue)?.prescription().validate()
+            try PrescriptionRecord.fetchOne(db, key: id.rawValue)?.prescription().validateWrite(replacing: previousPrescription)
         case .coverageChecks:
             try CoverageCheckRecord.fetchOne(db, key: id.rawValue)?.coverageCheck().validate()
         case .alertAcknowledgements, .conflictReviews:

@@ -24,7 +24,7 @@ extension SiteStore {
         try read { db in try Self.coverageSnapshot(db, calendar) }
     }
 
-    /// The part of the snapshot a prescription's usage reads: it and the visits linked to it.
+    /// The part of the snapshot a prescription's usage reads: it, the visits linked to it and its patient's checks.
     package func coverageSnapshot(
         _ calendar: CoverageCalendar, prescriptionID: RowID
     ) throws(StoreError) -> (snapshot: CoverageSnapshot, unreadableRows: Int) {
@@ -71,7 +71,10 @@ extension SiteStore {
             appointmentRecords = try AppointmentRecord.fetchAll(
                 db, sql: "SELECT * FROM appointments WHERE prescription_id = ?", arguments: [prescriptionID.rawValue])
             prescriptionRecords = try PrescriptionRecord.fetchAll(db, keys: [prescriptionID.rawValue])
-            checkRecords = []
+            // The patient's checks: whether the letter of medical necessity is required today.
+            checkRecords = try CoverageCheckRecord.fetchAll(
+                db, sql: "SELECT * FROM coverage_checks WHERE patient_id = (SELECT patient_id FROM prescriptions WHERE id = ?)",
+                arguments: [prescriptionID.rawValue])
         } else {
             (appointmentRecords, prescriptionRecords, checkRecords) =
                 (try AppointmentRecord.fetchAll(db), try PrescriptionRecord.fetchAll(db), try CoverageCheckRecord.fetchAll(db))
@@ -123,12 +126,21 @@ package struct BookingScreen: Sendable {
         var after = before
         after.visits.removeAll { $0.id == appointment.id }
         after.visits.append(CoverageSnapshot.Visit(appointment, date: calendar.dayOf(appointment.startsAt)))
-        // An alert is this booking's when it names the booking and no alert of its kind named it
-        // before: a cancellation that shrinks an alert, or an edit that leaves one as it was,
+        // An alert is this booking's when it names the booking and no alert of the same scope
+        // (kind and defining rows: another region is another scope) named it before, or when it
+        // counts visits against a limit, the booking counts, and the scope's alert names more
+        // visits than before (a visit booked earlier in a full week pushes a later one beyond the
+        // limit). A cancellation that shrinks an alert, or an edit that leaves one as it was,
         // raises nothing.
-        let named = Set(CoverageRules(before).alerts(identity: identity).filter { $0.appointmentIDs.contains(appointment.id) }.map(\.kind))
-        let raised = CoverageRules(after).alerts(identity: identity).filter {
-            $0.appointmentIDs.contains(appointment.id) && !named.contains($0.kind) && !$0.acknowledged
+        let earlier = CoverageRules(before).alerts(identity: identity)
+        let namedBefore = Set(earlier.filter { $0.appointmentIDs.contains(appointment.id) }.map(\.scope))
+        // Limits have one alert per scope (a prescription, a payer's period, a prescription's week).
+        let namedCount = Dictionary(earlier.filter(\.kind.countsAgainstLimit).map { ($0.scope, $0.appointmentIDs.count) }, uniquingKeysWith: max)
+        let counts = CoverageSnapshot.Visit(appointment, date: calendar.dayOf(appointment.startsAt)).counts
+        let raised = CoverageRules(after).alerts(identity: identity).filter { alert in
+            guard !alert.acknowledged else { return false }
+            if alert.appointmentIDs.contains(appointment.id) { return !namedBefore.contains(alert.scope) }
+            return alert.kind.countsAgainstLimit && counts && alert.appointmentIDs.count > namedCount[alert.scope] ?? 0
         }
         if strict, !raised.isEmpty { throw StoreError.bookingRaisesAlerts(raised.map { "\($0.kind.rawValue): \($0.message)" }) }
         return raised

@@ -4,7 +4,13 @@ import GRDB
 extension SiteStore {
     /// Validates and stores a new prescription.
     package func addPrescription(_ prescription: Prescription) throws(StoreError) {
-        do { try prescription.validateWrite(replacing: nil) } catch { throw .invalid(error) }
+        try addPrescription(prescription, keeping: nil)
+    }
+
+    /// Stores a prescription whose values are `kept`'s where they match (a restored row keeps the
+    /// frequency text it had, rule or not: it is not new).
+    func addPrescription(_ prescription: Prescription, keeping kept: Prescription?) throws(StoreError) {
+        do { try prescription.validateWrite(replacing: kept) } catch { throw .invalid(error) }
         try insert(PrescriptionRecord(prescription), id: prescription.id) { _ in }
     }
 

@@ -80,10 +80,10 @@ extension SiteStore {
                     try Self.decode(AppointmentRecord.self, row, removed).appointment()
                 })
         case .prescriptions:
-            try addPrescription(
-                try Self.complete(removed) { () throws(ValidationError) in
-                    try Self.decode(PrescriptionRecord.self, row, removed).prescription()
-                })
+            let prescription = try Self.complete(removed) { () throws(ValidationError) in
+                try Self.decode(PrescriptionRecord.self, row, removed).prescription()
+            }
+            try addPrescription(prescription, keeping: prescription)
         case .coverageChecks:
             try addCoverageCheck(
                 try Self.complete(removed) { () throws(ValidationError) in

@@ -130,13 +130,19 @@ struct Workload {
         if roll < 22 {
             let visits = Int.random(in: 4...12, using: &random)
             if let id = ledger.prescriptions.randomElement(using: &random), random.chance(60) {
-                let result = try site.run(["prescription", "update", id, "--visits", String(visits)] + forced)
+                // The visits authorized, or the frequency typed as a front desk would and stored as its rule.
+                let perWeek = Int.random(in: 1...3, using: &random)
+                let (flag, typed, column, stored) =
+                    random.chance(50)
+                    ? ("--visits", String(visits), "visits_authorized", String(visits))
+                    : ("--frequency", "\(perWeek)x/week", "frequency", "\(perWeek) per week")
+                let result = try site.run(["prescription", "update", id, flag, typed] + forced)
                 guard result.status == 0 else { return "\(site.name): update prescription refused (\(result.status))" }
-                guard let sequence = try lastSequence(at: site) else { return "\(site.name): prescription \(id.prefix(8)) already \(visits) visits" }
-                ledger.wrote(
-                    site: site.name, table: "prescriptions", row: id, column: "visits_authorized", value: String(visits),
-                    sequence: sequence)
-                return "\(site.name): prescription \(id.prefix(8)) visits=\(visits)"
+                guard let sequence = try lastSequence(at: site) else {
+                    return "\(site.name): prescription \(id.prefix(8)) already \(column)=\(stored)"
+                }
+                ledger.wrote(site: site.name, table: "prescriptions", row: id, column: column, value: stored, sequence: sequence)
+                return "\(site.name): prescription \(id.prefix(8)) \(column)=\(stored)"
             }
             let result = try site.run(
                 [
@@ -173,7 +179,7 @@ struct Workload {
             return try resave(row, at: site)
         }
         let (flag, column, value): (String, String, String) = {
-            switch Int.random(in: 0..<4, using: &random) {
+            switch Int.random(in: 0..<5, using: &random) {
             case 0:
                 let v = ["Sam", "Kim", "Alex", "Lee"].randomElement(using: &random)!
                 return ("--therapist", "therapist", v)
@@ -181,6 +187,7 @@ struct Workload {
                 let v = ["checked_in", "completed", "cancelled", "no_show", "scheduled"].randomElement(using: &random)!
                 return ("--status", "status", v)
             case 2: return ("--notes", "notes", "note-\(counter)")
+            case 3: return ("--body-region", "body_region", ["neck", "lower back", "left ankle"].randomElement(using: &random)!)
             default:
                 let v = String([15, 30, 45, 60, 90].randomElement(using: &random)!)
                 return ("--minutes", "minutes", v)

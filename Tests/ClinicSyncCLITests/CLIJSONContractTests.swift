@@ -36,8 +36,8 @@ struct CLIJSONContractTests {
         #expect(
             try await Self.keys(cli.succeed(["prescription", "list", "--json"]))
                 == [
-                    "body_regions", "diagnosis", "expires_on", "frequency", "icd10_codes", "id", "issued_on", "member_id", "notes", "patient_id",
-                    "patient_name", "payer", "prescriber", "prescriber_npi", "units_per_visit", "visits_authorized",
+                    "body_regions", "diagnosis", "expires_on", "frequency", "frequency_rule", "icd10_codes", "id", "issued_on", "member_id", "notes",
+                    "patient_id", "patient_name", "payer", "prescriber", "prescriber_npi", "units_per_visit", "visits_authorized",
                 ])
         #expect(try await Self.keys(cli.succeed(["prescription", "show", prescription, "--json"])).contains("visits_used"))
         #expect(

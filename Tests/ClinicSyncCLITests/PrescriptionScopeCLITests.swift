@@ -23,7 +23,7 @@ struct PrescriptionScopeCLITests {
             #expect(try await cli.decode(PrescriptionView.self, ["prescription", "show", id, "--json"]).frequency == stored, "\(spelling)")
         }
         let id = try await cli.succeed(CLIRecordTests.prescriptionArguments)
-        #expect(try await cli.succeed(["prescription", "show", id]).contains("no limit"))
+        #expect(try await cli.succeed(["prescription", "show", id]).contains("no frequency limit"))
         try await cli.succeed(["prescription", "update", id, "--frequency", "once a month"])
         #expect(try await cli.sqlite3("SELECT frequency FROM prescriptions WHERE id = '\(id)';") == "1 per month\n")
         try await cli.succeed(["prescription", "update", id, "--frequency", ""])

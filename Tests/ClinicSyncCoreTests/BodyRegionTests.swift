@@ -28,14 +28,32 @@ struct BodyRegionTests {
         #expect(try BodyRegion(String(repeating: "é", count: 60)).rawValue.count == 60)
     }
 
-    @Test("stored text is folded and never refused; blank text is no region; a stored list reads as a set")
+    @Test("stored text is folded and never refused: a JSON list with any escapes, or else the whole text as one region; blank is none")
     func stored() throws {
         #expect(BodyRegion(stored: "Neck, Shoulders")?.rawValue == "neck, shoulders")
         #expect(BodyRegion(stored: "  ") == nil)
-        #expect(try BodyRegion.decodeList(#"[ "Neck","neck" , "", "left ankle"]"#) == [BodyRegion("neck"), BodyRegion("left ankle")])
-        #expect(try BodyRegion.decodeList("[]").isEmpty)
-        #expect(throws: ValidationError.self) { try BodyRegion.decodeList("neck") }
-        #expect(CoverageCheck.canonicalList([try BodyRegion("neck"), try BodyRegion("left ankle")]) == #"["left ankle","neck"]"#)
+        let cases: [(String, Set<String>)] = [
+            (#"[ "Neck","neck" , "", "left ankle"]"#, ["neck", "left ankle"]), ("[]", []), (" [ ] ", []), ("left ankle", ["left ankle"]),
+            (#"["neck, upper"]"#, ["neck, upper"]), (#"["a \"b\" \\ c\u00e9\ud83d\ude00"]"#, [#"a "b" \ cé😀"#]), (#"["neck""#, [#"["neck""#]),
+            (#"["bad \x"]"#, [#"["bad \x"]"#]), (#"["lone \ud83d"]"#, [#"["lone \ud83d"]"#]), ("", []),
+        ]
+        for (text, regions) in cases {
+            #expect(Set(BodyRegion.storedList(text).map(\.rawValue)) == regions, "\(text)")
+        }
+        // What is written reads back as itself, escapes and all.
+        for regions in cases.map(\.1) {
+            let set = Set(regions.compactMap(BodyRegion.init(stored:)))
+            #expect(BodyRegion.storedList(BodyRegion.encodeList(set)) == set)
+        }
+        #expect(BodyRegion.encodeList([try BodyRegion("neck"), try BodyRegion("left ankle")]) == #"["left ankle","neck"]"#)
+    }
+
+    @Test("a list given as a new value must be a JSON array of regions of the documented form")
+    func typedList() throws {
+        #expect(try BodyRegion.typedList(#"["Neck", "left  ankle"]"#) == [BodyRegion("neck"), BodyRegion("left ankle")])
+        for text in ["neck", #"["neck; back"]"#, #"["neck""#, "[1]"] {
+            #expect(throws: ValidationError.self, "\(text)") { try BodyRegion.typedList(text) }
+        }
     }
 
     @Test("a prescription's new frequency must be a rule; text it held before is not judged again")

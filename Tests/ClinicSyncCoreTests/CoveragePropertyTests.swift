@@ -23,7 +23,12 @@ struct CoveragePropertyTests {
                 scenario.prescription(
                     patient: pick(patients), payer: pick(payers), visits: pick([nil, 1, 2, 3, 6]), unitsPerVisit: pick([nil, 2, 4]),
                     codes: pick([["M54.50"], ["M79.1"], ["M54.50", "M79.1"]]), issued: issued.description,
-                    expires: CalendarDate(daysSinceEpoch: issued.daysSinceEpoch + int(0...120)).description))
+                    expires: CalendarDate(daysSinceEpoch: issued.daysSinceEpoch + int(0...120)).description
+                ) {
+                    $0.frequency = pick([nil, "1 per week", "2 per week", "3 per month", "as tolerated"])
+                    $0.bodyRegions = pick([[], [try! BodyRegion("neck")], [try! BodyRegion("neck"), try! BodyRegion("left ankle")]])
+                    $0.lmnReceivedOn = pick([nil, CalendarDate(daysSinceEpoch: 20_390 + int(0...90))])
+                })
         }
         for _ in 0..<int(0...4) {
             scenario.check(patient: pick(patients), payer: pick(payers), on: CalendarDate(daysSinceEpoch: 20_370 + int(0...60)).description) {
@@ -38,6 +43,7 @@ struct CoveragePropertyTests {
                     $0.authorizationNumber = "A"
                 }
                 if int(0...3) == 0 { $0.validFrom = CalendarDate(daysSinceEpoch: 20_380 + int(0...60)) }
+                $0.requiresLMN = int(0...2) == 0
             }
         }
         for _ in 0..<int(0...30) {
@@ -46,7 +52,8 @@ struct CoveragePropertyTests {
             scenario.visit(
                 pick(prescriptions.map(Optional.some) + [nil]), at: start.description, patient: pick(patients), therapist: pick(["Sam", "Kim"]),
                 site: pick(["downtown", "uptown", "eastside"]), minutes: minutes,
-                units: pick([nil, BillingUnits.forTreatment(minutes: minutes) + 1]), status: pick(AppointmentStatus.allCases))
+                units: pick([nil, BillingUnits.forTreatment(minutes: minutes) + 1]), status: pick(AppointmentStatus.allCases),
+                region: pick([nil, "neck", "lower back"]))
         }
         return scenario
     }

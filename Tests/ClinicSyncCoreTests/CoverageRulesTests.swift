@@ -50,12 +50,12 @@ struct CoverageScenario {
     @discardableResult
     mutating func visit(
         _ prescription: RowID?, at: String, patient: String = "p1", therapist: String = "Sam", site: String = "downtown",
-        minutes: Int = 60, units: Int? = nil, status: AppointmentStatus = .scheduled, day: String? = nil
+        minutes: Int = 60, units: Int? = nil, status: AppointmentStatus = .scheduled, day: String? = nil, region: String? = nil
     ) -> RowID {
         let startsAt = try! UTCDateTime(at, field: "starts_at")
         let appointment = Appointment(
             id: nextID(), patientID: patient, patientName: "Name", therapist: therapist, site: site, startsAt: startsAt, minutes: minutes,
-            units: units, status: status, prescriptionID: prescription)
+            units: units, status: status, prescriptionID: prescription, bodyRegion: region.map { try! BodyRegion($0) })
         visits.append(CoverageSnapshot.Visit(appointment, date: day.map { try! CalendarDate($0, field: "day") } ?? startsAt.date))
         return appointment.id
     }

@@ -98,3 +98,44 @@ struct PrescriptionScopeTablesTests {
         #expect(throws: ValidationError(field: "requires_lmn", rule: "value must be 0, 1 or null")) { try change.validate() }
     }
 }
+
+/// Findings of a hostile read of issue 13's first version, in the store.
+@Suite("Regions and frequencies in the store: what a first review found")
+struct PrescriptionScopeStoreReviewTests {
+    @Test("a deleted prescription holding frequency text from before is restored with that text: it is not a new value")
+    func legacyPrescriptionRestores() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store("north", in: directory)
+        let prescription = Fixtures.prescription()
+        try store.addPrescription(prescription)
+        let sql = "UPDATE prescriptions SET frequency = '2x/week for 6 weeks' WHERE id = '\(prescription.id)';"
+        #expect(try sqlite3(store.path, sql).status == 0)
+        try store.deletePrescription(id: prescription.id)
+        let restored = RowID.random()
+        try store.restoreRemovedRow(id: prescription.id, as: restored)
+        #expect(try store.prescription(id: restored)?.frequency == "2x/week for 6 weeks")
+    }
+
+    @Test("regions or a blank letter reference written by another program never make a prescription unreadable")
+    func leniently() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store("north", in: directory)
+        var ids: [RowID] = []
+        for (regions, reference) in [("'Left Ankle'", "''"), (#"'["neck, upper", "a \"b\""]'"#, "'  '"), ("'[\"neck'", "NULL")] {
+            let prescription = Fixtures.prescription()
+            try store.addPrescription(prescription)
+            let sql = "UPDATE prescriptions SET body_regions = \(regions), lmn_reference = \(reference) WHERE id = '\(prescription.id)';"
+            #expect(try sqlite3(store.path, sql).status == 0, "\(sql)")
+            ids.append(prescription.id)
+        }
+        let read = try ids.map { try #require(try store.prescription(id: $0)).prescription() }
+        #expect(read.map { Set($0.bodyRegions.map(\.rawValue)) } == [["left ankle"], ["neck, upper", #"a "b""#], [#"["neck"#]])
+        #expect(read.allSatisfy { $0.lmnReference == nil })
+        let today = Fixtures.prescription().issuedOn
+        let snapshot = try store.coverageSnapshot(CoverageCalendar(today: today, expiryWarningDays: 14) { _ in today })
+        #expect(snapshot.unreadableRows == 0 && snapshot.snapshot.prescriptions.count == 3)
+        // An edit of another field leaves the stored spelling alone.
+        try store.updatePrescription(id: ids[1]) { $0.notes = "seen" }
+        #expect(try store.prescription(id: ids[1])?.bodyRegions == #"["neck, upper", "a \"b\""]"#)
+    }
+}

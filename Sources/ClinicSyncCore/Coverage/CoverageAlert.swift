@@ -11,8 +11,15 @@ package struct CoverageAlert: Hashable, Sendable {
         case coverageUnverified = "coverage_unverified"
         case notCovered = "not_covered"
         case expiringSoon = "expiring_soon"
+        case outsidePrescribedRegion = "outside_prescribed_region"
+        case overFrequency = "over_frequency"
+        case missingMedicalNecessityLetter = "missing_medical_necessity_letter"
 
         package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        /// Whether the alert counts visits against a limit, naming the latest ones beyond it: a
+        /// visit booked earlier than those still makes the count exceed the limit.
+        package var countsAgainstLimit: Bool { self == .overAuthorized || self == .overFrequency }
     }
 
     /// `kind-` and 16 hex digits of SHA-256 over the kind and the ids involved: the same at every
@@ -28,6 +35,10 @@ package struct CoverageAlert: Hashable, Sendable {
     /// Ids, dates and counts only: never a patient's name, diagnosis or notes.
     package var message: String
     package var acknowledged: Bool
+    /// What the alert is about, without the visits it names (the kind and the rows and dates that
+    /// define it: a prescription and week, a visit and region): the same before and after a
+    /// booking changes which visits are beyond a limit. Not part of any output.
+    package var scope: [String]
 }
 
 /// Derives alert ids; the digest is injected, as the core does no cryptography of its own.

@@ -6,6 +6,7 @@ extension CoverageRules {
         coverageLimitAlerts(into: &found)
         visitAlerts(into: &found)
         doubleBookings(into: &found)
+        scopeAlerts(into: &found)
         return found.alerts.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
     }
 
@@ -190,6 +191,7 @@ struct AlertCollector {
         alerts.append(
             CoverageAlert(
                 id: id, kind: kind, patientID: patientID, prescriptionID: prescriptionID, appointmentIDs: ordered.map(\.id),
-                sites: Set(ordered.map(\.appointment.site)).sorted(), message: message, acknowledged: acknowledged.contains(id)))
+                sites: Set(ordered.map(\.appointment.site)).sorted(), message: message, acknowledged: acknowledged.contains(id),
+                scope: [kind.rawValue] + parts))
     }
 }

@@ -36,7 +36,12 @@ package struct CoverageRules: Sendable {
 
     /// The usage of prescription `id`, or `nil` if the snapshot does not hold it.
     package func usage(of id: RowID) -> PrescriptionUsage? {
-        prescriptions[id].map { PrescriptionUsage(prescription: $0, visits: visitsByPrescription[id] ?? [], today: snapshot.today) }
+        prescriptions[id].map { prescription in
+            let check = check(patientID: prescription.patientID, payer: prescription.payer, on: snapshot.today)
+            return PrescriptionUsage(
+                prescription: prescription, visits: visitsByPrescription[id] ?? [], today: snapshot.today,
+                letterRequiredBy: check.flatMap { $0.requiresLMN ? $0.id : nil })
+        }
     }
 
     /// The newest check for the patient and payer (by `checked_on`, then id): the one in force.

@@ -17,8 +17,28 @@ package struct PrescriptionUsage: Hashable, Sendable {
     package var daysUntilExpiry: Int
     /// Every linked visit, by start time then id.
     package var visits: [CoverageSnapshot.Visit]
+    /// The frequency rule, and the visits counted in its period (week or month) holding today.
+    package var frequency: FrequencyUsage?
+    /// The letter of medical necessity: when it arrived, and the check in force today that requires it.
+    package var letter: LetterStatus
 
-    init(prescription: Prescription, visits: [CoverageSnapshot.Visit], today: CalendarDate) {
+    /// A frequency rule's current period.
+    package struct FrequencyUsage: Hashable, Sendable {
+        package var rule: VisitFrequency
+        /// The first day of the week or month holding today.
+        package var periodFirst: CalendarDate
+        /// Scheduled, checked-in and completed visits in that period.
+        package var visits: Int
+    }
+
+    /// Whether the letter of medical necessity is needed and on file.
+    package struct LetterStatus: Hashable, Sendable {
+        package var receivedOn: CalendarDate?
+        /// The coverage check valid today that requires a letter; `nil`: none does.
+        package var requiredBy: RowID?
+    }
+
+    init(prescription: Prescription, visits: [CoverageSnapshot.Visit], today: CalendarDate, letterRequiredBy: RowID?) {
         prescriptionID = prescription.id
         visitsAuthorized = prescription.visitsAuthorized
         let statuses = visits.map(\.appointment.status)
@@ -32,6 +52,12 @@ package struct PrescriptionUsage: Hashable, Sendable {
         unitsAuthorized = prescription.unitsPerVisit.flatMap { units in prescription.visitsAuthorized.map { units * $0 } }
         daysUntilExpiry = prescription.expiresOn.daysSinceEpoch - today.daysSinceEpoch
         self.visits = visits.sorted(by: CoverageSnapshot.Visit.inOrder)
+        frequency = prescription.frequencyRule.map { rule in
+            let first = rule.period.first(containing: today)
+            return FrequencyUsage(
+                rule: rule, periodFirst: first, visits: visits.filter { $0.counts && rule.period.first(containing: $0.date) == first }.count)
+        }
+        letter = LetterStatus(receivedOn: prescription.lmnReceivedOn, requiredBy: letterRequiredBy)
     }
 }
 

@@ -42,9 +42,28 @@ package struct BodyRegion: Hashable, Comparable, Sendable, CustomStringConvertib
 
     package static func < (lhs: BodyRegion, rhs: BodyRegion) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// A stored list of regions (a JSON array of strings, any order and spacing) read back.
-    package static func decodeList(_ text: String, field: String = "body_regions") throws(ValidationError) -> Set<BodyRegion> {
-        Set(try decodeSimpleStringArray(text, field: field, example: "[\"left ankle\",\"lower back\"]").compactMap(BodyRegion.init(stored:)))
+    /// A list as stored: a JSON array of the folded regions, sorted, so equal sets are equal text.
+    package static func encodeList(_ regions: Set<BodyRegion>) -> String {
+        "[" + regions.sorted().map { JSONText.quoted($0.rawValue) }.joined(separator: ",") + "]"
+    }
+
+    /// A stored list read back, never refused (a prescription must not drop out of usage and
+    /// alerts over its regions): a JSON array of strings, or, when another program wrote something
+    /// else (`left ankle`), the whole text as one region. Every site reads the same text alike.
+    package static func storedList(_ text: String) -> Set<BodyRegion> {
+        guard let items = JSONText.stringArray(text) else { return BodyRegion(stored: text).map { [$0] } ?? [] }
+        return Set(items.compactMap(BodyRegion.init(stored:)))
+    }
+
+    /// A list given as a field's new value (a conflict resolved with `--value`): a JSON array of
+    /// regions of the documented form.
+    package static func typedList(_ text: String, field: String = "body_regions") throws(ValidationError) -> Set<BodyRegion> {
+        guard let items = JSONText.stringArray(text) else {
+            throw ValidationError(field: field, rule: "must be a JSON array of regions, e.g. [\"left ankle\",\"lower back\"]")
+        }
+        var regions: Set<BodyRegion> = []
+        for item in items { regions.insert(try BodyRegion(item, field: field)) }
+        return regions
     }
 
     private static let punctuation: Set<Unicode.Scalar> = [" ", "-", "'", ".", "/", "(", ")", "&"]

@@ -106,7 +106,7 @@ package struct Prescription: Hashable, Sendable {
             "frequency": optionalText(frequency), "body_region": optionalText(bodyRegion),
             "issued_on": .text(issuedOn.description), "expires_on": .text(expiresOn.description),
             "payer": .text(payer), "member_id": .text(memberID), "notes": optionalText(notes),
-            "body_regions": .text(CoverageCheck.canonicalList(bodyRegions)),
+            "body_regions": .text(BodyRegion.encodeList(bodyRegions)),
             "lmn_received_on": optionalText(lmnReceivedOn?.description), "lmn_reference": optionalText(lmnReference),
         ]
         return Dictionary(uniqueKeysWithValues: SyncedTable.prescriptions.columns.map { ($0, values[$0.name]!) })

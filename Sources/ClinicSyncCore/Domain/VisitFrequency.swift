@@ -9,6 +9,23 @@ package struct VisitFrequency: Hashable, Sendable, CustomStringConvertible {
 
         /// The most visits a prescription may allow in one period.
         var maximum: Int { self == .week ? 14 : 62 }
+
+        /// The first day of the calendar period holding `date`: its week's Monday, or its month's first day.
+        package func first(containing date: CalendarDate) -> CalendarDate {
+            switch self {
+            case .week:
+                // 1970-01-01 was a Thursday, three days after a Monday.
+                let days = date.daysSinceEpoch
+                return CalendarDate(daysSinceEpoch: days - ((days + 3) % 7 + 7) % 7)
+            case .month:
+                return CalendarDate(year: date.year, month: date.month, day: 1)
+            }
+        }
+
+        /// How messages name the period beginning on `first`: `week of 2026-11-30`, `month 2026-12`.
+        package func name(from first: CalendarDate) -> String {
+            self == .week ? "week of \(first)" : "month " + first.description.prefix(7)
+        }
     }
 
     package let count: Int

@@ -38,6 +38,18 @@ package struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Checks a value a person gives this column directly (a conflict resolved with `--value`)
+    /// against the form the CLI's options require, beyond the type: regions have the documented
+    /// form. Stored values are read leniently instead.
+    package func validateGiven(_ value: FieldValue) throws(ValidationError) {
+        guard case let .text(text) = value else { return }
+        switch (table, name) {
+        case (.appointments, "body_region"): _ = try BodyRegion(text)
+        case (.prescriptions, "body_regions"): _ = try BodyRegion.typedList(text)
+        default: break
+        }
+    }
+
     /// What ``accepts(_:)`` allows, in words, for error messages.
     package var expectedValue: String {
         if let allowedValues { return "one of " + allowedValues.joined(separator: ", ") }

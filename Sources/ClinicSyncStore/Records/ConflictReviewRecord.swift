@@ -60,6 +60,7 @@ extension SiteStore {
                 guard entry.column.accepts(value) else {
                     throw StoreError.invalid(ValidationError(field: column, rule: "value must be \(entry.column.expectedValue)"))
                 }
+                do throws(ValidationError) { try entry.column.validateGiven(value) } catch { throw StoreError.invalid(error) }
                 let table = entry.table.rawValue
                 guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)", arguments: [entry.rowID.rawValue]) == true
                 else {

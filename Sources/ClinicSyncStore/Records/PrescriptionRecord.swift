@@ -63,7 +63,7 @@ package struct PrescriptionRecord: Codable, Hashable, Sendable, FetchableRecord,
         payer = prescription.payer
         memberID = prescription.memberID
         notes = prescription.notes
-        bodyRegions = CoverageCheck.canonicalList(prescription.bodyRegions)
+        bodyRegions = BodyRegion.encodeList(prescription.bodyRegions)
         lmnReceivedOn = prescription.lmnReceivedOn?.description
         lmnReference = prescription.lmnReference
     }
@@ -82,9 +82,10 @@ package struct PrescriptionRecord: Codable, Hashable, Sendable, FetchableRecord,
             unitsPerVisit: unitsPerVisit,
             frequency: frequency,
             bodyRegion: bodyRegion,
-            bodyRegions: try bodyRegions.map { text throws(ValidationError) in try BodyRegion.decodeList(text) } ?? [],
+            bodyRegions: bodyRegions.map(BodyRegion.storedList) ?? [],
             lmnReceivedOn: try lmnReceivedOn.map { text throws(ValidationError) in try CalendarDate(text, field: "lmn_received_on") },
-            lmnReference: lmnReference,
+            // Blank text another program wrote is no reference (and no reason to drop the row).
+            lmnReference: lmnReference.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 },
             issuedOn: try CalendarDate(Stored.required(issuedOn, "issued_on"), field: "issued_on"),
             expiresOn: try CalendarDate(Stored.required(expiresOn, "expires_on"), field: "expires_on"),
             payer: try Stored.required(payer, "payer"),

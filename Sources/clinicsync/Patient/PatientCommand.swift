@@ -27,6 +27,7 @@ struct PatientShow: ParsableCommand {
             for prescription in patient.prescriptions {
                 print("  \(prescription.id)  \(prescription.payer ?? "-")  \(prescription.issuedOn ?? "-") to \(prescription.expiresOn ?? "-")")
                 if let usage = prescription.usage { print("    " + UsageText.summary(usage)) }
+                print("    " + UsageText.scope(prescription))
             }
             print("\ncoverage")
             if patient.coverage.isEmpty { print("  none") }
@@ -60,5 +61,30 @@ enum UsageText {
         let units = usage.unitsAuthorized.map { "\(usage.unitsCompleted) of \($0) units" } ?? "\(usage.unitsCompleted) units"
         return "\(authorized) authorized: \(usage.scheduled) scheduled, \(usage.completed) completed, \(usage.noShows) no-shows, "
             + "\(usage.cancelled) cancelled, \(remaining); \(units) completed; expires in \(usage.daysUntilExpiry) days"
+    }
+
+    /// What the prescription allows: how often (with the current period's visits), where, and the letter.
+    static func scope(_ prescription: PrescriptionView) -> String {
+        let regions = prescription.bodyRegions.isEmpty ? "any region" : "regions " + prescription.bodyRegions.joined(separator: ", ")
+        return [frequency(prescription), regions, prescription.usage.map { letter($0.letter) }].compactMap { $0 }.joined(separator: "; ")
+    }
+
+    static func frequency(_ prescription: PrescriptionView) -> String {
+        if let rule = prescription.usage?.frequency {
+            let period = rule.rule.hasSuffix("week") ? "week of \(rule.periodFirst)" : "month " + rule.periodFirst.prefix(7)
+            return "at most \(rule.rule): \(rule.visits) in the \(period)"
+        }
+        if let rule = prescription.frequencyRule { return "at most \(rule)" }
+        guard let text = prescription.frequency else { return "no frequency limit" }
+        return "frequency \"\(text)\" is not a rule ClinicSync can check (set one with prescription update --frequency)"
+    }
+
+    static func letter(_ letter: PrescriptionUsageView.LetterStatusView) -> String {
+        switch (letter.receivedOn, letter.requiredBy) {
+        case (nil, nil): return "no letter of medical necessity (none required)"
+        case let (received?, nil): return "letter of medical necessity received \(received)"
+        case let (nil, check?): return "letter of medical necessity REQUIRED (coverage check \(check)), not received"
+        case let (received?, check?): return "letter of medical necessity received \(received) (required by coverage check \(check))"
+        }
     }
 }

@@ -20,7 +20,7 @@ struct PrescriptionShow: ParsableCommand {
                 ("icd10_codes", view.icd10Codes.joined(separator: ", ")),
                 ("visits_authorized", view.visitsAuthorized.map(String.init) ?? "unlimited"),
                 ("visits_used", view.visitsUsed.map(String.init)),
-                ("units_per_visit", view.unitsPerVisit.map(String.init)), ("frequency", view.frequency ?? "no limit"),
+                ("units_per_visit", view.unitsPerVisit.map(String.init)), ("frequency", UsageText.frequency(view)),
                 ("body_regions", view.bodyRegions.isEmpty ? "any" : view.bodyRegions.joined(separator: ", ")),
             ]
             if let legacy = view.bodyRegion { fields.append(("body_region", "\(legacy) (free text from before regions were checked)")) }
@@ -29,6 +29,7 @@ struct PrescriptionShow: ParsableCommand {
                 ("issued_on", view.issuedOn), ("expires_on", view.expiresOn),
                 ("payer", view.payer), ("member_id", view.memberID), ("notes", view.notes),
                 ("usage", view.usage.map(UsageText.summary)),
+                ("letter", view.usage.map { UsageText.letter($0.letter) }),
             ]
             Output.fields(fields)
             guard let usage = view.usage, !usage.appointments.isEmpty else { return }

@@ -23,6 +23,10 @@ struct PrescriptionUpdate: ParsableCommand {
         name: [.customLong("region"), .customLong("body-region")], help: "Replaces the regions: \(ArgumentForm.region); repeat for several.")
     var regions: [BodyRegion] = []
     @Flag(name: .customLong("any-region"), help: "Clears the regions: any region may be treated.") var anyRegion = false
+    @Flag(
+        name: .customLong("clear-legacy-body-region"),
+        help: "Clears the free-text body_region kept from before regions were checked (shown, never checked).")
+    var clearLegacyBodyRegion = false
     @Option(name: .customLong("lmn-received-on"), help: "\(ArgumentForm.date); \"\" clears.") var lmnReceivedOn: Clearable<CalendarDate>?
     @Option(name: .customLong("lmn-reference"), help: "\"\" clears.") var lmnReference: String?
     @Option(name: .customLong("issued-on"), help: "\(ArgumentForm.date).") var issuedOn: CalendarDate?
@@ -35,7 +39,8 @@ struct PrescriptionUpdate: ParsableCommand {
         if anyRegion, !regions.isEmpty { throw ValidationError("give either --region or --any-region, not both") }
         let given: [Any?] = [
             patientID, patientName, prescriber, npi, diagnosis, icd10.isEmpty ? nil : icd10, visits, unitsPerVisit, frequency,
-            regions.isEmpty && !anyRegion ? nil : regions, lmnReceivedOn, lmnReference, issuedOn, expiresOn, payer, memberID, notes,
+            regions.isEmpty && !anyRegion ? nil : regions, clearLegacyBodyRegion ? true : nil, lmnReceivedOn, lmnReference, issuedOn, expiresOn,
+            payer, memberID, notes,
         ]
         guard given.contains(where: { $0 != nil }) else {
             throw ValidationError("nothing to change: give at least one field option (see --help)")
@@ -48,6 +53,7 @@ struct PrescriptionUpdate: ParsableCommand {
         let (codes, visits, unitsPerVisit, frequency, issuedOn, expiresOn, notes) =
             (icd10, visits, unitsPerVisit, frequency, issuedOn, expiresOn, notes)
         let (regions, anyRegion, lmnReceivedOn, lmnReference) = (regions, anyRegion, lmnReceivedOn, lmnReference)
+        let clearLegacyBodyRegion = clearLegacyBodyRegion
         try reportingFailures { () throws(ApplicationError) in
             let updated = try options.application().updatePrescription(id: id, force: write.force) { prescription in
                 if let patientID { prescription.patientID = patientID }
@@ -62,6 +68,7 @@ struct PrescriptionUpdate: ParsableCommand {
                 if let expiresOn { prescription.expiresOn = expiresOn }
                 if let frequency { prescription.frequency = frequency.value?.description }
                 if !regions.isEmpty || anyRegion { prescription.bodyRegions = Set(regions) }
+                if clearLegacyBodyRegion { prescription.bodyRegion = nil }
                 if let lmnReceivedOn { prescription.lmnReceivedOn = lmnReceivedOn.value }
                 if let lmnReference { prescription.lmnReference = optionalText(lmnReference) }
                 if let notes { prescription.notes = optionalText(notes) }

@@ -44,9 +44,38 @@ package struct PrescriptionUsageView: Codable, Sendable, Equatable {
     package var unitsAuthorized: Int?
     package var daysUntilExpiry: Int
     package var appointments: [VisitView]
+    /// The frequency rule with its current week's or month's visits; absent without a rule.
+    package var frequency: FrequencyUsageView?
+    package var letter: LetterStatusView
+
+    /// `{"rule": "2 per week", "period_first": "2026-11-30", "visits": 1}`
+    package struct FrequencyUsageView: Codable, Sendable, Equatable {
+        package var rule: String
+        /// The Monday of the week, or the first of the month, holding today.
+        package var periodFirst: String
+        /// Scheduled, checked-in and completed visits in that period, at every site.
+        package var visits: Int
+
+        enum CodingKeys: String, CodingKey {
+            case rule, visits
+            case periodFirst = "period_first"
+        }
+    }
+
+    /// The letter of medical necessity: `received_on` (absent: not received) and `required_by`,
+    /// the coverage check valid today that requires one (absent: none does).
+    package struct LetterStatusView: Codable, Sendable, Equatable {
+        package var receivedOn: String?
+        package var requiredBy: String?
+
+        enum CodingKeys: String, CodingKey {
+            case receivedOn = "received_on"
+            case requiredBy = "required_by"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case scheduled, completed, cancelled, remaining, appointments
+        case scheduled, completed, cancelled, remaining, appointments, frequency, letter
         case visitsAuthorized = "visits_authorized"
         case noShows = "no_shows"
         case unitsCompleted = "units_completed"
@@ -65,6 +94,10 @@ package struct PrescriptionUsageView: Codable, Sendable, Equatable {
         unitsAuthorized = usage.unitsAuthorized
         daysUntilExpiry = usage.daysUntilExpiry
         appointments = usage.visits.map(VisitView.init)
+        frequency = usage.frequency.map {
+            FrequencyUsageView(rule: $0.rule.description, periodFirst: $0.periodFirst.description, visits: $0.visits)
+        }
+        letter = LetterStatusView(receivedOn: usage.letter.receivedOn?.description, requiredBy: usage.letter.requiredBy?.rawValue)
     }
 }
 

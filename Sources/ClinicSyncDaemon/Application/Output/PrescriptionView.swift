@@ -16,6 +16,8 @@ package struct PrescriptionView: Codable, Sendable, Equatable {
     package var unitsPerVisit: Int?
     /// As stored: a rule (`2 per week`), or text from before frequencies were rules.
     package var frequency: String?
+    /// The frequency as a rule (`2 per week`); absent when there is none or its text is not one.
+    package var frequencyRule: String?
     /// Free text from before table schema 3; never checked.
     package var bodyRegion: String?
     /// The regions the prescriber allows treating, folded and sorted; empty: any.
@@ -42,6 +44,7 @@ package struct PrescriptionView: Codable, Sendable, Equatable {
         case visitsAuthorized = "visits_authorized"
         case unitsPerVisit = "units_per_visit"
         case bodyRegion = "body_region"
+        case frequencyRule = "frequency_rule"
         case bodyRegions = "body_regions"
         case lmnReceivedOn = "lmn_received_on"
         case lmnReference = "lmn_reference"
@@ -60,8 +63,9 @@ extension PrescriptionView {
             prescriberNPI: record.prescriberNPI, diagnosis: record.diagnosis,
             icd10Codes: record.icd10Codes.flatMap { try? ICD10Code.decodeList($0).map(\.rawValue) } ?? [],
             visitsAuthorized: record.visitsAuthorized, unitsPerVisit: record.unitsPerVisit, frequency: record.frequency,
+            frequencyRule: record.frequency.flatMap { try? VisitFrequency($0).description },
             bodyRegion: record.bodyRegion,
-            bodyRegions: record.bodyRegions.flatMap { try? BodyRegion.decodeList($0).map(\.rawValue).sorted() } ?? [],
+            bodyRegions: record.bodyRegions.map { BodyRegion.storedList($0).sorted().map(\.rawValue) } ?? [],
             lmnReceivedOn: record.lmnReceivedOn, lmnReference: record.lmnReference, issuedOn: record.issuedOn, expiresOn: record.expiresOn,
             payer: record.payer,
             memberID: record.memberID, notes: record.notes, visitsUsed: visitsUsed, usage: usage.map(PrescriptionUsageView.init))

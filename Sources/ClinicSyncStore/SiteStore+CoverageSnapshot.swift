@@ -126,21 +126,25 @@ package struct BookingScreen: Sendable {
         var after = before
         after.visits.removeAll { $0.id == appointment.id }
         after.visits.append(CoverageSnapshot.Visit(appointment, date: calendar.dayOf(appointment.startsAt)))
-        // An alert is this booking's when it names the booking and no alert of the same scope
-        // (kind and defining rows: another region is another scope) named it before, or when it
-        // counts visits against a limit, the booking counts, and the scope's alert names more
-        // visits than before (a visit booked earlier in a full week pushes a later one beyond the
-        // limit). A cancellation that shrinks an alert, or an edit that leaves one as it was,
+        // A limit (one alert per scope: a prescription, a payer's period, a prescription's week)
+        // is this booking's when the booking counts and more visits are beyond it than before,
+        // whichever visits the alert names: a visit booked earlier in a full week pushes a later
+        // one beyond; a visit rescheduled within it changes only which. Any other alert is this
+        // booking's when it names the booking and no alert of the same scope (kind and defining
+        // rows: another region is another scope) named the booking with the same other visits
+        // before. A cancellation that shrinks an alert, or an edit that leaves one as it was,
         // raises nothing.
         let earlier = CoverageRules(before).alerts(identity: identity)
-        let namedBefore = Set(earlier.filter { $0.appointmentIDs.contains(appointment.id) }.map(\.scope))
-        // Limits have one alert per scope (a prescription, a payer's period, a prescription's week).
-        let namedCount = Dictionary(earlier.filter(\.kind.countsAgainstLimit).map { ($0.scope, $0.appointmentIDs.count) }, uniquingKeysWith: max)
+        let beyondBefore = Dictionary(
+            earlier.filter(\.kind.countsAgainstLimit).map { ($0.scope, $0.appointmentIDs.count) }, uniquingKeysWith: max)
+        let namingBefore = earlier.filter { $0.appointmentIDs.contains(appointment.id) }
         let counts = CoverageSnapshot.Visit(appointment, date: calendar.dayOf(appointment.startsAt)).counts
         let raised = CoverageRules(after).alerts(identity: identity).filter { alert in
             guard !alert.acknowledged else { return false }
-            if alert.appointmentIDs.contains(appointment.id) { return !namedBefore.contains(alert.scope) }
-            return alert.kind.countsAgainstLimit && counts && alert.appointmentIDs.count > namedCount[alert.scope] ?? 0
+            if alert.kind.countsAgainstLimit { return counts && alert.appointmentIDs.count > beyondBefore[alert.scope] ?? 0 }
+            guard alert.appointmentIDs.contains(appointment.id) else { return false }
+            let others = Set(alert.appointmentIDs)
+            return !namingBefore.contains { $0.scope == alert.scope && others.isSubset(of: $0.appointmentIDs) }
         }
         if strict, !raised.isEmpty { throw StoreError.bookingRaisesAlerts(raised.map { "\($0.kind.rawValue): \($0.message)" }) }
         return raised

@@ -29,6 +29,11 @@ struct PrescriptionScopeReviewTests {
         #expect(try await cli.succeed(["changes", "--json"]) == before)
         let warned = try await Self.book(cli, "2029-03-05T15:00:00Z", rx)
         #expect(warned.status == 0 && warned.stderr.contains("warning: this raises over_frequency-"), "\(warned.stderr)")
+        // Rescheduling Monday's visit to Saturday keeps three that week, though the alert now names it
+        // as the latest: nothing new, even under --strict.
+        let monday = warned.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let rescheduled = try await cli.run(["appointment", "update", monday, "--starts-at", "2029-03-10T15:00:00Z", "--strict"])
+        #expect(rescheduled.status == 0 && rescheduled.stderr.isEmpty, "\(rescheduled.stderr)")
 
         // Moving next week's visit into this week warns too; cancelling one of this week's does not.
         let list = try await cli.decode([AppointmentView].self, ["appointment", "list", "--json"])
@@ -55,6 +60,26 @@ struct PrescriptionScopeReviewTests {
         #expect(hip.status == 65 && hip.stderr.contains("treats left hip"), "\(hip.stderr)")
         let notes = try await cli.run(["appointment", "update", id, "--notes", "ice after", "--strict"])
         #expect(notes.status == 0 && notes.stderr.isEmpty, "an edit that leaves the alert as it was raises nothing: \(notes.stderr)")
+    }
+
+    @Test("moving a double-booked visit into another therapist clash is a new double booking: --strict refuses it")
+    func anotherClash() async throws {
+        let cli = try CLIHarness()
+        defer { cli.remove() }
+        try await cli.succeed(["init"])
+        func book(_ patient: String, _ startsAt: String) async throws -> String {
+            try await cli.succeed([
+                "appointment", "add", "--patient-id", patient, "--patient-name", "P", "--therapist", "Sam", "--starts-at", startsAt,
+                "--minutes", "60",
+            ])
+        }
+        let moving = try await book("p1", "2029-03-05T09:00:00Z")
+        _ = try await book("p2", "2029-03-05T09:30:00Z")
+        _ = try await book("p3", "2029-03-05T14:00:00Z")
+        let same = try await cli.run(["appointment", "update", moving, "--notes", "x", "--strict"])
+        #expect(same.status == 0 && same.stderr.isEmpty, "\(same.stderr)")
+        let moved = try await cli.run(["appointment", "update", moving, "--starts-at", "2029-03-05T14:15:00Z", "--strict"])
+        #expect(moved.status == 65 && moved.stderr.contains("therapist_double_booked"), "\(moved.stderr)")
     }
 
     @Test("frequency text from before: a spelling the rule reads is shown as the rule; other text is kept, shown as such, and clearable")
@@ -95,8 +120,9 @@ struct PrescriptionScopeReviewTests {
         let refused = try await downtown.cli.run(["conflicts", "resolve", entry.id, "--value", "neck; upper back"])
         #expect(refused.status == 65 && refused.stderr.contains("body_region"), "\(refused.stderr)")
         #expect(try await downtown.changeCount() == before)
-        try await downtown.cli.succeed(["conflicts", "resolve", entry.id, "--value", "Neck"])
-        #expect(try await downtown.cli.decode(AppointmentView.self, ["appointment", "show", appointment, "--json"]).bodyRegion == "neck")
+        try await downtown.cli.succeed(["conflicts", "resolve", entry.id, "--value", "  Neck "])
+        let stored = try await downtown.cli.sqlite3("SELECT body_region FROM appointments WHERE id = '\(appointment)';")
+        #expect(stored == "neck\n", "stored as --body-region stores it: \(stored)")
         for site in sites { #expect(await site.stop() == 0) }
     }
 }

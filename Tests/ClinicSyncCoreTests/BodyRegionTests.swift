@@ -46,6 +46,12 @@ struct BodyRegionTests {
             #expect(BodyRegion.storedList(BodyRegion.encodeList(set)) == set)
         }
         #expect(BodyRegion.encodeList([try BodyRegion("neck"), try BodyRegion("left ankle")]) == #"["left ankle","neck"]"#)
+        // Every escape JSON has; folding then takes the whitespace ones as spaces.
+        #expect(BodyRegion.storedList(#"["a\/b\bc\fd\ne\rf\tg"]"#).map(\.rawValue) == ["a/b\u{8}c d e f g"])
+        #expect(BodyRegion.storedList(#"["\u+041"]"#).map(\.rawValue) == [#"["\u+041"]"#], "a sign is not a hex digit")
+        let control = Set([BodyRegion(stored: "a\u{8}b\u{1}\"\\")!])
+        #expect(BodyRegion.encodeList(control) == #"["a\u0008b\u0001\"\\"]"#)
+        #expect(BodyRegion.storedList(BodyRegion.encodeList(control)) == control)
     }
 
     @Test("a list given as a new value must be a JSON array of regions of the documented form")
@@ -76,5 +82,29 @@ struct BodyRegionTests {
         #expect(edited.frequencyRule == nil)
         edited.lmnReference = " "
         #expect(throws: ValidationError(field: "lmn_reference", rule: "must not be empty")) { try edited.validateWrite(replacing: legacy) }
+    }
+}
+
+@Suite("Values given to a column directly")
+struct GivenValueTests {
+    @Test("a conflict's given value is stored as the CLI's options store it, and refused as they would refuse it")
+    func canonical() throws {
+        func given(_ table: SyncedTable, _ column: String, _ text: String) throws(ValidationError) -> FieldValue {
+            try table.column(named: column)!.canonicalGiven(.text(text))
+        }
+        #expect(try given(.appointments, "body_region", "  Left  Ankle ") == .text("left ankle"))
+        #expect(try given(.prescriptions, "body_regions", #"["Neck","neck", "left ankle"]"#) == .text(#"["left ankle","neck"]"#))
+        #expect(try given(.prescriptions, "frequency", "twice weekly") == .text("2 per week"))
+        #expect(try given(.prescriptions, "frequency", "as tolerated") == .text("as tolerated"), "judged by the row's rules")
+        #expect(try given(.prescriptions, "icd10_codes", #"["m79.1","M54.50"]"#) == .text(#"["M79.1","M54.50"]"#))
+        #expect(try given(.coverageChecks, "qualifying_icd10", #"["M79.1","M54.50","M79.1"]"#) == .text(#"["M54.50","M79.1"]"#))
+        #expect(try given(.coverageChecks, "in_network_sites", #"["uptown","downtown"]"#) == .text(#"["downtown","uptown"]"#))
+        #expect(try given(.appointments, "notes", " as typed ") == .text(" as typed "))
+        for (table, column, text) in [
+            (SyncedTable.appointments, "body_region", "neck; back"), (.prescriptions, "body_regions", "neck"),
+            (.prescriptions, "icd10_codes", #"["back"]"#), (.coverageChecks, "in_network_sites", #"["Up Town"]"#),
+        ] {
+            #expect(throws: ValidationError.self, "\(column)") { try given(table, column, text) }
+        }
     }
 }

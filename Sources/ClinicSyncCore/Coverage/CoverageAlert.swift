@@ -32,12 +32,13 @@ package struct CoverageAlert: Hashable, Sendable {
     package var appointmentIDs: [RowID]
     /// Sorted, without duplicates.
     package var sites: [String]
-    /// Ids, dates and counts only: never a patient's name, diagnosis or notes.
+    /// Ids, dates, counts and the regions treated: never a patient's name, diagnosis or notes.
     package var message: String
     package var acknowledged: Bool
     /// What the alert is about, without the visits it names (the kind and the rows and dates that
-    /// define it: a prescription and week, a visit and region): the same before and after a
-    /// booking changes which visits are beyond a limit. Not part of any output.
+    /// define it: a prescription and week, a visit and region; for double bookings, which have no
+    /// identity but their visits, the kind alone): the same before and after a booking changes
+    /// which visits are beyond a limit. Not part of any output.
     package var scope: [String]
 }
 

@@ -95,9 +95,10 @@ enum JSONText {
         }
 
         private mutating func hexUnit() -> UInt32? {
-            guard index + 4 <= scalars.count, let value = UInt32(String(String.UnicodeScalarView(scalars[index..<index + 4])), radix: 16) else {
-                return nil
-            }
+            // Four hex digits exactly: `UInt32(_:radix:)` alone would take a sign.
+            guard index + 4 <= scalars.count, scalars[index..<index + 4].allSatisfy({ $0.properties.isASCIIHexDigit }),
+                let value = UInt32(String(String.UnicodeScalarView(scalars[index..<index + 4])), radix: 16)
+            else { return nil }
             index += 4
             return value
         }

@@ -33,8 +33,8 @@ package struct VisitFrequency: Hashable, Sendable, CustomStringConvertible {
 
     /// The forms ``init(_:)`` accepts, for messages and `--help`.
     package static let acceptedForms =
-        "N per week, Nx/week, N/week, Nx per week, N times per week, N times a week, once|twice|thrice weekly, twice a week, Nx weekly "
-        + "(and the same with month and monthly), N a whole number"
+        "N per week, Nx/week, N/week, Nx per week, N times per week, N times a week, once|twice|thrice weekly, once|twice|thrice a week, Nx weekly "
+        + "(and the same with month and monthly), N a whole number from 1 to 14 a week or 1 to 62 a month"
 
     /// Parses a spelling; anything else is refused with the accepted forms.
     package init(_ text: String, field: String = "frequency") throws(ValidationError) {

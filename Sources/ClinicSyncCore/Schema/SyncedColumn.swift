@@ -38,15 +38,28 @@ package struct SyncedColumn: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Checks a value a person gives this column directly (a conflict resolved with `--value`)
-    /// against the form the CLI's options require, beyond the type: regions have the documented
-    /// form. Stored values are read leniently instead.
-    package func validateGiven(_ value: FieldValue) throws(ValidationError) {
-        guard case let .text(text) = value else { return }
+    /// A value a person gives this column directly (a conflict resolved with `--value`, or its
+    /// losing value kept) in the form the CLI's options store: regions of the documented form,
+    /// folded; lists sorted and without duplicates; a frequency as its rule. Refused as the options
+    /// would refuse it; other columns' values are returned as given (the row's rules judge them).
+    package func canonicalGiven(_ value: FieldValue) throws(ValidationError) -> FieldValue {
+        guard case let .text(text) = value else { return value }
         switch (table, name) {
-        case (.appointments, "body_region"): _ = try BodyRegion(text)
-        case (.prescriptions, "body_regions"): _ = try BodyRegion.typedList(text)
-        default: break
+        case (.appointments, "body_region"):
+            return .text(try BodyRegion(text).rawValue)
+        case (.prescriptions, "body_regions"):
+            return .text(BodyRegion.encodeList(try BodyRegion.typedList(text)))
+        case (.prescriptions, "frequency"):
+            // Text that is no rule is judged by the prescription's rules (a new one must be).
+            return (try? VisitFrequency(text)).map { .text($0.description) } ?? value
+        case (.prescriptions, "icd10_codes"):
+            return .text(ICD10Code.encodeList(try ICD10Code.decodeList(text)))
+        case (.coverageChecks, "qualifying_icd10"):
+            return .text(CoverageCheck.canonicalList(try ICD10Code.decodeList(text, field: name)))
+        case (.coverageChecks, "in_network_sites"):
+            return .text(CoverageCheck.canonicalList(try CoverageCheck.decodeSites(text)))
+        default:
+            return value
         }
     }
 

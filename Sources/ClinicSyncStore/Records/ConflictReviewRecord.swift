@@ -56,11 +56,12 @@ extension SiteStore {
                     arguments: [loser.origin.rawValue, loser.sequence, column])
             else { throw StoreError.invalid(ValidationError(field: "entry_id", rule: "no such entry in this site's conflict journal")) }
             let entry = try ConflictEntry(row: row)
-            if let value {
-                guard entry.column.accepts(value) else {
+            if let given = value {
+                guard entry.column.accepts(given) else {
                     throw StoreError.invalid(ValidationError(field: column, rule: "value must be \(entry.column.expectedValue)"))
                 }
-                do throws(ValidationError) { try entry.column.validateGiven(value) } catch { throw StoreError.invalid(error) }
+                let value: FieldValue
+                do throws(ValidationError) { value = try entry.column.canonicalGiven(given) } catch { throw StoreError.invalid(error) }
                 let table = entry.table.rawValue
                 guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)", arguments: [entry.rowID.rawValue]) == true
                 else {

@@ -15,7 +15,7 @@ struct CaptureBenchmark {
             id TEXT PRIMARY KEY NOT NULL, patient_id TEXT, patient_name TEXT, therapist TEXT, site TEXT, starts_at TEXT,
             minutes INTEGER, units INTEGER,
             status TEXT CHECK (status IS NULL OR status IN ('scheduled', 'checked_in', 'completed', 'cancelled', 'no_show')),
-            prescription_id TEXT, notes TEXT
+            prescription_id TEXT, notes TEXT, body_region TEXT
         ) STRICT;
         CREATE INDEX appointments_by_patient ON appointments (patient_id);
         CREATE INDEX appointments_by_prescription ON appointments (prescription_id);

@@ -61,6 +61,10 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// A batch whose changes of one origin cannot be verified as written by it; nothing was applied.
     case chainRefused(ChainRefusal)
+    /// A console account with this name exists already.
+    case accountExists(name: String)
+    /// No console account has this name.
+    case noSuchAccount(name: String)
 
     package var description: String {
         switch self {
@@ -142,6 +146,10 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "deleted \(table.singular) \(id) was restored already, as \(newID); nothing was changed"
         case let .notDeleted(id):
             return "no deleted row has id \(id); `clinicsync deleted list` lists them"
+        case let .accountExists(name):
+            return "a console account named \(name) exists already; `clinicsync user passwd \(name)` changes its password. Nothing was changed"
+        case let .noSuchAccount(name):
+            return "no console account is named \(name); `clinicsync user list` lists them. Nothing was changed"
         case let .bookingRaisesAlerts(alerts):
             return "the booking would raise \(alerts.count) alert(s), so with --strict nothing was written:\n"
                 + alerts.map { "  " + $0 }.joined(separator: "\n")

@@ -21,20 +21,25 @@ package struct SiteCommandLine: Sendable {
         self.environment = inherited.merging(environment) { $1 }
     }
 
-    /// Runs `clinicsync ARGUMENTS --config <this site>`; `extra` is added to the environment; with
-    /// `timeout`, the command is killed (SIGKILL) if it has not finished by then.
+    /// Runs `clinicsync ARGUMENTS --config <this site>`; `extra` is added to the environment,
+    /// `input` written to its standard input; with `timeout`, the command is killed (SIGKILL) if it
+    /// has not finished by then.
     package func run(
-        _ arguments: [String], environment extra: [String: String] = [:], addConfiguration: Bool = true, timeout: Double? = nil
+        _ arguments: [String], environment extra: [String: String] = [:], addConfiguration: Bool = true, input: String? = nil,
+        timeout: Double? = nil
     ) throws -> ChildProcess.Result {
         try ChildProcess.run(
             binary, arguments + (addConfiguration ? ["--config", configurationPath] : []), environment: environment.merging(extra) { $1 },
-            timeout: timeout)
+            input: input.map { Data($0.utf8) }, timeout: timeout)
     }
 
     package func run(
-        _ arguments: [String], environment extra: [String: String] = [:], addConfiguration: Bool = true, timeout: Double? = nil
+        _ arguments: [String], environment extra: [String: String] = [:], addConfiguration: Bool = true, input: String? = nil,
+        timeout: Double? = nil
     ) async throws -> ChildProcess.Result {
-        try await ChildProcess.onOwnThread { try run(arguments, environment: extra, addConfiguration: addConfiguration, timeout: timeout) }
+        try await ChildProcess.onOwnThread {
+            try run(arguments, environment: extra, addConfiguration: addConfiguration, input: input, timeout: timeout)
+        }
     }
 
     /// Runs a `--json` command that must succeed and decodes its output as `type` (one of the

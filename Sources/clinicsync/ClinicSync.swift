@@ -33,6 +33,7 @@ struct ClinicSync: AsyncParsableCommand {
             ChangesCommand.self,
             ConflictsCommand.self,
             DeletedCommand.self,
+            UserCommand.self,
         ]
     )
 }

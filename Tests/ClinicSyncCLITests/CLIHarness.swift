@@ -35,8 +35,10 @@ struct CLIHarness {
     /// Runs `clinicsync ARGS --config <this config>`; with `timeout`, kills it (SIGKILL) if it has
     /// not finished by then (for commands that should exit at once but might serve forever).
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:], addConfig: Bool = true, timeout: Double? = nil) async throws -> Result {
-        try await commands.run(arguments, environment: environment, addConfiguration: addConfig, timeout: timeout)
+    func run(
+        _ arguments: [String], environment: [String: String] = [:], addConfig: Bool = true, input: String? = nil, timeout: Double? = nil
+    ) async throws -> Result {
+        try await commands.run(arguments, environment: environment, addConfiguration: addConfig, input: input, timeout: timeout)
     }
 
     /// Runs a command that must succeed and returns its standard output.

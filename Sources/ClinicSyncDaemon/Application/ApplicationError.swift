@@ -42,9 +42,9 @@ extension ApplicationError {
     init(_ error: StoreError) {
         switch error {
         case .invalid, .storedRowUnreadable, .alreadyExists, .rowDeleted, .stillReferenced, .removedRowIncomplete, .alreadyRestored,
-            .notRestorable, .bookingRaisesAlerts:
+            .notRestorable, .bookingRaisesAlerts, .accountExists:
             self.init(.invalidData, error.description)
-        case .notFound, .notDeleted:
+        case .notFound, .notDeleted, .noSuchAccount:
             self.init(.notFound, error.description)
         case .clockAhead, .clockRecoveryInterleaved, .clockRecoveryHeldElsewhere, .clockRecoveryIneffective, .clockRecoveryDuringRestore,
             .backupHoldsFastChanges:

@@ -34,3 +34,22 @@ extension SchemaMigrations {
         }
     }
 }
+
+extension SchemaMigrations {
+    /// The web console's accounts (docs/design/console.md): local to the site, never captured or
+    /// synchronised. `failed_logins` and `locked_until` carry the lockout after repeated failures.
+    static func createConsoleAccounts(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE console_accounts (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('admin', 'frontdesk')),
+                    password_hash TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    password_changed_at TEXT NOT NULL,
+                    failed_logins INTEGER NOT NULL DEFAULT 0,
+                    locked_until TEXT
+                ) STRICT;
+                """)
+    }
+}

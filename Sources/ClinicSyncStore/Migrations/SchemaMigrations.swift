@@ -25,6 +25,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v14-compacted-stamps", migrate: addCompactedStamps)
         migrator.registerMigration("v15-coverage-alerts-reviews", migrate: createCoverageAlertsAndReviews)
         migrator.registerMigration("v16-prescription-scope", migrate: addPrescriptionScope)
+        migrator.registerMigration("v17-console-accounts", migrate: createConsoleAccounts)
         return migrator
     }
 

@@ -1,0 +1,52 @@
+package import ClinicSyncCore
+import ClinicSyncStore
+import Foundation
+import HummingbirdBcrypt
+
+/// The web console's accounts (`clinicsync user ...`). Passwords are stored as bcrypt hashes only
+/// and are never logged, printed or kept beyond the call.
+extension SiteApplication {
+    /// bcrypt's work factor: about a quarter of a second per hash on a clinic's PC, which is what
+    /// makes a stolen database slow to guess from.
+    static let bcryptCost: UInt8 = 12
+
+    /// Adds an account.
+    package func addAccount(name: String, role: ConsoleAccount.Role, password: String) throws(ApplicationError) -> AccountView {
+        let account = try Self.account(name: name, role: role)
+        try Self.checkPassword(password, for: account.name)
+        let store = try openStore()
+        try classifyingErrors { try store.addConsoleAccount(account, passwordHash: Self.hash(password), at: Self.now) }
+        return try classifyingErrors { AccountView(try store.consoleAccount(named: account.name)!) }
+    }
+
+    /// Every account, by name, without their hashes.
+    package func accounts() throws(ApplicationError) -> [AccountView] {
+        let store = try openStoreReadOnly()
+        return try classifyingErrors { try store.consoleAccounts().map(AccountView.init) }
+    }
+
+    /// Removes an account; its sessions end with it.
+    package func removeAccount(name: String) throws(ApplicationError) {
+        let store = try openStore()
+        try classifyingErrors { try store.removeConsoleAccount(named: name) }
+    }
+
+    /// Sets an account's password and lifts a lockout.
+    package func changePassword(name: String, password: String) throws(ApplicationError) {
+        try Self.checkPassword(password, for: name)
+        let store = try openStore()
+        try classifyingErrors { try store.setConsolePassword(named: name, passwordHash: Self.hash(password), at: Self.now) }
+    }
+
+    static func account(name: String, role: ConsoleAccount.Role) throws(ApplicationError) -> ConsoleAccount {
+        do { return try ConsoleAccount(name: name, role: role) } catch { throw ApplicationError(.usage, error.description) }
+    }
+
+    static func checkPassword(_ password: String, for name: String) throws(ApplicationError) {
+        do { try ConsolePassword.validate(password, for: name) } catch { throw ApplicationError(.invalidData, error.description) }
+    }
+
+    static func hash(_ password: String) -> String { Bcrypt.hash(password, cost: bcryptCost) }
+
+    static var now: UTCDateTime { UTCDateTime(secondsSinceEpoch: Int(Date().timeIntervalSince1970)) }
+}

@@ -27,6 +27,8 @@ server:
   plaintext: true
 metrics:
   listen: 127.0.0.1:$METRICS_PORT
+console:
+  enabled: false
 control:
   socket: control.sock
 sync:

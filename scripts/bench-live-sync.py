@@ -37,7 +37,7 @@ def config(work, site, fingerprints):
     path = os.path.join(work, f"{site}.yaml")
     with open(path, "w") as file:
         file.write(f"site:\n  id: {site}\n  database: {site}.sqlite\nserver:\n  listen: 127.0.0.1:{SITES[site]}\n"
-                   f"metrics:\n  listen: 127.0.0.1:{SITES[site] + 100}\ncontrol:\n  socket: {site}.sock\n"
+                   f"metrics:\n  listen: 127.0.0.1:{SITES[site] + 100}\nconsole:\n  enabled: false\ncontrol:\n  socket: {site}.sock\n"
                    f"sync:\n  interval_seconds: 3600\ncompaction:\n  interval_seconds: 0\n"
                    f"peers:\n{peers}" + (f"fleet:\n{fleet}" if fleet else ""))
     return path

@@ -23,6 +23,8 @@ server:
   listen: 127.0.0.1:$2
 metrics:
   listen: 127.0.0.1:$3
+console:
+  enabled: false
 control:
   socket: $1.sock
 sync:

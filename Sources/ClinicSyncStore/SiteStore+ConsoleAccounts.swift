@@ -69,3 +69,29 @@ extension SiteStore {
         }
     }
 }
+
+extension SiteStore {
+    /// Counts a failed sign-in of `name` (if the account exists) and locks it for `lockFor` once
+    /// `lockAfter` failures have accumulated; returns whether it is locked now.
+    @discardableResult
+    package func recordFailedSignIn(name: String, at now: UTCDateTime, lockAfter: Int, lockFor: Int) throws(StoreError) -> Bool {
+        try write { transaction in
+            let db = transaction.db
+            guard var record = try ConsoleAccountRecord.fetchOne(db, key: name) else { return false }
+            record.failedLogins += 1
+            if record.failedLogins >= lockAfter {
+                record.lockedUntil = UTCDateTime(secondsSinceEpoch: now.secondsSinceEpoch + lockFor).description
+            }
+            try record.update(db)
+            return record.lockedUntil != nil
+        }
+    }
+
+    /// A successful sign-in clears the count of failures.
+    package func recordSignIn(name: String) throws(StoreError) {
+        try write { transaction in
+            try transaction.db.execute(
+                sql: "UPDATE console_accounts SET failed_logins = 0, locked_until = NULL WHERE name = ?", arguments: [name])
+        }
+    }
+}

@@ -130,6 +130,8 @@ struct CLIBadInputTests {
             ("site: [unclosed\n", "not valid YAML"),
             ("site:\n  id: downtown\n  database: x.sqlite\nclock:\n  max_drift_seconds: soon\n", "clock.max_drift_seconds"),
             ("site:\n  id: downtown\n  database: x.sqlite\nserver:\n  listen: 0.0.0.0:7420\n  plaintext: true\n", "server.plaintext"),
+            ("site:\n  id: downtown\n  database: x.sqlite\nconsole:\n  listen: 0.0.0.0:9421\n", "console.listen"),
+            ("site:\n  id: downtown\n  database: x.sqlite\nconsole:\n  enabled: sometimes\n", "console.enabled"),
             ("site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: http://10.0.0.2:7420\n", "peers[0].url"),
             ("site:\n  id: downtown\n  database: x.sqlite\npeers:\n  - name: uptown\n    url: https://10.0.0.2:7420\n", "peers[0].fingerprint"),
             (

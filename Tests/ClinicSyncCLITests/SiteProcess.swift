@@ -11,6 +11,8 @@ final class SiteProcess {
     let name: String
     let port: Int
     let metricsPort: Int
+    /// The web console's port (every test daemon serves one).
+    let consolePort: Int
     let cli: CLIHarness
     private let daemon: DaemonProcess
 
@@ -19,6 +21,7 @@ final class SiteProcess {
         self.name = name
         port = try LoopbackPorts.next()
         metricsPort = try LoopbackPorts.next()
+        consolePort = try LoopbackPorts.next()
         cli = try CLIHarness(site: name)
         daemon = DaemonProcess(logPath: cli.directory + "/serve.log")
         try await configure(peers: [])
@@ -57,6 +60,7 @@ final class SiteProcess {
         file.listenPort = port
         file.plaintext = !tls
         file.metricsPort = metricsPort
+        file.consolePort = consolePort
         file.controlSocket = "run/control.sock"
         file.intervalSeconds = 3600
         file.timeoutSeconds = 10

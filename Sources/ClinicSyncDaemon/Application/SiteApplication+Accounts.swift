@@ -50,3 +50,41 @@ extension SiteApplication {
 
     static var now: UTCDateTime { UTCDateTime(secondsSinceEpoch: Int(Date().timeIntervalSince1970)) }
 }
+
+/// The outcome of a sign-in attempt. The console says the same for every failure, so that it never
+/// tells whether a name exists.
+package enum SignInResult: Sendable, Equatable {
+    case signedIn(name: String, role: ConsoleAccount.Role)
+    case refused
+}
+
+extension SiteApplication {
+    /// Failures in a row before an account is locked, and for how long.
+    static let lockAfterFailures = 5
+    static let lockSeconds = 15 * 60
+
+    /// Checks a name and password (bcrypt: slow on purpose; call it off the cooperative pool). An
+    /// unknown name costs the same as a wrong password; a locked account is refused even with the
+    /// right one; five failures in a row lock it for 15 minutes.
+    package func signIn(name: String, password: String) throws(ApplicationError) -> SignInResult {
+        let store = try openStore()
+        let record = try classifyingErrors { try store.consoleAccount(named: name) }
+        let matches = Bcrypt.verify(password, hash: record?.passwordHash ?? Self.decoyHash)
+        guard let record, let role = ConsoleAccount.Role(rawValue: record.role) else { return .refused }
+        let now = Self.now
+        if let lockedUntil = record.lockedUntil, let until = try? UTCDateTime(lockedUntil, field: "locked_until"), until > now {
+            return .refused
+        }
+        guard matches else {
+            try classifyingErrors {
+                try store.recordFailedSignIn(name: name, at: now, lockAfter: Self.lockAfterFailures, lockFor: Self.lockSeconds)
+            }
+            return .refused
+        }
+        try classifyingErrors { try store.recordSignIn(name: name) }
+        return .signedIn(name: record.name, role: role)
+    }
+
+    /// A hash of nothing anyone types, checked for unknown names so they take as long as known ones.
+    private static let decoyHash = Bcrypt.hash("decoy for unknown console account names", cost: bcryptCost)
+}

@@ -22,6 +22,9 @@ struct SiteConfiguration: Sendable {
     /// `metrics.listen`: where `/metrics`, `/health` and `/ready` are served, without TLS
     /// (default `127.0.0.1:9420`).
     let metricsListen: ListenAddress
+    /// `console.listen`: where the web console is served (default `127.0.0.1:9421`); `nil` with
+    /// `console.enabled: false`. Loopback only until the console serves TLS.
+    let consoleListen: ListenAddress?
     /// `control.socket`: the daemon's local control socket (default `/run/clinicsync/control.sock`).
     let controlSocket: String
     /// `sync.*`: scheduling and batch bounds.
@@ -95,6 +98,14 @@ struct SiteConfiguration: Sendable {
             throw .invalidValue(path: path, key: Keys.metricsListen.path, expected: Keys.metricsListen.expected)
         }
         self.metricsListen = metricsListen
+        if try document.bool(Keys.consoleEnabled, default: true) {
+            guard let consoleListen = ListenAddress(document.string(Keys.consoleListen) ?? "127.0.0.1:9421"), consoleListen.isLoopback else {
+                throw .invalidValue(path: path, key: Keys.consoleListen.path, expected: Keys.consoleListen.expected)
+            }
+            self.consoleListen = consoleListen
+        } else {
+            consoleListen = nil
+        }
         controlSocket = document.resolvedPath(document.string(Keys.controlSocket) ?? "/run/clinicsync/control.sock")
         sync = SyncSettings(
             interval: .seconds(try document.integer(Keys.interval, in: 1...86_400, default: 30)),

@@ -36,7 +36,7 @@ struct DaemonServices {
             configuration: configuration, store: store, http: http, identity: identity, chains: chains.value, logger: logger)
         let peers = PeerDirectory(configuration.peerDirectoryEntries)
 
-        // READY=1 only once the store is open and the peer, control and metrics listeners are bound.
+        // READY=1 only once the store is open and the peer, control, metrics and console listeners are bound.
         let listening = Mutex(0)
         let ready = ReadinessGate()
         let alertCounts = OpenAlertCounts()
@@ -45,7 +45,7 @@ struct DaemonServices {
                 listening.withLock({ count in
                     count += 1
                     return count
-                }) == 3
+                }) == (configuration.consoleListen == nil ? 3 : 4)
             else { return }
             notifier.notify("READY=1\nSTATUS=serving site \(configuration.siteID); first sync round under way")
             ready.open()
@@ -59,6 +59,10 @@ struct DaemonServices {
             onRunning: announceReady)
         let metricsServer = MetricsEndpoint.application(
             address: configuration.metricsListen, registry: registry, configuration: configuration, store: store, onRunning: announceReady)
+        let console: [ServiceGroupConfiguration.ServiceConfiguration] =
+            configuration.consoleListen.map { address in
+                [.init(service: ConsoleServer.application(configuration: configuration, address: address, logger: logger, onRunning: announceReady))]
+            } ?? []
         let scheduler = SyncScheduler(
             coordinator: coordinator, interval: configuration.sync.interval, maximumBackoff: configuration.sync.maximumBackoff,
             trigger: trigger, notifier: notifier, ready: ready, logger: logger)
@@ -87,7 +91,7 @@ struct DaemonServices {
                 .init(
                     service: CompactionScheduler(
                         interval: configuration.compactionInterval, store: store, members: { chains.value.members }, logger: logger)),
-            ] + liveSync
+            ] + liveSync + console
         return DaemonServices(
             coordinator: coordinator, peers: peers, ready: ready, reloader: reloader, identity: identity,
             services: services)

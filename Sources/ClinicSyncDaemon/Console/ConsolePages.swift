@@ -1,0 +1,122 @@
+import Mustache
+
+/// The console's templates, compiled into the binary (no resource files to lose). `{{ }}` escapes
+/// HTML, so a value from the database can never become markup.
+enum ConsolePages {
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        // The templates are constants of this file: a parse failure is a programming error.
+        for (name, text) in [
+            ("layout-head", layoutHead), ("layout-foot", layoutFoot), ("login", login), ("overview", overview), ("message", message),
+        ] {
+            try! library.register(text, named: name)
+        }
+        return library
+    }()
+
+    static func render(_ name: String, _ object: [String: Any]) -> String {
+        library.render(object, withTemplate: name) ?? ""
+    }
+
+    static let layoutHead = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        {{#refresh}}<meta http-equiv="refresh" content="{{refresh}}">{{/refresh}}
+        <title>{{title}} · ClinicSync {{site}}</title>
+        <link rel="stylesheet" href="/style.css">
+        </head>
+        <body>
+        <header>
+        <strong>ClinicSync</strong> <span class="site">{{site}}</span>
+        {{#account}}
+        <nav aria-label="main"><a href="/">Overview</a></nav>
+        <form method="post" action="/logout" class="signout">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <span>{{account}} ({{role}})</span> <button type="submit">Sign out</button>
+        </form>
+        {{/account}}
+        </header>
+        <main>
+        """
+
+    static let layoutFoot = """
+        </main>
+        </body>
+        </html>
+        """
+
+    static let login = """
+        {{> layout-head}}
+        <h1>Sign in</h1>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        <form method="post" action="/login">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <p><label for="name">Name</label><br><input id="name" name="name" autocomplete="username" required autofocus value="{{name}}"></p>
+        <p><label for="password">Password</label><br>
+        <input id="password" name="password" type="password" autocomplete="current-password" required></p>
+        <p><button type="submit">Sign in</button></p>
+        </form>
+        {{> layout-foot}}
+        """
+
+    static let overview = """
+        {{> layout-head}}
+        <h1>Overview</h1>
+        <section aria-labelledby="site-heading">
+        <h2 id="site-heading">This site</h2>
+        <dl>
+        <dt>Site</dt><dd>{{site}}</dd>
+        <dt>Version</dt><dd>{{version}}</dd>
+        <dt>Daemon</dt><dd>{{daemon}}</dd>
+        <dt>Database</dt><dd>{{database}} ({{databaseSize}})</dd>
+        <dt>Clock</dt><dd>{{clock}}</dd>
+        <dt>Open alerts</dt><dd>{{openAlerts}}</dd>
+        <dt>Unreviewed conflicts</dt><dd>{{unreviewedConflicts}}</dd>
+        </dl>
+        </section>
+        <section aria-labelledby="peers-heading">
+        <h2 id="peers-heading">Peers</h2>
+        {{^peers}}<p>No peers are configured.</p>{{/peers}}
+        {{#hasPeers}}
+        <table>
+        <thead><tr><th scope="col">Peer</th><th scope="col">Last attempt</th><th scope="col">Last success</th>
+        <th scope="col">Changes waiting</th><th scope="col">Last error</th></tr></thead>
+        <tbody>
+        {{#peers}}<tr><td>{{name}}</td><td>{{lastAttempt}}</td><td>{{lastSuccess}}</td><td>{{waiting}}</td><td>{{lastError}}</td></tr>{{/peers}}
+        </tbody>
+        </table>
+        {{/hasPeers}}
+        </section>
+        <p class="note">Refreshed every {{refresh}} seconds; times in UTC.</p>
+        {{> layout-foot}}
+        """
+
+    static let message = """
+        {{> layout-head}}
+        <h1>{{title}}</h1>
+        <p>{{text}}</p>
+        <p><a href="/">Back to the overview</a></p>
+        {{> layout-foot}}
+        """
+
+    static let stylesheet = """
+        body { font-family: system-ui, sans-serif; margin: 0; color: #1d1d1f; background: #fff; }
+        header { display: flex; gap: 1.5em; align-items: center; padding: .6em 1.2em; background: #1f4e79; color: #fff; }
+        header a, header button { color: #fff; }
+        header .signout { margin-left: auto; }
+        button { font: inherit; padding: .3em .9em; }
+        header button { background: transparent; border: 1px solid #fff; border-radius: 3px; }
+        main { padding: 1em 1.2em; max-width: 70em; }
+        dl { display: grid; grid-template-columns: max-content auto; gap: .3em 1.2em; }
+        dt { font-weight: 600; }
+        table { border-collapse: collapse; }
+        th, td { text-align: left; padding: .3em .8em; border-bottom: 1px solid #ccc; }
+        .error { color: #a00; font-weight: 600; }
+        .note { color: #555; font-size: .9em; }
+        a:focus, button:focus, input:focus { outline: 3px solid #f0a500; outline-offset: 1px; }
+        @media print { header nav, header form, .note { display: none; } header { background: none; color: #000; } }
+        """
+}

@@ -1,0 +1,98 @@
+import ClinicSyncTestSupport
+import Foundation
+import Testing
+
+/// The web console served by a real daemon, over HTTP on 127.0.0.1.
+@Suite("The web console: sign-in, sessions, CSRF, lockout and the overview")
+struct ConsoleHTTPTests {
+    static let password = "correct horse battery staple"
+
+    static func site(accounts: [(String, String)] = [("kim", "admin")]) async throws -> SiteProcess {
+        let site = try await SiteProcess("downtown")
+        for (name, role) in accounts {
+            let added = try await site.cli.run(["user", "add", name, "--role", role, "--password-stdin"], input: Self.password)
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+        try await site.start()
+        return site
+    }
+
+    @Test("every page without a session redirects to /login; signing in opens the overview; signing out ends the session")
+    func signInAndOut() async throws {
+        let site = try await Self.site()
+        let browser = ConsoleBrowser(port: site.consolePort)
+        for path in ["/", "/alerts", "/patients/p1", "/nowhere"] {
+            let page = try await browser.get(path)
+            #expect(page.status == 303 && page.location == "/login", "\(path): \(page.status)")
+        }
+        #expect(try await browser.post("/logout", [:]).status == 401, "a POST without a session is refused")
+        let form = try await browser.get("/login")
+        #expect(form.status == 200 && form.body.contains("<form method=\"post\" action=\"/login\">") && form.csrf?.count == 64)
+        #expect(form.setCookies.contains { $0.contains("HttpOnly") && $0.contains("SameSite=Strict") })
+
+        let signedIn = try await browser.post("/login", ["name": "kim", "password": Self.password, "csrf": form.csrf ?? ""])
+        #expect(signedIn.status == 303 && signedIn.location == "/")
+        let cookie = try #require(signedIn.setCookies.first { $0.hasPrefix("clinicsync_session=") })
+        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
+        let overview = try await browser.get("/")
+        #expect(overview.status == 200, "\(overview.body.prefix(300))")
+        for fact in ["Overview", "downtown", "Open alerts", "Unreviewed conflicts", "kim (admin)", "http-equiv=\"refresh\""] {
+            #expect(overview.body.contains(fact), "\(fact)")
+        }
+        #expect(overview.body.contains("<script") == false)
+        #expect(try await browser.get("/style.css").body.contains("@media print"))
+
+        // Signing out needs the page's token; afterwards the old cookie opens nothing.
+        let token = try #require(overview.csrf)
+        let session = try #require(browser.cookies["clinicsync_session"])
+        #expect(try await browser.post("/logout", ["csrf": "0" + token.dropFirst()]).status == 403)
+        #expect(try await browser.post("/logout", ["csrf": token]).status == 303)
+        let replay = ConsoleBrowser(port: site.consolePort)
+        _ = try await replay.get("/login")
+        #expect(try await browser.get("/").location == "/login")
+        _ = session
+        #expect(await site.stop() == 0)
+    }
+
+    @Test("a sign-in form without its token is refused; a wrong password or unknown name gets one answer; five failures lock the account")
+    func refusalsAndLockout() async throws {
+        let site = try await Self.site()
+        let browser = ConsoleBrowser(port: site.consolePort)
+        let form = try await browser.get("/login")
+        let noToken = try await browser.post("/login", ["name": "kim", "password": Self.password])
+        #expect(noToken.status == 403 && browser.cookies["clinicsync_session"] == nil)
+        let crossSite = try await browser.post(
+            "/login", ["name": "kim", "password": Self.password, "csrf": form.csrf ?? ""], headers: [("Origin", "http://evil.example")])
+        #expect(crossSite.status == 403)
+
+        let wrong = try await browser.signIn("kim", "not the password at all")
+        let unknown = try await browser.signIn("nobody", Self.password)
+        #expect(wrong.status == 401 && unknown.status == 401)
+        let message = "Wrong name or password, or the account is locked"
+        #expect(wrong.body.contains(message) && unknown.body.contains(message))
+        #expect(!wrong.body.contains(Self.password) && !unknown.body.contains(Self.password))
+        for _ in 0..<4 { _ = try await browser.signIn("kim", "still not the password") }
+        let locked = try await site.cli.decode([AccountViewDecoding].self, ["user", "list", "--json"]).first
+        #expect(locked?.failedLogins == 5 && locked?.lockedUntil != nil)
+        #expect(try await browser.signIn("kim", Self.password).status == 401, "locked: even the right password is refused")
+        #expect(site.log().contains("console sign-in refused") && !site.log().contains("still not the password"))
+
+        // An admin's new password lifts the lockout.
+        #expect(try await site.cli.run(["user", "passwd", "kim", "--password-stdin"], input: "a fresh passphrase here").status == 0)
+        #expect(try await browser.signIn("kim", "a fresh passphrase here").status == 303)
+        #expect(await site.stop() == 0)
+    }
+}
+
+/// `user list --json`, decoded here without the application's model.
+struct AccountViewDecoding: Decodable {
+    let name: String
+    let failedLogins: Int
+    let lockedUntil: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name
+        case failedLogins = "failed_logins"
+        case lockedUntil = "locked_until"
+    }
+}

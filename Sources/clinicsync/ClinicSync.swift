@@ -34,6 +34,7 @@ struct ClinicSync: AsyncParsableCommand {
             ConflictsCommand.self,
             DeletedCommand.self,
             UserCommand.self,
+            AuditCommand.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import ClinicSyncDaemon
 import ClinicSyncTestSupport
 import Foundation
 import Testing
@@ -94,5 +95,40 @@ struct AccountViewDecoding: Decodable {
         case name
         case failedLogins = "failed_logins"
         case lockedUntil = "locked_until"
+    }
+}
+
+@Suite("The web console: patients and the access log")
+struct ConsoleAccessLogTests {
+    @Test("a patient's page shows their prescriptions, coverage, visits and alerts, and is recorded in the access log; only admins read it")
+    func patientViewsAreAudited() async throws {
+        let site = try await ConsoleHTTPTests.site(accounts: [("kim", "admin"), ("desk", "frontdesk")])
+        let rx = try await AlertsCLITests.prescription(site.cli, visits: 1)
+        for day in ["01", "02"] { #expect(try await AlertsCLITests.book(site, "2029-05-\(day)T15:00:00Z", prescription: rx).status == 0) }
+        let desk = ConsoleBrowser(port: site.consolePort)
+        #expect(try await desk.signIn("desk", ConsoleHTTPTests.password).status == 303)
+        let search = try await desk.get("/patients?id=p1")
+        #expect(search.status == 303 && search.location == "/patients/p1")
+        let page = try await desk.get("/patients/p1")
+        #expect(page.status == 200)
+        for fact in ["Patient p1", rx, "1 visits authorized: 2 scheduled", "over_authorized", "2029-05-02T15:00:00Z", "no coverage check"] {
+            #expect(page.body.contains(fact), "\(fact)")
+        }
+        #expect(!page.body.contains("Access log"), "the access log is not offered to the front desk")
+        let nobody = try await desk.get("/patients/nobody")
+        #expect(nobody.status == 404 && nobody.body.contains("Nothing at this site names patient id nobody"))
+        #expect(try await desk.get("/audit").status == 403)
+
+        let entries = try await site.cli.decode([AccessLogView].self, ["audit", "list", "--json"])
+        #expect(entries.map(\.patientID) == ["p1"] && entries.first?.account == "desk" && entries.first?.page == "/patients/p1")
+        #expect(try CLIJSONContractTests.keys(try await site.cli.succeed(["audit", "list", "--json"])) == ["account", "at", "page", "patient_id"])
+        let admin = ConsoleBrowser(port: site.consolePort)
+        #expect(try await admin.signIn("kim", ConsoleHTTPTests.password).status == 303)
+        let audit = try await admin.get("/audit")
+        #expect(audit.status == 200 && audit.body.contains("<td>desk</td><td>p1</td><td>/patients/p1</td>"), "\(audit.body)")
+        #expect(!site.log().contains("/patients/p1"), "views are never logged to the journal")
+        #expect(try await site.cli.succeed(["audit", "list", "--patient-id", "p2"]).contains("No views recorded."))
+        #expect(try await site.cli.run(["audit", "list", "--limit", "0"]).status == 64)
+        #expect(await site.stop() == 0)
     }
 }

@@ -8,6 +8,7 @@ enum ConsolePages {
         // The templates are constants of this file: a parse failure is a programming error.
         for (name, text) in [
             ("layout-head", layoutHead), ("layout-foot", layoutFoot), ("login", login), ("overview", overview), ("message", message),
+            ("patients", patients), ("patient", patient), ("audit", audit),
         ] {
             try! library.register(text, named: name)
         }
@@ -32,7 +33,7 @@ enum ConsolePages {
         <header>
         <strong>ClinicSync</strong> <span class="site">{{site}}</span>
         {{#account}}
-        <nav aria-label="main"><a href="/">Overview</a></nav>
+        <nav aria-label="main"><a href="/">Overview</a> <a href="/patients">Patients</a>{{#isAdmin}} <a href="/audit">Access log</a>{{/isAdmin}}</nav>
         <form method="post" action="/logout" class="signout">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <span>{{account}} ({{role}})</span> <button type="submit">Sign out</button>
@@ -91,6 +92,66 @@ enum ConsolePages {
         {{/hasPeers}}
         </section>
         <p class="note">Refreshed every {{refresh}} seconds; times in UTC.</p>
+        {{> layout-foot}}
+        """
+
+    static let patients = """
+        {{> layout-head}}
+        <h1>Patients</h1>
+        <form method="get" action="/patients">
+        <p><label for="id">Patient id</label><br><input id="id" name="id" required autofocus value="{{query}}">
+        <button type="submit">Show</button></p>
+        </form>
+        {{#notFound}}<p class="error" role="alert">Nothing at this site names patient id {{query}}.</p>{{/notFound}}
+        {{> layout-foot}}
+        """
+
+    static let patient = """
+        {{> layout-head}}
+        <h1>Patient {{patientID}}</h1>
+        <section aria-labelledby="rx-heading">
+        <h2 id="rx-heading">Prescriptions</h2>
+        {{^prescriptions}}<p>None.</p>{{/prescriptions}}
+        {{#prescriptions}}
+        <article>
+        <h3>{{payer}}, {{issuedOn}} to {{expiresOn}} <small>{{id}}</small></h3>
+        <p>{{usage}}</p>
+        <p>{{scope}}</p>
+        </article>
+        {{/prescriptions}}
+        </section>
+        <section aria-labelledby="coverage-heading">
+        <h2 id="coverage-heading">Coverage in force</h2>
+        {{^coverage}}<p>No coverage check recorded.</p>{{/coverage}}
+        <ul>{{#coverage}}<li>{{.}}</li>{{/coverage}}</ul>
+        </section>
+        <section aria-labelledby="upcoming-heading">
+        <h2 id="upcoming-heading">Upcoming appointments, every site</h2>
+        {{^upcoming}}<p>None.</p>{{/upcoming}}
+        {{#hasUpcoming}}
+        <table><thead><tr><th scope="col">Starts at (UTC)</th><th scope="col">Site</th><th scope="col">Status</th>
+        <th scope="col">Appointment</th></tr></thead>
+        <tbody>{{#upcoming}}<tr><td>{{startsAt}}</td><td>{{site}}</td><td>{{status}}</td><td>{{id}}</td></tr>{{/upcoming}}</tbody></table>
+        {{/hasUpcoming}}
+        </section>
+        <section aria-labelledby="alerts-heading">
+        <h2 id="alerts-heading">Open alerts</h2>
+        {{^alerts}}<p>None.</p>{{/alerts}}
+        <ul>{{#alerts}}<li><strong>{{kind}}</strong> {{message}} <small>{{id}}</small></li>{{/alerts}}</ul>
+        </section>
+        {{> layout-foot}}
+        """
+
+    static let audit = """
+        {{> layout-head}}
+        <h1>Access log</h1>
+        <p>Every view of a patient's data in this console, newest first (the last {{limit}}).</p>
+        {{^entries}}<p>No views recorded.</p>{{/entries}}
+        {{#hasEntries}}
+        <table><thead><tr><th scope="col">When (UTC)</th><th scope="col">Account</th><th scope="col">Patient</th>
+        <th scope="col">Page</th></tr></thead>
+        <tbody>{{#entries}}<tr><td>{{at}}</td><td>{{account}}</td><td>{{patientID}}</td><td>{{page}}</td></tr>{{/entries}}</tbody></table>
+        {{/hasEntries}}
         {{> layout-foot}}
         """
 

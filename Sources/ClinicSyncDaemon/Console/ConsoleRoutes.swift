@@ -20,6 +20,9 @@ struct ConsoleRoutes: Sendable {
         router.post("/login") { request, context in try await signIn(request, context: context) }
         router.post("/logout") { request, context in try await signOut(request, context: context) }
         router.get("/") { _, context in try await overview(context) }
+        router.get("/patients") { request, context in try await patients(request, context: context) }
+        router.get("/patients/:id") { _, context in try await patient(context) }
+        router.get("/audit") { _, context in try await audit(context) }
     }
 
     private func layout(_ context: ConsoleRequestContext, title: String) -> [String: Any] {
@@ -28,8 +31,74 @@ struct ConsoleRoutes: Sendable {
             object["account"] = session.account
             object["role"] = session.role.rawValue
             object["csrf"] = session.csrfToken
+            object["isAdmin"] = session.role == .admin
         }
         return object
+    }
+
+    private func message(_ context: ConsoleRequestContext, title: String, text: String, status: HTTPResponse.Status) -> Response {
+        var object = layout(context, title: title)
+        object["text"] = text
+        return ConsoleServer.html(ConsolePages.render("message", object), status: status)
+    }
+
+    /// The search form; a search goes to the patient's page.
+    private func patients(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+        var object = layout(context, title: "Patients")
+        if let query = request.uri.queryParameters.get("id")?.trimmingCharacters(in: .whitespaces), !query.isEmpty {
+            return ConsoleServer.redirect(
+                to: "/patients/" + (query.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? ""))
+        }
+        object["query"] = ""
+        return ConsoleServer.html(ConsolePages.render("patients", object))
+    }
+
+    /// One patient across every site; the view is recorded in the access log first.
+    private func patient(_ context: ConsoleRequestContext) async throws -> Response {
+        guard let session = context.session, let patientID = context.parameters.get("id")?.removingPercentEncoding else {
+            return Response(status: .badRequest)
+        }
+        let found: PatientView
+        do {
+            found = try await StoreThreads.run { [application] in try application.patient(id: patientID) }
+        } catch let error as ApplicationError where error.kind == .notFound {
+            var object = layout(context, title: "Patients")
+            object["query"] = patientID
+            object["notFound"] = true
+            return ConsoleServer.html(ConsolePages.render("patients", object), status: .notFound)
+        }
+        try await StoreThreads.run { [application] in
+            try application.recordAccess(account: session.account, patientID: patientID, page: "/patients/\(patientID)")
+        }
+        var object = layout(context, title: "Patient \(patientID)")
+        object["patientID"] = patientID
+        object["prescriptions"] = found.prescriptions.map { prescription -> [String: Any] in
+            [
+                "id": prescription.id, "payer": prescription.payer ?? "-", "issuedOn": prescription.issuedOn ?? "-",
+                "expiresOn": prescription.expiresOn ?? "-", "usage": prescription.usage.map(ConsoleText.usage) ?? "usage not available",
+                "scope": ConsoleText.scope(prescription),
+            ]
+        }
+        object["coverage"] = found.coverage.map(ConsoleText.coverage)
+        let upcoming = found.upcomingAppointments.map { ["startsAt": $0.startsAt, "site": $0.site, "status": $0.status, "id": $0.id] }
+        object["upcoming"] = upcoming
+        object["hasUpcoming"] = !upcoming.isEmpty
+        object["alerts"] = found.alerts.map { ["kind": $0.kind, "message": $0.message, "id": $0.id] }
+        return ConsoleServer.html(ConsolePages.render("patient", object))
+    }
+
+    /// The access log, for admins only.
+    private func audit(_ context: ConsoleRequestContext) async throws -> Response {
+        guard context.session?.role == .admin else {
+            return message(context, title: "Not allowed", text: "Only an admin account may read the access log.", status: .forbidden)
+        }
+        let limit = 500
+        let entries = try await StoreThreads.run { [application] in try application.accessLog(limit: limit) }
+        var object = layout(context, title: "Access log")
+        object["limit"] = limit
+        object["entries"] = entries.map { ["at": $0.at, "account": $0.account, "patientID": $0.patientID, "page": $0.page] }
+        object["hasEntries"] = !entries.isEmpty
+        return ConsoleServer.html(ConsolePages.render("audit", object))
     }
 
     private func signInPage(

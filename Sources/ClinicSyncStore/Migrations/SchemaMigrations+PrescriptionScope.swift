@@ -53,3 +53,21 @@ extension SchemaMigrations {
                 """)
     }
 }
+
+extension SchemaMigrations {
+    /// Who viewed which patient's data in the console, and on which page (HIPAA's access audit):
+    /// local to the site, never captured or synchronised, never logged elsewhere.
+    static func createAccessLog(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE access_log (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    patient_id TEXT NOT NULL,
+                    page TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX access_log_by_patient ON access_log (patient_id, seq);
+                """)
+    }
+}

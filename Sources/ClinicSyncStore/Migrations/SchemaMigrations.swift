@@ -26,6 +26,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v15-coverage-alerts-reviews", migrate: createCoverageAlertsAndReviews)
         migrator.registerMigration("v16-prescription-scope", migrate: addPrescriptionScope)
         migrator.registerMigration("v17-console-accounts", migrate: createConsoleAccounts)
+        migrator.registerMigration("v18-access-log", migrate: createAccessLog)
         return migrator
     }
 

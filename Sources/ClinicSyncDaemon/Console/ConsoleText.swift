@@ -1,0 +1,38 @@
+/// How the console words usage, scope and coverage (the CLI has its own wording for a terminal).
+enum ConsoleText {
+    static func usage(_ usage: PrescriptionUsageView) -> String {
+        let authorized = usage.visitsAuthorized.map { "\($0) visits authorized" } ?? "unlimited visits"
+        let remaining = usage.remaining.map { ", \($0) remaining" } ?? ""
+        return "\(authorized): \(usage.scheduled) scheduled, \(usage.completed) completed, \(usage.noShows) no-shows, "
+            + "\(usage.cancelled) cancelled\(remaining); expires in \(usage.daysUntilExpiry) days"
+    }
+
+    static func scope(_ prescription: PrescriptionView) -> String {
+        var parts: [String] = []
+        if let rule = prescription.usage?.frequency {
+            parts.append("at most \(rule.rule) (\(rule.visits) in the period from \(rule.periodFirst))")
+        } else if let rule = prescription.frequencyRule {
+            parts.append("at most \(rule)")
+        } else {
+            parts.append(prescription.frequency.map { "frequency \"\($0)\" (not a rule ClinicSync checks)" } ?? "no frequency limit")
+        }
+        parts.append(prescription.bodyRegions.isEmpty ? "any region" : "regions: " + prescription.bodyRegions.joined(separator: ", "))
+        if let letter = prescription.usage?.letter {
+            switch (letter.receivedOn, letter.requiredBy) {
+            case (nil, nil): parts.append("no letter of medical necessity required")
+            case let (received?, _): parts.append("letter of medical necessity received \(received)")
+            case (nil, _?): parts.append("letter of medical necessity REQUIRED, not received")
+            }
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    static func coverage(_ coverage: PayerCoverageView) -> String {
+        guard let check = coverage.check else { return "\(coverage.payer): no coverage check valid today" }
+        let covered = check.covered == true ? "covered" : "NOT covered"
+        let limit =
+            coverage.visitLimit.map { "\(coverage.visitsInPeriod ?? 0) of \($0) visits used" } ?? "\(coverage.visitsInPeriod ?? 0) visits, no limit"
+        let period = "\(coverage.periodFirst ?? "…") to \(coverage.periodLast ?? "…")"
+        return "\(coverage.payer): \(covered), checked \(check.checkedOn ?? "-"); \(limit) (\(period))"
+    }
+}

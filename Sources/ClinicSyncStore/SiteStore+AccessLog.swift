@@ -1,0 +1,37 @@
+package import ClinicSyncCore
+import GRDB
+
+/// An entry of `access_log`: one view of a patient's data in the console.
+package struct AccessLogRecord: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "access_log"
+
+    package var seq: Int64?
+    package var at: String
+    package var account: String
+    package var patientID: String
+    package var page: String
+
+    package enum CodingKeys: String, CodingKey {
+        case seq, at, account, page
+        case patientID = "patient_id"
+    }
+}
+
+extension SiteStore {
+    /// Records that `account` viewed `patientID`'s data on `page`.
+    package func recordAccess(account: String, patientID: String, page: String, at now: UTCDateTime) throws(StoreError) {
+        try write { transaction in
+            try AccessLogRecord(seq: nil, at: now.description, account: account, patientID: patientID, page: page).insert(transaction.db)
+        }
+    }
+
+    /// The newest entries first, optionally of one patient or one account.
+    package func accessLog(patientID: String?, account: String?, limit: Int) throws(StoreError) -> [AccessLogRecord] {
+        try read { db in
+            var request = AccessLogRecord.order(Column("seq").desc).limit(limit)
+            if let patientID { request = request.filter(Column("patient_id") == patientID) }
+            if let account { request = request.filter(Column("account") == account) }
+            return try request.fetchAll(db)
+        }
+    }
+}

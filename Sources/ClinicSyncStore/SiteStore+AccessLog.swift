@@ -35,3 +35,14 @@ extension SiteStore {
         }
     }
 }
+
+extension SiteStore {
+    /// The patient a synchronised row belongs to (appointments, prescriptions and coverage checks
+    /// name one), for the access log of pages that show its values.
+    package func patientID(table: SyncedTable, rowID: String) throws(StoreError) -> String? {
+        guard [.appointments, .prescriptions, .coverageChecks].contains(table) else { return nil }
+        return try read { db in
+            try String.fetchOne(db, sql: "SELECT patient_id FROM \(table.rawValue) WHERE id = ?", arguments: [rowID])
+        }
+    }
+}

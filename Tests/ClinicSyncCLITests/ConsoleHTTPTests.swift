@@ -132,3 +132,70 @@ struct ConsoleAccessLogTests {
         #expect(await site.stop() == 0)
     }
 }
+
+@Suite("The web console: alerts and conflicts")
+struct ConsoleReviewTests {
+    static func account(_ site: SiteProcess, _ name: String, _ role: String) async throws {
+        let added = try await site.cli.run(["user", "add", name, "--role", role, "--password-stdin"], input: ConsoleHTTPTests.password)
+        #expect(added.status == 0, "\(added.stderr)")
+    }
+
+    @Test("the front desk acknowledges an alert with a note; a form without its token or naming no alert changes nothing")
+    func acknowledgeInConsole() async throws {
+        let site = try await ConsoleHTTPTests.site(accounts: [("desk", "frontdesk")])
+        let rx = try await AlertsCLITests.prescription(site.cli, visits: 1)
+        for day in ["01", "02"] { #expect(try await AlertsCLITests.book(site, "2029-05-\(day)T15:00:00Z", prescription: rx).status == 0) }
+        let alert = try #require(try await AlertsCLITests.alerts(site, ["--kind", "over_authorized"]).list.alerts.first)
+        let desk = ConsoleBrowser(port: site.consolePort)
+        #expect(try await desk.signIn("desk", ConsoleHTTPTests.password).status == 303)
+        let page = try await desk.get("/alerts")
+        #expect(page.status == 200 && page.body.contains("over_authorized (1)") && page.body.contains(alert.id))
+        let token = try #require(page.csrf)
+        let entries = try await site.changeCount()
+        #expect(try await desk.post("/alerts/ack", ["id": alert.id, "note": "x"]).status == 403)
+        let unknown = try await desk.post("/alerts/ack", ["id": "over_authorized-0123456789abcdef", "csrf": token])
+        #expect(unknown.status == 404 && unknown.body.contains("no alert with id"), "\(unknown.body.prefix(400))")
+        #expect(try await site.changeCount() == entries)
+
+        let done = try await desk.post("/alerts/ack", ["id": alert.id, "note": "payer called, ref 77", "csrf": token])
+        #expect(done.status == 303 && done.location?.hasPrefix("/alerts?done=") == true)
+        #expect(try await desk.get(done.location ?? "/alerts").body.contains("Acknowledged \(alert.id)."))
+        #expect(try await AlertsCLITests.alerts(site, ["--kind", "over_authorized"]).list.alerts.isEmpty)
+        let acknowledged = try await site.cli.sqlite3("SELECT acknowledged_by, note FROM alert_acknowledgements;")
+        #expect(acknowledged == "desk|payer called, ref 77\n")
+        #expect(
+            try await site.cli.decode([AccessLogView].self, ["audit", "list", "--json"]).contains { $0.page == "/alerts" && $0.patientID == "p1" })
+        #expect(await site.stop() == 0)
+    }
+
+    @Test("an admin resolves a conflict in the console; the front desk may look but not resolve (403); the value reaches the other site")
+    func resolveInConsole() async throws {
+        let (downtown, uptown, appointment, entry) = try await ConflictReviewTests.conflictingSites()
+        try await Self.account(uptown, "kim", "admin")
+        try await Self.account(uptown, "desk", "frontdesk")
+        let desk = ConsoleBrowser(port: uptown.consolePort)
+        #expect(try await desk.signIn("desk", ConsoleHTTPTests.password).status == 303)
+        let looked = try await desk.get("/conflicts")
+        #expect(looked.status == 200 && looked.body.contains(entry.id) && !looked.body.contains("action=\"/conflicts/resolve\""))
+        let refused = try await desk.post("/conflicts/resolve", ["id": entry.id, "decision": "value", "value": "Lee", "csrf": looked.csrf ?? ""])
+        #expect(refused.status == 403)
+
+        let admin = ConsoleBrowser(port: uptown.consolePort)
+        #expect(try await admin.signIn("kim", ConsoleHTTPTests.password).status == 303)
+        let page = try await admin.get("/conflicts")
+        #expect(page.body.contains("Kept (won)") && page.body.contains("Times in ") && page.body.contains("action=\"/conflicts/resolve\""))
+        let bad = try await admin.post("/conflicts/resolve", ["id": entry.id, "decision": "value", "value": "", "csrf": page.csrf ?? ""])
+        #expect(bad.status == 400 && bad.body.contains("therapist"), "a value the row's rules refuse: \(bad.body.prefix(300))")
+        let done = try await admin.post(
+            "/conflicts/resolve", ["id": entry.id, "decision": "value", "value": "Lee", "note": "confirmed by phone", "csrf": page.csrf ?? ""])
+        #expect(done.status == 303)
+        #expect(try await uptown.syncNow().status == 0)
+        for site in [downtown, uptown] {
+            #expect(
+                try await site.cli.decode(AppointmentView.self, ["appointment", "show", appointment, "--json"]).therapist == "Lee", "\(site.name)")
+        }
+        let reviewed = try await downtown.cli.decode([ConflictView].self, ["conflicts", "--all", "--json"]).first { $0.id == entry.id }
+        #expect(reviewed?.review?.decision == "value" && reviewed?.review?.reviewedBy == "kim" && reviewed?.review?.site == "uptown")
+        for site in [downtown, uptown] { #expect(await site.stop() == 0) }
+    }
+}

@@ -1,3 +1,4 @@
+import ClinicSyncCore
 import ClinicSyncStore
 
 /// The console's access log: every view of a patient's data, local to the site and kept out of the
@@ -7,6 +8,17 @@ extension SiteApplication {
     package func recordAccess(account: String, patientID: String, page: String) throws(ApplicationError) {
         let store = try openStore()
         try classifyingErrors { try store.recordAccess(account: account, patientID: patientID, page: page, at: Self.now) }
+    }
+
+    /// The patients the rows of conflict-journal entries belong to, for recording a view of them.
+    package func patientIDs(of entries: [ConflictView]) throws(ApplicationError) -> Set<String> {
+        let store = try openStoreReadOnly()
+        return try classifyingErrors {
+            Set(
+                try entries.compactMap { entry in
+                    try SyncedTable(rawValue: entry.table).flatMap { try store.patientID(table: $0, rowID: entry.rowID) }
+                })
+        }
     }
 
     /// The newest entries first.

@@ -1,5 +1,6 @@
 package import ClinicSyncCore
 import ClinicSyncStore
+package import Foundation
 
 /// The one API the `clinicsync` executable calls: every command's operation on the site that a
 /// configuration file describes, answering with output models of its own (never store records, so
@@ -21,6 +22,9 @@ package struct SiteApplication: Sendable {
 
     /// The site's id, as configured.
     package var siteID: SiteID { configuration.siteID }
+
+    /// The clinic's time zone (`alerts.time_zone`), in which people read times.
+    package var timeZone: TimeZone { configuration.alerts.timeZone }
 
     /// The site's store, for operations that write.
     func openStore() throws(ApplicationError) -> SiteStore {

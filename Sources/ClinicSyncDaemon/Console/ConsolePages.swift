@@ -8,7 +8,7 @@ enum ConsolePages {
         // The templates are constants of this file: a parse failure is a programming error.
         for (name, text) in [
             ("layout-head", layoutHead), ("layout-foot", layoutFoot), ("login", login), ("overview", overview), ("message", message),
-            ("patients", patients), ("patient", patient), ("audit", audit),
+            ("patients", patients), ("patient", patient), ("audit", audit), ("alerts", alerts), ("conflicts", conflicts),
         ] {
             try! library.register(text, named: name)
         }
@@ -33,7 +33,8 @@ enum ConsolePages {
         <header>
         <strong>ClinicSync</strong> <span class="site">{{site}}</span>
         {{#account}}
-        <nav aria-label="main"><a href="/">Overview</a> <a href="/patients">Patients</a>{{#isAdmin}} <a href="/audit">Access log</a>{{/isAdmin}}</nav>
+        <nav aria-label="main"><a href="/">Overview</a> <a href="/alerts">Alerts</a> <a href="/conflicts">Conflicts</a>
+        <a href="/patients">Patients</a>{{#isAdmin}} <a href="/audit">Access log</a>{{/isAdmin}}</nav>
         <form method="post" action="/logout" class="signout">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <span>{{account}} ({{role}})</span> <button type="submit">Sign out</button>
@@ -155,6 +156,60 @@ enum ConsolePages {
         {{> layout-foot}}
         """
 
+    static let alerts = """
+        {{> layout-head}}
+        <h1>Alerts</h1>
+        {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        {{^hasAlerts}}<p>No open alerts.</p>{{/hasAlerts}}
+        {{#kinds}}
+        <section>
+        <h2>{{kind}} ({{count}})</h2>
+        {{#alerts}}
+        <article class="alert">
+        <p><strong>{{id}}</strong> · patient {{patient}} · prescription {{prescription}} · sites {{sites}}</p>
+        <p>{{message}}</p>
+        <form method="post" action="/alerts/ack">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <label>Note <input name="note" size="50"></label> <button type="submit">Acknowledge</button>
+        </form>
+        </article>
+        {{/alerts}}
+        </section>
+        {{/kinds}}
+        {{> layout-foot}}
+        """
+
+    static let conflicts = """
+        {{> layout-head}}
+        <h1>Conflicts</h1>
+        <p class="note">Values one site wrote without knowing of another's; the newer won everywhere. Times in {{timeZone}}.</p>
+        {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        {{^hasEntries}}<p>No unreviewed conflicts.</p>{{/hasEntries}}
+        {{#entries}}
+        <article class="conflict">
+        <h2>{{table}} {{row}}: {{column}} <small>{{id}}</small></h2>
+        <dl>
+        <dt>Kept (won)</dt><dd>{{winner}} <small>from {{winnerSite}} at {{winnerTime}}</small></dd>
+        <dt>Overwritten (lost)</dt><dd>{{loser}} <small>from {{loserSite}} at {{loserTime}}</small></dd>
+        </dl>
+        {{#isAdmin}}
+        <form method="post" action="/conflicts/resolve">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <fieldset><legend>Resolve</legend>
+        <label><input type="radio" name="decision" value="winner" checked> keep what won</label>
+        <label><input type="radio" name="decision" value="loser"> write what lost again</label>
+        <label><input type="radio" name="decision" value="value"> write a new value:</label> <input name="value" aria-label="new value">
+        <br><label>Note <input name="note" size="50"></label> <button type="submit">Resolve</button>
+        </fieldset>
+        </form>
+        {{/isAdmin}}
+        </article>
+        {{/entries}}
+        {{> layout-foot}}
+        """
+
     static let message = """
         {{> layout-head}}
         <h1>{{title}}</h1>
@@ -176,6 +231,9 @@ enum ConsolePages {
         table { border-collapse: collapse; }
         th, td { text-align: left; padding: .3em .8em; border-bottom: 1px solid #ccc; }
         .error { color: #a00; font-weight: 600; }
+        .notice { color: #075e1c; font-weight: 600; }
+        article { border-top: 1px solid #ccc; padding: .4em 0; }
+        fieldset { border: 1px solid #ccc; }
         .note { color: #555; font-size: .9em; }
         a:focus, button:focus, input:focus { outline: 3px solid #f0a500; outline-offset: 1px; }
         @media print { header nav, header form, .note { display: none; } header { background: none; color: #000; } }

@@ -23,9 +23,10 @@ struct ConsoleRoutes: Sendable {
         router.get("/patients") { request, context in try await patients(request, context: context) }
         router.get("/patients/:id") { _, context in try await patient(context) }
         router.get("/audit") { _, context in try await audit(context) }
+        addReviewRoutes(to: router)
     }
 
-    private func layout(_ context: ConsoleRequestContext, title: String) -> [String: Any] {
+    func layout(_ context: ConsoleRequestContext, title: String) -> [String: Any] {
         var object: [String: Any] = ["title": title, "site": application.siteID.rawValue]
         if let session = context.session {
             object["account"] = session.account
@@ -36,7 +37,7 @@ struct ConsoleRoutes: Sendable {
         return object
     }
 
-    private func message(_ context: ConsoleRequestContext, title: String, text: String, status: HTTPResponse.Status) -> Response {
+    func message(_ context: ConsoleRequestContext, title: String, text: String, status: HTTPResponse.Status) -> Response {
         var object = layout(context, title: title)
         object["text"] = text
         return ConsoleServer.html(ConsolePages.render("message", object), status: status)

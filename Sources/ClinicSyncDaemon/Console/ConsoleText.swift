@@ -1,5 +1,26 @@
+import ClinicSyncCore
+import Foundation
+
 /// How the console words usage, scope and coverage (the CLI has its own wording for a terminal).
 enum ConsoleText {
+    /// A stored value as a person reads it.
+    static func value(_ value: FieldValue?) -> String {
+        switch value {
+        case nil, .null?: return "(empty)"
+        case let .integer(number)?: return String(number)
+        case let .text(text)?: return text
+        }
+    }
+
+    /// The wall-clock time of a hybrid timestamp (milliseconds in its upper bits) in `zone`.
+    static func time(hlc: Int64, in zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss zzz"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(hlc >> 16) / 1000))
+    }
+
     static func usage(_ usage: PrescriptionUsageView) -> String {
         let authorized = usage.visitsAuthorized.map { "\($0) visits authorized" } ?? "unlimited visits"
         let remaining = usage.remaining.map { ", \($0) remaining" } ?? ""

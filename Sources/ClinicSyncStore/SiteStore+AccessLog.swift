@@ -18,10 +18,13 @@ package struct AccessLogRecord: Codable, Hashable, Sendable, FetchableRecord, Pe
 }
 
 extension SiteStore {
-    /// Records that `account` viewed `patientID`'s data on `page`.
-    package func recordAccess(account: String, patientID: String, page: String, at now: UTCDateTime) throws(StoreError) {
+    /// Records that `account` viewed the data of each of `patientIDs` on `page`, in one transaction.
+    package func recordAccess(account: String, patientIDs: [String], page: String, at now: UTCDateTime) throws(StoreError) {
+        guard !patientIDs.isEmpty else { return }
         try write { transaction in
-            try AccessLogRecord(seq: nil, at: now.description, account: account, patientID: patientID, page: page).insert(transaction.db)
+            for patientID in patientIDs {
+                try AccessLogRecord(seq: nil, at: now.description, account: account, patientID: patientID, page: page).insert(transaction.db)
+            }
         }
     }
 
@@ -39,10 +42,17 @@ extension SiteStore {
 extension SiteStore {
     /// The patient a synchronised row belongs to (appointments, prescriptions and coverage checks
     /// name one), for the access log of pages that show its values.
+    /// A deleted row's patient is read from its last values.
     package func patientID(table: SyncedTable, rowID: String) throws(StoreError) -> String? {
         guard [.appointments, .prescriptions, .coverageChecks].contains(table) else { return nil }
-        return try read { db in
+        if let current = try read({ db in
             try String.fetchOne(db, sql: "SELECT patient_id FROM \(table.rawValue) WHERE id = ?", arguments: [rowID])
+        }) {
+            return current
         }
+        guard let id = try? RowID(rowID), let removed = try removedRow(id: id), let column = table.column(named: "patient_id"),
+            case let .text(patient)? = removed.values[column]
+        else { return nil }
+        return patient
     }
 }

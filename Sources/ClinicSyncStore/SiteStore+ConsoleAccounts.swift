@@ -71,27 +71,31 @@ extension SiteStore {
 }
 
 extension SiteStore {
-    /// Counts a failed sign-in of `name` (if the account exists) and locks it for `lockFor` once
-    /// `lockAfter` failures have accumulated; returns whether it is locked now.
-    @discardableResult
-    package func recordFailedSignIn(name: String, at now: UTCDateTime, lockAfter: Int, lockFor: Int) throws(StoreError) -> Bool {
+    /// Settles a sign-in whose password was checked (`matched`), in one transaction so that
+    /// attempts in flight cannot pass a lock set meanwhile: a locked account is refused; a lock that
+    /// has expired is lifted with its count; a match clears the count and returns the account; a
+    /// miss counts, and the `lockAfter`-th locks the account for `lockFor` seconds.
+    package func settleSignIn(
+        name: String, matched: Bool, at now: UTCDateTime, lockAfter: Int, lockFor: Int
+    ) throws(StoreError) -> ConsoleAccountRecord? {
         try write { transaction in
             let db = transaction.db
-            guard var record = try ConsoleAccountRecord.fetchOne(db, key: name) else { return false }
-            record.failedLogins += 1
-            if record.failedLogins >= lockAfter {
-                record.lockedUntil = UTCDateTime(secondsSinceEpoch: now.secondsSinceEpoch + lockFor).description
+            guard var record = try ConsoleAccountRecord.fetchOne(db, key: name) else { return nil }
+            if let lockedUntil = record.lockedUntil, let until = try? UTCDateTime(lockedUntil, field: "locked_until") {
+                guard until <= now else { return nil }
+                record.failedLogins = 0
+                record.lockedUntil = nil
+            }
+            if matched {
+                record.failedLogins = 0
+            } else {
+                record.failedLogins += 1
+                if record.failedLogins >= lockAfter {
+                    record.lockedUntil = UTCDateTime(secondsSinceEpoch: now.secondsSinceEpoch + lockFor).description
+                }
             }
             try record.update(db)
-            return record.lockedUntil != nil
-        }
-    }
-
-    /// A successful sign-in clears the count of failures.
-    package func recordSignIn(name: String) throws(StoreError) {
-        try write { transaction in
-            try transaction.db.execute(
-                sql: "UPDATE console_accounts SET failed_logins = 0, locked_until = NULL WHERE name = ?", arguments: [name])
+            return matched ? record : nil
         }
     }
 }

@@ -29,9 +29,14 @@ final class ConsoleBrowser: @unchecked Sendable {
 
     deinit { try? client.syncShutdown() }
 
-    func get(_ path: String) async throws -> Page {
-        try await send(HTTPClientRequest(url: base + path))
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> Page {
+        var request = HTTPClientRequest(url: base + path)
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        return try await send(request)
     }
+
+    /// Presents a cookie as if the server had set it (a token replayed after sign-out).
+    func setCookie(_ name: String, _ value: String) { cookies[name] = value }
 
     func post(_ path: String, _ fields: [String: String], headers: [(String, String)] = []) async throws -> Page {
         var request = HTTPClientRequest(url: base + path)

@@ -33,7 +33,7 @@ struct ConsoleHTTPTests {
 
         let signedIn = try await browser.post("/login", ["name": "kim", "password": Self.password, "csrf": form.csrf ?? ""])
         #expect(signedIn.status == 303 && signedIn.location == "/")
-        let cookie = try #require(signedIn.setCookies.first { $0.hasPrefix("clinicsync_session=") })
+        let cookie = try #require(signedIn.setCookies.first { $0.hasPrefix("clinicsync_session_\(site.consolePort)=") })
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
         let overview = try await browser.get("/")
         #expect(overview.status == 200, "\(overview.body.prefix(300))")
@@ -42,16 +42,19 @@ struct ConsoleHTTPTests {
         }
         #expect(overview.body.contains("<script") == false)
         #expect(try await browser.get("/style.css").body.contains("@media print"))
+        #expect(try await browser.get("/?auto=1").status == 200, "the page refreshing itself")
+        let rebound = try await browser.get("/", headers: [("Host", "evil.example:\(site.consolePort)")])
+        #expect(rebound.status == 421, "a name rebound to this address is not this console")
 
         // Signing out needs the page's token; afterwards the old cookie opens nothing.
         let token = try #require(overview.csrf)
-        let session = try #require(browser.cookies["clinicsync_session"])
+        let session = try #require(browser.cookies["clinicsync_session_\(site.consolePort)"])
         #expect(try await browser.post("/logout", ["csrf": "0" + token.dropFirst()]).status == 403)
         #expect(try await browser.post("/logout", ["csrf": token]).status == 303)
         let replay = ConsoleBrowser(port: site.consolePort)
-        _ = try await replay.get("/login")
-        #expect(try await browser.get("/").location == "/login")
-        _ = session
+        replay.setCookie("clinicsync_session_\(site.consolePort)", session)
+        let replayed = try await replay.get("/")
+        #expect(replayed.status == 303 && replayed.location == "/login", "a token replayed after sign-out opens nothing")
         #expect(await site.stop() == 0)
     }
 
@@ -61,7 +64,7 @@ struct ConsoleHTTPTests {
         let browser = ConsoleBrowser(port: site.consolePort)
         let form = try await browser.get("/login")
         let noToken = try await browser.post("/login", ["name": "kim", "password": Self.password])
-        #expect(noToken.status == 403 && browser.cookies["clinicsync_session"] == nil)
+        #expect(noToken.status == 403 && browser.cookies["clinicsync_session_\(site.consolePort)"] == nil)
         let crossSite = try await browser.post(
             "/login", ["name": "kim", "password": Self.password, "csrf": form.csrf ?? ""], headers: [("Origin", "http://evil.example")])
         #expect(crossSite.status == 403)
@@ -78,9 +81,40 @@ struct ConsoleHTTPTests {
         #expect(try await browser.signIn("kim", Self.password).status == 401, "locked: even the right password is refused")
         #expect(site.log().contains("console sign-in refused") && !site.log().contains("still not the password"))
 
+        // A lock that has expired is lifted with its count: one more mistake does not lock again.
+        try await site.cli.sqlite3("UPDATE console_accounts SET locked_until = '2000-01-01T00:00:00Z' WHERE name = 'kim';")
+        #expect(try await browser.signIn("kim", "one more typo here").status == 401)
+        let after = try await site.cli.decode([AccountViewDecoding].self, ["user", "list", "--json"]).first
+        #expect(after?.failedLogins == 1 && after?.lockedUntil == nil, "\(String(describing: after))")
+
         // An admin's new password lifts the lockout.
         #expect(try await site.cli.run(["user", "passwd", "kim", "--password-stdin"], input: "a fresh passphrase here").status == 0)
         #expect(try await browser.signIn("kim", "a fresh passphrase here").status == 303)
+        #expect(await site.stop() == 0)
+    }
+}
+
+@Suite("The web console: sessions follow their accounts")
+struct ConsoleSessionTests {
+    @Test("removing an account, changing its password or its role ends its sessions at their next request; a cross-origin POST is refused")
+    func sessionsFollowAccounts() async throws {
+        let site = try await ConsoleHTTPTests.site(accounts: [("desk", "frontdesk")])
+        let desk = ConsoleBrowser(port: site.consolePort)
+        #expect(try await desk.signIn("desk", ConsoleHTTPTests.password).status == 303)
+        let page = try await desk.get("/alerts")
+        #expect(page.status == 200)
+        let crossOrigin = try await desk.post("/alerts/ack", ["id": "x", "csrf": page.csrf ?? ""], headers: [("Origin", "http://evil.example")])
+        #expect(crossOrigin.status == 403)
+
+        #expect(try await site.cli.run(["user", "passwd", "desk", "--password-stdin"], input: "another passphrase ok").status == 0)
+        #expect(try await desk.get("/").location == "/login", "a new password ends the session")
+        #expect(try await desk.signIn("desk", "another passphrase ok").status == 303)
+        #expect(try await desk.get("/").status == 200)
+        try await site.cli.succeed(["user", "remove", "desk"])
+        #expect(try await desk.get("/").location == "/login", "a removed account's session ends")
+        let again = try await site.cli.run(["user", "add", "desk", "--role", "admin", "--password-stdin"], input: "another passphrase ok")
+        #expect(again.status == 0)
+        #expect(try await desk.get("/").location == "/login", "the old session does not come back with a new account of the name")
         #expect(await site.stop() == 0)
     }
 }
@@ -197,5 +231,64 @@ struct ConsoleReviewTests {
         let reviewed = try await downtown.cli.decode([ConflictView].self, ["conflicts", "--all", "--json"]).first { $0.id == entry.id }
         #expect(reviewed?.review?.decision == "value" && reviewed?.review?.reviewedBy == "kim" && reviewed?.review?.site == "uptown")
         for site in [downtown, uptown] { #expect(await site.stop() == 0) }
+    }
+}
+
+@Suite("The web console: the coverage form and the day view")
+struct ConsoleDeskTests {
+    @Test("a coverage form with a bad date or number shows the error beside the field and writes nothing; a good one records the check")
+    func coverageForm() async throws {
+        let site = try await ConsoleHTTPTests.site(accounts: [("desk", "frontdesk")])
+        let desk = ConsoleBrowser(port: site.consolePort)
+        #expect(try await desk.signIn("desk", ConsoleHTTPTests.password).status == 303)
+        let blank = try await desk.get("/coverage/new?patient=p1")
+        #expect(
+            blank.status == 200 && blank.body.contains(#"name="patient_id" value="p1""#) && blank.body.contains(#"name="requires_lmn" value="no""#))
+        let token = try #require(blank.csrf)
+        var fields = [
+            "patient_id": "p1", "payer": "Aetna", "member_id": "W123", "covered": "yes", "requires_lmn": "yes", "visit_limit": "ten",
+            "valid_until": "2026-02-30", "in_network": "downtown, uptown", "icd10": "M54.50", "csrf": token,
+        ]
+        let entries = try await site.changeCount()
+        let refused = try await desk.post("/coverage", fields)
+        #expect(refused.status == 400 && refused.body.contains("Nothing was recorded"))
+        #expect(refused.body.contains(#"<span class="error" id="visit_limit-error">Visit limit: must be a whole number</span>"#))
+        #expect(refused.body.contains(#"id="valid_until-error""#) && refused.body.contains(#"value="ten" aria-invalid="true""#))
+        #expect(!refused.body.contains(#"id="payer-error""#), "fields that are fine carry no error")
+        fields["visit_limit"] = "10"
+        fields["valid_until"] = "2027-06-30"
+        fields["visit_limit_period"] = "authorization"
+        let ruleBroken = try await desk.post("/coverage", fields)
+        #expect(ruleBroken.status == 400 && ruleBroken.body.contains(#"id="authorization-error""#), "the record's own rules, beside their field")
+        #expect(try await desk.post("/coverage", fields.merging(["csrf": "x"]) { $1 }).status == 403)
+        #expect(try await site.changeCount() == entries)
+
+        fields["authorization"] = "AUTH-7"
+        let recorded = try await desk.post("/coverage", fields)
+        #expect(recorded.status == 303 && recorded.location == "/patients/p1")
+        let checks = try await site.cli.decode([CoverageCheckView].self, ["coverage", "list", "--json"])
+        #expect(checks.count == 1 && checks.first?.checkedBy == "desk" && checks.first?.site == "downtown" && checks.first?.requiresLMN == true)
+        #expect(checks.first?.inNetworkSites == ["downtown", "uptown"] && checks.first?.visitLimit == 10)
+        #expect(await site.stop() == 0)
+    }
+
+    @Test("the day view lists a day's visits at every site by therapist and marks double bookings; a bad date is refused")
+    func dayView() async throws {
+        let site = try await ConsoleHTTPTests.site(accounts: [("desk", "frontdesk")])
+        let first = try await AlertsCLITests.book(site, "2029-05-01T15:00:00Z", patient: "p1")
+        let second = try await AlertsCLITests.book(site, "2029-05-01T15:30:00Z", patient: "p2", extra: ["--site", "uptown"])
+        let apart = try await AlertsCLITests.book(site, "2029-05-01T09:00:00Z", patient: "p3", therapist: "Kim")
+        let otherDay = try await AlertsCLITests.book(site, "2029-05-02T09:00:00Z", patient: "p4", therapist: "Kim")
+        for result in [first, second, apart, otherDay] { #expect(result.status == 0) }
+        let desk = ConsoleBrowser(port: site.consolePort)
+        #expect(try await desk.signIn("desk", ConsoleHTTPTests.password).status == 303)
+        let page = try await desk.get("/day?date=2029-05-01")
+        #expect(page.status == 200 && page.body.contains("<h2>Kim</h2>") && page.body.contains("<h2>Sam</h2>"))
+        #expect(page.body.components(separatedBy: "DOUBLE BOOKED").count - 1 == 2 && page.body.contains("uptown"))
+        #expect(page.body.contains("(p3)") && !page.body.contains("(p4)"))
+        #expect(try await desk.get("/day?date=2029-02-30").status == 400)
+        let viewed = Set(try await site.cli.decode([AccessLogView].self, ["audit", "list", "--json"]).map(\.patientID))
+        #expect(viewed == ["p1", "p2", "p3"])
+        #expect(await site.stop() == 0)
     }
 }

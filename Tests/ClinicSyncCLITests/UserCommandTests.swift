@@ -66,7 +66,8 @@ struct UserCommandTests {
             (["user", "remove", "nobody"], nil, 66, "no console account is named nobody"),
         ]
         for (arguments, input, status, mention) in cases {
-            let result = try await cli.run(arguments, input: input)
+            // A timeout: run from a terminal, a command without --password-stdin would wait for typing.
+            let result = try await cli.run(arguments, input: input, timeout: 60)
             #expect(result.status == status && result.stderr.contains(mention), "\(arguments): \(result.status) \(result.stderr)")
             #expect(!result.stderr.contains(Self.password), "a password is never echoed")
         }

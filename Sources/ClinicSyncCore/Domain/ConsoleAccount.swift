@@ -29,10 +29,12 @@ package struct ConsoleAccount: Hashable, Sendable {
 /// What a console password must be. Long passphrases are welcome; bcrypt reads at most 72 bytes,
 /// so a longer one is refused rather than silently cut.
 package enum ConsolePassword {
-    package static let rule = "must be 12 to 72 bytes (UTF-8), not only spaces, and not the account's name"
+    package static let rule = "must be 12 to 72 bytes (UTF-8) without control characters, not only spaces, and not the account's name"
 
     package static func validate(_ password: String, for account: String) throws(ValidationError) {
-        guard (12...72).contains(password.utf8.count), !password.allSatisfy(\.isWhitespace), password.lowercased() != account.lowercased()
+        // bcrypt reads a C string: a NUL would end the password early.
+        guard (12...72).contains(password.utf8.count), !password.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
+            !password.allSatisfy(\.isWhitespace), password.lowercased() != account.lowercased()
         else { throw ValidationError(field: "password", rule: rule) }
     }
 }

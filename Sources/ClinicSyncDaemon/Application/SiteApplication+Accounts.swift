@@ -25,7 +25,7 @@ extension SiteApplication {
         return try classifyingErrors { try store.consoleAccounts().map(AccountView.init) }
     }
 
-    /// Removes an account; its sessions end with it.
+    /// Removes an account; its console sessions end at their next request.
     package func removeAccount(name: String) throws(ApplicationError) {
         let store = try openStore()
         try classifyingErrors { try store.removeConsoleAccount(named: name) }
@@ -54,8 +54,16 @@ extension SiteApplication {
 /// The outcome of a sign-in attempt. The console says the same for every failure, so that it never
 /// tells whether a name exists.
 package enum SignInResult: Sendable, Equatable {
-    case signedIn(name: String, role: ConsoleAccount.Role)
+    /// `credential` (the password's salted hash, unique to each setting of it) lets a session end when
+    /// the password changes.
+    case signedIn(name: String, role: ConsoleAccount.Role, credential: String)
     case refused
+}
+
+/// What a signed-in session depends on: the account still exists, with this role and this password.
+package struct AccountState: Sendable, Equatable {
+    package let role: String
+    package let credential: String
 }
 
 extension SiteApplication {
@@ -65,24 +73,27 @@ extension SiteApplication {
 
     /// Checks a name and password (bcrypt: slow on purpose; call it off the cooperative pool). An
     /// unknown name costs the same as a wrong password; a locked account is refused even with the
-    /// right one; five failures in a row lock it for 15 minutes.
+    /// right one; five failures in a row lock it for 15 minutes. The lock is judged when the attempt
+    /// is settled, in one transaction, so attempts in flight cannot slip past it.
     package func signIn(name: String, password: String) throws(ApplicationError) -> SignInResult {
         let store = try openStore()
         let record = try classifyingErrors { try store.consoleAccount(named: name) }
         let matches = Bcrypt.verify(password, hash: record?.passwordHash ?? Self.decoyHash)
-        guard let record, let role = ConsoleAccount.Role(rawValue: record.role) else { return .refused }
-        let now = Self.now
-        if let lockedUntil = record.lockedUntil, let until = try? UTCDateTime(lockedUntil, field: "locked_until"), until > now {
-            return .refused
+        guard record != nil else { return .refused }
+        let settled = try classifyingErrors {
+            try store.settleSignIn(name: name, matched: matches, at: Self.now, lockAfter: Self.lockAfterFailures, lockFor: Self.lockSeconds)
         }
-        guard matches else {
-            try classifyingErrors {
-                try store.recordFailedSignIn(name: name, at: now, lockAfter: Self.lockAfterFailures, lockFor: Self.lockSeconds)
-            }
-            return .refused
+        guard let settled, let role = ConsoleAccount.Role(rawValue: settled.role) else { return .refused }
+        return .signedIn(name: settled.name, role: role, credential: settled.passwordHash)
+    }
+
+    /// The account's role and password hash, or `nil` once it is removed: a session ends when either
+    /// changes.
+    package func accountState(name: String) throws(ApplicationError) -> AccountState? {
+        let store = try openStoreReadOnly()
+        return try classifyingErrors {
+            try store.consoleAccount(named: name).map { AccountState(role: $0.role, credential: $0.passwordHash) }
         }
-        try classifyingErrors { try store.recordSignIn(name: name) }
-        return .signedIn(name: record.name, role: role)
     }
 
     /// A hash of nothing anyone types, checked for unknown names so they take as long as known ones.

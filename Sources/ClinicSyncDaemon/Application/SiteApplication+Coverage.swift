@@ -55,3 +55,10 @@ extension SiteApplication {
         return CoverageCheckView.marked(siblings).first { $0.id == record.id } ?? CoverageCheckView(record, inForce: false)
     }
 }
+
+extension SiteApplication {
+    /// The clinic's calendar day (`alerts.time_zone`) of a stored start time, or `nil` if it is not one.
+    package func clinicDay(of startsAt: String) -> CalendarDate? {
+        (try? UTCDateTime(startsAt, field: "starts_at")).map(configuration.alerts.calendar().dayOf)
+    }
+}

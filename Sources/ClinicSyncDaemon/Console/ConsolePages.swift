@@ -9,6 +9,7 @@ enum ConsolePages {
         for (name, text) in [
             ("layout-head", layoutHead), ("layout-foot", layoutFoot), ("login", login), ("overview", overview), ("message", message),
             ("patients", patients), ("patient", patient), ("audit", audit), ("alerts", alerts), ("conflicts", conflicts),
+            ("coverage", coverage), ("day", day),
         ] {
             try! library.register(text, named: name)
         }
@@ -25,7 +26,7 @@ enum ConsolePages {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        {{#refresh}}<meta http-equiv="refresh" content="{{refresh}}">{{/refresh}}
+        {{#refresh}}<meta http-equiv="refresh" content="{{refresh}};url=/?auto=1">{{/refresh}}
         <title>{{title}} · ClinicSync {{site}}</title>
         <link rel="stylesheet" href="/style.css">
         </head>
@@ -34,7 +35,8 @@ enum ConsolePages {
         <strong>ClinicSync</strong> <span class="site">{{site}}</span>
         {{#account}}
         <nav aria-label="main"><a href="/">Overview</a> <a href="/alerts">Alerts</a> <a href="/conflicts">Conflicts</a>
-        <a href="/patients">Patients</a>{{#isAdmin}} <a href="/audit">Access log</a>{{/isAdmin}}</nav>
+        <a href="/patients">Patients</a> <a href="/day">Day</a> <a href="/coverage/new">Coverage check</a>
+        {{#isAdmin}}<a href="/audit">Access log</a>{{/isAdmin}}</nav>
         <form method="post" action="/logout" class="signout">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <span>{{account}} ({{role}})</span> <button type="submit">Sign out</button>
@@ -168,6 +170,7 @@ enum ConsolePages {
         {{#alerts}}
         <article class="alert">
         <p><strong>{{id}}</strong> · patient {{patient}} · prescription {{prescription}} · sites {{sites}}</p>
+        <p>Appointments: {{appointments}}</p>
         <p>{{message}}</p>
         <form method="post" action="/alerts/ack">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
@@ -210,6 +213,43 @@ enum ConsolePages {
         {{> layout-foot}}
         """
 
+    static let coverage = """
+        {{> layout-head}}
+        <h1>Record a coverage check</h1>
+        <p>What the payer confirmed on the phone; it syncs to every site.</p>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        <form method="post" action="/coverage">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        {{#fields}}
+        <p><label for="{{name}}">{{label}}</label>{{#hint}} <small>({{hint}})</small>{{/hint}}<br>
+        <input id="{{name}}" name="{{name}}" value="{{value}}"{{#fieldError}} aria-invalid="true" aria-describedby="{{name}}-error"{{/fieldError}}>
+        {{#fieldError}}<span class="error" id="{{name}}-error">{{label}}: {{fieldError}}</span>{{/fieldError}}</p>
+        {{/fields}}
+        <p><button type="submit">Record</button></p>
+        </form>
+        {{> layout-foot}}
+        """
+
+    static let day = """
+        {{> layout-head}}
+        <h1>Day {{date}}</h1>
+        <p><a href="/day?date={{previous}}">Previous day</a> · <a href="/day?date={{next}}">Next day</a></p>
+        <form method="get" action="/day"><label for="date">Date</label> <input id="date" name="date" value="{{date}}">
+        <button type="submit">Show</button></form>
+        {{#empty}}<p>No appointments at any site.</p>{{/empty}}
+        {{#therapists}}
+        <section>
+        <h2>{{therapist}}</h2>
+        <table><thead><tr><th scope="col">Starts at (UTC)</th><th scope="col">Minutes</th><th scope="col">Site</th><th scope="col">Patient</th>
+        <th scope="col">Status</th><th scope="col">Region</th><th scope="col">Double booked</th></tr></thead>
+        <tbody>{{#visits}}<tr{{#doubled}} class="doubled"{{/doubled}}><td>{{startsAt}}</td><td>{{minutes}}</td><td>{{site}}</td>
+        <td>{{name}} ({{patient}})</td><td>{{status}}</td><td>{{region}}</td><td>{{#doubled}}DOUBLE BOOKED{{/doubled}}</td></tr>{{/visits}}</tbody>
+        </table>
+        </section>
+        {{/therapists}}
+        {{> layout-foot}}
+        """
+
     static let message = """
         {{> layout-head}}
         <h1>{{title}}</h1>
@@ -234,6 +274,8 @@ enum ConsolePages {
         .notice { color: #075e1c; font-weight: 600; }
         article { border-top: 1px solid #ccc; padding: .4em 0; }
         fieldset { border: 1px solid #ccc; }
+        tr.doubled { background: #fff1d6; font-weight: 600; }
+        input[aria-invalid="true"] { border: 2px solid #a00; }
         .note { color: #555; font-size: .9em; }
         a:focus, button:focus, input:focus { outline: 3px solid #f0a500; outline-offset: 1px; }
         @media print { header nav, header form, .note { display: none; } header { background: none; color: #000; } }

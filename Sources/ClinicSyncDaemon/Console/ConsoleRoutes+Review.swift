@@ -16,10 +16,9 @@ extension ConsoleRoutes {
     ) async throws -> Response {
         guard let session = context.session else { return Response(status: .unauthorized) }
         let list = try await StoreThreads.run { [application] in try application.alerts() }
-        // Alerts name patients: each one listed is a view of that patient's data.
-        let patients = Set(list.alerts.compactMap(\.patientID))
+        // Alerts name patients and list their visits: each one shown is a view of that patient's data.
         try await StoreThreads.run { [application] in
-            for patient in patients.sorted() { try application.recordAccess(account: session.account, patientID: patient, page: "/alerts") }
+            try application.recordAccess(account: session.account, patientIDs: try application.patientIDs(of: list.alerts), page: "/alerts")
         }
         var object = layout(context, title: "Alerts")
         let kinds = Dictionary(grouping: list.alerts, by: \.kind).sorted { $0.key < $1.key }.map { kind, alerts -> [String: Any] in
@@ -61,9 +60,8 @@ extension ConsoleRoutes {
     ) async throws -> Response {
         guard let session = context.session else { return Response(status: .unauthorized) }
         let entries = try await StoreThreads.run { [application] in try application.conflicts(all: false) }
-        let patients = try await StoreThreads.run { [application] in try application.patientIDs(of: entries) }
         try await StoreThreads.run { [application] in
-            for patient in patients.sorted() { try application.recordAccess(account: session.account, patientID: patient, page: "/conflicts") }
+            try application.recordAccess(account: session.account, patientIDs: try application.patientIDs(of: entries), page: "/conflicts")
         }
         var object = layout(context, title: "Conflicts")
         let zone = application.timeZone

@@ -8,6 +8,7 @@ import NIOCore
 struct ConsoleRoutes: Sendable {
     let application: SiteApplication
     let sessions: ConsoleSessions
+    let cookies: ConsoleCookies
     let logger: Logger
 
     func addRoutes(to router: Router<ConsoleRequestContext>) {
@@ -24,6 +25,7 @@ struct ConsoleRoutes: Sendable {
         router.get("/patients/:id") { _, context in try await patient(context) }
         router.get("/audit") { _, context in try await audit(context) }
         addReviewRoutes(to: router)
+        addDeskRoutes(to: router)
     }
 
     func layout(_ context: ConsoleRequestContext, title: String) -> [String: Any] {
@@ -64,12 +66,12 @@ struct ConsoleRoutes: Sendable {
             found = try await StoreThreads.run { [application] in try application.patient(id: patientID) }
         } catch let error as ApplicationError where error.kind == .notFound {
             var object = layout(context, title: "Patients")
-            object["query"] = patientID
+            object["query"] = ConsoleText.attributeSafe(patientID)
             object["notFound"] = true
             return ConsoleServer.html(ConsolePages.render("patients", object), status: .notFound)
         }
         try await StoreThreads.run { [application] in
-            try application.recordAccess(account: session.account, patientID: patientID, page: "/patients/\(patientID)")
+            try application.recordAccess(account: session.account, patientIDs: [patientID], page: "/patients/\(patientID)")
         }
         var object = layout(context, title: "Patient \(patientID)")
         object["patientID"] = patientID
@@ -111,28 +113,32 @@ struct ConsoleRoutes: Sendable {
         var object: [String: Any] = ["title": "Sign in", "site": application.siteID.rawValue, "csrf": token, "name": name]
         if let error { object["error"] = error }
         var response = ConsoleServer.html(ConsolePages.render("login", object), status: status)
-        response.setCookie(Cookie(name: ConsoleServer.signInCookie, value: token, path: "/login", httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: cookies.signIn, value: token, path: "/login", httpOnly: true, sameSite: .strict))
         return response
     }
 
     private func signIn(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let form = try await ConsoleForm.read(request, context: context)
-        guard form.carriesToken(request.cookies[ConsoleServer.signInCookie]?.value, request: request) else {
+        guard form.carriesToken(request.cookies[cookies.signIn]?.value, request: request) else {
             return try await signInPage(request, error: "The form had expired; sign in again.", status: .forbidden)
         }
         let name = form.fields["name"] ?? ""
         let password = form.fields["password"] ?? ""
-        let result = try await StoreThreads.run { [application] in try application.signIn(name: name, password: password) }
-        guard case let .signedIn(account, role) = result else {
+        guard let result = try await ConsoleSignIns.run({ [application] in try application.signIn(name: name, password: password) }) else {
+            return try await signInPage(
+                request, error: "Too many sign-ins at once; try again in a moment.", name: ConsoleText.echoedName(name),
+                status: .serviceUnavailable)
+        }
+        guard case let .signedIn(account, role, credential) = result else {
             logger.notice("console sign-in refused")
             return try await signInPage(
                 request, error: "Wrong name or password, or the account is locked after repeated failures (15 minutes, or ask an admin).",
-                name: name, status: .unauthorized)
+                name: ConsoleText.echoedName(name), status: .unauthorized)
         }
         logger.info("console sign-in", metadata: ["account": "\(account)"])
-        let token = await sessions.open(account: account, role: role)
+        let token = await sessions.open(account: account, role: role, credential: credential)
         var response = ConsoleServer.redirect(to: "/")
-        response.setCookie(Cookie(name: ConsoleServer.sessionCookie, value: token, path: "/", httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: cookies.session, value: token, path: "/", httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -143,7 +149,7 @@ struct ConsoleRoutes: Sendable {
         }
         await sessions.close(token)
         var response = ConsoleServer.redirect(to: "/login")
-        response.setCookie(Cookie(name: ConsoleServer.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: cookies.session, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
         return response
     }
 

@@ -20,18 +20,18 @@ struct ConsoleRequestContext: RequestContext {
 /// The web console on `console.listen` (docs/design/console.md): sign-in, sessions, CSRF tokens and
 /// the pages, every action through ``SiteApplication`` like the CLI's.
 enum ConsoleServer {
-    static let sessionCookie = "clinicsync_session"
-    /// Before sign-in there is no session to hold a CSRF token: the form carries one that must
-    /// match this cookie's (double submit).
-    static let signInCookie = "clinicsync_signin"
 
     static func application(
         configuration: SiteConfiguration, address: ListenAddress, logger: Logger, onRunning: @escaping @Sendable () -> Void
     ) -> some Service {
         let sessions = ConsoleSessions()
+        let application = SiteApplication(configuration: configuration)
+        let cookies = ConsoleCookies(port: address.port)
         let router = Router(context: ConsoleRequestContext.self)
-        router.add(middleware: ConsoleAuthentication(sessions: sessions))
-        let pages = ConsoleRoutes(application: SiteApplication(configuration: configuration), sessions: sessions, logger: logger)
+        router.add(
+            middleware: ConsoleAuthentication(
+                sessions: sessions, application: application, cookies: cookies, hosts: ConsoleAuthentication.hosts(for: address)))
+        let pages = ConsoleRoutes(application: application, sessions: sessions, cookies: cookies, logger: logger)
         pages.addRoutes(to: router)
         return Application(
             router: router,
@@ -55,18 +55,49 @@ enum ConsoleServer {
     }
 }
 
-/// Every path but the sign-in page and the stylesheet needs a live session: without one, a GET is
-/// sent to `/login` and anything else refused. A POST must carry the session's CSRF token, and an
-/// `Origin` header, when sent, must be this console's.
+/// The console's cookie names carry its port: browsers share cookies between the ports of one
+/// host, and several sites' consoles may run on one machine.
+struct ConsoleCookies: Sendable {
+    let session: String
+    /// Before sign-in there is no session to hold a CSRF token: the form carries one that must
+    /// match this cookie's (double submit).
+    let signIn: String
+
+    init(port: Int) {
+        session = "clinicsync_session_\(port)"
+        signIn = "clinicsync_signin_\(port)"
+    }
+}
+
+/// A request must name this console as its host (a page of another site whose name was rebound
+/// to this address cannot use it). Every path but the sign-in page and the stylesheet then needs a
+/// live session of an account that still exists with the same role and password: without one, a
+/// GET is sent to `/login` and anything else refused.
 struct ConsoleAuthentication: RouterMiddleware {
     typealias Context = ConsoleRequestContext
     let sessions: ConsoleSessions
+    let application: SiteApplication
+    let cookies: ConsoleCookies
+    let hosts: Set<String>
+
+    static func hosts(for address: ListenAddress) -> Set<String> {
+        Set([address.host, "127.0.0.1", "localhost", "[::1]"].map { "\($0):\(address.port)" })
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let host = request.head.authority?.lowercased(), hosts.contains(host) else {
+            return Response(status: .misdirectedRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: "not this console's address\n")))
+        }
         if ["/login", "/style.css"].contains(request.uri.path) { return try await next(request, context) }
         var context = context
-        let token = request.cookies[ConsoleServer.sessionCookie]?.value
-        guard let session = await sessions.session(token) else {
+        let token = request.cookies[cookies.session]?.value
+        let refreshing = request.uri.path == "/" && request.uri.queryParameters.get("auto") == "1"
+        guard let token, let session = await sessions.session(token, touch: !refreshing) else {
+            return request.method == .get ? ConsoleServer.redirect(to: "/login") : Response(status: .unauthorized)
+        }
+        let state = try await StoreThreads.run { [application] in try application.accountState(name: session.account) }
+        guard let state, state.role == session.role.rawValue, state.credential == session.credential else {
+            await sessions.close(token)
             return request.method == .get ? ConsoleServer.redirect(to: "/login") : Response(status: .unauthorized)
         }
         context.session = session

@@ -6,6 +6,9 @@ actor ConsoleSessions {
     struct Session: Sendable {
         let account: String
         let role: ConsoleAccount.Role
+        /// The account's password hash when the session opened (salted: new at every change): a new
+        /// password ends the session, even within the second.
+        let credential: String
         /// Every form carries it; a POST without it is refused.
         let csrfToken: String
         let opened: ContinuousClock.Instant
@@ -19,24 +22,29 @@ actor ConsoleSessions {
     private let clock = ContinuousClock()
 
     /// Opens a session; returns its cookie token.
-    func open(account: String, role: ConsoleAccount.Role) -> String {
+    func open(account: String, role: ConsoleAccount.Role, credential: String) -> String {
         let now = clock.now
         sessions = sessions.filter { Self.isLive($0.value, at: now) }
         let token = Self.randomToken()
-        sessions[token] = Session(account: account, role: role, csrfToken: Self.randomToken(), opened: now, lastSeen: now)
+        sessions[token] = Session(
+            account: account, role: role, credential: credential, csrfToken: Self.randomToken(), opened: now, lastSeen: now)
         return token
     }
 
-    /// The live session a cookie names, touched; `nil` for none, an unknown or an expired one.
-    func session(_ token: String?) -> Session? {
+    /// The live session a cookie names, touched unless the request is the page refreshing itself
+    /// (an unattended screen must still sign out when idle); `nil` for none, an unknown or an
+    /// expired one.
+    func session(_ token: String?, touch: Bool = true) -> Session? {
         guard let token, var session = sessions[token] else { return nil }
         let now = clock.now
         guard Self.isLive(session, at: now) else {
             sessions[token] = nil
             return nil
         }
-        session.lastSeen = now
-        sessions[token] = session
+        if touch {
+            session.lastSeen = now
+            sessions[token] = session
+        }
         return session
     }
 

@@ -3,6 +3,19 @@ import Foundation
 
 /// How the console words usage, scope and coverage (the CLI has its own wording for a terminal).
 enum ConsoleText {
+    /// Text echoed into an attribute without combining marks: swift-mustache escapes by character,
+    /// and a quote joined to a mark is one character that it would not escape.
+    static func attributeSafe(_ text: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.filter { ![.nonspacingMark, .spacingMark, .enclosingMark].contains($0.properties.generalCategory) }))
+    }
+
+    /// A name typed at sign-in, echoed back only when it could be an account's name.
+    static func echoedName(_ name: String) -> String {
+        (try? ConsoleAccount(name: name, role: .frontdesk)).map(\.name) ?? ""
+    }
+
     /// A stored value as a person reads it.
     static func value(_ value: FieldValue?) -> String {
         switch value {

@@ -11,7 +11,9 @@ enum TerminalPrompt {
         }
         defer { close(terminal) }
         var saved = termios()
-        tcgetattr(terminal, &saved)
+        guard tcgetattr(terminal, &saved) == 0 else {
+            throw ApplicationError(.usage, "cannot turn off echo at this terminal; give the password on standard input with --password-stdin")
+        }
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO)
         tcsetattr(terminal, TCSAFLUSH, &quiet)

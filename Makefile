@@ -3,9 +3,10 @@
 SWIFT ?= swift
 CONFIG ?= Config/clinicsync.yaml
 APT_PACKAGES = libsqlite3-dev libcurl4-openssl-dev sqlite3 zlib1g-dev python3 python3-venv curl
+BROWSER_PACKAGES = chromium chromium-driver
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test check-imports format api-fuzz verify-unit install bench bench-sync bench-live-sync clean
+.PHONY: deps build run test browser-test check-imports format api-fuzz verify-unit install bench bench-sync bench-live-sync clean
 
 # Installs the system packages the build and tests need, only if one is missing.
 deps:
@@ -30,6 +31,16 @@ test: deps
 	scripts/check-format.sh
 	$(SWIFT) test --explicit-target-dependency-import-check error
 	scripts/api-fuzz.sh 25
+	$(MAKE) browser-test
+
+# The console in headless Chromium (Debian's chromium and chromium-driver; Selenium from PyPI).
+browser-test: deps
+	@if ! dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then \
+		echo "Installing $(BROWSER_PACKAGES)"; \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $(BROWSER_PACKAGES); \
+	fi
+	@test -x .build/browser-venv/bin/python || { python3 -m venv .build/browser-venv && .build/browser-venv/bin/pip install --quiet --disable-pip-version-check 'selenium>=4.15,<5'; }
+	.build/browser-venv/bin/python scripts/browser-test.py
 
 check-imports:
 	scripts/check-imports.py

@@ -45,6 +45,8 @@ package struct SiteConfigurationFile: Sendable {
     package var metricsPort: Int?
     /// The web console's port; `nil`: the console is off (so that many sites share a machine).
     package var consolePort: Int?
+    /// Serve the console over HTTPS with the site's identity.
+    package var consoleTLS = false
     package var controlSocket: String?
     package var intervalSeconds: Int?
     package var timeoutSeconds: Int?
@@ -74,7 +76,8 @@ package struct SiteConfigurationFile: Sendable {
         var lines = ["site:", "  id: \(site)", "  database: \(database)"]
         if let listenPort { lines += ["server:", "  listen: 127.0.0.1:\(listenPort)", "  plaintext: \(plaintext)"] }
         if let metricsPort { lines += ["metrics:", "  listen: 127.0.0.1:\(metricsPort)"] }
-        lines += consolePort.map { ["console:", "  listen: 127.0.0.1:\($0)"] } ?? ["console:", "  enabled: false"]
+        lines +=
+            consolePort.map { ["console:", "  listen: 127.0.0.1:\($0)"] + (consoleTLS ? ["  tls: true"] : []) } ?? ["console:", "  enabled: false"]
         if let controlSocket { lines += ["control:", "  socket: \(controlSocket)"] }
         let syncSettings: [(key: String, value: String?)] = [
             ("interval_seconds", intervalSeconds.map { String($0) }), ("max_backoff_seconds", maxBackoffSeconds.map { String($0) }),

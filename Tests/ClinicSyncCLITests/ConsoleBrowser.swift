@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// A minimal browser for the console's HTTP tests: keeps cookies, never follows redirects (so
 /// tests see them), and posts forms.
@@ -20,11 +21,19 @@ final class ConsoleBrowser: @unchecked Sendable {
     }
 
     let base: String
-    private let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+    private let client: HTTPClient
     private(set) var cookies: [String: String] = [:]
 
-    init(port: Int) {
-        base = "http://127.0.0.1:\(port)"
+    /// With `tls`, over HTTPS, trusting the site's self-signed certificate.
+    init(port: Int, tls: Bool = false) {
+        base = "\(tls ? "https" : "http")://127.0.0.1:\(port)"
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        if tls {
+            var trustAny = TLSConfiguration.makeClientConfiguration()
+            trustAny.certificateVerification = .none
+            configuration.tlsConfiguration = trustAny
+        }
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     deinit { try? client.syncShutdown() }

@@ -29,6 +29,9 @@ struct ConsoleHTTPTests {
         #expect(try await browser.post("/logout", [:]).status == 401, "a POST without a session is refused")
         let form = try await browser.get("/login")
         #expect(form.status == 200 && form.body.contains("<form method=\"post\" action=\"/login\">") && form.csrf?.count == 64)
+        // A second fetch (a browser asking for its icon is sent here too) keeps the first form's token.
+        #expect(try await browser.get("/login").csrf == form.csrf)
+        #expect(try await browser.get("/favicon.ico").status == 204)
         #expect(form.setCookies.contains { $0.contains("HttpOnly") && $0.contains("SameSite=Strict") })
 
         let signedIn = try await browser.post("/login", ["name": "kim", "password": Self.password, "csrf": form.csrf ?? ""])
@@ -116,6 +119,36 @@ struct ConsoleSessionTests {
         #expect(again.status == 0)
         #expect(try await desk.get("/").location == "/login", "the old session does not come back with a new account of the name")
         #expect(await site.stop() == 0)
+    }
+}
+
+@Suite("The web console over HTTPS")
+struct ConsoleTLSTests {
+    @Test("with console.tls the console speaks only HTTPS with the site's certificate, and its cookies are Secure; off loopback it is required")
+    func overHTTPS() async throws {
+        let site = try await SiteProcess("downtown")
+        try await site.configure(peers: [], adjust: { $0.consoleTLS = true })
+        let added = try await site.cli.run(["user", "add", "kim", "--role", "admin", "--password-stdin"], input: ConsoleHTTPTests.password)
+        #expect(added.status == 0)
+        try await site.start()
+        let secure = ConsoleBrowser(port: site.consolePort, tls: true)
+        let form = try await secure.get("/login")
+        #expect(form.status == 200 && form.setCookies.allSatisfy { $0.contains("Secure") } && !form.setCookies.isEmpty)
+        let signedIn = try await secure.post("/login", ["name": "kim", "password": ConsoleHTTPTests.password, "csrf": form.csrf ?? ""])
+        #expect(signedIn.status == 303 && signedIn.setCookies.contains { $0.hasPrefix("clinicsync_session_") && $0.contains("Secure") })
+        #expect(try await secure.get("/").status == 200)
+        await #expect(throws: (any Error).self, "plain HTTP is not spoken") { _ = try await ConsoleBrowser(port: site.consolePort).get("/login") }
+        #expect(await site.stop() == 0)
+
+        // Off loopback: refused without TLS, accepted with it.
+        let file = site.cli.configPath
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let everywhere = text.replacingOccurrences(of: "listen: 127.0.0.1:\(site.consolePort)", with: "listen: 0.0.0.0:\(site.consolePort)")
+        try everywhere.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try await site.cli.run(["status"]).status == 0)
+        try everywhere.replacingOccurrences(of: "  tls: true\n", with: "").write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = try await site.cli.run(["status"])
+        #expect(refused.status == 78 && refused.stderr.contains("console.listen"), "\(refused.stderr)")
     }
 }
 

@@ -10,7 +10,10 @@ extension SiteConfiguration {
         static let metricsListen = ConfigDocument.Key(
             path: "metrics.listen", expected: "host:port for /metrics, /health and /ready, e.g. 127.0.0.1:9420")
         static let consoleListen = ConfigDocument.Key(
-            path: "console.listen", expected: "host:port of the web console, a loopback address for now (default 127.0.0.1:9421)")
+            path: "console.listen",
+            expected: "host:port of the web console; an address other than loopback needs console.tls: true (default 127.0.0.1:9421)")
+        static let consoleTLS = ConfigDocument.Key(
+            path: "console.tls", expected: "true or false: serve the console over HTTPS with the site's identity certificate (default false)")
         static let consoleEnabled = ConfigDocument.Key(path: "console.enabled", expected: "true or false (default true)")
         static let controlSocket = ConfigDocument.Key(path: "control.socket", expected: "a path for the control socket")
         static let interval = ConfigDocument.Key(path: "sync.interval_seconds", expected: "whole seconds from 1 to 86400")
@@ -48,7 +51,8 @@ extension SiteConfiguration {
                 path: "retired", expected: "true for a site that was shut down: its changes are still accepted, compaction no longer waits for it"),
         ]
         static let scalars = [
-            siteID, database, maxDrift, listen, plaintext, metricsListen, consoleListen, consoleEnabled, controlSocket, interval, maxBackoff, timeout,
+            siteID, database, maxDrift, listen, plaintext, metricsListen, consoleListen, consoleEnabled, consoleTLS, controlSocket, interval,
+            maxBackoff, timeout,
             batchChanges, batchBytes,
             compression, live, compaction, timeZone, expiryWarningDays, logLevel,
         ]

@@ -23,8 +23,10 @@ struct SiteConfiguration: Sendable {
     /// (default `127.0.0.1:9420`).
     let metricsListen: ListenAddress
     /// `console.listen`: where the web console is served (default `127.0.0.1:9421`); `nil` with
-    /// `console.enabled: false`. Loopback only until the console serves TLS.
+    /// `console.enabled: false`. An address other than loopback needs `console.tls`.
     let consoleListen: ListenAddress?
+    /// `console.tls`: serve the console over HTTPS with the site's identity certificate (default false).
+    let consoleTLS: Bool
     /// `control.socket`: the daemon's local control socket (default `/run/clinicsync/control.sock`).
     let controlSocket: String
     /// `sync.*`: scheduling and batch bounds.
@@ -98,8 +100,12 @@ struct SiteConfiguration: Sendable {
             throw .invalidValue(path: path, key: Keys.metricsListen.path, expected: Keys.metricsListen.expected)
         }
         self.metricsListen = metricsListen
+        consoleTLS = try document.bool(Keys.consoleTLS, default: false)
         if try document.bool(Keys.consoleEnabled, default: true) {
-            guard let consoleListen = ListenAddress(document.string(Keys.consoleListen) ?? "127.0.0.1:9421"), consoleListen.isLoopback else {
+            // Patient data never crosses a network unencrypted: off loopback, the console needs TLS.
+            guard let consoleListen = ListenAddress(document.string(Keys.consoleListen) ?? "127.0.0.1:9421"),
+                consoleListen.isLoopback || consoleTLS
+            else {
                 throw .invalidValue(path: path, key: Keys.consoleListen.path, expected: Keys.consoleListen.expected)
             }
             self.consoleListen = consoleListen

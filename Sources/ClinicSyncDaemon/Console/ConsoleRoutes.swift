@@ -18,6 +18,7 @@ struct ConsoleRoutes: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: ConsolePages.stylesheet)))
         }
         router.get("/login") { request, _ in try await signInPage(request) }
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         router.post("/login") { request, context in try await signIn(request, context: context) }
         router.post("/logout") { request, context in try await signOut(request, context: context) }
         router.get("/") { _, context in try await overview(context) }
@@ -109,11 +110,14 @@ struct ConsoleRoutes: Sendable {
     ) async throws
         -> Response
     {
-        let token = ConsoleSessions.randomToken()
+        // A token the browser holds already is kept: a second fetch of this page (a browser asking
+        // for its icon, another tab) must not invalidate the form shown first.
+        let held = request.cookies[cookies.signIn]?.value
+        let token = held.flatMap { $0.count == 64 && $0.allSatisfy(\.isHexDigit) ? $0.lowercased() : nil } ?? ConsoleSessions.randomToken()
         var object: [String: Any] = ["title": "Sign in", "site": application.siteID.rawValue, "csrf": token, "name": name]
         if let error { object["error"] = error }
         var response = ConsoleServer.html(ConsolePages.render("login", object), status: status)
-        response.setCookie(Cookie(name: cookies.signIn, value: token, path: "/login", httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: cookies.signIn, value: token, path: "/login", secure: cookies.secure, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -138,7 +142,7 @@ struct ConsoleRoutes: Sendable {
         logger.info("console sign-in", metadata: ["account": "\(account)"])
         let token = await sessions.open(account: account, role: role, credential: credential)
         var response = ConsoleServer.redirect(to: "/")
-        response.setCookie(Cookie(name: cookies.session, value: token, path: "/", httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: cookies.session, value: token, path: "/", secure: cookies.secure, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -149,7 +153,7 @@ struct ConsoleRoutes: Sendable {
         }
         await sessions.close(token)
         var response = ConsoleServer.redirect(to: "/login")
-        response.setCookie(Cookie(name: cookies.session, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: cookies.session, value: "", maxAge: 0, path: "/", secure: cookies.secure, httpOnly: true, sameSite: .strict))
         return response
     }
 

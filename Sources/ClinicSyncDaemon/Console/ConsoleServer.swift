@@ -1,9 +1,12 @@
 import ClinicSyncCore
+import ClinicSyncSync
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 
 /// The request context of the console: the session the cookie names, once checked.
@@ -21,20 +24,30 @@ struct ConsoleRequestContext: RequestContext {
 /// the pages, every action through ``SiteApplication`` like the CLI's.
 enum ConsoleServer {
 
+    /// With `identity`, the console is served over HTTPS with the site's certificate (cookies
+    /// then carry `Secure`).
     static func application(
-        configuration: SiteConfiguration, address: ListenAddress, logger: Logger, onRunning: @escaping @Sendable () -> Void
-    ) -> some Service {
+        configuration: SiteConfiguration, address: ListenAddress, identity: SiteIdentity?, logger: Logger,
+        onRunning: @escaping @Sendable () -> Void
+    ) throws -> some Service {
         let sessions = ConsoleSessions()
         let application = SiteApplication(configuration: configuration)
-        let cookies = ConsoleCookies(port: address.port)
+        let cookies = ConsoleCookies(port: address.port, secure: identity != nil)
         let router = Router(context: ConsoleRequestContext.self)
         router.add(
             middleware: ConsoleAuthentication(
                 sessions: sessions, application: application, cookies: cookies, hosts: ConsoleAuthentication.hosts(for: address)))
         let pages = ConsoleRoutes(application: application, sessions: sessions, cookies: cookies, logger: logger)
         pages.addRoutes(to: router)
+        var server = HTTPServerBuilder.http1()
+        if let identity {
+            var tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: [.certificate(identity.certificate)], privateKey: .privateKey(identity.privateKey))
+            tls.minimumTLSVersion = .tlsv12
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        }
         return Application(
-            router: router,
+            router: router, server: server,
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "clinicsync-console"),
             onServerRunning: { _ in onRunning() }, logger: logger)
     }
@@ -62,10 +75,13 @@ struct ConsoleCookies: Sendable {
     /// Before sign-in there is no session to hold a CSRF token: the form carries one that must
     /// match this cookie's (double submit).
     let signIn: String
+    /// Over HTTPS: the browser sends the cookies only over HTTPS.
+    let secure: Bool
 
-    init(port: Int) {
+    init(port: Int, secure: Bool) {
         session = "clinicsync_session_\(port)"
         signIn = "clinicsync_signin_\(port)"
+        self.secure = secure
     }
 }
 
@@ -88,7 +104,7 @@ struct ConsoleAuthentication: RouterMiddleware {
         guard let host = request.head.authority?.lowercased(), hosts.contains(host) else {
             return Response(status: .misdirectedRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: "not this console's address\n")))
         }
-        if ["/login", "/style.css"].contains(request.uri.path) { return try await next(request, context) }
+        if ["/login", "/style.css", "/favicon.ico"].contains(request.uri.path) { return try await next(request, context) }
         var context = context
         let token = request.cookies[cookies.session]?.value
         let refreshing = request.uri.path == "/" && request.uri.queryParameters.get("auto") == "1"

@@ -59,10 +59,15 @@ struct DaemonServices {
             onRunning: announceReady)
         let metricsServer = MetricsEndpoint.application(
             address: configuration.metricsListen, registry: registry, configuration: configuration, store: store, onRunning: announceReady)
-        let console: [ServiceGroupConfiguration.ServiceConfiguration] =
-            configuration.consoleListen.map { address in
-                [.init(service: ConsoleServer.application(configuration: configuration, address: address, logger: logger, onRunning: announceReady))]
-            } ?? []
+        var console: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let address = configuration.consoleListen {
+            let tls = configuration.consoleTLS ? try (identity ?? configuration.identityFiles.load()) : nil
+            console = [
+                .init(
+                    service: try ConsoleServer.application(
+                        configuration: configuration, address: address, identity: tls, logger: logger, onRunning: announceReady))
+            ]
+        }
         let scheduler = SyncScheduler(
             coordinator: coordinator, interval: configuration.sync.interval, maximumBackoff: configuration.sync.maximumBackoff,
             trigger: trigger, notifier: notifier, ready: ready, logger: logger)

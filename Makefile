@@ -6,7 +6,7 @@ APT_PACKAGES = libsqlite3-dev libcurl4-openssl-dev sqlite3 zlib1g-dev python3 py
 BROWSER_PACKAGES = chromium chromium-driver
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test browser-test check-imports format api-fuzz verify-unit install bench bench-sync bench-live-sync clean
+.PHONY: deps build run test browser-test screenshots check-imports format api-fuzz verify-unit install bench bench-sync bench-live-sync clean
 
 # Installs the system packages the build and tests need, only if one is missing.
 deps:
@@ -41,6 +41,10 @@ browser-test: deps
 	fi
 	@test -x .build/browser-venv/bin/python || { python3 -m venv .build/browser-venv && .build/browser-venv/bin/pip install --quiet --disable-pip-version-check 'selenium>=4.15,<5'; }
 	.build/browser-venv/bin/python scripts/browser-test.py
+
+# Renews the README's screenshots of the console (the browser test, writing to docs/screenshots).
+screenshots:
+	SCREENSHOTS=docs/screenshots $(MAKE) browser-test
 
 check-imports:
 	scripts/check-imports.py

@@ -39,7 +39,7 @@ browser-test: deps
 		echo "Installing $(BROWSER_PACKAGES)"; \
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $(BROWSER_PACKAGES); \
 	fi
-	@test -x .build/browser-venv/bin/python || { python3 -m venv .build/browser-venv && .build/browser-venv/bin/pip install --quiet --disable-pip-version-check 'selenium>=4.15,<5'; }
+	@test -f .build/browser-venv/.selenium || { python3 -m venv .build/browser-venv && .build/browser-venv/bin/pip install --quiet --disable-pip-version-check 'selenium>=4.15,<5' && touch .build/browser-venv/.selenium; }
 	.build/browser-venv/bin/python scripts/browser-test.py
 
 # Renews the README's screenshots of the console (the browser test, writing to docs/screenshots).

@@ -105,8 +105,11 @@ def browser():
     chromium = "/usr/bin/chromium"
     if os.path.exists(chromium):
         options.binary_location = chromium
+    # Debian's driver, never one Selenium Manager would download.
     driver_path = "/usr/bin/chromedriver"
-    return webdriver.Chrome(service=Service(driver_path) if os.path.exists(driver_path) else None, options=options)
+    if not os.path.exists(driver_path):
+        raise RuntimeError("no /usr/bin/chromedriver: install Debian's chromium and chromium-driver")
+    return webdriver.Chrome(service=Service(driver_path), options=options)
 
 
 def sign_in(driver, site, name):
@@ -122,6 +125,9 @@ def sign_in(driver, site, name):
 
 def alert_ids(driver, site):
     driver.get(site.url("/alerts"))
+    heading = driver.find_element(By.TAG_NAME, "h1").text
+    if heading != "Alerts":
+        raise RuntimeError(f"{site.name}: expected the alerts page, got {heading!r} at {driver.current_url}")
     return [element.text for element in driver.find_elements(By.CSS_SELECTOR, "article.alert strong")]
 
 

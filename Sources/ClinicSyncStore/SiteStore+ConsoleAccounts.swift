@@ -75,12 +75,14 @@ extension SiteStore {
     /// attempts in flight cannot pass a lock set meanwhile: a locked account is refused; a lock that
     /// has expired is lifted with its count; a match clears the count and returns the account; a
     /// miss counts, and the `lockAfter`-th locks the account for `lockFor` seconds.
+    /// `checkedHash` is the hash the password was checked against: if the password changed (or the
+    /// account was re-created) meanwhile, the attempt is refused and not counted.
     package func settleSignIn(
-        name: String, matched: Bool, at now: UTCDateTime, lockAfter: Int, lockFor: Int
+        name: String, checkedHash: String, matched: Bool, at now: UTCDateTime, lockAfter: Int, lockFor: Int
     ) throws(StoreError) -> ConsoleAccountRecord? {
         try write { transaction in
             let db = transaction.db
-            guard var record = try ConsoleAccountRecord.fetchOne(db, key: name) else { return nil }
+            guard var record = try ConsoleAccountRecord.fetchOne(db, key: name), record.passwordHash == checkedHash else { return nil }
             if let lockedUntil = record.lockedUntil, let until = try? UTCDateTime(lockedUntil, field: "locked_until") {
                 guard until <= now else { return nil }
                 record.failedLogins = 0

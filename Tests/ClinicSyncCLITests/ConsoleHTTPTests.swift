@@ -137,6 +137,8 @@ struct ConsoleTLSTests {
         let signedIn = try await secure.post("/login", ["name": "kim", "password": ConsoleHTTPTests.password, "csrf": form.csrf ?? ""])
         #expect(signedIn.status == 303 && signedIn.setCookies.contains { $0.hasPrefix("clinicsync_session_") && $0.contains("Secure") })
         #expect(try await secure.get("/").status == 200)
+        let named = try await secure.get("/", headers: [("Host", "clinicsync-downtown:\(site.consolePort)")])
+        #expect(named.status == 200, "under TLS the certificate, not the Host, tells this console apart")
         await #expect(throws: (any Error).self, "plain HTTP is not spoken") { _ = try await ConsoleBrowser(port: site.consolePort).get("/login") }
         #expect(await site.stop() == 0)
 
@@ -280,7 +282,7 @@ struct ConsoleDeskTests {
         let token = try #require(blank.csrf)
         var fields = [
             "patient_id": "p1", "payer": "Aetna", "member_id": "W123", "covered": "yes", "requires_lmn": "yes", "visit_limit": "ten",
-            "valid_until": "2026-02-30", "in_network": "downtown, uptown", "icd10": "M54.50", "csrf": token,
+            "rep": "प्रिया", "valid_until": "2026-02-30", "in_network": "downtown, uptown", "icd10": "M54.50", "csrf": token,
         ]
         let entries = try await site.changeCount()
         let refused = try await desk.post("/coverage", fields)
@@ -288,6 +290,10 @@ struct ConsoleDeskTests {
         #expect(refused.body.contains(#"<span class="error" id="visit_limit-error">Visit limit: must be a whole number</span>"#))
         #expect(refused.body.contains(#"id="valid_until-error""#) && refused.body.contains(#"value="ten" aria-invalid="true""#))
         #expect(!refused.body.contains(#"id="payer-error""#), "fields that are fine carry no error")
+        #expect(refused.body.contains(#"name="rep" value="प्रिया""#), "text with combining marks comes back intact")
+        let injected = try await desk.get("/coverage/new?patient=%22%CC%81%20autofocus%20x=%22")
+        let patientInput = injected.body.components(separatedBy: "\n").first { $0.contains(#"name="patient_id""#) } ?? ""
+        #expect(injected.status == 200 && patientInput.contains("&quot; autofocus x=&quot;"), "the quote stays escaped: \(patientInput)")
         fields["visit_limit"] = "10"
         fields["valid_until"] = "2027-06-30"
         fields["visit_limit_period"] = "authorization"

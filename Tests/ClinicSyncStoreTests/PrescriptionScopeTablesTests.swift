@@ -139,3 +139,25 @@ struct PrescriptionScopeStoreReviewTests {
         #expect(try store.prescription(id: ids[1])?.bodyRegions == #"["neck, upper", "a \"b\""]"#)
     }
 }
+
+@Suite("Console accounts in the store")
+struct ConsoleAccountStoreTests {
+    @Test("a sign-in checked against a hash replaced meanwhile is refused and not counted; an expired lock starts afresh")
+    func settleSignIn() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store("north", in: directory)
+        let now = try UTCDateTime("2026-11-30T10:00:00Z", field: "now")
+        try store.addConsoleAccount(try ConsoleAccount(name: "kim", role: .admin), passwordHash: "$2b$12$old", at: now)
+        try store.setConsolePassword(named: "kim", passwordHash: "$2b$12$new", at: now)
+        #expect(try store.settleSignIn(name: "kim", checkedHash: "$2b$12$old", matched: true, at: now, lockAfter: 5, lockFor: 900) == nil)
+        #expect(try store.consoleAccount(named: "kim")?.failedLogins == 0)
+        #expect(try store.settleSignIn(name: "kim", checkedHash: "$2b$12$new", matched: true, at: now, lockAfter: 5, lockFor: 900)?.name == "kim")
+        for _ in 0..<5 { _ = try store.settleSignIn(name: "kim", checkedHash: "$2b$12$new", matched: false, at: now, lockAfter: 5, lockFor: 900) }
+        #expect(try store.consoleAccount(named: "kim")?.lockedUntil == "2026-11-30T10:15:00Z")
+        #expect(try store.settleSignIn(name: "kim", checkedHash: "$2b$12$new", matched: true, at: now, lockAfter: 5, lockFor: 900) == nil)
+        let later = try UTCDateTime("2026-11-30T10:15:00Z", field: "now")
+        _ = try store.settleSignIn(name: "kim", checkedHash: "$2b$12$new", matched: false, at: later, lockAfter: 5, lockFor: 900)
+        let account = try store.consoleAccount(named: "kim")
+        #expect(account?.failedLogins == 1 && account?.lockedUntil == nil)
+    }
+}

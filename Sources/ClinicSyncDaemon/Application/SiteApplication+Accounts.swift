@@ -79,9 +79,11 @@ extension SiteApplication {
         let store = try openStore()
         let record = try classifyingErrors { try store.consoleAccount(named: name) }
         let matches = Bcrypt.verify(password, hash: record?.passwordHash ?? Self.decoyHash)
-        guard record != nil else { return .refused }
+        guard let record else { return .refused }
         let settled = try classifyingErrors {
-            try store.settleSignIn(name: name, matched: matches, at: Self.now, lockAfter: Self.lockAfterFailures, lockFor: Self.lockSeconds)
+            try store.settleSignIn(
+                name: name, checkedHash: record.passwordHash, matched: matches, at: Self.now, lockAfter: Self.lockAfterFailures,
+                lockFor: Self.lockSeconds)
         }
         guard let settled, let role = ConsoleAccount.Role(rawValue: settled.role) else { return .refused }
         return .signedIn(name: settled.name, role: role, credential: settled.passwordHash)

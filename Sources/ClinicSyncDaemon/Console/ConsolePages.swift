@@ -240,7 +240,7 @@ enum ConsolePages {
         {{#therapists}}
         <section>
         <h2>{{therapist}}</h2>
-        <table><thead><tr><th scope="col">Starts at (UTC)</th><th scope="col">Minutes</th><th scope="col">Site</th><th scope="col">Patient</th>
+        <table><thead><tr><th scope="col">Starts at</th><th scope="col">Minutes</th><th scope="col">Site</th><th scope="col">Patient</th>
         <th scope="col">Status</th><th scope="col">Region</th><th scope="col">Double booked</th></tr></thead>
         <tbody>{{#visits}}<tr{{#doubled}} class="doubled"{{/doubled}}><td>{{startsAt}}</td><td>{{minutes}}</td><td>{{site}}</td>
         <td>{{name}} ({{patient}})</td><td>{{status}}</td><td>{{region}}</td><td>{{#doubled}}DOUBLE BOOKED{{/doubled}}</td></tr>{{/visits}}</tbody>

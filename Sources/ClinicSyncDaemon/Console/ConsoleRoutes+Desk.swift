@@ -71,7 +71,8 @@ extension ConsoleRoutes {
                 "therapist": visits.first?.therapist ?? "-",
                 "visits": visits.sorted { ($0.startsAt ?? "", $0.id) < ($1.startsAt ?? "", $1.id) }.map { visit -> [String: Any] in
                     [
-                        "startsAt": visit.startsAt ?? "-", "minutes": visit.minutes.map(String.init) ?? "-", "site": visit.site ?? "-",
+                        "startsAt": ConsoleText.clinicTime(visit.startsAt, in: application.timeZone),
+                        "minutes": visit.minutes.map(String.init) ?? "-", "site": visit.site ?? "-",
                         "patient": visit.patientID ?? "-", "name": visit.patientName ?? "-", "status": visit.status ?? "-",
                         "region": visit.bodyRegion ?? "", "id": visit.id, "doubled": doubled.contains(visit.id),
                     ]
@@ -86,7 +87,10 @@ extension ConsoleRoutes {
 extension ConsoleCoverageForm {
     /// The form's rows before anything is typed (the defaults of `coverage add`).
     static func blank(patientID: String) -> [[String: Any]] {
-        let defaults = ["patient_id": patientID, "requires_prescription": "yes", "requires_lmn": "no", "visit_limit_period": "plan_year"]
+        let defaults = [
+            "patient_id": ConsoleText.attributeSafe(patientID), "requires_prescription": "yes", "requires_lmn": "no",
+            "visit_limit_period": "plan_year",
+        ]
         return fields.map { ["name": $0.name, "label": $0.label, "hint": $0.hint, "value": defaults[$0.name] ?? ""] }
     }
 }

@@ -36,7 +36,8 @@ enum ConsoleServer {
         let router = Router(context: ConsoleRequestContext.self)
         router.add(
             middleware: ConsoleAuthentication(
-                sessions: sessions, application: application, cookies: cookies, hosts: ConsoleAuthentication.hosts(for: address)))
+                sessions: sessions, application: application, cookies: cookies, hosts: ConsoleAuthentication.hosts(for: address),
+                tls: identity != nil))
         let pages = ConsoleRoutes(application: application, sessions: sessions, cookies: cookies, logger: logger)
         pages.addRoutes(to: router)
         var server = HTTPServerBuilder.http1()
@@ -95,13 +96,16 @@ struct ConsoleAuthentication: RouterMiddleware {
     let application: SiteApplication
     let cookies: ConsoleCookies
     let hosts: Set<String>
+    let tls: Bool
 
     static func hosts(for address: ListenAddress) -> Set<String> {
         Set([address.host, "127.0.0.1", "localhost", "[::1]"].map { "\($0):\(address.port)" })
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let host = request.head.authority?.lowercased(), hosts.contains(host) else {
+        // Under TLS a rebound name fails the certificate check first; on plain loopback HTTP the
+        // Host is all there is to tell this console from a page that rebound its name here.
+        guard tls || request.head.authority.map({ hosts.contains($0.lowercased()) }) == true else {
             return Response(status: .misdirectedRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: "not this console's address\n")))
         }
         if ["/login", "/style.css", "/favicon.ico"].contains(request.uri.path) { return try await next(request, context) }

@@ -3,12 +3,27 @@ import Foundation
 
 /// How the console words usage, scope and coverage (the CLI has its own wording for a terminal).
 enum ConsoleText {
-    /// Text echoed into an attribute without combining marks: swift-mustache escapes by character,
-    /// and a quote joined to a mark is one character that it would not escape.
+    /// Text echoed into an attribute without a combining mark joined to `" ' < > &`: swift-mustache
+    /// escapes by character, and such a pair is one character it would not escape. Marks anywhere
+    /// else (Devanagari, accents) are kept.
     static func attributeSafe(_ text: String) -> String {
-        String(
-            String.UnicodeScalarView(
-                text.unicodeScalars.filter { ![.nonspacingMark, .spacingMark, .enclosingMark].contains($0.properties.generalCategory) }))
+        var kept = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let isMark = [.nonspacingMark, .spacingMark, .enclosingMark].contains(scalar.properties.generalCategory)
+            if isMark, let previous = kept.last, "\"'<>&".unicodeScalars.contains(previous) { continue }
+            kept.append(scalar)
+        }
+        return String(kept)
+    }
+
+    /// A stored start time in the clinic's zone, as people read it.
+    static func clinicTime(_ startsAt: String?, in zone: TimeZone) -> String {
+        guard let startsAt, let moment = try? UTCDateTime(startsAt, field: "starts_at") else { return startsAt ?? "-" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "HH:mm zzz"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(moment.secondsSinceEpoch)))
     }
 
     /// A name typed at sign-in, echoed back only when it could be an account's name.

@@ -48,7 +48,6 @@ extension SiteApplication {
 
     static func hash(_ password: String) -> String { Bcrypt.hash(password, cost: bcryptCost) }
 
-    static var now: UTCDateTime { UTCDateTime(secondsSinceEpoch: Int(Date().timeIntervalSince1970)) }
 }
 
 /// The outcome of a sign-in attempt. The console says the same for every failure, so that it never

@@ -24,7 +24,7 @@ extension SiteApplication {
             }
             let acknowledgement = AlertAcknowledgement(
                 id: try RowID(UUID().uuidString), alertID: id, acknowledgedBy: who, site: siteID,
-                acknowledgedAt: UTCDateTime(secondsSinceEpoch: Int(Date().timeIntervalSince1970)), note: note)
+                acknowledgedAt: Self.now, note: note)
             try store.addAlertAcknowledgement(acknowledgement)
             return AcknowledgementView(AlertAcknowledgementRecord(acknowledgement), alreadyAcknowledged: false)
         }

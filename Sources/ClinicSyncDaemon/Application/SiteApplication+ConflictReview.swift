@@ -70,7 +70,7 @@ extension SiteApplication {
             }
             let review = ConflictReview(
                 id: try RowID(UUID().uuidString), entryID: id, decision: decision, reviewedBy: who, site: siteID,
-                reviewedAt: UTCDateTime(secondsSinceEpoch: Int(Date().timeIntervalSince1970)), note: note)
+                reviewedAt: Self.now, note: note)
             try store.resolveConflict(
                 loser: (entry.loserStamp.origin, entry.loserSequence), column: entry.column.name, writing: value, review: review)
             return ConflictReviewView(ConflictReviewRecord(review))

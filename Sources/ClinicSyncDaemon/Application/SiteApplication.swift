@@ -23,6 +23,9 @@ package struct SiteApplication: Sendable {
     /// The site's id, as configured.
     package var siteID: SiteID { configuration.siteID }
 
+    /// Now, to the second, as records stamp it (acknowledgements, reviews, accounts, the access log).
+    static var now: UTCDateTime { UTCDateTime(secondsSinceEpoch: Int(Date().timeIntervalSince1970)) }
+
     /// The clinic's time zone (`alerts.time_zone`), in which people read times.
     package var timeZone: TimeZone { configuration.alerts.timeZone }
 

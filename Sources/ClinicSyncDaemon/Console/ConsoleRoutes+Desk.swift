@@ -52,9 +52,9 @@ extension ConsoleRoutes {
         }
         let (appointments, doubled) = try await StoreThreads.run { [application] in
             let all = try application.appointments().filter { $0.startsAt.flatMap(application.clinicDay(of:)) == date }
-            let clashes =
-                try application.alerts(kind: .therapistDoubleBooked, all: true).alerts
-                + application.alerts(kind: .patientDoubleBooked, all: true).alerts
+            // The alerts computed once, both double-booking kinds taken from them.
+            let doubleBookings: Set<String> = ["therapist_double_booked", "patient_double_booked"]
+            let clashes = try application.alerts(all: true).alerts.filter { doubleBookings.contains($0.kind) }
             return (all, Set(clashes.flatMap(\.appointmentIDs)))
         }
         let patients = Set(appointments.compactMap(\.patientID))
